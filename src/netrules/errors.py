@@ -1,0 +1,41 @@
+"""The exceptions netrules raises; every one carries enough to point at the cause."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+
+__all__ = ["InputError", "NetrulesError", "RuleError"]
+
+
+class NetrulesError(Exception):
+    """Base of every error netrules raises on purpose (bad rules, bad input)."""
+
+
+class RuleError(NetrulesError):
+    """A rule set failed to load; ``diagnostics`` lists every problem found."""
+
+    def __init__(self, diagnostics: Sequence["Diagnostic"]):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The one-line form of every diagnostic, one per line."""
+        return "\n".join(d.one_line() for d in self.diagnostics)
+
+
+class InputError(NetrulesError):
+    """Input data could not be read: ``file`` and ``location`` say where.
+
+    ``location`` is a row number (``row 817``) or a JSON path
+    (``connections[17].connected_on``), or None when the whole file is at fault.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, location: str | None = None):
+        self.message = message
+        self.file = file
+        self.location = location
+        where = ":".join(p for p in (file, location) if p)
+        super().__init__(f"{where}: {message}" if where else message)

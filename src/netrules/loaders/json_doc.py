@@ -1,0 +1,277 @@
+"""JSON network documents -> :class:`~netrules.model.Network`.
+
+The document is checked field by field against one declarative spec, so every
+error names its JSON path (``connections[17].connected_on: expected a date,
+got "yesterday"``) and the JSON Schema in docs/ is generated from the same spec.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Callable, Mapping
+
+from ..errors import InputError
+from ..model import (
+    CAREER_LEVELS,
+    DIRECTIONS,
+    INVITATION_STATUSES,
+    RELATIONSHIPS,
+    SITUATIONS,
+    Connection,
+    Employer,
+    Invitation,
+    Member,
+    Network,
+    Recommendation,
+    Removal,
+    School,
+)
+
+__all__ = ["NETWORK_SPEC", "json_schema", "network_from_dict", "parse_iso_date"]
+
+_DATE_CACHE: dict[str, _dt.date] = {}
+
+
+def parse_iso_date(text: str) -> _dt.date | None:
+    """``2024-12-16`` (or a datetime starting with it) -> date; None if not ISO."""
+    d = _DATE_CACHE.get(text)
+    if d is not None:
+        return d
+    try:
+        d = _dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    if len(text) > 10 and text[10] not in "T ":
+        return None
+    if len(_DATE_CACHE) < 100_000:
+        _DATE_CACHE[text] = d
+    return d
+
+
+class _Bad(Exception):
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return json.dumps(shown, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# A field spec: (kind, required, extra) where kind is one of
+# "string", "date", "int", "bool", ("enum", values), ("list", kind), ("object", spec).
+Spec = Mapping[str, tuple[Any, bool]]
+
+EMPLOYER_SPEC: Spec = {
+    "name": ("string", True),
+    "title": ("string", False),
+    "start": ("date", False),
+    "end": ("date", False),
+}
+SCHOOL_SPEC: Spec = {
+    "name": ("string", True),
+    "degree": ("string", False),
+    "start": ("date", False),
+    "end": ("date", False),
+}
+MEMBER_SPEC: Spec = {
+    "name": ("string", False),
+    "industry": ("string", False),
+    "headline": ("string", False),
+    "career_level": (("enum", CAREER_LEVELS), False),
+    "job_seeking": ("bool", False),
+    "joined_on": ("date", False),
+    "situations": (("list", ("enum", SITUATIONS)), False),
+    "connection_count": ("int", False),
+    "premium": ("bool", False),
+    "employers": (("list", ("object", EMPLOYER_SPEC)), False),
+    "schools": (("list", ("object", SCHOOL_SPEC)), False),
+}
+CONNECTION_SPEC: Spec = {
+    "id": ("string", True),
+    "name": ("string", False),
+    "company": ("string", False),
+    "position": ("string", False),
+    "connected_on": ("date", False),
+    "last_interaction_on": ("date", False),
+    "relationship": (("enum", RELATIONSHIPS), False),
+    "url": ("string", False),
+    "email": ("string", False),
+}
+INVITATION_SPEC: Spec = {
+    "id": ("string", False),
+    "direction": (("enum", DIRECTIONS), True),
+    "person": ("string", False),
+    "sent_on": ("date", False),
+    "message": ("string", False),
+    "status": (("enum", INVITATION_STATUSES), False),
+    "follow_ups": ("int", False),
+    "relationship": (("enum", RELATIONSHIPS), False),
+}
+REMOVAL_SPEC: Spec = {
+    "id": ("string", False),
+    "connection": ("string", True),
+    "planned_on": ("date", False),
+    "notified": ("bool", False),
+}
+RECOMMENDATION_SPEC: Spec = {
+    "id": ("string", False),
+    "person": ("string", False),
+    "given_on": ("date", False),
+    "relationship": (("enum", RELATIONSHIPS), False),
+}
+NETWORK_SPEC: Spec = {
+    "as_of": ("date", False),
+    "member": (("object", MEMBER_SPEC), False),
+    "connections": (("list", ("object", CONNECTION_SPEC)), False),
+    "invitations": (("list", ("object", INVITATION_SPEC)), False),
+    "removals": (("list", ("object", REMOVAL_SPEC)), False),
+    "recommendations_given": (("list", ("object", RECOMMENDATION_SPEC)), False),
+}
+
+
+def _check(kind: Any, value: Any, path: str) -> Any:
+    """Validate one value against its kind and return it converted."""
+    if value is None:
+        return None
+    if kind == "string":
+        if not isinstance(value, str):
+            raise _Bad(path, f"expected a string, got {_describe(value)}")
+        return value
+    if kind == "date":
+        if isinstance(value, str):
+            d = parse_iso_date(value)
+            if d is not None:
+                return d
+        raise _Bad(path, f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Bad(path, f"expected a whole number, got {_describe(value)}")
+        if value < 0:
+            raise _Bad(path, f"expected a number of 0 or more, got {value}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise _Bad(path, f"expected true or false, got {_describe(value)}")
+        return value
+    tag = kind[0]
+    if tag == "enum":
+        if not isinstance(value, str) or value not in kind[1]:
+            allowed = ", ".join(kind[1])
+            raise _Bad(path, f"expected one of {allowed}; got {_describe(value)}")
+        return value
+    if tag == "list":
+        if not isinstance(value, list):
+            raise _Bad(path, f"expected a list, got {_describe(value)}")
+        return [_check(kind[1], v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if tag == "object":
+        return _check_object(kind[1], value, path)
+    raise AssertionError(kind)  # pragma: no cover - specs are ours
+
+
+def _check_object(spec: Spec, value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(path, f"expected an object, got {_describe(value)}")
+    out: dict[str, Any] = {}
+    prefix = f"{path}." if path else ""
+    for key, item in value.items():
+        if key not in spec:
+            from ..diagnostics import did_you_mean
+
+            hint = did_you_mean(key, spec)
+            raise _Bad(f"{prefix}{key}", "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""))
+        out[key] = _check(spec[key][0], item, f"{prefix}{key}")
+    for key, (_kind, required) in spec.items():
+        if required and out.get(key) is None:
+            raise _Bad(f"{prefix}{key}", "required, but missing")
+    return out
+
+
+def _build(
+    cls: Callable[..., Any], rows: list[dict[str, Any]] | None, prefix: str, path: str
+) -> tuple[Any, ...]:
+    out = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows or (), start=1):
+        row = {k: v for k, v in row.items() if v is not None}
+        if "id" not in row:
+            row["id"] = f"{prefix}-{n}"
+        if row["id"] in seen:
+            raise _Bad(f"{path}[{n - 1}].id", f"duplicate id {json.dumps(row['id'])}")
+        seen.add(row["id"])
+        out.append(cls(**row))
+    return tuple(out)
+
+
+def network_from_dict(data: Any, source: str = "<document>") -> Network:
+    """Build a Network from a parsed JSON document, or raise InputError with the path."""
+    try:
+        doc = _check_object(NETWORK_SPEC, data, "")
+        connections = _build(Connection, doc.get("connections"), "connection", "connections")
+        invitations = _build(Invitation, doc.get("invitations"), "invitation", "invitations")
+        removals = _build(Removal, doc.get("removals"), "removal", "removals")
+        recs = _build(Recommendation, doc.get("recommendations_given"), "recommendation",
+                      "recommendations_given")
+    except _Bad as bad:
+        raise InputError(bad.message, file=source, location=bad.path or None) from None
+    m = dict(doc.get("member") or {})
+    m = {k: v for k, v in m.items() if v is not None}
+    m.setdefault("connection_count", len(connections))
+    if "situations" in m:
+        m["situations"] = tuple(dict.fromkeys(m["situations"]))
+    m["employers"] = tuple(Employer(**e) for e in m.get("employers", ()))
+    m["schools"] = tuple(School(**s) for s in m.get("schools", ()))
+    return Network(
+        member=Member(**m),
+        as_of=doc.get("as_of"),
+        connections=connections,
+        invitations=invitations,
+        removals=removals,
+        recommendations_given=recs,
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a network document, made from the spec."""
+
+    def kind_schema(kind: Any) -> dict[str, Any]:
+        if kind == "string":
+            return {"type": ["string", "null"]}
+        if kind == "date":
+            return {"type": ["string", "null"], "format": "date"}
+        if kind == "int":
+            return {"type": ["integer", "null"], "minimum": 0}
+        if kind == "bool":
+            return {"type": ["boolean", "null"]}
+        if kind[0] == "enum":
+            return {"enum": [*kind[1], None]}
+        if kind[0] == "list":
+            return {"type": ["array", "null"], "items": kind_schema(kind[1])}
+        return obj_schema(kind[1])
+
+    def obj_schema(spec: Spec) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {k: kind_schema(v[0]) for k, v in spec.items()},
+            "required": [k for k, v in spec.items() if v[1]],
+        }
+
+    schema = obj_schema(NETWORK_SPEC)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "netrules network document"
+    return schema

@@ -1,0 +1,177 @@
+"""The facts a rule can read: a member and the collections around them.
+
+Every optional field is ``None`` when the input does not say; rules treat
+``None`` as *unknown*, never as false (see docs/semantics.md).  Classes are
+frozen and slotted so that compiled rules read attributes at plain-Python speed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import attrs
+
+__all__ = [
+    "CAREER_LEVELS",
+    "DIRECTIONS",
+    "INVITATION_STATUSES",
+    "RELATIONSHIPS",
+    "SITUATIONS",
+    "Connection",
+    "Employer",
+    "Invitation",
+    "Member",
+    "Network",
+    "Recommendation",
+    "Removal",
+    "School",
+    "Skipped",
+]
+
+CAREER_LEVELS = ("student", "entry", "mid-career", "senior", "executive")
+SITUATIONS = (
+    "new-to-linkedin",
+    "recent-graduate",
+    "career-break",
+    "career-change",
+    "selective-networker",
+    "job-search-privacy",
+)
+RELATIONSHIPS = (
+    "colleague",
+    "former-colleague",
+    "classmate",
+    "friend",
+    "family",
+    "client",
+    "mentor",
+    "met-in-person",
+    "online-only",
+    "none",
+)
+DIRECTIONS = ("outgoing", "incoming")
+INVITATION_STATUSES = ("pending", "accepted", "ignored", "declined", "withdrawn")
+
+Date = _dt.date
+
+
+@attrs.frozen(slots=True)
+class Employer:
+    """A position the member holds or held; ``end`` is None while current."""
+
+    name: str
+    title: str | None = None
+    start: Date | None = None
+    end: Date | None = None
+
+
+@attrs.frozen(slots=True)
+class School:
+    """A school the member attended; ``end`` is when they finished."""
+
+    name: str
+    degree: str | None = None
+    start: Date | None = None
+    end: Date | None = None
+
+
+@attrs.frozen(slots=True)
+class Member:
+    """The person whose network is linted.
+
+    ``situations`` is None when nobody said (an archive cannot tell), and an
+    empty tuple when the member said that none applies.
+    """
+
+    connection_count: int
+    name: str | None = None
+    industry: str | None = None
+    headline: str | None = None
+    career_level: str | None = None
+    job_seeking: bool | None = None
+    joined_on: Date | None = None
+    situations: tuple[str, ...] | None = None
+    premium: bool | None = None
+    employers: tuple[Employer, ...] = ()
+    schools: tuple[School, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class Connection:
+    """A first-degree connection; ``relationship`` None means unknown."""
+
+    id: str
+    name: str | None = None
+    company: str | None = None
+    position: str | None = None
+    connected_on: Date | None = None
+    last_interaction_on: Date | None = None
+    relationship: str | None = None
+    url: str | None = None
+    email: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Invitation:
+    """A connection invitation, sent or received."""
+
+    id: str
+    direction: str
+    person: str | None = None
+    sent_on: Date | None = None
+    message: str | None = None
+    status: str | None = None
+    follow_ups: int = 0
+    relationship: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Removal:
+    """A planned removal of a connection (``connection`` is its id)."""
+
+    id: str
+    connection: str
+    planned_on: Date | None = None
+    notified: bool | None = None
+
+
+@attrs.frozen(slots=True)
+class Recommendation:
+    """A recommendation the member wrote for someone."""
+
+    id: str
+    person: str | None = None
+    given_on: Date | None = None
+    relationship: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Skipped:
+    """Input rows a loader left out on purpose, with the reason and where."""
+
+    file: str
+    reason: str
+    count: int
+    rows: tuple[int, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class Network:
+    """Everything known about one member, as one immutable value."""
+
+    member: Member
+    as_of: Date | None = None
+    connections: tuple[Connection, ...] = ()
+    invitations: tuple[Invitation, ...] = ()
+    removals: tuple[Removal, ...] = ()
+    recommendations_given: tuple[Recommendation, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """How many items of each collection were loaded (for report headers)."""
+        return {
+            "connections": len(self.connections),
+            "invitations": len(self.invitations),
+            "removals": len(self.removals),
+            "recommendations_given": len(self.recommendations_given),
+        }
