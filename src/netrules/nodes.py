@@ -1,0 +1,286 @@
+"""The syntax tree of a rule file: frozen attrs classes, each with its source span.
+
+Named after the construct they stand for; built by transform.py, read by the
+checker, the compiler and the printer.  Node identity (``is``) is how later
+stages attach types, so nodes are compared with ``eq=False``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+import attrs
+
+from .diagnostics import Span
+from .values import Duration, Range
+
+__all__ = [
+    "Advice", "Aggregate", "And", "Arith", "Call", "Compare", "Coalesce", "Define", "Disable",
+    "Evidence", "Example", "Expr", "Field", "ForEach", "In", "Index", "Item", "ListExpr",
+    "Literal", "Lower", "Name", "Neg", "Not", "Or", "Param", "RangeExpr", "Row", "Rule",
+    "RuleFile", "SetParam", "SetRow", "Table", "Template",
+]
+
+_node = attrs.frozen(eq=False, slots=True)
+
+
+# ---- expressions ----
+@_node
+class Literal:
+    value: Any  # int | float | str | bool | date | Duration | Range | tuple
+    span: Span
+    kind: str  # "number" | "string" | "bool" | "date" | "duration" | "percent" | "range" | "list"
+
+
+@_node
+class Name:
+    name: str
+    span: Span
+
+
+@_node
+class Field:
+    obj: "Expr"
+    name: str
+    span: Span
+    name_span: Span
+
+
+@_node
+class Index:
+    obj: "Expr"
+    key: "Expr"
+    span: Span
+
+
+@_node
+class Call:
+    func: str
+    args: tuple["Expr", ...]
+    span: Span
+    name_span: Span
+
+
+@_node
+class Aggregate:
+    func: str
+    var: str | None  # None for the shorthand ``count(group)``
+    collection: "Expr"
+    where: "Expr | None"
+    value: "Expr | None"
+    window: "Expr | None"
+    span: Span
+
+
+@_node
+class Neg:
+    operand: "Expr"
+    span: Span
+
+
+@_node
+class Arith:
+    op: str
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@_node
+class Compare:
+    op: str
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@_node
+class In:
+    item: "Expr"
+    container: "Expr"
+    negated: bool
+    span: Span
+
+
+@_node
+class And:
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@_node
+class Or:
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@_node
+class Not:
+    operand: "Expr"
+    span: Span
+
+
+@_node
+class Coalesce:
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@_node
+class ListExpr:
+    items: tuple["Expr", ...]
+    span: Span
+
+
+@_node
+class RangeExpr:
+    low: int
+    high: int
+    span: Span
+
+
+Expr = Union[Literal, Name, Field, Index, Call, Aggregate, Neg, Arith, Compare, In, And, Or,
+             Not, Coalesce, ListExpr, RangeExpr]
+
+
+# ---- templates ----
+@_node
+class Template:
+    """A message: literal text parts interleaved with ``{expr}`` or ``{expr:format}``."""
+
+    parts: tuple[Any, ...]  # str | tuple[Expr, str | None]
+    raw: str
+    span: Span
+
+
+# ---- top-level items ----
+@_node
+class Param:
+    name: str
+    type_name: str | None
+    value: Literal
+    doc: str | None
+    span: Span
+
+
+@_node
+class Advice:
+    name: str
+    text: str
+    span: Span
+
+
+@_node
+class Row:
+    key: str | None  # None is the default row
+    value: Literal
+    span: Span
+
+
+@_node
+class Table:
+    name: str
+    rows: tuple[Row, ...]
+    span: Span
+
+
+@_node
+class Define:
+    name: str
+    params: tuple[str, ...]
+    body: "Expr"
+    span: Span
+
+
+@_node
+class ForEach:
+    var: str
+    collection: "Expr"
+    where: "Expr | None"
+    group_key: "Expr | None"
+    group_name: str | None
+    span: Span
+
+
+@_node
+class Lower:
+    severity: str
+    severity_span: Span
+    condition: "Expr"
+    span: Span
+
+
+@_node
+class Evidence:
+    key: str
+    value: "Expr"
+    span: Span
+
+
+@_node
+class Example:
+    """Input data and the rule ids expected to fire (``fires``) or not (``passes``)."""
+
+    name: str | None
+    fires: tuple[str, ...]
+    passes: tuple[str, ...]
+    data: Any
+    span: Span
+    rule: str | None = None  # set for examples written inside a rule
+
+
+@_node
+class Rule:
+    id: str
+    span: Span
+    id_span: Span
+    title: str | None = None
+    severity: str | None = None
+    severity_span: Span | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    why: str | None = None
+    advice: tuple[tuple[str, bool, Span], ...] = ()  # (name or text, is_name, span)
+    for_each: ForEach | None = None
+    when: "Expr | None" = None
+    lower: Lower | None = None
+    suppresses: tuple[tuple[str, Span], ...] = ()
+    message: Template | None = None
+    evidence: tuple[Evidence, ...] = ()
+    examples: tuple[Example, ...] = ()
+    duplicate_clauses: tuple[tuple[str, Span], ...] = ()
+
+
+@_node
+class SetParam:
+    name: str
+    value: Literal
+    span: Span
+
+
+@_node
+class SetRow:
+    table: str
+    key: str | None
+    value: Literal
+    span: Span
+
+
+@_node
+class Disable:
+    ids: tuple[tuple[str, Span], ...]
+    span: Span
+
+
+Item = Union[Param, Advice, Table, Define, Rule, SetParam, SetRow, Disable, Example]
+
+
+@_node
+class RuleFile:
+    path: str
+    text: str
+    items: tuple[Item, ...]
