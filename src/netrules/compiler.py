@@ -1,0 +1,521 @@
+"""Checked rules -> one Python function, generated once per rule set.
+
+Generated code is the fastest way to run the rules, and it is safe because no
+text from a rule file ever reaches the generated source: strings, dates and
+every other value travel in the constants list ``K`` and are referenced by
+index; identifiers are emitted only after matching ``[A-Za-z_][A-Za-z0-9_]*``
+and getting a prefix; field names come from the schema.  The code runs with an
+empty ``__builtins__`` apart from ``len``/``sum``/``any``.
+
+Speed by construction: every sub-expression that does not depend on the
+current item (aggregates, ``as_of - 2 years``, table look-ups on member
+fields) is hoisted and computed once per evaluation; per-item rules over one
+collection share one loop; ``group by`` builds one dict per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import attrs
+
+from . import nodes as n
+from .checker import Program, RuleInfo
+from .runtime import NAMESPACE
+from .values import Range
+
+__all__ = ["CompiledProgram", "compile_program"]
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals",
+               "recommendations_given")
+
+
+def _ident(prefix: str, name: str) -> str:
+    if not _IDENT.match(name):  # the grammar makes this impossible; refuse anyway
+        raise ValueError(f"not an identifier: {name!r}")
+    return f"{prefix}{name}"
+
+
+@attrs.frozen
+class CompiledProgram:
+    """The generated evaluation function plus what is needed to call it."""
+
+    function: Callable[..., Any]
+    constants: tuple[Any, ...]
+    source: str  # the generated Python, kept for inspection and tests
+
+
+class _Ctx:
+    """Locals visible to an expression: language name -> Python identifier."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: dict[str, str] | None = None):
+        self.names = names or {}
+
+    def child(self, extra: dict[str, str]) -> "_Ctx":
+        return _Ctx({**self.names, **extra})
+
+
+class Gen:
+    def __init__(self, prog: Program):
+        self.prog = prog
+        self.K: list[Any] = []
+        self.k_index: dict[tuple[type, Any], int] = {}
+        self.prelude: list[str] = []
+        self.tmp = 0
+        self.defines_done: dict[str, str] = {}
+        self.params_used: set[str] = set()
+        self.tables_used: set[str] = set()
+        self.hoisted: dict[str, str] = {}
+
+    # ---- helpers ----
+    def const(self, value: Any) -> str:
+        try:
+            key = (type(value), value)
+            hash(key)
+        except TypeError:
+            key = None  # type: ignore[assignment]
+        if key is not None and key in self.k_index:
+            return f"K[{self.k_index[key]}]"
+        self.K.append(value)
+        if key is not None:
+            self.k_index[key] = len(self.K) - 1
+        return f"K[{len(self.K) - 1}]"
+
+    def t(self) -> str:
+        self.tmp += 1
+        return f"_t{self.tmp}"
+
+    def nullable(self, e: Any) -> bool:
+        return self.prog.types.get(id(e), ("any", True))[1]
+
+    def typ(self, e: Any) -> str:
+        return self.prog.types.get(id(e), ("any", True))[0]
+
+    def hoist(self, code: str) -> str:
+        if code in self.hoisted:
+            return self.hoisted[code]
+        name = f"h{len(self.hoisted)}"
+        self.prelude.append(f"{name} = {code}")
+        self.hoisted[code] = name
+        return name
+
+    # ---- expressions: return (code, closed) ----
+    def expr(self, e: Any, ctx: _Ctx) -> str:
+        code, closed = self._expr(e, ctx)
+        if closed and not _trivial(e):
+            return self.hoist(code)
+        return code
+
+    def _expr(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
+        m = getattr(self, "e_" + type(e).__name__)
+        return m(e, ctx)
+
+    def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
+        """A child: hoisted when closed, so the parent can be hoisted too."""
+        code, closed = self._expr(e, ctx)
+        if closed and not _trivial(e):
+            return self.hoist(code), True
+        return code, closed
+
+    def e_Literal(self, e: n.Literal, ctx: _Ctx) -> tuple[str, bool]:
+        v = e.value
+        if isinstance(v, bool):
+            return ("True" if v else "False"), True
+        if isinstance(v, int):
+            return str(int(v)), True
+        if isinstance(v, float):
+            return repr(float(v)), True
+        return self.const(v), True
+
+    def e_RangeExpr(self, e: n.RangeExpr, ctx: _Ctx) -> tuple[str, bool]:
+        return self.const(Range(e.low, e.high, False)), True
+
+    def e_Name(self, e: n.Name, ctx: _Ctx) -> tuple[str, bool]:
+        if e.name in ctx.names:
+            return ctx.names[e.name], False
+        if e.name in self.prog.params:
+            self.params_used.add(e.name)
+            return _ident("P_", e.name), True
+        if e.name in self.prog.defines:
+            return self.define(e.name), True
+        if e.name in _ROOT_NAMES:
+            return _ident("R_", e.name), True
+        raise AssertionError(f"unchecked name {e.name}")  # pragma: no cover
+
+    def define(self, name: str) -> str:
+        if name not in self.defines_done:
+            code = self.expr(self.prog.defines[name].body, _Ctx())
+            ident = _ident("D_", name)
+            self.prelude.append(f"{ident} = {code}")
+            self.defines_done[name] = ident
+        return self.defines_done[name]
+
+    def e_Field(self, e: n.Field, ctx: _Ctx) -> tuple[str, bool]:
+        obj, closed = self.sub(e.obj, ctx)
+        field = _ident("", e.name)
+        if self.nullable(e.obj):
+            t = self.t()
+            return f"(None if ({t} := {obj}) is None else {t}.{field})", closed
+        return f"{obj}.{field}", closed
+
+    def e_Index(self, e: n.Index, ctx: _Ctx) -> tuple[str, bool]:
+        table = e.obj.name
+        self.tables_used.add(table)
+        key, closed = self.sub(e.key, ctx)
+        return f"_lookup({_ident('T_', table)}, {key})", closed
+
+    def e_Call(self, e: n.Call, ctx: _Ctx) -> tuple[str, bool]:
+        if id(e) in self.prog.expansions:
+            return self._expr(self.prog.expansions[id(e)], ctx)
+        args = [self.sub(a, ctx) for a in e.args]
+        closed = all(c for _, c in args)
+        codes = [c for c, _ in args]
+        if e.func == "known":
+            return f"({codes[0]} is not None)", closed
+        return f"_{_ident('', e.func)}({', '.join(codes)})", closed
+
+    def e_Aggregate(self, e: n.Aggregate, ctx: _Ctx) -> tuple[str, bool]:
+        coll, c_closed = self.sub(e.collection, ctx)
+        var = self.t()
+        inner = ctx.child({e.var: var}) if e.var else ctx
+        closed = c_closed
+        cond = ""
+        if e.where is not None:
+            w, w_closed = self.sub(e.where, inner)
+            closed = closed and w_closed
+            cond = f" if {w} is True" if self.nullable(e.where) else f" if {w}"
+        value = var
+        if e.value is not None:
+            value, v_closed = self.sub(e.value, inner)
+            closed = closed and v_closed
+        gen = f"{value} for {var} in {coll}{cond}"
+        f = e.func
+        if f == "count":
+            code = f"len({coll})" if not cond else f"sum(1 for {var} in {coll}{cond})"
+        elif f == "any" and e.value is None:
+            code = f"any(True for {var} in {coll}{cond})"
+        elif f == "peak":
+            window, w_closed = self.sub(e.window, ctx)
+            closed = closed and w_closed
+            code = f"_peak([{gen}], {window})"
+        else:
+            code = f"_{f}({gen})"
+        return code, closed
+
+    def e_Neg(self, e: n.Neg, ctx: _Ctx) -> tuple[str, bool]:
+        x, closed = self.sub(e.operand, ctx)
+        if self.nullable(e.operand):
+            t = self.t()
+            return f"(None if ({t} := {x}) is None else -{t})", closed
+        return f"(-{x})", closed
+
+    def _binary(self, e: Any, op: str, ctx: _Ctx, wrap: str | None = None) -> tuple[str, bool]:
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        ln, rn = self.nullable(e.left), self.nullable(e.right)
+        if ln or rn:
+            a = self.t() if ln else left
+            b = self.t() if rn else right
+            inner = f"{a} {op} {b}" if wrap is None else wrap.format(a, b)
+            guards = [f"({a} := {left}) is None"] if ln else []
+            guards += [f"({b} := {right}) is None"] if rn else []
+            return f"(None if {' or '.join(guards)} else {inner})", lc and rc
+        inner = f"{left} {op} {right}" if wrap is None else wrap.format(left, right)
+        return f"({inner})", lc and rc
+
+    def e_Arith(self, e: n.Arith, ctx: _Ctx) -> tuple[str, bool]:
+        lt = self.typ(e.left)
+        if lt == "date":
+            left, lc = self.sub(e.left, ctx)
+            right, rc = self.sub(e.right, ctx)
+            sign = "1" if e.op == "+" else "-1"
+            return f"_add_dur({left}, {right}, {sign})", lc and rc
+        if e.op == "/":
+            left, lc = self.sub(e.left, ctx)
+            right, rc = self.sub(e.right, ctx)
+            return f"_div({left}, {right})", lc and rc
+        op = {"+": "+", "-": "-", "*": "*"}[e.op]
+        return self._binary(e, op, ctx)
+
+    def e_Compare(self, e: n.Compare, ctx: _Ctx) -> tuple[str, bool]:
+        op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[e.op]
+        if self.typ(e.left) == "duration" and op not in ("==", "!="):
+            return self._binary(e, op, ctx, "_dur({0}) " + op + " _dur({1})")
+        return self._binary(e, op, ctx)
+
+    def e_In(self, e: n.In, ctx: _Ctx) -> tuple[str, bool]:
+        item, ic = self.sub(e.item, ctx)
+        ct = self.typ(e.container)
+        if ct == "range":
+            cont, cc = self.sub(e.container, ctx)
+            code = f"_in_range({item}, {cont})"
+            if e.negated:
+                t = self.t()
+                code = f"(None if ({t} := {code}) is None else not {t})"
+            return code, ic and cc
+        if isinstance(e.container, n.ListExpr) and all(
+                isinstance(i, n.Literal) for i in e.container.items):
+            cont, cc = self.const(frozenset(i.value for i in e.container.items)), True
+        else:
+            raw, cc = self._expr(e.container, ctx)
+            cont = self.hoist(f"_as_set({raw})") if cc else raw
+        op = "not in" if e.negated else "in"
+        inull, cnull = self.nullable(e.item), self.nullable(e.container)
+        if inull or cnull:
+            a = self.t() if inull else item
+            b = self.t() if cnull else cont
+            guards = [f"({a} := {item}) is None"] if inull else []
+            guards += [f"({b} := {cont}) is None"] if cnull else []
+            return f"(None if {' or '.join(guards)} else {a} {op} {b})", ic and cc
+        return f"({item} {op} {cont})", ic and cc
+
+    def e_And(self, e: n.And, ctx: _Ctx) -> tuple[str, bool]:
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        if not self.nullable(e.left) and not self.nullable(e.right):
+            return f"({left} and {right})", lc and rc
+        a, b = self.t(), self.t()
+        return (f"(False if ({a} := {left}) is False else (False if ({b} := {right}) is False "
+                f"else (None if {a} is None or {b} is None else True)))"), lc and rc
+
+    def e_Or(self, e: n.Or, ctx: _Ctx) -> tuple[str, bool]:
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        if not self.nullable(e.left) and not self.nullable(e.right):
+            return f"({left} or {right})", lc and rc
+        a, b = self.t(), self.t()
+        return (f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True "
+                f"else (None if {a} is None or {b} is None else False)))"), lc and rc
+
+    def e_Not(self, e: n.Not, ctx: _Ctx) -> tuple[str, bool]:
+        x, closed = self.sub(e.operand, ctx)
+        if self.nullable(e.operand):
+            t = self.t()
+            return f"(None if ({t} := {x}) is None else not {t})", closed
+        return f"(not {x})", closed
+
+    def e_Coalesce(self, e: n.Coalesce, ctx: _Ctx) -> tuple[str, bool]:
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        t = self.t()
+        return f"({right} if ({t} := {left}) is None else {t})", lc and rc
+
+    def e_ListExpr(self, e: n.ListExpr, ctx: _Ctx) -> tuple[str, bool]:
+        if all(isinstance(i, n.Literal) for i in e.items):
+            return self.const(tuple(i.value for i in e.items)), True
+        parts = [self.sub(i, ctx) for i in e.items]
+        return "(" + "".join(f"{c}, " for c, _ in parts) + ")", all(c for _, c in parts)
+
+    # ---- missing-data probes ----
+    def leaves(self, e: Any, out: list[tuple[Any, str]], seen: set[str]) -> None:
+        """The nullable expressions nearest the data: what can make a condition unknown."""
+        if e is None or not self.nullable(e):
+            return
+        if isinstance(e, n.Call) and id(e) in self.prog.expansions:
+            self.leaves(self.prog.expansions[id(e)], out, seen)
+            return
+        if isinstance(e, n.Name) and e.name in self.prog.defines:
+            self.leaves(self.prog.defines[e.name].body, out, seen)
+            return
+        children = [c for c in _children(e) if self.nullable(c)]
+        if isinstance(e, n.Aggregate):
+            children = []
+        if children:
+            for c in children:
+                self.leaves(c, out, seen)
+            return
+        label = _label(e, self)
+        if label not in seen:
+            seen.add(label)
+            out.append((e, label))
+
+
+def _trivial(e: Any) -> bool:
+    return isinstance(e, (n.Literal, n.Name, n.RangeExpr))
+
+
+def _children(e: Any) -> list[Any]:
+    if isinstance(e, n.Field):
+        return [e.obj]
+    if isinstance(e, n.Index):
+        return [e.key]
+    if isinstance(e, n.Call):
+        return list(e.args)
+    if isinstance(e, (n.Neg, n.Not)):
+        return [e.operand]
+    if isinstance(e, (n.Arith, n.Compare, n.And, n.Or)):
+        return [e.left, e.right]
+    if isinstance(e, n.Coalesce):
+        return [e.right]
+    if isinstance(e, n.In):
+        return [e.item, e.container]
+    if isinstance(e, n.ListExpr):
+        return list(e.items)
+    return []
+
+
+def _label(e: Any, gen: Gen) -> str:
+    if isinstance(e, n.Field):
+        t = gen.typ(e.obj)
+        record = t[4:] if t.startswith("rec:") else t
+        return f"{record}.{e.name}"
+    if isinstance(e, n.Index):
+        key = _label(e.key, gen) if not isinstance(e.key, n.Literal) else repr(e.key.value)
+        return f"{e.obj.name}[{key}]"
+    if isinstance(e, n.Call):
+        return f"{e.func}(...) at line {e.span.line}"
+    if isinstance(e, n.Aggregate):
+        return f"{e.func}(...) at line {e.span.line}"
+    return f"value at line {e.span.line}, column {e.span.column}"
+
+
+class _Emitter:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+
+def _rule_body(gen: Gen, em: _Emitter, ri_index: int, ri: RuleInfo, ctx: _Ctx, indent: int,
+               subject: str, probe_args: str) -> None:
+    r = ri.node
+    when = gen.expr(r.when, ctx) if r.when is not None else "True"
+    nullable = r.when is not None and gen.nullable(r.when)
+    em.add(indent, f"w = {when}")
+    em.add(indent, "if w is True:" if nullable else "if w:")
+    base = gen.const(r.severity)
+    if r.lower is not None:
+        cond = gen.expr(r.lower.condition, ctx)
+        sev = f"({gen.const(r.lower.severity)} if {cond} is True else {base})"
+    else:
+        sev = base
+    parts = []
+    for part in r.message.parts if r.message else ():
+        if isinstance(part, str):
+            parts.append(gen.const(part))
+        else:
+            expr, fmt = part
+            parts.append(f"_fmt({gen.expr(expr, ctx)}, {gen.const(fmt)})")
+    msg = "''.join((" + "".join(p + ", " for p in parts) + "))"
+    ev = "{" + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}" for e in r.evidence) + "}"
+    em.add(indent + 1, f"out_append(({ri_index}, {subject}, {sev}, {msg}, {ev}))")
+    if nullable:
+        em.add(indent, "elif w is None:")
+        em.add(indent + 1, f"skip_append(({ri_index}, _probe{ri_index}({probe_args})))")
+
+
+def _probe(gen: Gen, em: _Emitter, ri_index: int, conds: list[Any], ctx: _Ctx,
+           params: list[str]) -> None:
+    leaves: list[tuple[Any, str]] = []
+    seen: set[str] = set()
+    for c in conds:
+        gen.leaves(c, leaves, seen)
+    em.add(1, f"def _probe{ri_index}({', '.join(params)}):")
+    em.add(2, "m = []")
+    for leaf, label in leaves:
+        em.add(2, f"if {gen.expr(leaf, ctx)} is None:")
+        em.add(3, f"m.append({gen.const(label)})")
+    em.add(2, "return m")
+
+
+def compile_program(prog: Program) -> CompiledProgram:
+    """Generate and compile the evaluation function of a checked program."""
+    gen = Gen(prog)
+    em = _Emitter()
+    body = _Emitter()
+    probes = _Emitter()
+    member_rules = [(i, ri) for i, ri in enumerate(prog.rules) if ri.collection is None]
+    by_coll: dict[str, list[tuple[int, RuleInfo]]] = {}
+    for i, ri in enumerate(prog.rules):
+        if ri.collection is not None:
+            by_coll.setdefault(ri.collection, []).append((i, ri))
+
+    for i, ri in member_rules:
+        _rule_body(gen, body, i, ri, _Ctx(), 1, "None", "")
+        _probe(gen, probes, i, [ri.node.when], _Ctx(), [])
+
+    group_rules: list[tuple[int, RuleInfo]] = []
+    for coll, rules in by_coll.items():
+        body.add(1, f"for it in {_ident('R_', coll)}:")
+        for i, ri in rules:
+            fe = ri.node.for_each
+            ctx = _Ctx({fe.var: "it"})
+            if fe.group_key is not None:
+                group_rules.append((i, ri))
+                body.add(0, f"    # group rule {i}")
+                if fe.where is not None:
+                    w = gen.expr(fe.where, ctx)
+                    if gen.nullable(fe.where):
+                        body.add(2, f"w = {w}")
+                        body.add(2, "if w is None:")
+                        body.add(3, f"skip_append(({i}, _probe{i}w(it)))")
+                        body.add(2, "elif w:")
+                    else:
+                        body.add(2, f"if {w}:")
+                else:
+                    body.add(2, "if True:")
+                key = gen.expr(fe.group_key, ctx)
+                body.add(3, f"k = {key}")
+                body.add(3, "if k is None:")
+                body.add(4, f"skip_append(({i}, _probe{i}k(it)))")
+                body.add(3, "else:")
+                body.add(4, f"g = G{i}.get(k)")
+                body.add(4, "if g is None:")
+                body.add(5, f"G{i}[k] = [it]")
+                body.add(4, "else:")
+                body.add(5, "g.append(it)")
+                _probe(gen, probes, f"{i}w", [fe.where], ctx, ["it"])  # type: ignore[arg-type]
+                _probe(gen, probes, f"{i}k", [fe.group_key], ctx, ["it"])  # type: ignore[arg-type]
+                continue
+            if fe.where is not None:
+                w = gen.expr(fe.where, ctx)
+                if gen.nullable(fe.where):
+                    body.add(2, f"w = {w}")
+                    body.add(2, "if w is None:")
+                    body.add(3, f"skip_append(({i}, _probe{i}(it)))")
+                    body.add(2, "elif w:")
+                else:
+                    body.add(2, f"if {w}:")
+                _rule_body(gen, body, i, ri, ctx, 3, "it.id", "it")
+            else:
+                _rule_body(gen, body, i, ri, ctx, 2, "it.id", "it")
+            _probe(gen, probes, i, [fe.where, ri.node.when], ctx, ["it"])
+        body.add(1, "pass")
+    for i, ri in group_rules:
+        fe = ri.node.for_each
+        ctx = _Ctx({fe.group_name: "gk", "group": "gi"})
+        body.add(1, f"for gk, gi in G{i}.items():")
+        _rule_body(gen, body, i, ri, ctx, 2, "gk", "gk, gi")
+        _probe(gen, probes, i, [ri.node.when], ctx, ["gk", "gi"])
+
+    em.add(0, "def _evaluate(net, as_of, P, T):")
+    em.add(1, "out = []")
+    em.add(1, "out_append = out.append")
+    em.add(1, "skips = []")
+    em.add(1, "skip_append = skips.append")
+    em.add(1, "R_member = net.member")
+    em.add(1, "R_as_of = as_of")
+    for coll in ("connections", "invitations", "removals", "recommendations_given"):
+        em.add(1, f"R_{coll} = net.{coll}")
+    for name in sorted(gen.params_used):
+        em.add(1, f"{_ident('P_', name)} = P[{gen.const(name)}]")
+    for name in sorted(gen.tables_used):
+        em.add(1, f"{_ident('T_', name)} = T[{gen.const(name)}]")
+    for i, _ri in group_rules:
+        em.add(1, f"G{i} = {{}}")
+    for line in gen.prelude:
+        em.add(1, line)
+    em.lines.extend(probes.lines)
+    em.lines.extend(body.lines)
+    em.add(1, "return out, skips")
+    source = "\n".join(em.lines) + "\n"
+    namespace = dict(NAMESPACE)
+    namespace["K"] = tuple(gen.K)
+    code = compile(source, "<netrules-generated>", "exec")
+    exec(code, namespace)  # noqa: S102 - source built from fixed templates only, see module doc
+    return CompiledProgram(namespace["_evaluate"], tuple(gen.K), source)

@@ -1,0 +1,755 @@
+"""A LinkedIn "Get a copy of your data" archive -> :class:`~netrules.model.Network`.
+
+Reads the export ``.zip`` as downloaded, or the folder it unzips to (CSV files
+at the top, or inside exactly one top-level folder).  Every file is optional;
+headers are matched by name, never by position, across every observed vintage.
+docs/input-format.md lists which file and column feeds which fact, and what is
+derived how.  Errors are :class:`~netrules.errors.InputError` naming the file
+inside the archive and the row (the line number a text editor shows).
+"""
+
+from __future__ import annotations
+
+import abc
+import csv
+import datetime as _dt
+import io
+import os
+import re
+import unicodedata
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import unquote
+
+from ..errors import InputError
+from ..model import (
+    Connection,
+    Employer,
+    Invitation,
+    Member,
+    Network,
+    Recommendation,
+    School,
+    Skipped,
+)
+from .dates import parse_date, parse_month
+
+__all__ = ["load_archive"]
+
+# The files read, by key (lower case, "_" and spaces alike), with the
+# canonical spelling used in messages and preferred among duplicates.
+_FILES = {
+    "connections": "Connections.csv",
+    "invitations": "Invitations.csv",
+    "messages": "messages.csv",
+    "profile": "Profile.csv",
+    "positions": "Positions.csv",
+    "education": "Education.csv",
+    "registration": "Registration.csv",
+    "recommendations given": "Recommendations_Given.csv",
+}
+
+# A column spec: (field, header names that mean it, required).  Header names
+# are compared lower-cased with "_" as a space, so "FROM" and "From" match.
+Spec = Sequence[tuple[str, tuple[str, ...], bool]]
+
+_CONNECTIONS: Spec = (
+    ("first", ("First Name",), True),
+    ("last", ("Last Name",), True),
+    ("url", ("URL",), False),
+    ("email", ("Email Address",), True),
+    ("company", ("Company",), True),
+    ("position", ("Position",), True),
+    ("date", ("Connected On",), True),
+)
+_INVITATIONS: Spec = (
+    ("from", ("From",), True),
+    ("to", ("To",), True),
+    ("sent", ("Sent At",), True),
+    ("message", ("Message",), True),
+    ("direction", ("Direction",), True),
+    ("from_url", ("inviterProfileUrl",), False),
+    ("to_url", ("inviteeProfileUrl",), False),
+)
+_MESSAGES: Spec = (
+    ("from", ("From",), True),
+    ("from_url", ("Sender Profile Url",), False),
+    ("to", ("To",), True),
+    ("to_urls", ("Recipient Profile Urls",), False),
+    ("date", ("Date",), True),
+    ("draft", ("Is Message Draft",), False),
+)
+_PROFILE: Spec = (
+    ("first", ("First Name",), True),
+    ("last", ("Last Name",), True),
+    ("headline", ("Headline",), True),
+    ("industry", ("Industry",), True),
+)
+_POSITIONS: Spec = (
+    ("company", ("Company Name",), True),
+    ("title", ("Title",), True),
+    ("start", ("Started On",), True),
+    ("end", ("Finished On",), True),
+)
+_EDUCATION: Spec = (
+    ("school", ("School Name",), True),
+    ("start", ("Start Date",), True),
+    ("end", ("End Date",), True),
+    ("degree", ("Degree Name",), True),
+)
+_REGISTRATION: Spec = (("date", ("Registered At", "Registration Date"), True),)
+_RECOMMENDATIONS: Spec = (
+    ("first", ("First Name",), True),
+    ("last", ("Last Name",), True),
+    ("date", ("Creation Date",), True),
+)
+
+_HEADER_SCAN_ROWS = 10  # the notes preamble is 3 lines; hand edits add blank ones
+_ONE_DAY = _dt.timedelta(days=1)
+_EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
+
+
+def load_archive(path: "str | os.PathLike[str]") -> Network:
+    """Load a LinkedIn data-export ``.zip`` or its unzipped folder.
+
+    Raises :class:`~netrules.errors.InputError` for a missing path, a damaged
+    zip, a file that is not CSV, an unexpected header or an unreadable date.
+    """
+    with _open_source(Path(path)) as source:
+        return _Loader(source).network()
+
+
+# --------------------------------------------------------------------------
+# Where the files come from: a zip or a folder.
+
+
+class _Source(abc.ABC):
+    """The files of an export, by their path inside it (``/``-separated)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.label = str(path)
+
+    @abc.abstractmethod
+    def names(self) -> list[str]:
+        """Every file's path inside the export."""
+
+    @abc.abstractmethod
+    def read(self, name: str) -> bytes:
+        """The bytes of one file (InputError when unreadable)."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "_Source":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _ZipSource(_Source):
+    def __init__(self, path: Path):
+        super().__init__(path)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            raise InputError("not a zip archive, or a damaged one (an incomplete download?)",
+                             file=self.label) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=self.label) from None
+
+    def names(self) -> list[str]:
+        return [i.filename for i in self.zip.infolist() if not i.is_dir()]
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self.zip.read(name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise InputError(f"damaged entry in the zip archive {self.label} ({exc})",
+                             file=name) from None
+        except (NotImplementedError, RuntimeError) as exc:  # encrypted / unknown method
+            raise InputError(f"cannot unpack this entry of {self.label} ({exc})",
+                             file=name) from None
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+class _FolderSource(_Source):
+    def names(self) -> list[str]:
+        # The files at the top and one level down: enough to find the CSVs.
+        out = []
+        try:
+            top = sorted(os.scandir(self.path), key=lambda e: e.name)
+            for entry in top:
+                if entry.is_file():
+                    out.append(entry.name)
+                elif entry.is_dir() and not entry.name.startswith("."):
+                    out.extend(f"{entry.name}/{sub.name}"
+                               for sub in sorted(os.scandir(entry.path), key=lambda e: e.name)
+                               if sub.is_file())
+        except OSError as exc:
+            raise InputError(f"cannot list the folder: {exc.strerror or exc}",
+                             file=self.label) from None
+        return out
+
+    def read(self, name: str) -> bytes:
+        try:
+            return (self.path / name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+
+
+def _open_source(path: Path) -> _Source:
+    if path.is_dir():
+        return _FolderSource(path)
+    if not path.exists():
+        raise InputError("no such file or folder", file=str(path))
+    return _ZipSource(path)
+
+
+def _file_key(name: str) -> str:
+    """``Rich Media.csv`` and ``rich_media.csv`` -> ``rich media``."""
+    stem = name.rsplit("/", 1)[-1][:-4]
+    return " ".join(stem.replace("_", " ").lower().split())
+
+
+def _is_junk(name: str) -> bool:
+    return any(part.startswith(".") or part == "__MACOSX" for part in name.split("/"))
+
+
+def _csv_root(source: _Source, names: list[str]) -> str:
+    """The folder holding the CSVs: ``""`` for the top, or ``"<one folder>/"``."""
+    csvs = [n for n in names if n.lower().endswith(".csv") and not _is_junk(n)]
+    if any("/" not in n for n in csvs):
+        return ""
+    folders = sorted({n.split("/")[0] for n in csvs if n.count("/") == 1})
+    if len(folders) == 1:
+        return folders[0] + "/"
+    if not folders:
+        raise InputError("no CSV files found; expected the LinkedIn data export .zip "
+                         "or the folder it unzips to", file=source.label)
+    raise InputError(f"CSV files in several folders ({', '.join(folders)}); expected them "
+                     "at the top or inside exactly one folder", file=source.label)
+
+
+# --------------------------------------------------------------------------
+# Reading one CSV file.
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its delimiter (TAB for legacy UTF-16 files)."""
+    if data[:4] == b"PK\x03\x04":
+        raise InputError("this is an Excel workbook (.xlsx) saved under a .csv name; use the "
+                         "file from the original export, or save it again as 'CSV UTF-8'",
+                         file=name)
+    try:
+        if data[:2] == b"\xff\xfe":
+            return data[2:].decode("utf-16-le"), "\t"
+        if data[:2] == b"\xfe\xff":
+            return data[2:].decode("utf-16-be"), "\t"
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                         "save it as 'CSV UTF-8'", file=name) from None
+    first = next((line for line in text[:4096].splitlines() if line.strip()), "")
+    return text, "\t" if "\t" in first and "," not in first else ","
+
+
+def _header_key(cell: str) -> str:
+    return " ".join(cell.replace("\ufeff", "").replace("_", " ").lower().split())
+
+
+class _Table:
+    """One CSV file, positioned just after its header.
+
+    ``col`` maps each field of the spec to its column; a field whose optional
+    column is absent maps to ``width``, an always-empty padding column, so
+    ``row[col[field]]`` works for every row after :meth:`rows` padded it.
+    """
+
+    def __init__(self, name: str, data: bytes, spec: Spec):
+        self.name = name
+        text, delimiter = _decode(name, data)
+        self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        self.header: list[str] = []
+        self.col: dict[str, int] = {}
+        self.width = 0
+        self._find_header(spec)
+
+    def _find_header(self, spec: Spec) -> None:
+        shown: tuple[int, list[str]] | None = None
+        scanned = 0
+        try:
+            for row in self.reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                keys = [_header_key(c) for c in row]
+                col = {}
+                for field, names, required in spec:
+                    i = next((keys.index(k) for k in map(_header_key, names) if k in keys), None)
+                    if i is None and required:
+                        break
+                    col[field] = len(row) if i is None else i
+                else:
+                    self.header, self.col, self.width = row, col, len(row)
+                    return
+                if shown is None or (len(shown[1]) < 2 <= len(row)):
+                    shown = (self.reader.line_num, row)
+                scanned += 1
+                if scanned >= _HEADER_SCAN_ROWS:
+                    break
+        except csv.Error as exc:
+            raise InputError(f"not a readable CSV file ({exc})", file=self.name,
+                             location=f"row {self.reader.line_num}") from None
+        if shown is None:  # empty file: no rows at all
+            self.reader = iter(())  # type: ignore[assignment]
+            self.col = {field: 0 for field, _names, _req in spec}
+            return
+        line, row = shown
+        keys = {_header_key(c) for c in row}
+        missing = [names[0] for _f, names, required in spec
+                   if required and not keys.intersection(map(_header_key, names))]
+        found = ",".join(row)
+        if len(found) > 120:
+            found = found[:117] + "..."
+        raise InputError(f'unexpected header "{found}": no column '
+                         + ", ".join(f'"{m}"' for m in missing), file=self.name,
+                         location=f"row {line}")
+
+    def rows(self) -> Iterator[list[str]]:
+        """Every non-blank row, padded so that every mapped column exists."""
+        pad = self.width + 1
+        try:
+            for row in self.reader:
+                n = len(row)
+                if n < pad:
+                    if not n:
+                        continue
+                    row.extend([""] * (pad - n))
+                yield row
+        except csv.Error as exc:
+            raise InputError(f"not a readable CSV file ({exc})", file=self.name,
+                             location=f"row {self.reader.line_num}") from None
+
+    @property
+    def row_number(self) -> int:
+        """The line the current row ends on, as an editor or spreadsheet shows it."""
+        return self.reader.line_num  # type: ignore[attr-defined]
+
+    def where(self) -> str:
+        return f"row {self.row_number}"
+
+    def bad_date(self, text: str, field: str) -> InputError:
+        column = self.header[self.col[field]]
+        return InputError(f'unparseable date "{text}" in "{column}"', file=self.name,
+                          location=self.where())
+
+    def date(self, text: str, field: str) -> _dt.date | None:
+        """A date cell: None when empty, InputError when unreadable."""
+        if not text:
+            return None
+        d = parse_date(text)
+        if d is None:
+            raise self.bad_date(text, field)
+        return d
+
+    def month(self, text: str, field: str, *, end: bool = False) -> _dt.date | None:
+        """A month-precision cell (``Jun 2018``): None when empty."""
+        text = text.strip()
+        if not text:
+            return None
+        d = parse_month(text, end=end)
+        if d is None:
+            raise self.bad_date(text, field)
+        return d
+
+
+# --------------------------------------------------------------------------
+# Matching people across files.
+
+
+def person_key(name: str) -> str:
+    """A display name compared loosely: NFKC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def url_key(url: str) -> str:
+    """A profile URL compared loosely: no scheme, ``www.``, percent-escapes or case."""
+    u = unquote(url.strip()).lower()
+    if u.startswith("https://"):
+        u = u[8:]
+    elif u.startswith("http://"):
+        u = u[7:]
+    if u.startswith("www."):
+        u = u[4:]
+    return u.rstrip("/")
+
+
+def _full_name(first: str, last: str) -> str | None:
+    return f"{first} {last}" if first and last else (first or last or None)
+
+
+def _label(name: str | None, day: _dt.date | None) -> str:
+    name = name or "(no name)"
+    return f"{name} ({day.isoformat()})" if day else name
+
+
+def _unique(ident: str, seen: dict[str, int]) -> str:
+    """``ident``, or ``ident #2``, ``#3``... in file order when already taken."""
+    n = seen.get(ident)
+    if n is None:
+        seen[ident] = 1
+        return ident
+    while True:
+        n += 1
+        candidate = f"{ident} #{n}"
+        if candidate not in seen:
+            seen[ident] = n
+            seen[candidate] = 1
+            return candidate
+
+
+class _Peers:
+    """The latest message date per participant, by profile URL and by name.
+
+    ``by_name`` holds every participant's display name; ``by_bare_name`` only
+    those the row gives no URL for.  A connection with a URL is matched by URL
+    and by bare name (so a namesake with another URL is never credited); one
+    without a URL (exports before mid-2023) by any name.
+    """
+
+    def __init__(self) -> None:
+        self.by_url: dict[str, _dt.date] = {}
+        self.by_name: dict[str, _dt.date] = {}
+        self.by_bare_name: dict[str, _dt.date] = {}
+
+    def latest(self, url: str | None, name: str | None) -> _dt.date | None:
+        if url:
+            found = (self.by_url.get(url_key(url)),
+                     self.by_bare_name.get(person_key(name)) if name else None)
+        else:
+            found = (self.by_name.get(person_key(name)) if name else None, None)
+        days = [d for d in found if d is not None]
+        return max(days) if days else None
+
+
+def _bump(table: dict[str, _dt.date], key: str, day: _dt.date) -> None:
+    old = table.get(key)
+    if old is None or day > old:
+        table[key] = day
+
+
+# --------------------------------------------------------------------------
+# The loader.
+
+
+class _Loader:
+    def __init__(self, source: _Source):
+        self.source = source
+        self.skipped: list[Skipped] = []
+        names = source.names()
+        root = _csv_root(source, names)
+        self.root = root
+        self.files: dict[str, str] = {}
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            if (name.startswith(root) and "/" not in name[len(root):]
+                    and name.lower().endswith(".csv")):
+                key = _file_key(name)
+                if key in _FILES:
+                    groups.setdefault(key, []).append(name)
+        for key, canonical in _FILES.items():
+            found = groups.get(key)
+            if not found:
+                self.skipped.append(Skipped(canonical, "not in the archive", 0))
+                continue
+            if len(found) > 1:
+                found.sort(key=lambda n: (self._is_utf16(n), n[len(root):] != canonical, n))
+                for other in found[1:]:
+                    self.skipped.append(Skipped(
+                        other, f"same file as {found[0]} (names compared ignoring case, "
+                        "'_' and spaces); not read", 0))
+            self.files[key] = found[0]
+
+    def _is_utf16(self, name: str) -> bool:
+        return self.source.read(name)[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+    def table(self, key: str, spec: Spec) -> _Table | None:
+        name = self.files.get(key)
+        if name is None:
+            return None
+        return _Table(name, self.source.read(name), spec)
+
+    def skip(self, table: _Table, reason: str, rows: list[int]) -> None:
+        if rows:
+            self.skipped.append(Skipped(table.name, reason, len(rows), tuple(rows)))
+
+    def as_of(self) -> _dt.date | None:
+        """The day the archive was made, from ``…_LinkedInDataExport_MM-DD-YYYY``."""
+        for text in (self.source.path.name, self.root):
+            m = _EXPORT_NAME.search(text)
+            if m:
+                try:
+                    return _dt.date(int(m[3]), int(m[1]), int(m[2]))
+                except ValueError:
+                    return None
+        return None
+
+    # -- the files ---------------------------------------------------------
+
+    def network(self) -> Network:
+        connections, count = self.connections(self.messages())
+        name, headline, industry = self.profile()
+        member = Member(
+            connection_count=count,
+            name=name,
+            industry=industry,
+            headline=headline,
+            joined_on=self.registration(),
+            employers=self.positions(),
+            schools=self.education(),
+        )
+        return Network(
+            member=member,
+            as_of=self.as_of(),
+            connections=connections,
+            invitations=self.invitations(connections),
+            recommendations_given=self.recommendations(),
+            skipped=tuple(self.skipped),
+        )
+
+    def connections(self, peers: _Peers | None) -> tuple[tuple[Connection, ...], int]:
+        """The connections, and the row count (blank-member rows included).
+
+        The hot loop of the loader (30,000 rows is a large network): columns
+        are read by index, dates through a local cache, and each Connection is
+        built once, its last interaction already known from messages.csv.
+        """
+        table = self.table("connections", _CONNECTIONS)
+        if table is None:
+            return (), 0
+        c = table.col
+        i_first, i_last, i_url, i_email = c["first"], c["last"], c["url"], c["email"]
+        i_company, i_position, i_date = c["company"], c["position"], c["date"]
+        latest = peers.latest if peers else None
+        dates: dict[str, _dt.date | None] = {"": None}
+        out: list[Connection] = []
+        seen: dict[str, int] = {}
+        blank: list[int] = []
+        count = 0
+        pad = table.width + 1
+        for row in table.reader:  # inlined table.rows(): this loop is the hot one
+            if len(row) < pad:
+                if not row:
+                    continue
+                row.extend([""] * (pad - len(row)))
+            first = row[i_first].strip()
+            last = row[i_last].strip()
+            url = row[i_url].strip()
+            email = row[i_email].strip()
+            company = row[i_company].strip()
+            position = row[i_position].strip()
+            text = row[i_date].strip()
+            if not (first or last or url or email or company or position):
+                if text:  # a deactivated or hidden member: counted, not listed
+                    count += 1
+                    blank.append(table.row_number)
+                continue
+            count += 1
+            day = dates.get(text, False)
+            if day is False:
+                day = dates[text] = table.date(text, "date")
+            name = f"{first} {last}" if first and last else (first or last or None)
+            ident = url or _label(name, day)
+            if ident in seen:
+                ident = _unique(ident, seen)
+            else:
+                seen[ident] = 1
+            out.append(Connection(
+                ident, name, company or None, position or None, day,
+                latest(url, name) if latest else None, None, url or None, email or None))
+        self.skip(table, "blank-member rows (deactivated or hidden members): counted in "
+                  "member.connection_count, no connection created", blank)
+        return tuple(out), count
+
+    def messages(self) -> _Peers | None:
+        """The latest message date per participant, or None without messages.csv."""
+        table = self.table("messages", _MESSAGES)
+        if table is None:
+            return None
+        c = table.col
+        i_from, i_from_url, i_to, i_to_urls = c["from"], c["from_url"], c["to"], c["to_urls"]
+        i_date, i_draft = c["date"], c["draft"]
+        peers = _Peers()
+        by_url, by_name, by_bare_name = peers.by_url, peers.by_name, peers.by_bare_name
+        urls: dict[str, str] = {}
+        names: dict[str, str] = {}
+
+        def name_key(name: str) -> str:
+            key = names.get(name)
+            if key is None:
+                key = names[name] = person_key(name)
+            return key
+
+        def link_key(url: str) -> str:
+            key = urls.get(url)
+            if key is None:
+                key = urls[url] = url_key(url)
+            return key
+
+        drafts: list[int] = []
+        undated: list[int] = []
+        for row in table.rows():
+            if row[i_draft].strip().lower() == "yes":
+                drafts.append(table.row_number)
+                continue
+            text = row[i_date].strip()
+            if not text:
+                undated.append(table.row_number)
+                continue
+            day = table.date(text, "date")
+            assert day is not None
+            sender_url = row[i_from_url].strip()
+            sender = name_key(row[i_from])
+            if sender_url:
+                _bump(by_url, link_key(sender_url), day)
+            elif sender:
+                _bump(by_bare_name, sender, day)
+            if sender:
+                _bump(by_name, sender, day)
+            recipient_urls = row[i_to_urls].strip()
+            for u in recipient_urls.split(",") if recipient_urls else ():
+                if u.strip():
+                    _bump(by_url, link_key(u), day)
+            to = row[i_to]
+            # Several recipients are joined by ", ", but a name may hold a
+            # comma too ("Name, Ph.D."): try the whole field and each part.
+            for part in (to, *to.split(", ")) if ", " in to else (to,):
+                key = name_key(part)
+                if key:
+                    _bump(by_name, key, day)
+                    if not recipient_urls:
+                        _bump(by_bare_name, key, day)
+        self.skip(table, "draft messages (never sent): not an interaction", drafts)
+        self.skip(table, "messages without a date: no interaction date to record", undated)
+        return peers
+
+    def invitations(self, connections: tuple[Connection, ...]) -> tuple[Invitation, ...]:
+        table = self.table("invitations", _INVITATIONS)
+        if table is None:
+            return ()
+        c = table.col
+        by_url: dict[str, list[_dt.date | None]] = {}
+        by_name: dict[str, list[_dt.date | None]] = {}
+        for conn in connections:
+            if conn.url:
+                by_url.setdefault(url_key(conn.url), []).append(conn.connected_on)
+            if conn.name:
+                by_name.setdefault(person_key(conn.name), []).append(conn.connected_on)
+        out = []
+        seen: dict[str, int] = {}
+        odd: list[int] = []
+        for row in table.rows():
+            direction = row[c["direction"]].strip().lower()
+            if direction == "outgoing":
+                person, url, prefix = row[c["to"]].strip(), row[c["to_url"]].strip(), "to"
+            elif direction == "incoming":
+                person, url, prefix = row[c["from"]].strip(), row[c["from_url"]].strip(), "from"
+            else:
+                odd.append(table.row_number)
+                continue
+            sent = table.date(row[c["sent"]].strip(), "sent")
+            if url and by_url:
+                matches = by_url.get(url_key(url), ())
+            else:
+                matches = by_name.get(person_key(person), ()) if person else ()
+            accepted = any(d is None or sent is None or d >= sent - _ONE_DAY for d in matches)
+            out.append(Invitation(
+                id=_unique(f"{prefix} {_label(person, sent)}", seen),
+                direction=direction,
+                person=person or None,
+                sent_on=sent,
+                message=row[c["message"]].strip() or None,
+                status="accepted" if accepted else "pending",
+            ))
+        self.skip(table, "Direction is neither OUTGOING nor INCOMING", odd)
+        return tuple(out)
+
+    def profile(self) -> tuple[str | None, str | None, str | None]:
+        """(name, headline, industry) from the first row of Profile.csv."""
+        table = self.table("profile", _PROFILE)
+        if table is None:
+            return None, None, None
+        c = table.col
+        found: tuple[str | None, str | None, str | None] = (None, None, None)
+        extra: list[int] = []
+        for n, row in enumerate(table.rows()):
+            if n:
+                extra.append(table.row_number)
+                continue
+            found = (_full_name(row[c["first"]].strip(), row[c["last"]].strip()),
+                     row[c["headline"]].strip() or None, row[c["industry"]].strip() or None)
+        self.skip(table, "more than one profile row: only the first is read", extra)
+        return found
+
+    def registration(self) -> _dt.date | None:
+        table = self.table("registration", _REGISTRATION)
+        if table is None:
+            return None
+        for row in table.rows():
+            return table.date(row[table.col["date"]].strip(), "date")
+        return None
+
+    def positions(self) -> tuple[Employer, ...]:
+        table = self.table("positions", _POSITIONS)
+        if table is None:
+            return ()
+        c = table.col
+        out = []
+        nameless: list[int] = []
+        for row in table.rows():
+            company = row[c["company"]].strip()
+            if not company:
+                nameless.append(table.row_number)
+                continue
+            out.append(Employer(company, row[c["title"]].strip() or None,
+                                table.month(row[c["start"]], "start"),
+                                table.month(row[c["end"]], "end", end=True)))
+        self.skip(table, "positions without a Company Name", nameless)
+        return tuple(out)
+
+    def education(self) -> tuple[School, ...]:
+        table = self.table("education", _EDUCATION)
+        if table is None:
+            return ()
+        c = table.col
+        out = []
+        nameless: list[int] = []
+        for row in table.rows():
+            school = row[c["school"]].strip()
+            if not school:
+                nameless.append(table.row_number)
+                continue
+            out.append(School(school, row[c["degree"]].strip() or None,
+                              table.month(row[c["start"]], "start"),
+                              table.month(row[c["end"]], "end", end=True)))
+        self.skip(table, "schools without a School Name", nameless)
+        return tuple(out)
+
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        table = self.table("recommendations given", _RECOMMENDATIONS)
+        if table is None:
+            return ()
+        c = table.col
+        out = []
+        seen: dict[str, int] = {}
+        for row in table.rows():
+            person = _full_name(row[c["first"]].strip(), row[c["last"]].strip())
+            given = table.date(row[c["date"]].strip(), "date")
+            out.append(Recommendation(id=_unique(f"for {_label(person, given)}", seen),
+                                      person=person, given_on=given))
+        return tuple(out)

@@ -1,0 +1,326 @@
+"""The front door: load rule files into a RuleSet, evaluate it on networks."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import attrs
+
+from . import nodes as n
+from .checker import Program, check, literal_type
+from .compiler import CompiledProgram, compile_program
+from .diagnostics import Diagnostic, Span, did_you_mean
+from .errors import RuleError
+from .findings import Report
+from .model import Network
+from .values import Duration, Range
+
+__all__ = ["ExampleCase", "ExampleResult", "RuleSet", "bundled_rules_dir", "load_rules"]
+
+RULE_SUFFIX = ".rules"
+EXAMPLE_AS_OF = _dt.date(2025, 1, 1)
+
+
+def bundled_rules_dir() -> Path:
+    """The bundled pack: inside the installed wheel, or ``rules/`` of a source checkout."""
+    packaged = resources.files("netrules").joinpath("rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent / "rules",):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the bundled rule pack is missing from this installation")
+
+
+def _rule_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob(f"*{RULE_SUFFIX}") if p.is_file())
+    return [path]
+
+
+def _display(path: Path, bundled: Path | None) -> str:
+    if bundled is not None:
+        try:
+            return f"<bundled>/{path.relative_to(bundled).as_posix()}"
+        except ValueError:
+            pass
+    return str(path)
+
+
+@attrs.frozen
+class ExampleCase:
+    """One inline example: where it is, its data and the rule ids expected."""
+
+    name: str
+    path: str
+    line: int
+    rule: str | None
+    fires: tuple[str, ...]
+    passes: tuple[str, ...]
+    data: Any
+
+
+@attrs.frozen
+class ExampleResult:
+    """An example's outcome: which expected rules did not fire, which fired unexpectedly."""
+
+    case: ExampleCase
+    fired: tuple[str, ...]
+    missing: tuple[str, ...]
+    unexpected: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.unexpected
+
+
+class RuleSet:
+    """A checked, compiled set of rules; evaluate it on any number of networks.
+
+    Build one with :func:`load_rules`.  Compilation happens once here; each
+    :meth:`evaluate` call only runs the generated function.
+    """
+
+    def __init__(self, program: Program, files: tuple[n.RuleFile, ...]):
+        self._program = program
+        self._files = files
+        self._compiled: CompiledProgram = compile_program(program)
+        self._tables = {name: (t.rows, t.default if t.has_default else None)
+                        for name, t in program.tables.items()}
+        self._params = {name: p.default for name, p in program.params.items()}
+
+    # ---- introspection ----
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """Load-time warnings (unused definitions, parameters, advice)."""
+        return tuple(d for d in self._program.diagnostics if d.severity == "warning")
+
+    @property
+    def rules(self) -> tuple[Any, ...]:
+        """The active rules' checked metadata (nodes), in load order."""
+        return tuple(ri.node for ri in self._program.rules)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Parameter name -> its current default value."""
+        return dict(self._params)
+
+    @property
+    def program(self) -> Program:
+        return self._program
+
+    @property
+    def source(self) -> str:
+        """The generated Python source (for the curious and for tests)."""
+        return self._compiled.source
+
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(ri.node.id for ri in self._program.rules)
+
+    def rule(self, rule_id: str) -> Any:
+        for ri in self._program.rules:
+            if ri.node.id == rule_id:
+                return ri
+        raise KeyError(rule_id)
+
+    def disable(self, *rule_ids: str) -> "RuleSet":
+        """A new RuleSet without these rules; unknown ids raise RuleError (NR309)."""
+        known = set(self.rule_ids())
+        bad = [r for r in rule_ids if r not in known]
+        if bad:
+            diags = []
+            for rid in bad:
+                hint = did_you_mean(rid, known)
+                diags.append(Diagnostic("NR309", "error", f"cannot disable unknown rule \"{rid}\"",
+                                        "<disable>", Span.point(),
+                                        f"did you mean \"{hint}\"?" if hint else None))
+            raise RuleError(diags)
+        drop = set(rule_ids)
+        program = attrs.evolve(self._program,
+                               rules=[ri for ri in self._program.rules if ri.node.id not in drop],
+                               disabled=self._program.disabled + tuple(rule_ids))
+        return RuleSet(program, self._files)
+
+    # ---- evaluation ----
+    def resolve_params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Defaults overlaid with overrides, each checked against the declared type."""
+        values = dict(self._params)
+        if not params:
+            return values
+        diags = []
+        for name, raw in params.items():
+            info = self._program.params.get(name)
+            if info is None:
+                hint = did_you_mean(name, self._program.params)
+                diags.append(Diagnostic("NR309", "error", f"unknown parameter '{name}'",
+                                        "<params>", Span.point(),
+                                        f"did you mean '{hint}'?" if hint else None))
+                continue
+            value, problem = coerce_param(raw, info.type)
+            if problem:
+                diags.append(Diagnostic("NR310", "error", f"parameter '{name}': {problem}",
+                                        "<params>", Span.point(),
+                                        f"the default is {info.default}"))
+                continue
+            values[name] = value
+        if diags:
+            raise RuleError(diags)
+        return values
+
+    def evaluate(self, network: Network | Mapping[str, Any], *, as_of: _dt.date | None = None,
+                 params: Mapping[str, Any] | None = None) -> Report:
+        """Run every rule on one network.
+
+        ``as_of`` defaults to the network's own ``as_of``, else today.  ``params``
+        overrides parameter defaults (values or rule-language text such as
+        ``"1 year"``).
+        """
+        from .evaluator import run
+        from .loaders import load_network
+
+        if not isinstance(network, Network):
+            network = load_network(dict(network))
+        when = as_of or network.as_of or _dt.date.today()
+        return run(self._program, self._compiled, network, when, self.resolve_params(params),
+                   self._tables)
+
+    # ---- inline examples ----
+    def examples(self) -> list[ExampleCase]:
+        out = []
+        for ex, path in self._program.examples:
+            name = ex.name or (f"{ex.rule} {'fires' if ex.fires else 'passes'}"
+                               f" (line {ex.span.line})")
+            out.append(ExampleCase(name, path, ex.span.line, ex.rule, ex.fires, ex.passes,
+                                   ex.data))
+        return out
+
+    def run_example(self, case: ExampleCase) -> ExampleResult:
+        """Evaluate one example with the whole set and compare the rule ids."""
+        from .loaders.json_doc import network_from_dict
+
+        network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
+        report = self.evaluate(network, as_of=network.as_of or EXAMPLE_AS_OF)
+        fired = tuple(sorted({f.rule for f in report.findings}))
+        active = set(self.rule_ids())
+        missing = tuple(r for r in case.fires if r not in fired and r in active)
+        unexpected = tuple(r for r in case.passes if r in fired)
+        return ExampleResult(case, fired, missing, unexpected)
+
+
+def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
+    """A parameter override as a typed value, or an explanation of why not."""
+    if isinstance(raw, str) and ptype != "string":
+        from .parser import parse_expression
+
+        expr, diags = parse_expression(raw, "<params>", 1, 1)
+        if diags or expr is None:
+            return None, f"cannot read {raw!r} as {ptype}"
+        lit = _literal_of(expr)
+        if lit is None:
+            return None, f"{raw!r} is not a plain value"
+        raw_type, raw = lit
+        if raw_type != ptype and not (ptype.startswith("list") and raw_type.startswith("list")):
+            return None, f"expected {ptype}, got {raw_type} {raw!r}"
+        return raw, None
+    checks = {
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "string": lambda v: isinstance(v, str),
+        "bool": lambda v: isinstance(v, bool),
+        "date": lambda v: isinstance(v, _dt.date),
+        "duration": lambda v: isinstance(v, Duration),
+    }
+    if ptype.startswith("list"):
+        ok = isinstance(raw, (list, tuple))
+        raw = tuple(raw) if ok else raw
+    else:
+        ok = checks.get(ptype, lambda v: True)(raw)
+    if not ok:
+        return None, f"expected {ptype}, got {raw!r}"
+    return raw, None
+
+
+def _literal_of(expr: Any) -> tuple[str, Any] | None:
+    if isinstance(expr, n.Literal):
+        return literal_type(expr), expr.value
+    if isinstance(expr, n.Neg) and isinstance(expr.operand, n.Literal) and \
+            isinstance(expr.operand.value, (int, float)):
+        return "number", -expr.operand.value
+    if isinstance(expr, n.ListExpr):
+        items = [_literal_of(i) for i in expr.items]
+        if any(i is None for i in items):
+            return None
+        kinds = {i[0] for i in items if i}
+        return "list:" + (kinds.pop() if len(kinds) == 1 else "any"), tuple(i[1] for i in items if i)
+    return None
+
+
+def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Diagnostic("NR100", "error", f"cannot read rule file: {exc.strerror}", shown,
+                                Span.point(), "check the path")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        text = raw.decode("utf-8", errors="replace")
+        line = text.count("\n", 0, exc.start) + 1
+        return None, Diagnostic("NR102", "error", "rule file is not UTF-8 text", shown,
+                                Span.point(line, 1), "save the file as UTF-8")
+
+
+def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
+    order = {"error": 0, "warning": 1}
+    return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.path, d.line, d.column,
+                                        d.code))
+
+
+def load_rules(*paths: "str | os.PathLike[str]", include_default: bool = True,
+               texts: Iterable[tuple[str, str]] = ()) -> RuleSet:
+    """Load the bundled pack (unless ``include_default=False``) plus files and folders.
+
+    Folders are searched for ``*.rules`` files.  ``texts`` adds in-memory
+    ``(name, text)`` rule sources.  Raises :class:`RuleError` with every
+    diagnostic when any file has an error; warnings stay on ``RuleSet.warnings``.
+    """
+    from .parser import parse_file
+
+    files: list[n.RuleFile] = []
+    diags: list[Diagnostic] = []
+    sources: list[tuple[Path, str]] = []
+    bundled = None
+    if include_default:
+        bundled = bundled_rules_dir()
+        sources.extend((p, _display(p, bundled)) for p in _rule_files(bundled))
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            diags.append(Diagnostic("NR100", "error", "no such rule file or folder", str(path),
+                                    Span.point(), "check the path"))
+            continue
+        sources.extend((p, _display(p, None)) for p in _rule_files(path))
+    loaded: list[tuple[str, str]] = []
+    for path, shown in sources:
+        text, problem = _read(path, shown)
+        if problem is not None:
+            diags.append(problem)
+        else:
+            loaded.append((shown, text or ""))
+    loaded.extend(texts)
+    for shown, text in loaded:
+        rule_file, file_diags = parse_file(text, shown)
+        diags.extend(file_diags)
+        if rule_file is not None:
+            files.append(rule_file)
+    if any(d.severity == "error" for d in diags):
+        raise RuleError(_sorted(diags))
+    program = check(files)
+    errors = [d for d in program.diagnostics if d.severity == "error"]
+    if errors:
+        raise RuleError(_sorted(program.diagnostics))
+    return RuleSet(program, tuple(files))

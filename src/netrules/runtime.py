@@ -1,0 +1,197 @@
+"""Helpers the compiled rules call: every one is total (None in, None out; no raise).
+
+These are the only callables generated code can reach; together with the
+schema they are the whole of what a rule file can do.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from .values import Duration, Range, add_duration, format_value
+
+__all__ = ["NAMESPACE"]
+
+_PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
+
+
+def _lower(s: str | None) -> str | None:
+    return None if s is None else s.lower()
+
+
+def _upper(s: str | None) -> str | None:
+    return None if s is None else s.upper()
+
+
+def _trim(s: str | None) -> str | None:
+    return None if s is None else s.strip()
+
+
+def _contains(s: str | None, sub: str | None) -> bool | None:
+    return None if s is None or sub is None else sub in s
+
+
+def _starts_with(s: str | None, p: str | None) -> bool | None:
+    return None if s is None or p is None else s.startswith(p)
+
+
+def _ends_with(s: str | None, p: str | None) -> bool | None:
+    return None if s is None or p is None else s.endswith(p)
+
+
+def _length(x: Any) -> int | None:
+    return None if x is None else len(x)
+
+
+_NORM_CACHE: dict[tuple[str, str | None], str] = {}
+
+
+def _normalize(s: str | None, name: str | None = None) -> str | None:
+    """Lowercase, drop punctuation, squeeze spaces, and drop the words of ``name``.
+
+    Two invitation notes that differ only in the recipient's name, case,
+    punctuation or spacing normalise to the same text.
+    """
+    if s is None:
+        return None
+    key = (s, name)
+    hit = _NORM_CACHE.get(key)
+    if hit is not None:
+        return hit
+    words = _PUNCT.sub(" ", s.casefold()).split()
+    if name:
+        drop = set(_PUNCT.sub(" ", name.casefold()).split())
+        words = [w for w in words if w not in drop]
+    out = " ".join(words)
+    if len(_NORM_CACHE) < 50_000:
+        _NORM_CACHE[key] = out
+    return out
+
+
+def _days_between(a: Any, b: Any) -> int | None:
+    return None if a is None or b is None else (b - a).days
+
+
+def _abs(x: Any) -> Any:
+    return None if x is None else abs(x)
+
+
+def _round(x: Any) -> Any:
+    return None if x is None else round(x)
+
+
+def _div(a: Any, b: Any) -> Any:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def _add_dur(d: Any, dur: Any, sign: int) -> Any:
+    if d is None or dur is None:
+        return None
+    return add_duration(d, dur, sign)
+
+
+def _dur(x: Any) -> Any:
+    return None if x is None else x.approx_days()
+
+
+def _in_range(x: Any, r: Range | None) -> bool | None:
+    if x is None or r is None:
+        return None
+    return x in r
+
+
+def _lookup(table: tuple[dict[str, Any], Any], key: str | None) -> Any:
+    if key is None:
+        return None
+    return table[0].get(key.casefold().strip(), table[1])
+
+
+def _sum(values: Iterable[Any]) -> Any:
+    return sum(v for v in values if v is not None)
+
+
+def _avg(values: Iterable[Any]) -> Any:
+    vals = [v for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _min(values: Iterable[Any]) -> Any:
+    vals = [v for v in values if v is not None]
+    return min(vals) if vals else None
+
+
+def _max(values: Iterable[Any]) -> Any:
+    vals = [v for v in values if v is not None]
+    return max(vals) if vals else None
+
+
+def _distinct(values: Iterable[Any]) -> int:
+    return len({v for v in values if v is not None})
+
+
+def _collect(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(v for v in values if v is not None)
+
+
+def _any(values: Iterable[Any]) -> bool | None:
+    unknown = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _all(values: Iterable[Any]) -> bool | None:
+    unknown = False
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _peak(dates: Iterable[Any], window: Duration | None) -> int:
+    """The most dates inside any window ``[d, d + window)``: sort + two pointers."""
+    days = sorted(d for d in dates if d is not None)
+    if not days or window is None:
+        return 0
+    best = 0
+    j = 0
+    n = len(days)
+    if not window.months:
+        span = window.days
+        ordinals = [d.toordinal() for d in days]
+        for i in range(n):
+            limit = ordinals[i] + span
+            if j < i:
+                j = i
+            while j < n and ordinals[j] < limit:
+                j += 1
+            best = max(best, j - i)
+        return best
+    for i in range(n):
+        end = add_duration(days[i], window)
+        if j < i:
+            j = i
+        while j < n and (end is None or days[j] < end):
+            j += 1
+        best = max(best, j - i)
+    return best
+
+
+def _as_set(values: Any) -> Any:
+    return None if values is None else frozenset(values)
+
+
+NAMESPACE: dict[str, Any] = {
+    name: obj for name, obj in globals().items() if name.startswith("_") and callable(obj)
+    and not name.startswith("__")
+}
+NAMESPACE["_fmt"] = format_value
+NAMESPACE["__builtins__"] = {"len": len, "sum": sum, "any": any, "True": True, "False": False}
