@@ -373,7 +373,7 @@ class Checker:
         if isinstance(e, n.Coalesce):
             lt, _ = self.typeof(e.left, scope)
             rt, r_null = self.typeof(e.right, scope)
-            if "any" not in (lt, rt) and lt != rt:
+            if "any" not in (lt, rt) and lt != rt and "list:any" not in (lt, rt):
                 self.node_error(e, "NR203", f"'??' needs both sides of one type; got {_word(lt)} "
                                 f"and {_word(rt)}")
             return (lt if lt != "any" else rt), r_null
@@ -558,7 +558,11 @@ class Checker:
             self.define_stack.pop()
 
     def type_aggregate(self, e: n.Aggregate, scope: _Scope | None) -> tuple[str, bool]:
-        ct, _ = self.typeof(e.collection, scope)
+        ct, c_null = self.typeof(e.collection, scope)
+        result = self._type_aggregate(e, scope, ct)
+        return result[0], result[1] or c_null
+
+    def _type_aggregate(self, e: n.Aggregate, scope: _Scope | None, ct: str) -> tuple[str, bool]:
         if ct == "any":
             elem = "any"
         elif ct.startswith("coll:"):

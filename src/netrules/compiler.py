@@ -180,6 +180,10 @@ class Gen:
 
     def e_Aggregate(self, e: n.Aggregate, ctx: _Ctx) -> tuple[str, bool]:
         coll, c_closed = self.sub(e.collection, ctx)
+        guard = None
+        if self.nullable(e.collection):
+            guard = self.t()
+            guard_src, coll = coll, guard
         var = self.t()
         inner = ctx.child({e.var: var}) if e.var else ctx
         closed = c_closed
@@ -204,6 +208,8 @@ class Gen:
             code = f"_peak([{gen}], {window})"
         else:
             code = f"_{f}({gen})"
+        if guard is not None:
+            code = f"(None if ({guard} := {guard_src}) is None else {code})"
         return code, closed
 
     def e_Neg(self, e: n.Neg, ctx: _Ctx) -> tuple[str, bool]:
