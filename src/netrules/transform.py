@@ -277,9 +277,11 @@ def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
                 break
             inner = body[i + 1:close]
             fmt = None
-            if ":" in inner:
-                inner, fmt = inner.rsplit(":", 1)
-                fmt = fmt.strip()
+            spec = re.search(r":\s*(percent|\d+)\s*\Z", inner)
+            if spec:
+                inner, fmt = inner[:spec.start()], spec.group(1)
+            if not triple:
+                inner = inner.replace('\\"', '"')
             if text_buf:
                 parts.append(unescape('"' + "".join(text_buf) + '"') if not triple
                              else "".join(text_buf))
