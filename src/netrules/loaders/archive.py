@@ -11,6 +11,7 @@ inside the archive and the row (the line number a text editor shows).
 from __future__ import annotations
 
 import abc
+import contextlib
 import csv
 import datetime as _dt
 import io
@@ -20,6 +21,7 @@ import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
+from operator import itemgetter
 from typing import Iterator, Sequence
 from urllib.parse import unquote
 
@@ -283,7 +285,7 @@ class _Table:
     def _find_header(self, spec: Spec) -> None:
         shown: tuple[int, list[str]] | None = None
         scanned = 0
-        try:
+        with self.csv_errors():
             for row in self.reader:
                 if not any(cell.strip() for cell in row):
                     continue
@@ -302,11 +304,7 @@ class _Table:
                 scanned += 1
                 if scanned >= _HEADER_SCAN_ROWS:
                     break
-        except csv.Error as exc:
-            raise InputError(f"not a readable CSV file ({exc})", file=self.name,
-                             location=f"row {self.reader.line_num}") from None
-        if shown is None:  # empty file: no rows at all
-            self.reader = iter(())  # type: ignore[assignment]
+        if shown is None:  # an empty file (the reader is exhausted): no rows
             self.col = {field: 0 for field, _names, _req in spec}
             return
         line, row = shown
@@ -323,7 +321,7 @@ class _Table:
     def rows(self) -> Iterator[list[str]]:
         """Every non-blank row, padded so that every mapped column exists."""
         pad = self.width + 1
-        try:
+        with self.csv_errors():
             for row in self.reader:
                 n = len(row)
                 if n < pad:
@@ -331,9 +329,15 @@ class _Table:
                         continue
                     row.extend([""] * (pad - n))
                 yield row
+
+    @contextlib.contextmanager
+    def csv_errors(self) -> Iterator[None]:
+        """Turn the csv module's errors (a NUL byte, a huge field) into InputError."""
+        try:
+            yield
         except csv.Error as exc:
             raise InputError(f"not a readable CSV file ({exc})", file=self.name,
-                             location=f"row {self.reader.line_num}") from None
+                             location=self.where()) from None
 
     @property
     def row_number(self) -> int:
@@ -533,8 +537,8 @@ class _Loader:
         if table is None:
             return (), 0
         c = table.col
-        i_first, i_last, i_url, i_email = c["first"], c["last"], c["url"], c["email"]
-        i_company, i_position, i_date = c["company"], c["position"], c["date"]
+        cells = itemgetter(c["first"], c["last"], c["url"], c["email"], c["company"],
+                           c["position"], c["date"])
         latest = peers.latest if peers else None
         dates: dict[str, _dt.date | None] = {"": None}
         out: list[Connection] = []
@@ -542,36 +546,31 @@ class _Loader:
         blank: list[int] = []
         count = 0
         pad = table.width + 1
-        for row in table.reader:  # inlined table.rows(): this loop is the hot one
-            if len(row) < pad:
-                if not row:
+        with table.csv_errors():
+            for row in table.reader:  # table.rows() inlined: this loop is the hot one
+                if len(row) < pad:
+                    if not row:
+                        continue
+                    row.extend([""] * (pad - len(row)))
+                first, last, url, email, company, position, text = map(str.strip, cells(row))
+                if not (first or last or url or email or company or position):
+                    if text:  # a deactivated or hidden member: counted, not listed
+                        count += 1
+                        blank.append(table.row_number)
                     continue
-                row.extend([""] * (pad - len(row)))
-            first = row[i_first].strip()
-            last = row[i_last].strip()
-            url = row[i_url].strip()
-            email = row[i_email].strip()
-            company = row[i_company].strip()
-            position = row[i_position].strip()
-            text = row[i_date].strip()
-            if not (first or last or url or email or company or position):
-                if text:  # a deactivated or hidden member: counted, not listed
-                    count += 1
-                    blank.append(table.row_number)
-                continue
-            count += 1
-            day = dates.get(text, False)
-            if day is False:
-                day = dates[text] = table.date(text, "date")
-            name = f"{first} {last}" if first and last else (first or last or None)
-            ident = url or _label(name, day)
-            if ident in seen:
-                ident = _unique(ident, seen)
-            else:
-                seen[ident] = 1
-            out.append(Connection(
-                ident, name, company or None, position or None, day,
-                latest(url, name) if latest else None, None, url or None, email or None))
+                count += 1
+                day = dates.get(text, False)
+                if day is False:
+                    day = dates[text] = table.date(text, "date")
+                name = f"{first} {last}" if first and last else (first or last or None)
+                ident = url or _label(name, day)
+                if ident in seen:
+                    ident = _unique(ident, seen)
+                else:
+                    seen[ident] = 1
+                out.append(Connection(
+                    ident, name, company or None, position or None, day,
+                    latest(url, name) if latest else None, None, url or None, email or None))
         self.skip(table, "blank-member rows (deactivated or hidden members): counted in "
                   "member.connection_count, no connection created", blank)
         return tuple(out), count

@@ -1,0 +1,209 @@
+"""The member context an archive cannot tell, from a small TOML or JSON file.
+
+A LinkedIn export says nothing about career level, job seeking, situations or
+how the member knows each connection; those stay None (unknown).  An overlay
+supplies them::
+
+    as_of = 2025-01-31
+
+    [member]
+    career_level = "mid-career"
+    job_seeking = false
+    situations = ["career-change"]
+
+    [relationships]
+    "Jane Doe" = "colleague"                            # by name (any case)
+    "https://www.linkedin.com/in/john-roe" = "friend"   # or by connection id
+
+    [[removals]]
+    connection = "Old Contact"
+    planned_on = 2025-02-15
+    notified = false
+
+Keys and values are checked like a network document (docs/input-format.md):
+every error names its key path, and unknown keys get a did-you-mean hint.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..diagnostics import did_you_mean
+from ..errors import InputError
+from ..model import RELATIONSHIPS, Connection, Network, Removal
+from .archive import person_key
+from .json_doc import MEMBER_SPEC, REMOVAL_SPEC, _Bad, _check, _describe
+
+__all__ = ["OVERLAY_MEMBER_KEYS", "apply_overlay", "load_overlay"]
+
+# Every member field but the lists an archive already gives (employers, schools).
+_MEMBER_SPEC = {k: v for k, v in MEMBER_SPEC.items() if k not in ("employers", "schools")}
+OVERLAY_MEMBER_KEYS = tuple(_MEMBER_SPEC)
+_KINDS: dict[str, Any] = {
+    "as_of": "date",
+    "member": ("object", _MEMBER_SPEC),
+    "relationships": None,  # a free mapping, checked by _check_relationships
+    "removals": ("list", ("object", REMOVAL_SPEC)),
+}
+
+
+def load_overlay(path: "str | os.PathLike[str]") -> dict[str, Any]:
+    """Read and check an overlay file (``.toml``, or ``.json``); dates become dates.
+
+    Raises :class:`~netrules.errors.InputError` naming the file and key path.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=source) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text; expected a TOML or JSON overlay", file=source) from None
+    is_json = path.suffix.lower() == ".json" or (
+        path.suffix.lower() != ".toml" and text.lstrip().startswith("{"))
+    if is_json:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", file=source,
+                             location=f"line {exc.lineno} column {exc.colno}") from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"invalid TOML: {exc}", file=source) from None
+    return check_overlay(data, source=source)
+
+
+def check_overlay(data: Any, *, source: str = "<overlay>") -> dict[str, Any]:
+    """Check an overlay already parsed into Python values; return it normalised."""
+    try:
+        if not isinstance(data, dict):
+            raise _Bad("", f"expected a table of keys, got {_describe(data)}")
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in _KINDS:
+                hint = did_you_mean(key, _KINDS)
+                raise _Bad(key, "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""))
+            value = _iso_dates(value)
+            if key == "relationships":
+                out[key] = _check_relationships(value)
+            else:
+                out[key] = _check(_KINDS[key], value, key)
+    except _Bad as bad:
+        raise InputError(bad.message, file=source, location=bad.path or None) from None
+    return out
+
+
+def _iso_dates(value: Any) -> Any:
+    """TOML gives dates as date objects; the shared checks expect ISO text."""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(v) for v in value]
+    return value
+
+
+def _check_relationships(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _Bad("relationships", f"expected a table of connection = relationship, "
+                   f"got {_describe(value)}")
+    return {key: _check(("enum", RELATIONSHIPS), item, f"relationships.{json.dumps(key)}")
+            for key, item in value.items()}
+
+
+class _Resolver:
+    """Finds connections by id, or by id or name ignoring case."""
+
+    def __init__(self, connections: tuple[Connection, ...]):
+        self.connections = connections
+        self.by_id = {c.id: i for i, c in enumerate(connections)}
+        self.by_key: dict[str, list[int]] = {}
+        for i, c in enumerate(connections):
+            keys = {person_key(c.id)} | ({person_key(c.name)} if c.name else set())
+            for key in keys:
+                self.by_key.setdefault(key, []).append(i)
+
+    def find(self, ref: str, path: str) -> int:
+        i = self.by_id.get(ref)
+        if i is not None:
+            return i
+        found = self.by_key.get(person_key(ref), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ids = ", ".join(json.dumps(self.connections[j].id, ensure_ascii=False)
+                            for j in found[:3])
+            raise _Bad(path, f"{len(found)} connections are named {json.dumps(ref)}; "
+                       f"use the connection id instead ({ids}{', ...' if len(found) > 3 else ''})")
+        names = [c.name for c in self.connections if c.name]
+        hint = did_you_mean(ref, names) if len(names) <= 5000 else None
+        raise _Bad(path, f"no connection has the id or name {json.dumps(ref, ensure_ascii=False)}"
+                   + (f" (did you mean '{hint}'?)" if hint else ""))
+
+
+def apply_overlay(network: Network, overlay: dict[str, Any], *,
+                  source: str = "<overlay>") -> Network:
+    """A copy of ``network`` with the overlay's member context, relationships and removals.
+
+    ``overlay`` is what :func:`load_overlay` returns, or the same shape built
+    in Python (the CLI's ``--career-level`` and friends).  Later overlays win.
+    Raises InputError when a relationship or removal names no connection, or
+    a name that several connections share.
+    """
+    overlay = check_overlay(overlay, source=source)
+    changes: dict[str, Any] = {}
+    try:
+        member = {k: v for k, v in (overlay.get("member") or {}).items() if v is not None}
+        if "situations" in member:
+            member["situations"] = tuple(dict.fromkeys(member["situations"]))
+        if member:
+            changes["member"] = attrs.evolve(network.member, **member)
+        if overlay.get("as_of") is not None:
+            changes["as_of"] = overlay["as_of"]
+        relationships = overlay.get("relationships") or {}
+        removals = overlay.get("removals") or []
+        resolver = _Resolver(network.connections) if relationships or removals else None
+        if relationships:
+            assert resolver is not None
+            connections = list(network.connections)
+            for ref, relationship in relationships.items():
+                i = resolver.find(ref, f"relationships.{json.dumps(ref, ensure_ascii=False)}")
+                connections[i] = attrs.evolve(connections[i], relationship=relationship)
+            changes["connections"] = tuple(connections)
+        if removals:
+            assert resolver is not None
+            taken = {r.id for r in network.removals}
+            number = len(network.removals)
+            added = []
+            for n, entry in enumerate(removals):
+                path = f"removals[{n}]"
+                target = network.connections[resolver.find(entry["connection"],
+                                                           f"{path}.connection")]
+                ident = entry.get("id")
+                if ident in taken:
+                    raise _Bad(f"{path}.id", f"duplicate id {json.dumps(ident)}")
+                while ident is None or ident in taken:
+                    number += 1
+                    ident = f"removal-{number}"
+                taken.add(ident)
+                added.append(Removal(ident, target.id, entry.get("planned_on"),
+                                     entry.get("notified")))
+            changes["removals"] = network.removals + tuple(added)
+    except _Bad as bad:
+        raise InputError(bad.message, file=source, location=bad.path or None) from None
+    return attrs.evolve(network, **changes) if changes else network
