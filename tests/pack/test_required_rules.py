@@ -1,0 +1,106 @@
+"""The rule ids applications depend on exist and behave as documented at their edges."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import netrules
+
+REQUIRED = [
+    "zero-connections", "zero-connections-acceptable", "below-industry-target",
+    "below-career-target", "below-job-seeker-target", "request-to-stranger",
+    "request-without-note", "request-not-individualized", "request-follow-up",
+    "request-after-decline", "accepted-stranger", "mass-requests-from-strangers",
+    "accepts-everything", "insincere-recommendation", "dormant-network", "check-in-due",
+    "no-recent-recommendations", "suspected-purchased-connections", "outdated-connection",
+    "inactive-connection", "redundant-company", "removal-without-notice", "mass-removal",
+]
+AS_OF = datetime.date(2025, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def pack() -> netrules.RuleSet:
+    return netrules.load_rules()
+
+
+def _fired(pack: netrules.RuleSet, doc: dict) -> dict[str, str]:
+    report = pack.evaluate(doc, as_of=AS_OF)
+    return {f.rule: f.severity for f in report.findings}
+
+
+@pytest.mark.parametrize("rule_id", REQUIRED)
+def test_required_rule_exists(rule_id: str, pack: netrules.RuleSet) -> None:
+    """Every id from the pack's contract is loaded and cites an article section."""
+    info = pack.rule(rule_id)
+    assert info.node.source
+    assert info.node.why
+
+
+def test_below_target_is_info_while_a_situation_applies(pack: netrules.RuleSet) -> None:
+    """An acceptable situation lowers all three below-target findings to info."""
+    member = {"industry": "Legal", "career_level": "entry", "job_seeking": True,
+              "connection_count": 12, "situations": ["career-break"]}
+    fired = _fired(pack, {"member": member})
+    assert {k: v for k, v in fired.items() if k.startswith("below")} == {
+        "below-industry-target": "info", "below-career-target": "info",
+        "below-job-seeker-target": "info"}
+
+
+def test_below_target_is_warning_without_a_situation(pack: netrules.RuleSet) -> None:
+    """Without a situation the same member gets warnings."""
+    member = {"industry": "Legal", "career_level": "entry", "job_seeking": True,
+              "connection_count": 12, "situations": []}
+    fired = _fired(pack, {"member": member})
+    assert fired["below-industry-target"] == "warning"
+    assert fired["below-job-seeker-target"] == "warning"
+
+
+@pytest.mark.parametrize("situations", [[], ["career-break"]])
+def test_zero_suppresses_below_target(pack: netrules.RuleSet, situations: list[str]) -> None:
+    """At zero connections only a zero rule speaks; no below-target finding appears."""
+    member = {"industry": "Legal", "career_level": "entry", "job_seeking": True,
+              "connection_count": 0, "situations": situations}
+    fired = _fired(pack, {"member": member})
+    assert not any(r.startswith("below") for r in fired)
+    assert ("zero-connections-acceptable" if situations else "zero-connections") in fired
+
+
+def test_unknown_industry_and_level_give_no_target_finding(pack: netrules.RuleSet) -> None:
+    """An industry outside the table or an unknown level yields no finding for that table."""
+    fired = _fired(pack, {"member": {"industry": "Astrology", "connection_count": 5,
+                                     "situations": []}})
+    assert "below-industry-target" not in fired
+    assert "below-career-target" not in fired
+
+
+def test_skipped_rules_name_the_missing_field(pack: netrules.RuleSet) -> None:
+    """A rule that cannot decide says which field it was missing."""
+    report = pack.evaluate({"member": {"connection_count": 0}}, as_of=AS_OF)
+    skipped = {s.rule: s.fields for s in report.skipped}
+    assert "member.situations" in skipped["zero-connections"]
+
+
+def test_inactive_after_override(pack: netrules.RuleSet) -> None:
+    """Raising inactive_after through params removes inactive-connection findings."""
+    doc = {"connections": [{"id": "c1", "connected_on": "2021-06-01"}]}
+    assert "inactive-connection" in _fired(pack, doc)
+    report = pack.evaluate(doc, as_of=AS_OF, params={"inactive_after": "5 years"})
+    assert "inactive-connection" not in {f.rule for f in report.findings}
+
+
+def test_user_file_overrides_pack(tmp_path) -> None:
+    """A user file can set a parameter, change a table row and disable a rule."""
+    user = tmp_path / "team.rules"
+    user.write_text('set redundant_company_max = 1\n'
+                    'set industry_targets["Legal"] = 10..20\n'
+                    'disable "inactive-connection"\n', encoding="utf-8")
+    rules = netrules.load_rules(user)
+    doc = {"member": {"industry": "legal", "situations": []},
+           "connections": [{"id": "a", "company": "X", "connected_on": "2010-01-01"},
+                           {"id": "b", "company": "x", "connected_on": "2010-01-01"}]}
+    fired = {f.rule for f in rules.evaluate(doc, as_of=AS_OF).findings}
+    assert "redundant-company" in fired
+    assert "below-industry-target" in fired
+    assert "inactive-connection" not in fired
