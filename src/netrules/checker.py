@@ -23,6 +23,7 @@ __all__ = ["SEVERITIES", "ParamInfo", "Program", "TableInfo", "check", "literal_
 SEVERITIES = ("info", "warning", "error")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+MAX_NESTING = 200  # total expression depth, definitions included (the compiler recurses too)
 _TYPE_NAMES = ("number", "string", "bool", "date", "duration", "list")
 _ORDERED = ("number", "date", "string", "duration")
 _WORD = {
@@ -35,7 +36,7 @@ def _word(t: str) -> str:
     if t in _WORD:
         return _WORD[t]
     if t.startswith("list:"):
-        return f"a list of {t[5:]}s"
+        return "a list" if t == "list:any" else f"a list of {t[5:]}s"
     if t.startswith("coll:"):
         return f"the collection of {t[5:]}s"
     if t.startswith("rec:"):
@@ -158,6 +159,8 @@ class Checker:
         self.node_paths: dict[int, str] = {}
         self.used: set[str] = set()
         self.keep: list[Any] = []
+        self.depth = 0
+        self.too_deep = False
 
     # ---- diagnostics ----
     def error(self, code: str, message: str, span: Span, hint: str | None = None,
@@ -330,7 +333,17 @@ class Checker:
         return out + list(self.params) + list(self.defines) + list(self.tables) + list(ROOTS)
 
     def typeof(self, e: Any, scope: _Scope | None) -> tuple[str, bool]:
-        result = self._typeof(e, scope)
+        if self.depth >= MAX_NESTING:  # through definitions: refuse before Python's stack does
+            if not self.too_deep:
+                self.too_deep = True
+                self.node_error(e, "NR103", f"expression nested more than {MAX_NESTING} levels "
+                                "deep through definitions", "flatten the chain of definitions")
+            return "any", True
+        self.depth += 1
+        try:
+            result = self._typeof(e, scope)
+        finally:
+            self.depth -= 1
         self.types[id(e)] = result
         return result
 
@@ -674,7 +687,7 @@ class Checker:
     def type_compare(self, e: n.Compare, scope: _Scope | None) -> tuple[str, bool]:
         lt, ln = self.typeof(e.left, scope)
         rt, rn = self.typeof(e.right, scope)
-        if "any" not in (lt, rt):
+        if "any" not in (lt, rt) and not ("list:any" in (lt, rt) and lt[:5] == rt[:5] == "list:"):
             if lt != rt:
                 hint = None
                 if {lt, rt} == {"date", "duration"}:

@@ -71,7 +71,13 @@ def _line_of(text: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _syntax_diagnostic(exc: Exception, path: str, text: str) -> Diagnostic:
+def _unterminated(path: str, text: str, line: int, column: int) -> Diagnostic:
+    hint = "close the string with '\"' on the same line, or use \"\"\"...\"\"\" for several lines"
+    return Diagnostic("NR102", "error", "unterminated string", path,
+                      Span(line, column, line, column + 1), hint, _line_of(text, line))
+
+
+def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start") -> Diagnostic:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     line = getattr(exc, "line", 1) or 1
@@ -82,8 +88,10 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str) -> Diagnostic:
     if isinstance(exc, UnexpectedToken):
         expected = set(exc.accepts or exc.expected or ())
         token = exc.token
+        if token.value == '""' and text.startswith('"', token.end_pos or 0):  # '"""' never closed
+            return _unterminated(path, text, token.line, token.column)
         if token.type == "$END":
-            found = "the end of the file"
+            found = "end of file" if start == "start" else "end of the expression"
             line = max(1, text.count("\n") + 1)
             column = len(_line_of(text, line)) + 1
             width = 1
@@ -95,10 +103,8 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str) -> Diagnostic:
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         expected = set(exc.allowed or ())
         if char == '"':
-            message = "unterminated string"
-            hint = "close the string with '\"' on the same line, or use \"\"\"...\"\"\" for several lines"
-            return Diagnostic("NR102", "error", message, path, Span(line, column, line, column + 1),
-                              hint, _line_of(text, line))
+            triple = text[max(0, exc.pos_in_stream - 2):exc.pos_in_stream] == '""'
+            return _unterminated(path, text, line, column - 2 if triple else column)
         message = f"unexpected character {char!r}"
         width = 1
     elif isinstance(exc, UnexpectedEOF):
@@ -122,6 +128,8 @@ def _depth_diagnostic(tree: Any, path: str, text: str) -> Diagnostic | None:
     """Measure nesting without recursion; refuse trees deeper than MAX_DEPTH."""
     from lark import Tree
 
+    if not isinstance(tree, Tree):  # a bare token: `"text"` or `2024-01-01`
+        return None
     stack = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
@@ -145,7 +153,7 @@ def _parse(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]]:
     try:
         tree = _lark().parse(text, start=start)
     except UnexpectedInput as exc:
-        return None, [_syntax_diagnostic(exc, path, text)]
+        return None, [_syntax_diagnostic(exc, path, text, start)]
     deep = _depth_diagnostic(tree, path, text)
     if deep is not None:
         return None, [deep]

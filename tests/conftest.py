@@ -1,0 +1,38 @@
+"""Shared fixtures: load in-memory rule text, collect the diagnostics of broken text."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import netrules
+
+AS_OF = datetime.date(2025, 1, 1)
+
+
+def _named(texts: tuple) -> list[tuple[str, str]]:
+    return [t if isinstance(t, tuple) else (f"t{i}.rules" if i else "t.rules", t)
+            for i, t in enumerate(texts)]
+
+
+@pytest.fixture
+def load_text():
+    """load_text(text, ...) -> RuleSet; a text may be a (name, text) pair; no bundled pack."""
+
+    def load(*texts, include_default: bool = False) -> netrules.RuleSet:
+        return netrules.load_rules(texts=_named(texts), include_default=include_default)
+
+    return load
+
+
+@pytest.fixture
+def rule_errors():
+    """rule_errors(text, ...) -> the diagnostics of the RuleError that loading raises."""
+
+    def errors(*texts, include_default: bool = False) -> tuple[netrules.Diagnostic, ...]:
+        with pytest.raises(netrules.RuleError) as info:
+            netrules.load_rules(texts=_named(texts), include_default=include_default)
+        return info.value.diagnostics
+
+    return errors
