@@ -23,6 +23,7 @@ __all__ = ["SEVERITIES", "ParamInfo", "Program", "TableInfo", "check", "literal_
 SEVERITIES = ("info", "warning", "error")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+_AGGREGATES = ("count", "sum", "min", "max", "avg", "any", "all", "distinct", "peak", "collect")
 MAX_NESTING = 200  # total expression depth, definitions included (the compiler recurses too)
 _TYPE_NAMES = ("number", "string", "bool", "date", "duration", "list")
 _ORDERED = ("number", "date", "string", "duration")
@@ -127,6 +128,8 @@ class Program:
     diagnostics: list[Diagnostic]
     disabled: tuple[str, ...] = ()
     keep: list[Any] = attrs.Factory(list)
+    # file path -> (parameter values, tables) as they stood after that file was read
+    snapshots: dict[str, tuple[dict[str, Any], dict[str, Any]]] = attrs.Factory(dict)
 
 
 class _Scope:
@@ -159,6 +162,7 @@ class Checker:
         self.node_paths: dict[int, str] = {}
         self.used: set[str] = set()
         self.keep: list[Any] = []
+        self.snapshots: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.depth = 0
         self.too_deep = False
 
@@ -182,7 +186,7 @@ class Checker:
         taken: dict[str, tuple[str, Span]] = {}
 
         def claim(name: str, span: Span, what: str) -> bool:
-            if name in ROOTS or name in FUNCTIONS or name == "group":
+            if name in ROOTS or name in FUNCTIONS or name in _AGGREGATES or name == "group":
                 self.error("NR307", f"'{name}' is a built-in name and cannot be redefined", span,
                            "choose another name")
                 return False
@@ -313,6 +317,13 @@ class Checker:
                                        f"did you mean \"{hint}\"?" if hint else None)
                         else:
                             disabled.append(rid)
+            # what the parameters and tables were once this file was read: its examples
+            # (and those of the files before it) are checked against exactly that
+            self.snapshots[f.path] = (
+                {name: p.default for name, p in self.params.items()},
+                {name: (dict(t.rows), t.default if t.has_default else None)
+                 for name, t in self.tables.items()},
+            )
         return tuple(disabled)
 
     # ---- expressions ----
@@ -886,7 +897,7 @@ class Checker:
         self.report_unused()
         return Program(self.params, self.tables, self.advice, self.defines, rules, examples,
                        self.types, self.expansions, self.define_types, self.diags, disabled,
-                       self.keep)
+                       self.keep, self.snapshots)
 
     def check_example_data(self, ex: n.Example) -> None:
         from .errors import InputError

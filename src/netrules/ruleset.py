@@ -203,8 +203,12 @@ class RuleSet:
         """Evaluate one example with the whole set and compare the rule ids."""
         from .loaders.json_doc import network_from_dict
 
+        from .evaluator import run
+
         network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
-        report = self.evaluate(network, as_of=network.as_of or EXAMPLE_AS_OF)
+        params, tables = self._program.snapshots.get(case.path, (self._params, self._tables))
+        report = run(self._program, self._compiled, network, network.as_of or EXAMPLE_AS_OF,
+                     params, tables)
         fired = tuple(sorted({f.rule for f in report.findings}))
         active = set(self.rule_ids())
         missing = tuple(r for r in case.fires if r not in fired and r in active)
