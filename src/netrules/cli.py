@@ -1,0 +1,593 @@
+"""The ``netrules`` command: ``check``, ``rules``, ``explain`` and ``test``.
+
+Exit codes: 0 when nothing is at or above ``--fail-on`` (or every example
+passes), 1 when something is (or an example fails), 2 for usage errors, bad
+input and bad rule files.  Bad input never shows a Python traceback.
+
+Startup time matters (``netrules check --demo`` is benchmarked against a bare
+interpreter), so heavy modules (rich, the parser, the report renderer) are
+imported only where they are used.  See docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import IO, TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:
+    import datetime as _dt
+
+    from .findings import Report
+    from .model import Network
+    from .ruleset import RuleSet
+
+__all__ = ["main"]
+
+PROG = "netrules"
+FAIL_ON = ("error", "warning", "info", "never")
+_RANK = {"error": 0, "warning": 1, "info": 2}
+_OPTION_OF_PATH = {"<params>": "--param", "<disable>": "--disable"}
+
+
+class _Exit(Exception):
+    """Leave ``main`` with this exit code (the message is already printed)."""
+
+    def __init__(self, code: int):
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors raise instead of calling sys.exit inside library code."""
+
+    def exit(self, status: int = 0, message: str | None = None) -> Any:  # type: ignore[override]
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
+
+
+# ---------------------------------------------------------------- arguments
+def _iso_date(text: str) -> "_dt.date":
+    import datetime as _dt
+
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2025-01-31") from None
+
+
+def _name_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"invalid parameter {text!r}; expected NAME=VALUE, e.g. small_network=80")
+    return name.strip(), value.strip()
+
+
+def _choice(allowed: Sequence[str], what: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if text not in allowed:
+            raise argparse.ArgumentTypeError(
+                f"invalid {what} {text!r}; choose from: {', '.join(allowed)}")
+        return text
+
+    check.__name__ = what
+    return check
+
+
+def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", metavar="PATH", action="append", default=[],
+                   help="also load this rule file or folder of *.rules files (repeatable)")
+    p.add_argument("--no-default-rules", action="store_true",
+                   help="do not load the bundled rule pack")
+
+
+def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    from . import __version__
+    from .model import CAREER_LEVELS, SITUATIONS
+
+    parser = _Parser(prog=PROG, description="Lint a professional network with declarative rules.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="lint a network and print a report",
+                           description="Lint a network (a JSON document, a LinkedIn export "
+                                       ".zip or its folder, or - for JSON on stdin).")
+    check.add_argument("input", nargs="?", metavar="INPUT",
+                       help="network document, export .zip or folder; - reads JSON from stdin")
+    check.add_argument("--demo", action="store_true", help="run on the bundled demo network")
+    _add_rule_options(check)
+    check.add_argument("--as-of", type=_iso_date, metavar="DATE",
+                       help="judge the network as of this date (YYYY-MM-DD); default: the "
+                            "input's own as_of, else today")
+    check.add_argument("--param", type=_name_value, action="append", default=[],
+                       metavar="NAME=VALUE",
+                       help="override a parameter, in rule-language syntax: 80, 1 year, 50%% "
+                            "(repeatable)")
+    check.add_argument("--disable", action="append", default=[], metavar="RULE",
+                       help="do not run this rule (repeatable)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="report format (default: text)")
+    check.add_argument("--fail-on", choices=FAIL_ON, default="error",
+                       help="exit 1 when a finding is at or above this severity "
+                            "(default: error)")
+    check.add_argument("-o", "--output", metavar="FILE",
+                       help="write the report to FILE instead of standard output")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text report (default: auto, only on a terminal "
+                            "without NO_COLOR)")
+    ctx = check.add_argument_group("member context (applied on top of --overlay)")
+    ctx.add_argument("--overlay", metavar="FILE",
+                     help="TOML or JSON file with member context, relationships, removals")
+    ctx.add_argument("--career-level", type=_choice(CAREER_LEVELS, "career level"),
+                     metavar="LEVEL", help=f"one of: {', '.join(CAREER_LEVELS)}")
+    ctx.add_argument("--job-seeking", action=argparse.BooleanOptionalAction, default=None,
+                     help="the member is (or with --no-job-seeking is not) looking for a job")
+    ctx.add_argument("--situation", type=_choice((*SITUATIONS, "none"), "situation"),
+                     action="append", metavar="SITUATION",
+                     help=f"repeatable; one of: {', '.join(SITUATIONS)}; "
+                          "'none' says that none applies")
+    ctx.add_argument("--industry", metavar="NAME", help="the member's industry")
+
+    rules = sub.add_parser("rules", help="list the loaded rules",
+                           description="List the loaded rules: id, severity, category, title.")
+    _add_rule_options(rules)
+    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                       help="text table (default), the markdown reference, or JSON")
+
+    explain = sub.add_parser("explain", help="explain one rule",
+                             description="Show why a rule exists, its source, the parameters "
+                                         "it uses, its advice and examples.")
+    explain.add_argument("rule", metavar="RULE", help="rule id")
+    _add_rule_options(explain)
+
+    test = sub.add_parser("test", help="run the rules' inline examples",
+                          description="Run every inline example of the bundled pack plus "
+                                      "the given rule files or folders.")
+    test.add_argument("paths", nargs="*", metavar="PATH", help="rule file or folder")
+    test.add_argument("--no-default-rules", action="store_true",
+                      help="do not load the bundled rule pack")
+    test.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
+    return parser, {"check": check, "rules": rules, "explain": explain, "test": test}
+
+
+# ---------------------------------------------------------------- helpers
+def _out(text: str = "", stream: IO[str] | None = None) -> None:
+    (stream or sys.stdout).write(text + ("" if text.endswith("\n") else "\n"))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {text}\n")
+
+
+def _report_rule_error(err: Any) -> None:
+    """Every diagnostic of a RuleError on stderr: full form with caret, or option form."""
+    for d in err.diagnostics:
+        option = _OPTION_OF_PATH.get(d.path)
+        if option:
+            hint = f" ({d.hint})" if d.hint else ""
+            sys.stderr.write(f"{PROG}: {d.severity}: {option}: {d.message}{hint}\n")
+        else:
+            sys.stderr.write(d.render() + "\n")
+    errors = sum(1 for d in err.diagnostics if d.severity == "error")
+    if not any(d.path in _OPTION_OF_PATH for d in err.diagnostics):
+        sys.stderr.write(f"{PROG}: {errors} error{'s' if errors != 1 else ''} in the rules; "
+                         "nothing was checked\n")
+
+
+def _load_rules(args: argparse.Namespace, paths: Sequence[str]) -> "RuleSet":
+    from .ruleset import load_rules
+
+    ruleset = load_rules(*paths, include_default=not args.no_default_rules)
+    for d in ruleset.warnings:
+        sys.stderr.write(d.one_line() + "\n")
+    return ruleset
+
+
+def _colour(choice: str, stream: IO[str]) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _progress(message: str, stream: IO[str] | None = None) -> Any:
+    """A spinner on stderr while something slow runs, only on a terminal."""
+    import contextlib
+
+    stream = stream or sys.stderr
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    console = Console(file=stream, stderr=stream is sys.stderr, highlight=False)
+    return console.status(message, spinner="dots")
+
+
+def _demo_path() -> Any:
+    from importlib import resources
+
+    return resources.files("netrules") / "data" / "demo.json"
+
+
+def _load_input(args: argparse.Namespace) -> "Network":
+    from .errors import InputError
+    from .loaders import load_network
+
+    if args.demo:
+        demo = _demo_path()
+        if not demo.is_file():
+            raise InputError("the bundled demo data is missing from this installation",
+                             file="<demo>")
+        import json
+
+        from .loaders.json_doc import network_from_dict
+
+        try:
+            data = json.loads(demo.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read the bundled demo data: {exc}",
+                             file="<demo>") from None
+        return network_from_dict(data, source="<demo>")
+    if args.input == "-":
+        import json
+
+        from .loaders.json_doc import network_from_dict
+
+        try:
+            data = json.loads(sys.stdin.read())
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", file="<stdin>",
+                             location=f"line {exc.lineno} column {exc.colno}") from None
+        return network_from_dict(data, source="<stdin>")
+    with _progress(f"Loading {args.input} …"):
+        return load_network(args.input)
+
+
+def _apply_context(args: argparse.Namespace, network: "Network") -> "Network":
+    cli: dict[str, Any] = {}
+    if args.career_level is not None:
+        cli["career_level"] = args.career_level
+    if args.job_seeking is not None:
+        cli["job_seeking"] = args.job_seeking
+    if args.situation:
+        cli["situations"] = [s for s in args.situation if s != "none"]
+    if args.industry is not None:
+        cli["industry"] = args.industry
+    if not args.overlay and not cli:
+        return network
+    from .loaders.overlay import apply_overlay, load_overlay
+
+    if args.overlay:
+        network = apply_overlay(network, load_overlay(args.overlay), source=args.overlay)
+    if cli:
+        network = apply_overlay(network, {"member": cli}, source="<command line>")
+    return network
+
+
+def _fails(report: "Report", fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    worst = report.worst()
+    return worst is not None and _RANK[worst] <= _RANK[fail_on]
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        _err(f"cannot write {output}: {exc.strerror or exc}")
+        raise _Exit(2) from None
+
+
+# ---------------------------------------------------------------- commands
+def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.demo and args.input is not None:
+        parser.error("give either INPUT or --demo, not both")
+    if not args.demo and args.input is None:
+        parser.error("an INPUT is required (a JSON document, an export .zip or folder), "
+                     "or use --demo")
+    ruleset = _load_rules(args, args.rules)
+    if args.disable:
+        ruleset = ruleset.disable(*dict.fromkeys(args.disable))
+    params = dict(args.param)
+    ruleset.resolve_params(params)  # bad names and values fail before the input is read
+    network = _apply_context(args, _load_input(args))
+    report = ruleset.evaluate(network, as_of=args.as_of, params=params)
+    if args.format == "json":
+        text = report.to_json() + "\n"
+    else:
+        from .report_text import render_text
+
+        stream = sys.stdout if args.output is None else None
+        color = _colour(args.color, stream) if stream is not None else args.color == "always"
+        width = None
+        if color:
+            import shutil
+
+            width = shutil.get_terminal_size().columns
+        titles = {r.id: r.title for r in ruleset.rules if r.title}
+        text = render_text(report, titles=titles, color=color, width=width)
+    _write(text, args.output)
+    return 1 if _fails(report, args.fail_on) else 0
+
+
+def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    ruleset = _load_rules(args, args.rules)
+    if args.format == "markdown":
+        from .docgen import rules_markdown
+
+        _out(rules_markdown(ruleset))
+        return 0
+    rows = [(r.id, r.severity or "", r.category or "general", r.title or "")
+            for r in ruleset.rules]
+    if args.format == "json":
+        import json
+
+        _out(json.dumps([dict(zip(("id", "severity", "category", "title"), row))
+                         for row in rows], indent=2, ensure_ascii=False))
+        return 0
+    header = ("RULE", "SEVERITY", "CATEGORY", "TITLE")
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    for row in (header, *rows):
+        cells = [str(c).ljust(w) for c, w in zip(row[:-1], widths)] + [row[-1]]
+        _out("  ".join(cells).rstrip())
+    _out(f"{len(rows)} rule{'s' if len(rows) != 1 else ''}")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    ruleset = _load_rules(args, args.rules)
+    try:
+        info = ruleset.rule(args.rule)
+    except KeyError:
+        from .diagnostics import did_you_mean
+
+        hint = did_you_mean(args.rule, ruleset.rule_ids())
+        _err(f"unknown rule '{args.rule}'" + (f"; did you mean '{hint}'?" if hint else "")
+             + f" ({PROG} rules lists them all)")
+        return 2
+    _out(explain_rule(ruleset, info))
+    return 0
+
+
+def params_used(ruleset: "RuleSet", info: Any) -> list[str]:
+    """The parameters a rule reads, directly or through definitions, in first-use order."""
+    import attrs
+
+    from . import nodes as n
+
+    program = ruleset.program
+    params = program.params
+    found: dict[str, None] = {}
+    seen_defines: set[str] = set()
+
+    def walk(node: Any, bound: frozenset[str]) -> None:
+        if isinstance(node, (tuple, list)):
+            for item in node:
+                walk(item, bound)
+            return
+        if not attrs.has(type(node)) or isinstance(node, (n.Literal, n.RangeExpr)):
+            return
+        if isinstance(node, n.Name):
+            if node.name in bound:
+                return
+            if node.name in params:
+                found.setdefault(node.name)
+            elif node.name in program.defines and node.name not in seen_defines:
+                seen_defines.add(node.name)
+                define = program.defines[node.name]
+                walk(define.body, frozenset(define.params))
+            return
+        if isinstance(node, n.Call) and id(node) in program.expansions:
+            walk(program.expansions[id(node)], bound)
+            return
+        if isinstance(node, n.Aggregate):
+            walk(node.collection, bound)
+            walk(node.window, bound)
+            inner = bound | {node.var} if node.var else bound
+            walk(node.where, inner)
+            walk(node.value, inner)
+            return
+        for field in attrs.fields(type(node)):
+            if field.name not in ("span", "name_span", "id_span", "severity_span", "examples"):
+                walk(getattr(node, field.name), bound)
+
+    rule = info.node
+    bound: frozenset[str] = frozenset()
+    if rule.for_each is not None:
+        fe = rule.for_each
+        walk(fe.collection, bound)
+        bound = bound | {fe.var}
+        walk(fe.where, bound)
+        walk(fe.group_key, bound)
+        if fe.group_name:
+            bound = bound | {fe.group_name, "group"}
+    for part in (rule.when, rule.lower, rule.message, rule.evidence):
+        walk(part, bound)
+    return list(found)
+
+
+def _source_text(ruleset: "RuleSet", path: str, span: Any) -> str | None:
+    """The text a span covers in one of the loaded rule files (None when not found)."""
+    for rule_file in getattr(ruleset, "_files", ()):
+        if rule_file.path != path:
+            continue
+        lines = rule_file.text.splitlines()
+        if not 1 <= span.line <= span.end_line <= len(lines):
+            return None
+        chunk = lines[span.line - 1:span.end_line]
+        chunk[-1] = chunk[-1][:span.end_column - 1]
+        chunk[0] = chunk[0][span.column - 1:]
+        return "\n".join(chunk)
+    return None
+
+
+def _param_default(ruleset: "RuleSet", name: str) -> str:
+    """A parameter's default as it is written in the rules (``1 year``, ``50%``)."""
+    from . import nodes as n
+    from .values import format_value
+
+    info = ruleset.program.params[name]
+    written: tuple[str, Any] | None = None
+    for rule_file in getattr(ruleset, "_files", ()):
+        for item in rule_file.items:
+            if isinstance(item, (n.Param, n.SetParam)) and item.name == name:
+                if isinstance(item, n.SetParam) or written is None:
+                    written = (rule_file.path, item.value)
+    if written is not None and written[1].value == info.default:
+        text = _source_text(ruleset, written[0], written[1].span)
+        if text:
+            return text
+    if isinstance(info.default, str):
+        import json
+
+        return json.dumps(info.default, ensure_ascii=False)
+    return format_value(info.default)
+
+
+def explain_rule(ruleset: "RuleSet", info: Any) -> str:
+    """Everything a reader needs to judge a rule: why, source, parameters, advice, examples."""
+    import textwrap
+
+    rule = info.node
+    out: list[str] = []
+    out.append(f"{rule.id}: {rule.title}" if rule.title else rule.id)
+    severity = rule.severity or "warning"
+    if rule.lower is not None:
+        cond = _source_text(ruleset, info.path, rule.lower.condition.span)
+        severity += f" (lowered to {rule.lower.severity}" + (f" when {cond})" if cond else ")")
+    out.append(f"  severity:  {severity}")
+    out.append(f"  category:  {rule.category or 'general'}")
+    subject = "the member" if info.subject_kind == "member" else f"each {info.subject_kind}"
+    out.append(f"  judges:    {subject}")
+    out.append(f"  defined:   {info.path}:{rule.span.line}")
+    if rule.tags:
+        out.append(f"  tags:      {', '.join(rule.tags)}")
+    wrap = textwrap.TextWrapper(width=88, initial_indent="  ", subsequent_indent="  ")
+    out.append("")
+    out.append("Why:")
+    out.append(wrap.fill(rule.why) if rule.why else "  (no reason given)")
+    out.append("")
+    out.append("Source:")
+    out.append(wrap.fill(rule.source) if rule.source else "  (none given)")
+    when = _source_text(ruleset, info.path, rule.when.span) if rule.when is not None else None
+    if when:
+        out.append("")
+        out.append("Fires when:")
+        if rule.for_each is not None:
+            fe = _source_text(ruleset, info.path, rule.for_each.span)
+            if fe:
+                out.append(f"  {fe}")
+        out.extend(f"  {line.strip()}" for line in when.splitlines())
+    out.append("")
+    used = params_used(ruleset, info)
+    out.append("Parameters:" if used else "Parameters: none")
+    for name in used:
+        p = ruleset.program.params[name]
+        out.append(f"  {name} = {_param_default(ruleset, name)}  ({p.type})")
+        if p.doc:
+            out.append(textwrap.fill(p.doc, width=88, initial_indent="      ",
+                                     subsequent_indent="      "))
+    if used:
+        out.append(f"  (override with: {PROG} check --param NAME=VALUE)")
+    out.append("")
+    out.append("Advice:" if info.advice else "Advice: none")
+    for text in info.advice:
+        out.append(textwrap.fill(text, width=88, initial_indent="  - ", subsequent_indent="    "))
+    examples = [c for c in ruleset.examples()
+                if c.rule == rule.id or rule.id in c.fires or rule.id in c.passes]
+    out.append("")
+    out.append("Examples:" if examples else "Examples: none")
+    for case in examples:
+        verdict = "fires" if rule.id in case.fires else "passes"
+        out.append(f"  {verdict:<6} {case.name}  ({case.path}:{case.line})")
+    return "\n".join(out)
+
+
+def _cmd_test(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .errors import NetrulesError
+
+    ruleset = _load_rules(args, args.paths)
+    passed = failed = 0
+    for case in ruleset.examples():
+        where = f"{case.path}:{case.line} {case.name}"
+        try:
+            result = ruleset.run_example(case)
+        except NetrulesError as exc:
+            failed += 1
+            _out(f"FAIL {where}: the example cannot run: {exc}")
+            continue
+        if result.ok:
+            passed += 1
+            if args.verbose:
+                _out(f"ok   {where}")
+            continue
+        failed += 1
+        parts = []
+        if result.missing:
+            parts.append(f"expected to fire: {_ids(case.fires)}")
+        if result.unexpected:
+            parts.append(f"expected not to fire: {_ids(case.passes)}")
+        parts.append(f"fired: {_ids(result.fired)}")
+        _out(f"FAIL {where}: " + "; ".join(parts))
+    _out(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return "[" + ", ".join(ids) + "]"
+
+
+_COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain,
+             "test": _cmd_test}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (``sys.exit(main())``)."""
+    from .errors import InputError, NetrulesError, RuleError
+
+    parser, subparsers = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return _COMMANDS[args.command](args, subparsers[args.command])
+    except _Exit as done:
+        return done.code
+    except RuleError as exc:
+        _report_rule_error(exc)
+        return 2
+    except InputError as exc:
+        where = ":".join(p for p in (exc.file, exc.location) if p)
+        _err(f"{where}: {exc.message}" if where else exc.message)
+        return 2
+    except NetrulesError as exc:
+        _err(str(exc))
+        return 2
+    except FileNotFoundError as exc:  # e.g. the bundled rule pack is missing
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130
+    except BrokenPipeError:
+        # the reader went away (`netrules check x | head`); say nothing more
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1

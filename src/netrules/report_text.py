@@ -1,0 +1,184 @@
+"""The human text report: findings grouped by category and severity, advice once per rule.
+
+:func:`render_text` returns the whole report as one string.  Plain text (for
+pipes and files) is built without importing ``rich``; colour goes through
+``rich`` only when asked for, so piped output never holds an ANSI escape.
+Per-item rules that fire many times are folded: the first few subjects'
+messages, then ``… and N more``.  The skipped section at the end says which
+rules could not judge which subjects, so that silence is never mysterious.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from .findings import Finding, Report
+
+__all__ = ["DEFAULT_FOLD", "render_text"]
+
+DEFAULT_FOLD = 5
+
+_SEVERITIES = ("error", "warning", "info")
+_STYLES = {
+    "error": "bold red",
+    "warning": "bold yellow",
+    "info": "bold cyan",
+    "category": "bold underline",
+    "rule": "bold",
+    "title": "",
+    "dim": "dim",
+    "advice": "green",
+    "heading": "bold",
+}
+_COLLECTIONS = (
+    ("connections", "connection", "connections"),
+    ("invitations", "invitation", "invitations"),
+    ("removals", "planned removal", "planned removals"),
+    ("recommendations_given", "recommendation given", "recommendations given"),
+)
+
+# A line is a list of (text, style) spans; style None is unstyled.
+Line = list[tuple[str, "str | None"]]
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _header(report: "Report") -> list[Line]:
+    who = report.member or "this member"
+    net = report.network
+    loaded = ", ".join(_plural(int(net.get(key, 0)), one, many) for key, one, many in _COLLECTIONS)
+    lines: list[Line] = [[("netrules report for ", "heading"), (who, "heading"),
+                          (f", as of {report.as_of.isoformat()}", None)]]
+    count = net.get("connection_count")
+    extra = f" (profile says {count} connections)" if (
+        count is not None and count != net.get("connections")) else ""
+    lines.append([(f"Loaded {loaded}{extra}.", "dim")])
+    return lines
+
+
+def _rule_group(rule: str, findings: list["Finding"], titles: Mapping[str, str],
+                fold: int) -> list[Line]:
+    first = findings[0]
+    head: Line = [("  ", None), (f"{first.severity:<7}", first.severity), ("  ", None),
+                  (rule, "rule")]
+    title = titles.get(rule)
+    if title:
+        head.append((f": {title}", "title"))
+    if len(findings) > 1:
+        head.append((f" ({len(findings)} findings)", "dim"))
+    lines = [head]
+    shown = findings if len(findings) <= fold + 1 else findings[:fold]
+    for f in shown:
+        lines.append([("      - ", "dim"), (f.message, None)])
+    if len(shown) < len(findings):
+        lines.append([(f"      … and {len(findings) - len(shown)} more", "dim")])
+    for text in first.advice:
+        lines.append([("      advice: ", "advice"), (text, None)])
+    return lines
+
+
+def _findings(report: "Report", titles: Mapping[str, str], fold: int) -> list[Line]:
+    by_category: dict[str, dict[str, dict[str, list["Finding"]]]] = {}
+    for f in report.findings:
+        (by_category.setdefault(f.category, {}).setdefault(f.severity, {})
+         .setdefault(f.rule, []).append(f))
+    rank = {s: i for i, s in enumerate(_SEVERITIES)}
+
+    def category_key(item: tuple[str, dict[str, Any]]) -> tuple[int, str]:
+        name, sevs = item
+        return (min(rank.get(s, 9) for s in sevs), name)
+
+    lines: list[Line] = []
+    for category, sevs in sorted(by_category.items(), key=category_key):
+        lines.append([])
+        lines.append([(category, "category")])
+        for severity in sorted(sevs, key=lambda s: rank.get(s, 9)):
+            for rule, group in sevs[severity].items():
+                lines.extend(_rule_group(rule, group, titles, fold))
+    return lines
+
+
+def _fields_text(fields: Mapping[str, int]) -> str:
+    parts = []
+    for name, count in sorted(fields.items()):
+        what = "a value that was unknown" if name == "unknown value" else name
+        parts.append(f"{what} ({count})")
+    return "missing " + ", ".join(parts)
+
+
+def _footer(report: "Report") -> list[Line]:
+    summary = report.summary
+    lines: list[Line] = [[]]
+    if not report.findings:
+        lines.append([("No findings.", "heading")])
+    parts: Line = [("Summary: ", "heading")]
+    for i, sev in enumerate(_SEVERITIES):
+        if i:
+            parts.append((", ", None))
+        count = summary.get(sev, 0)
+        parts.append((_plural(count, sev, "info" if sev == "info" else None),
+                      sev if count else None))
+    lines.append(parts)
+    if report.skipped:
+        lines.append([])
+        lines.append([("Skipped for missing data (no finding there does not mean no problem):",
+                       "heading")])
+        for s in report.skipped:
+            lines.append([("  ", None), (s.rule, "rule"),
+                          (f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields)}",
+                           None)])
+    loader = report.network.get("skipped") or ()
+    if loader:
+        lines.append([])
+        lines.append([("Left out while loading the input:", "heading")])
+        for item in loader:
+            count = int(item.get("count", 0))
+            rows = f"{_plural(count, 'row')} skipped, " if count else ""
+            lines.append([(f"  {item.get('file')}: {rows}{item.get('reason')}", None)])
+    return lines
+
+
+def report_lines(report: "Report", *, titles: Mapping[str, str] | None = None,
+                 fold: int = DEFAULT_FOLD) -> list[Line]:
+    """The report as styled lines (for :func:`render_text` and for tests)."""
+    lines = _header(report)
+    lines.extend(_findings(report, titles or {}, fold))
+    lines.extend(_footer(report))
+    return lines
+
+
+def _plain(lines: Iterable[Line]) -> str:
+    return "".join("".join(text for text, _style in line) + "\n" for line in lines)
+
+
+def _coloured(lines: Iterable[Line], width: int | None) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, no_color=False, color_system="standard",
+                      width=width or 100, legacy_windows=False, highlight=False,
+                      emoji=False, markup=False)
+    for line in lines:
+        text = Text()
+        for part, style in line:
+            text.append(part, style=_STYLES.get(style or "", "") or None)
+        console.print(text, soft_wrap=True)
+    return buffer.getvalue()
+
+
+def render_text(report: "Report", *, titles: Mapping[str, str] | None = None,
+                color: bool = False, width: int | None = None,
+                fold: int = DEFAULT_FOLD) -> str:
+    """The report for people; ``color`` adds ANSI styles (via rich), else plain text.
+
+    ``titles`` maps rule ids to titles (shown next to each rule id); ``fold``
+    is how many messages of one rule are shown before ``… and N more``.
+    """
+    lines = report_lines(report, titles=titles, fold=fold)
+    return _coloured(lines, width) if color else _plain(lines)
