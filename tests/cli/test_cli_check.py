@@ -445,3 +445,26 @@ def test_progress_only_on_a_terminal():
 def test_no_progress_output_when_piped(run, own_rules, network):
     """Loading a file with stderr not a terminal writes nothing to stderr."""
     assert run("check", network, *own_rules()).err == ""
+
+
+def test_export_folder_input_with_overlay(run, own_rules, fixture_path, tmp_path):
+    """An export folder is read as INPUT; the overlay names connections by their name."""
+    (tmp_path / "Connections.csv").write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Engineer,16 Dec 2024\n",
+        encoding="utf-8")
+    res = run("check", str(tmp_path), "--overlay", fixture_path("overlay.toml"),
+              "--as-of", "2025-01-01", *own_rules("context.rules"))
+    assert res.code == 0
+    assert "Loaded 1 connection," in res.out
+    assert "Jane Doe is a colleague" in res.out
+    assert "Left out while loading the input:" in res.out
+
+
+def test_missing_demo_data_is_an_input_error(run, monkeypatch, tmp_path):
+    """If the bundled demo file is missing, --demo fails with exit 2 and a clear message."""
+    monkeypatch.setattr(cli, "_demo_path", lambda: tmp_path / "demo.json")
+    res = run("check", "--demo", "--no-default-rules")
+    assert res.code == 2
+    assert res.err == ("netrules: error: <demo>: the bundled demo data is missing from this "
+                       "installation\n")

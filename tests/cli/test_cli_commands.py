@@ -158,3 +158,29 @@ def test_test_command_without_examples(run, tmp_path):
     res = run("test", "--no-default-rules", str(path))
     assert res.code == 0
     assert res.out.endswith("0 passed, 0 failed\n")
+
+
+# ---- docs/cli.md ----
+def test_docs_show_the_current_output(fixture_path):
+    """docs/cli.md shows the golden text report and explain output verbatim."""
+    from pathlib import Path
+
+    here = Path(fixture_path(".")).parent
+    docs = (here.parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in ("check_basic.txt", "explain_stale.txt"):
+        block = (here / "golden" / name).read_text(encoding="utf-8")
+        assert f"```text\n{block}```" in docs, name
+
+
+def test_docs_python_blocks_run(monkeypatch, fixture_path, capsys):
+    """Every ```python block of docs/cli.md runs from the repository root."""
+    import re
+    from pathlib import Path
+
+    root = Path(fixture_path(".")).parent.parent.parent
+    monkeypatch.chdir(root)
+    docs = (root / "docs" / "cli.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", docs, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/cli.md", "exec"), {})
