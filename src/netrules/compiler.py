@@ -317,7 +317,7 @@ class Gen:
         return "(" + "".join(f"{c}, " for c, _ in parts) + ")", all(c for _, c in parts)
 
     # ---- missing-data probes ----
-    def leaves(self, e: Any, out: list[tuple[Any, str]], seen: set[str]) -> None:
+    def leaves(self, e: Any, out: list[tuple[Any, str, tuple[Any, ...]]], seen: set[str]) -> None:
         """The nullable expressions nearest the data: what can make a condition unknown."""
         if e is None or not self.nullable(e):
             return
@@ -330,14 +330,15 @@ class Gen:
         children = [c for c in _children(e) if self.nullable(c)]
         if isinstance(e, n.Aggregate):
             children = []
-        if children:
-            for c in children:
-                self.leaves(c, out, seen)
+        for c in children:
+            self.leaves(c, out, seen)
+        if children and not isinstance(e, (n.Index, n.Field)) and getattr(e, "op", "") != "/":
             return
+        # a table miss, an open range's .high, a division by zero: unknown with known inputs
         label = _label(e, self)
         if label not in seen:
             seen.add(label)
-            out.append((e, label))
+            out.append((e, label, tuple(children)))
 
 
 def _trivial(e: Any) -> bool:
@@ -367,7 +368,7 @@ def _children(e: Any) -> list[Any]:
 def _label(e: Any, gen: Gen) -> str:
     if isinstance(e, n.Field):
         t = gen.typ(e.obj)
-        record = t[4:] if t.startswith("rec:") else t
+        record = t[4:] if t.startswith("rec:") else _label(e.obj, gen)
         return f"{record}.{e.name}"
     if isinstance(e, n.Index):
         key = _label(e.key, gen) if not isinstance(e.key, n.Literal) else repr(e.key.value)
@@ -376,7 +377,8 @@ def _label(e: Any, gen: Gen) -> str:
         return f"{e.func}(...) at line {e.span.line}"
     if isinstance(e, n.Aggregate):
         return f"{e.func}(...) at line {e.span.line}"
-    return f"value at line {e.span.line}, column {e.span.column}"
+    what = "division by zero" if getattr(e, "op", "") == "/" else "value"
+    return f"{what} at line {e.span.line}, column {e.span.column}"
 
 
 class _Emitter:
@@ -417,14 +419,15 @@ def _rule_body(gen: Gen, em: _Emitter, ri_index: int, ri: RuleInfo, ctx: _Ctx, i
 
 def _probe(gen: Gen, em: _Emitter, ri_index: int, conds: list[Any], ctx: _Ctx,
            params: list[str]) -> None:
-    leaves: list[tuple[Any, str]] = []
+    leaves: list[tuple[Any, str, tuple[Any, ...]]] = []
     seen: set[str] = set()
     for c in conds:
         gen.leaves(c, leaves, seen)
     em.add(1, f"def _probe{ri_index}({', '.join(params)}):")
     em.add(2, "m = []")
-    for leaf, label in leaves:
-        em.add(2, f"if {gen.expr(leaf, ctx)} is None:")
+    for leaf, label, inputs in leaves:
+        known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
+        em.add(2, f"if {known}{gen.expr(leaf, ctx)} is None:")
         em.add(3, f"m.append({gen.const(label)})")
     em.add(2, "return m")
 
