@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import hashlib
 import os
+import pickle
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -278,6 +281,60 @@ def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
                                 Span.point(line, 1), "save the file as UTF-8")
 
 
+def cache_dir() -> Path | None:
+    """Where parsed rule files are cached: $NETRULES_CACHE_DIR, else the user cache folder.
+
+    ``NETRULES_CACHE_DIR=""`` (empty) turns the cache off.
+    """
+    env = os.environ.get("NETRULES_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "netrules"
+
+
+@functools.cache
+def _grammar_digest() -> str:
+    grammar = resources.files("netrules").joinpath("grammar.lark").read_bytes()
+    from . import __version__
+
+    return hashlib.sha256(grammar + __version__.encode()).hexdigest()[:16]
+
+
+def _parse_cached(parse: Any, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    """Parse a rule file, reusing the syntax tree of an identical earlier parse.
+
+    Parsing is most of the cost of loading the pack; the tree depends only on the
+    text, its display name and the grammar, which together make the cache key.  Only
+    files that parse cleanly are cached, and any problem with the cache falls back
+    to parsing: the cache can make loading faster, never different.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return parse(text, shown)
+    key = hashlib.sha256(f"{_grammar_digest()}\0{shown}\0{text}".encode()).hexdigest()
+    entry = folder / f"{key}.pickle"
+    try:
+        with open(entry, "rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, n.RuleFile) and cached.text == text and cached.path == shown:
+            return cached, []
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
+        pass
+    rule_file, diags = parse(text, shown)
+    if rule_file is not None and not diags:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(rule_file, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, entry)
+        except (OSError, pickle.PickleError, RecursionError):
+            pass  # a cache we cannot write only costs speed
+    return rule_file, diags
+
+
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
     order = {"error": 0, "warning": 1}
     return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.path, d.line, d.column,
@@ -317,7 +374,7 @@ def load_rules(*paths: "str | os.PathLike[str]", include_default: bool = True,
             loaded.append((shown, text or ""))
     loaded.extend(texts)
     for shown, text in loaded:
-        rule_file, file_diags = parse_file(text, shown)
+        rule_file, file_diags = _parse_cached(parse_file, text, shown)
         diags.extend(file_diags)
         if rule_file is not None:
             files.append(rule_file)
