@@ -560,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import InputError, NetrulesError, RuleError
 
     parser, subparsers = _build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -569,7 +570,13 @@ def main(argv: list[str] | None = None) -> int:
     except _Exit as done:
         return done.code
     except RuleError as exc:
-        _report_rule_error(exc)
+        if getattr(args, "format", None) == "json":
+            import json
+
+            sys.stdout.write(json.dumps({"diagnostics": [d.to_dict() for d in exc.diagnostics]},
+                                        indent=2, ensure_ascii=False) + "\n")
+        else:
+            _report_rule_error(exc)
         return 2
     except InputError as exc:
         where = ":".join(p for p in (exc.file, exc.location) if p)
