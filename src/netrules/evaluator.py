@@ -45,7 +45,7 @@ def run(prog: Program, compiled: CompiledProgram, network: Network, as_of: _dt.d
     skips: dict[str, dict[str, int]] = {}
     counts: dict[str, int] = {}
     for index, missing in raw_skips:
-        rid = rules[index if isinstance(index, int) else int(str(index).rstrip("wk"))].node.id
+        rid = rules[index].node.id
         counts[rid] = counts.get(rid, 0) + 1
         fields = skips.setdefault(rid, {})
         for name in missing or ("unknown value",):

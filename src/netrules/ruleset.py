@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic, Span, did_you_mean
 from .errors import RuleError
 from .findings import Report
 from .model import Network
-from .values import Duration, Range
+from .values import Duration
 
 __all__ = ["ExampleCase", "ExampleResult", "RuleSet", "bundled_rules_dir", "load_rules"]
 
