@@ -1,0 +1,1 @@
+"""netrules benchmarks: ``python -m benchmarks`` (docs/performance.md)."""

@@ -1,0 +1,339 @@
+"""netrules benchmarks: ``python -m benchmarks`` (or ``python benchmarks/run.py``).
+
+Prints one table of medians and ratios against hand-written baselines:
+
+1. loading and compiling the bundled pack, cold (a new process) and warm;
+2. the whole pack on generated networks of 1,000 and 30,000 connections,
+   against benchmarks/baseline.py (the same rules written by hand);
+3. 100,000 member-only networks through the five count rules: the cost per member;
+4. loading a 30,000-connection export archive, against reading the same CSV
+   files with the csv module alone;
+5. ``netrules check --demo`` as a whole process, against ``python -c pass``;
+6. peak memory of 2 and 4, measured with tracemalloc in a child process.
+
+``--quick`` runs every benchmark once on small inputs (the CI smoke mode).
+Figures on a shared machine are noisy: compare ratios from one run, not
+absolute times across runs.  See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+if __package__ in (None, ""):  # `python benchmarks/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "benchmarks"
+
+from benchmarks import baseline, generate  # noqa: E402
+
+SIZES = {
+    "full": {"small": 1_000, "large": 30_000, "invitations": 5_000, "removals": 500,
+             "members": 100_000, "archive": 30_000, "repeat": 7, "repeat_large": 5,
+             "repeat_members": 3, "repeat_process": 10},
+    "quick": {"small": 100, "large": 500, "invitations": 200, "removals": 30,
+              "members": 1_000, "archive": 300, "repeat": 1, "repeat_large": 1,
+              "repeat_members": 1, "repeat_process": 1},
+}
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median wall time of ``repeat`` calls (a full collection before each) and the
+    last result.  The garbage collector stays on, as in real use."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def run_process(argv: list[str], repeat: int, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Median wall time of a whole process (start to exit) and its exit code."""
+    times = []
+    code = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        times.append(time.perf_counter() - start)
+        code = proc.returncode
+        if code not in (0, 1):
+            raise RuntimeError(f"{' '.join(argv)} failed with exit code {code}:\n"
+                               + proc.stderr.decode(errors="replace")[-2000:])
+    return statistics.median(times), code
+
+
+def child(code: str, repeat: int = 1) -> list[dict[str, Any]]:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object per run."""
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    out = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, cwd=root)
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmark child failed:\n{proc.stderr[-3000:]}")
+        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return out
+
+
+# --------------------------------------------------------------------------
+# The benchmarks.  Each returns rows: (name, netrules seconds, baseline seconds or
+# None, unit note).
+
+Row = dict[str, Any]
+
+
+def bench_load(size: dict[str, Any]) -> list[Row]:
+    code = (
+        "import time, json\n"
+        "t0 = time.perf_counter()\n"
+        "import netrules\n"
+        "t1 = time.perf_counter()\n"
+        "netrules.load_rules()\n"
+        "t2 = time.perf_counter()\n"
+        "netrules.load_rules()\n"
+        "t3 = time.perf_counter()\n"
+        "print(json.dumps({'import': t1 - t0, 'cold': t2 - t1, 'warm': t3 - t2}))\n"
+    )
+    runs = child(code, max(1, size["repeat_process"] // 2))
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    return [
+        {"name": "1 import netrules (new process)", "netrules": med["import"]},
+        {"name": "1 load_rules(): pack, cold (first in process)", "netrules": med["cold"]},
+        {"name": "1 load_rules(): pack, warm (again)", "netrules": med["warm"]},
+    ]
+
+
+def agree(findings: Any, expected: Any) -> bool:
+    return list(findings) == list(expected)
+
+
+def bench_evaluate(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) -> list[Row]:
+    rows = []
+    for label, n, repeat in (("small", size["small"], size["repeat"]),
+                             ("large", size["large"], size["repeat_large"])):
+        net = generate.network(n, n_invitations=size["invitations"],
+                               n_removals=size["removals"], seed=1)
+        as_of = generate.AS_OF
+        t_nr, report = timed(lambda: ruleset.evaluate(net, as_of=as_of), repeat)
+        t_bl, expected = timed(lambda: base.evaluate(net, as_of), repeat)
+        if not agree(report.findings, expected):
+            raise AssertionError(f"baseline and netrules disagree on the {n}-connection network")
+        rows.append({"name": f"2 whole pack, {n:,} connections ({len(expected):,} findings)",
+                     "netrules": t_nr, "baseline": t_bl})
+    return rows
+
+
+def count_ruleset(ruleset: Any) -> Any:
+    return ruleset.disable(*[r for r in ruleset.rule_ids() if r not in baseline.COUNT_RULES])
+
+
+def bench_members(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) -> list[Row]:
+    nets = generate.members(size["members"], seed=1)
+    counts = count_ruleset(ruleset)
+    as_of = generate.AS_OF
+
+    def with_netrules() -> list[Any]:
+        evaluate = counts.evaluate
+        return [evaluate(net, as_of=as_of) for net in nets]
+
+    def by_hand() -> list[Any]:
+        evaluate = base.evaluate_count_rules
+        return [evaluate(net, as_of) for net in nets]
+
+    t_nr, reports = timed(with_netrules, size["repeat_members"])
+    t_bl, expected = timed(by_hand, size["repeat_members"])
+    if any(list(r.findings) != e for r, e in zip(reports, expected)):
+        raise AssertionError("baseline and netrules disagree on the member batch")
+    n = len(nets)
+    return [{"name": f"3 count rules, per member (batch of {n:,})", "netrules": t_nr / n,
+             "baseline": t_bl / n}]
+
+
+def csv_only(path: Path) -> dict[str, list[list[str]]]:
+    """The baseline for loading an archive: every CSV the loader reads, through the csv
+    module and nothing else (no header matching, no dates, no objects)."""
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.endswith(".csv"):
+                text = zf.read(name).decode("utf-8")
+                out[name] = list(csv.reader(io.StringIO(text, newline="")))
+    return out
+
+
+def bench_archive(size: dict[str, Any], tmp: Path) -> tuple[list[Row], Path]:
+    from netrules.loaders import load_network
+
+    path = generate.write_archive(tmp, generate.archive_files(size["archive"], seed=1))
+    t_nr, net = timed(lambda: load_network(path), size["repeat_large"])
+    t_bl, rows = timed(lambda: csv_only(path), size["repeat_large"])
+    if len(net.connections) < len(rows["Connections.csv"]) * 0.9:
+        raise AssertionError("the archive loader lost connections")
+    return [{"name": f"4 load export archive, {size['archive']:,} connections", "netrules": t_nr,
+             "baseline": t_bl}], path
+
+
+def netrules_command() -> list[str]:
+    script = Path(sys.executable).parent / "netrules"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "netrules"]
+
+
+def bench_process(size: dict[str, Any]) -> list[Row]:
+    repeat = size["repeat_process"]
+    if repeat > 1:
+        run_process(netrules_command() + ["check", "--demo"], 1)  # warm the caches once
+    t_bare, _ = run_process([sys.executable, "-c", "pass"], repeat)
+    t_nr, _ = run_process(netrules_command() + ["check", "--demo"], repeat)
+    return [{"name": "5 `netrules check --demo` process", "netrules": t_nr, "baseline": t_bare}]
+
+
+MEMORY_CODE = """
+import gc, json, sys, tracemalloc
+from benchmarks import generate
+import netrules
+from netrules.loaders import load_network
+rules = netrules.load_rules()
+n, archive = {n}, {archive!r}
+gc.collect()
+tracemalloc.start()
+base = tracemalloc.get_traced_memory()[0]
+net = generate.network(n, n_invitations={inv}, n_removals={rem}, seed=1)
+gc.collect()
+net_size = tracemalloc.get_traced_memory()[0] - base
+tracemalloc.reset_peak()
+before = tracemalloc.get_traced_memory()[0]
+report = rules.evaluate(net, as_of=generate.AS_OF)
+eval_peak = tracemalloc.get_traced_memory()[1] - before
+report_size = tracemalloc.get_traced_memory()[0] - before
+del report, net
+gc.collect()
+before = tracemalloc.get_traced_memory()[0]
+tracemalloc.reset_peak()
+loaded = load_network(archive)
+load_peak = tracemalloc.get_traced_memory()[1] - before
+loaded_size = tracemalloc.get_traced_memory()[0] - before
+import resource
+print(json.dumps(dict(net_size=net_size, eval_peak=eval_peak, report_size=report_size,
+                      load_peak=load_peak, loaded_size=loaded_size,
+                      maxrss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+"""
+
+
+def bench_memory(size: dict[str, Any], archive: Path) -> list[Row]:
+    code = MEMORY_CODE.format(n=size["large"], inv=size["invitations"], rem=size["removals"],
+                              archive=str(archive))
+    m = child(code)[0]
+    mib = 1024 * 1024
+    return [
+        {"name": f"6 network of {size['large']:,} connections in memory", "mib": m["net_size"] / mib},
+        {"name": "6 evaluation peak above it (findings included)", "mib": m["eval_peak"] / mib,
+         "vs": m["net_size"] / mib},
+        {"name": f"6 archive load peak ({size['archive']:,} connections)",
+         "mib": m["load_peak"] / mib, "vs": m["loaded_size"] / mib},
+    ]
+
+
+TARGETS = {"2 whole pack, 30,000": 1.5, "3 count": 2.0, "4 load": 2.0, "5 `netrules": 20.0}
+
+
+def target_for(name: str) -> float | None:
+    return next((t for prefix, t in TARGETS.items() if name.startswith(prefix)), None)
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:8.1f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:8.1f} ms"
+    return f"{seconds:8.2f} s "
+
+
+def table(rows: list[Row]) -> str:
+    lines = [f"{'benchmark':<58} {'netrules':>11} {'baseline':>11} {'ratio':>7}  target",
+             "-" * 98]
+    for r in rows:
+        if "mib" in r:
+            vs = r.get("vs")
+            ratio = f"{r['mib'] / vs:6.2f}x" if vs else ""
+            shown = f"{vs:8.1f} MiB" if vs else ""
+            target = "  <= 1.00x of the network" if r["name"].startswith("6 evaluation") else ""
+            lines.append(f"{r['name']:<58} {r['mib']:7.1f} MiB {shown:>11} {ratio:>7}{target}")
+            continue
+        base = r.get("baseline")
+        ratio = r["netrules"] / base if base else None
+        target = target_for(r["name"])
+        mark = ""
+        if target is not None and ratio is not None:
+            mark = f"<= {target:.1f}x " + ("met" if ratio <= target else "MISSED")
+        lines.append(f"{r['name']:<58} {fmt_time(r['netrules']):>11} "
+                     f"{fmt_time(base) if base else '':>11} "
+                     f"{(f'{ratio:6.2f}x') if ratio else '':>7}  {mark}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
+    ap.add_argument("--only", default="123456",
+                    help="which benchmarks to run, by number (default: 123456)")
+    ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    args = ap.parse_args(argv)
+    size = SIZES["quick" if args.quick else "full"]
+    import netrules
+
+    where = Path(netrules.__file__).resolve().parent
+    print(f"netrules {netrules.__version__} from {where}")
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; "
+          f"{'quick smoke run' if args.quick else 'medians of several runs'}")
+    rows: list[Row] = []
+    ruleset = netrules.load_rules()
+    base = baseline.Baseline(ruleset)
+    tmp = Path(tempfile.mkdtemp(prefix="netrules-bench-"))
+    try:
+        if "1" in args.only:
+            rows += bench_load(size)
+        if "2" in args.only:
+            rows += bench_evaluate(size, ruleset, base)
+        if "3" in args.only:
+            rows += bench_members(size, ruleset, base)
+        archive = None
+        if "4" in args.only or "6" in args.only:
+            archive_rows, archive = bench_archive(size, tmp)
+            if "4" in args.only:
+                rows += archive_rows
+        if "5" in args.only:
+            rows += bench_process(size)
+        if "6" in args.only and archive is not None:
+            rows += bench_memory(size, archive)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print()
+    print(table(rows))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
