@@ -36,3 +36,16 @@ def rule_errors():
         return info.value.diagnostics
 
     return errors
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory):
+    """Tests never read or write the user's parse cache (~/.cache/netrules): one per session."""
+    import os
+
+    if "NETRULES_CACHE_DIR" in os.environ:
+        yield
+        return
+    os.environ["NETRULES_CACHE_DIR"] = str(tmp_path_factory.mktemp("netrules-cache"))
+    yield
+    del os.environ["NETRULES_CACHE_DIR"]

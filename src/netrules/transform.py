@@ -283,8 +283,7 @@ def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
             if not triple:
                 inner = inner.replace('\\"', '"')
             if text_buf:
-                parts.append(unescape('"' + "".join(text_buf) + '"') if not triple
-                             else "".join(text_buf))
+                parts.append(_text("".join(text_buf), triple))
                 text_buf = []
             where = _pos(tok, body_start + i + 1)
             expr, sub = parse_expression(inner, tf.path, where.line, where.column)
@@ -298,9 +297,19 @@ def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
         text_buf.append(ch)
         i += 1
     if text_buf:
-        joined = "".join(text_buf)
-        parts.append(" ".join(joined.split()) if triple else unescape('"' + joined + '"'))
-    return n.Template(tuple(parts), raw, _tspan(tok))
+        parts.append(_text("".join(text_buf), triple))
+    if triple and parts and isinstance(parts[0], str):  # one paragraph, like unescape()
+        parts[0] = parts[0].lstrip()
+    if triple and parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+    return n.Template(tuple(p for p in parts if p != ""), raw, _tspan(tok))
+
+
+def _text(raw: str, triple: bool) -> str:
+    """A literal part of a message; in triple-quoted text each run of whitespace is one space."""
+    if not triple:
+        return unescape('"' + raw + '"')
+    return re.sub(r"\s+", " ", re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), raw))
 
 
 def _pos(tok: Token, offset: int) -> Span:

@@ -330,6 +330,14 @@ def test_template_positions_in_triple_quoted_message() -> None:
     assert [Span(2, 21, 2, 26), Span(3, 13, 3, 24)] == spans
 
 
+def test_triple_quoted_message_reads_as_one_paragraph() -> None:
+    """Whitespace runs in a triple-quoted message become one space, also next to {expr}."""
+    text = 'rule "r" {\n  message """\n    first {as_of}\n    then {as_of}   and {{x}}\n    done\n  """\n}'
+    (r,) = parse(text).items
+    texts = [p if isinstance(p, str) else p[0].name for p in r.message.parts]
+    assert ["first ", "as_of", " then ", "as_of", " and {x} done"] == texts
+
+
 @pytest.mark.parametrize(
     ("template", "value"),
     [("{2024-01-31}", datetime.date(2024, 1, 31)), ("{7 days}", Duration(0, 7)),
