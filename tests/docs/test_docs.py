@@ -103,3 +103,35 @@ def test_fence_parser_finds_blocks(tmp_path: Path) -> None:
     md.write_text("# t\n```python\nx = 1\n```\n\n````netrules\n```\n````\n```\nplain\n```\n",
                   encoding="utf-8")
     assert [("python", 2, "x = 1\n"), ("netrules", 6, "```\n"), ("", 9, "plain\n")] == blocks(md)
+
+
+def _language_md() -> str:
+    return (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+
+
+def test_every_diagnostic_code_in_the_source_is_in_the_code_table() -> None:
+    """Each NRxxx code the package can emit has a row in language.md's diagnostic table."""
+    used = set()
+    for path in (ROOT / "src" / "netrules").rglob("*.py"):
+        used |= set(re.findall(r'"(NR\d{3})"', path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| (NR\d{3}) \|", _language_md(), re.MULTILINE))
+    assert (set(), set()) == (used - documented, documented - used)
+
+
+def test_every_fact_field_is_documented() -> None:
+    """language.md names every root and every field of the fact model (schema.FIELDS)."""
+    from netrules.schema import FIELDS, ROOTS
+
+    text = _language_md()
+    missing = [f"{record}.{name}" for record, fields in FIELDS.items() for name in fields
+               if f"`{name}`" not in text]
+    missing += [root for root in ROOTS if f"`{root}`" not in text]
+    assert [] == missing
+
+
+def test_every_function_is_documented() -> None:
+    """language.md has a row for every built-in function."""
+    from netrules.schema import FUNCTIONS
+
+    text = _language_md()
+    assert [] == [name for name in FUNCTIONS if f"`{name}(" not in text]
