@@ -808,19 +808,33 @@ class Checker:
             for part in r.message.parts:
                 if isinstance(part, tuple):
                     expr, fmt = part
-                    self.typeof(expr, scope)
+                    t = self.shown(expr, scope, "a message")
                     if fmt not in (None, "percent") and not (fmt or "").isdigit():
                         self.node_error(expr, "NR105", f"unknown format '{fmt}'",
                                         "use {x:percent} or {x:2} (decimals)")
+                    elif fmt is not None and t not in ("number", "any") and ":" not in t:
+                        self.node_error(expr, "NR105", f"format '{fmt}' needs a number, not "
+                                        f"{_word(t)}")
+                    elif fmt not in (None, "percent") and (len(fmt) > 2 or int(fmt) > 15):
+                        self.node_error(expr, "NR105", f"{fmt} decimals are too many",
+                                        "use at most 15")
         seen_keys: set[str] = set()
         for ev in r.evidence:
             if ev.key in seen_keys:
                 self.error("NR304", f"evidence key '{ev.key}' is given twice", ev.span)
             seen_keys.add(ev.key)
-            self.typeof(ev.value, scope)
+            self.shown(ev.value, scope, "evidence")
         if not ok:
             return None
         return RuleInfo(r, self.path, tuple(advice), kind, coll)
+
+    def shown(self, e: Any, scope: _Scope | None, where: str) -> str:
+        """The type of a value a finding shows; records and collections are not values."""
+        t = self.typeof(e, scope)[0]
+        if t.startswith(("rec:", "coll:")):
+            self.node_error(e, "NR203", f"{where} cannot show {_word(t)}",
+                            "show one of its fields, or an aggregate such as count(...)")
+        return t
 
     def check_suppressions(self, rules: list[RuleInfo]) -> None:
         by_id = {ri.node.id: ri for ri in rules}
