@@ -110,6 +110,7 @@ _RECOMMENDATIONS: Spec = (
 
 _HEADER_SCAN_ROWS = 10  # the notes preamble is 3 lines; hand edits add blank ones
 _ONE_DAY = _dt.timedelta(days=1)
+_ABSENT = object()  # no matching connection (None is a match of unknown date)
 _EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
 
 
@@ -378,11 +379,23 @@ class _Table:
 
 def person_key(name: str) -> str:
     """A display name compared loosely: NFKC, case-folded, single spaces."""
+    if name.isascii():  # the common case, and NFKC and casefold change nothing more
+        return " ".join(name.lower().split())
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+_CANONICAL = "https://www.linkedin.com/"
+
+
 def url_key(url: str) -> str:
-    """A profile URL compared loosely: no scheme, ``www.``, percent-escapes or case."""
+    """A profile URL compared loosely: scheme, ``www.``, percent-escapes and case aside.
+
+    The form LinkedIn writes (``https://www.linkedin.com/in/slug``, lower
+    case, nothing escaped) is its own key, the very same string, so its hash
+    is computed once however many dicts it enters.
+    """
+    if url.startswith(_CANONICAL) and "%" not in url and url.islower() and url[-1] != "/":
+        return url
     u = unquote(url.strip()).lower()
     if u.startswith("https://"):
         u = u[8:]
@@ -390,7 +403,7 @@ def url_key(url: str) -> str:
         u = u[7:]
     if u.startswith("www."):
         u = u[4:]
-    return u.rstrip("/")
+    return "https://www." + u.rstrip("/")
 
 
 def _full_name(first: str, last: str) -> str | None:
@@ -431,14 +444,26 @@ class _Peers:
         self.by_name: dict[str, _dt.date] = {}
         self.by_bare_name: dict[str, _dt.date] = {}
 
-    def latest(self, url: str | None, name: str | None) -> _dt.date | None:
+    def latest(self, url: str, name: str | None) -> _dt.date | None:
+        """The last interaction of a connection with this url_key ("" = none) and name."""
         if url:
-            found = (self.by_url.get(url_key(url)),
-                     self.by_bare_name.get(person_key(name)) if name else None)
+            a = self.by_url.get(url)
+            b = self.by_bare_name.get(person_key(name)) if name and self.by_bare_name else None
         else:
-            found = (self.by_name.get(person_key(name)) if name else None, None)
-        days = [d for d in found if d is not None]
-        return max(days) if days else None
+            a = self.by_name.get(person_key(name)) if name else None
+            b = None
+        if a is None:
+            return b
+        return a if b is None or a >= b else b
+
+
+def _later(old: object, day: _dt.date | None) -> _dt.date | None:
+    """The later of two connected_on dates, where an unknown (None) date wins."""
+    if old is _ABSENT:
+        return day
+    if old is None or day is None:
+        return None
+    return max(old, day)  # type: ignore[type-var]
 
 
 def _bump(table: dict[str, _dt.date], key: str, day: _dt.date) -> None:
@@ -506,7 +531,10 @@ class _Loader:
     # -- the files ---------------------------------------------------------
 
     def network(self) -> Network:
-        connections, count = self.connections(self.messages())
+        peers = self.messages()
+        invited = self.invitation_rows()
+        connections, count, connected = self.connections(
+            peers, {ukey for _d, _p, ukey, _s, _m in invited if ukey})
         name, headline, industry = self.profile()
         member = Member(
             connection_count=count,
@@ -521,13 +549,16 @@ class _Loader:
             member=member,
             as_of=self.as_of(),
             connections=connections,
-            invitations=self.invitations(connections),
+            invitations=self.invitations(invited, connections, connected),
             recommendations_given=self.recommendations(),
             skipped=tuple(self.skipped),
         )
 
-    def connections(self, peers: _Peers | None) -> tuple[tuple[Connection, ...], int]:
-        """The connections, and the row count (blank-member rows included).
+    def connections(self, peers: _Peers | None, invited: set[str]
+                    ) -> tuple[tuple[Connection, ...], int, dict[str, _dt.date | None] | None]:
+        """The connections, the row count (blank-member rows included), and the
+        latest connected_on per url_key of the invited profiles (None when the
+        file has no URL column, so invitations are matched by name).
 
         The hot loop of the loader (30,000 rows is a large network): columns
         are read by index, dates through a local cache, and each Connection is
@@ -535,11 +566,12 @@ class _Loader:
         """
         table = self.table("connections", _CONNECTIONS)
         if table is None:
-            return (), 0
+            return (), 0, None
         c = table.col
         cells = itemgetter(c["first"], c["last"], c["url"], c["email"], c["company"],
                            c["position"], c["date"])
-        latest = peers.latest if peers else None
+        need_keys = peers is not None or bool(invited)
+        connected: dict[str, _dt.date | None] = {}
         dates: dict[str, _dt.date | None] = {"": None}
         out: list[Connection] = []
         seen: dict[str, int] = {}
@@ -552,130 +584,152 @@ class _Loader:
                     if not row:
                         continue
                     row.extend([""] * (pad - len(row)))
-                first, last, url, email, company, position, text = map(str.strip, cells(row))
+                first, last, url, email, company, position, text = cells(row)
+                # Names often end in spaces; the other cells LinkedIn writes
+                # trimmed, and dates and URLs are trimmed where parsed.
+                first = first.strip()
+                last = last.strip()
                 if not (first or last or url or email or company or position):
-                    if text:  # a deactivated or hidden member: counted, not listed
+                    if text.strip():  # a deactivated or hidden member: counted, not listed
                         count += 1
                         blank.append(table.row_number)
                     continue
                 count += 1
                 day = dates.get(text, False)
                 if day is False:
-                    day = dates[text] = table.date(text, "date")
+                    day = dates[text] = table.date(text.strip(), "date")
                 name = f"{first} {last}" if first and last else (first or last or None)
+                url = url.strip()
                 ident = url or _label(name, day)
                 if ident in seen:
                     ident = _unique(ident, seen)
                 else:
                     seen[ident] = 1
-                out.append(Connection(
-                    ident, name, company or None, position or None, day,
-                    latest(url, name) if latest else None, None, url or None, email or None))
+                last_on = None
+                if need_keys and (url or name):
+                    ukey = url_key(url) if url else ""
+                    if peers is not None:
+                        last_on = peers.latest(ukey, name)
+                    if ukey in invited:
+                        connected[ukey] = _later(connected.get(ukey, _ABSENT), day)
+                out.append(Connection(ident, name, company.strip() or None,
+                                      position.strip() or None, day, last_on, None,
+                                      url or None, email.strip() or None))
         self.skip(table, "blank-member rows (deactivated or hidden members): counted in "
                   "member.connection_count, no connection created", blank)
-        return tuple(out), count
+        has_urls = c["url"] < table.width
+        return tuple(out), count, connected if has_urls else None
 
     def messages(self) -> _Peers | None:
-        """The latest message date per participant, or None without messages.csv."""
+        """The latest message date per participant, or None without messages.csv.
+
+        The loop only keeps the latest day per raw cell (a URL list, a name
+        list); cells repeat, so splitting and normalising happen once per
+        distinct cell afterwards.
+        """
         table = self.table("messages", _MESSAGES)
         if table is None:
             return None
         c = table.col
-        i_from, i_from_url, i_to, i_to_urls = c["from"], c["from_url"], c["to"], c["to_urls"]
-        i_date, i_draft = c["date"], c["draft"]
-        peers = _Peers()
-        by_url, by_name, by_bare_name = peers.by_url, peers.by_name, peers.by_bare_name
-        urls: dict[str, str] = {}
-        names: dict[str, str] = {}
-
-        def name_key(name: str) -> str:
-            key = names.get(name)
-            if key is None:
-                key = names[name] = person_key(name)
-            return key
-
-        def link_key(url: str) -> str:
-            key = urls.get(url)
-            if key is None:
-                key = urls[url] = url_key(url)
-            return key
-
+        cells = itemgetter(c["from"], c["from_url"], c["to"], c["to_urls"], c["date"], c["draft"])
+        url_days: dict[str, _dt.date] = {}  # URL cell -> latest day
+        name_days: dict[str, _dt.date] = {}  # name cell -> latest day
+        bare_days: dict[str, _dt.date] = {}  # name cell of a row without its URLs -> latest day
         drafts: list[int] = []
         undated: list[int] = []
         for row in table.rows():
-            if row[i_draft].strip().lower() == "yes":
+            sender, sender_url, to, to_urls, text, draft = cells(row)
+            if draft and draft.strip().lower() == "yes":
                 drafts.append(table.row_number)
                 continue
-            text = row[i_date].strip()
             if not text:
                 undated.append(table.row_number)
                 continue
-            day = table.date(text, "date")
-            assert day is not None
-            sender_url = row[i_from_url].strip()
-            sender = name_key(row[i_from])
+            day = parse_date(text)
+            if day is None:
+                raise table.bad_date(text, "date")
             if sender_url:
-                _bump(by_url, link_key(sender_url), day)
+                _bump(url_days, sender_url, day)
             elif sender:
-                _bump(by_bare_name, sender, day)
+                _bump(bare_days, sender, day)
+            if to_urls:
+                _bump(url_days, to_urls, day)
+            elif to:
+                _bump(bare_days, to, day)
             if sender:
-                _bump(by_name, sender, day)
-            recipient_urls = row[i_to_urls].strip()
-            for u in recipient_urls.split(",") if recipient_urls else ():
-                if u.strip():
-                    _bump(by_url, link_key(u), day)
-            to = row[i_to]
-            # Several recipients are joined by ", ", but a name may hold a
-            # comma too ("Name, Ph.D."): try the whole field and each part.
-            for part in (to, *to.split(", ")) if ", " in to else (to,):
-                key = name_key(part)
-                if key:
-                    _bump(by_name, key, day)
-                    if not recipient_urls:
-                        _bump(by_bare_name, key, day)
+                _bump(name_days, sender, day)
+            if to:
+                _bump(name_days, to, day)
         self.skip(table, "draft messages (never sent): not an interaction", drafts)
         self.skip(table, "messages without a date: no interaction date to record", undated)
+        peers = _Peers()
+        for cell, day in url_days.items():
+            for url in cell.split(","):
+                if url.strip():
+                    _bump(peers.by_url, url_key(url), day)
+        for days, by_key in ((name_days, peers.by_name), (bare_days, peers.by_bare_name)):
+            for cell, day in days.items():
+                # Several recipients are joined by ", ", but a name may hold a
+                # comma too ("Name, Ph.D."): credit the whole cell and each part.
+                for part in (cell, *cell.split(", ")) if ", " in cell else (cell,):
+                    key = person_key(part)
+                    if key:
+                        _bump(by_key, key, day)
         return peers
 
-    def invitations(self, connections: tuple[Connection, ...]) -> tuple[Invitation, ...]:
+    def invitation_rows(self) -> list[tuple[str, str, str, _dt.date | None, str]]:
+        """Invitations.csv as (direction, person, url_key, sent_on, message) rows."""
         table = self.table("invitations", _INVITATIONS)
         if table is None:
-            return ()
-        c = table.col
-        by_url: dict[str, list[_dt.date | None]] = {}
-        by_name: dict[str, list[_dt.date | None]] = {}
-        for conn in connections:
-            if conn.url:
-                by_url.setdefault(url_key(conn.url), []).append(conn.connected_on)
-            if conn.name:
-                by_name.setdefault(person_key(conn.name), []).append(conn.connected_on)
+            return []
+        cells = itemgetter(*(table.col[f] for f in
+                             ("direction", "from", "from_url", "to", "to_url", "sent", "message")))
         out = []
-        seen: dict[str, int] = {}
         odd: list[int] = []
         for row in table.rows():
-            direction = row[c["direction"]].strip().lower()
-            if direction == "outgoing":
-                person, url, prefix = row[c["to"]].strip(), row[c["to_url"]].strip(), "to"
+            direction, inviter, inviter_url, invitee, invitee_url, sent, message = cells(row)
+            direction = direction.strip().lower()
+            if direction == "outgoing":  # the person is the other side
+                person, url = invitee, invitee_url
             elif direction == "incoming":
-                person, url, prefix = row[c["from"]].strip(), row[c["from_url"]].strip(), "from"
+                person, url = inviter, inviter_url
             else:
                 odd.append(table.row_number)
                 continue
-            sent = table.date(row[c["sent"]].strip(), "sent")
-            if url and by_url:
-                matches = by_url.get(url_key(url), ())
-            else:
-                matches = by_name.get(person_key(person), ()) if person else ()
-            accepted = any(d is None or sent is None or d >= sent - _ONE_DAY for d in matches)
-            out.append(Invitation(
-                id=_unique(f"{prefix} {_label(person, sent)}", seen),
-                direction=direction,
-                person=person or None,
-                sent_on=sent,
-                message=row[c["message"]].strip() or None,
-                status="accepted" if accepted else "pending",
-            ))
+            url = url.strip()
+            out.append((direction, person.strip(), url_key(url) if url else "",
+                        table.date(sent.strip(), "sent"), message.strip()))
         self.skip(table, "Direction is neither OUTGOING nor INCOMING", odd)
+        return out
+
+    def invitations(self, invited: list[tuple[str, str, str, _dt.date | None, str]],
+                    connections: tuple[Connection, ...],
+                    connected: dict[str, _dt.date | None] | None) -> tuple[Invitation, ...]:
+        """Accepted when a matching connection dates from the sent day - 1 on, else pending.
+
+        Matched by profile URL when both files give one, else by name.
+        """
+        by_name: dict[str, object] | None = None  # built when first needed
+        out = []
+        seen: dict[str, int] = {}
+        for direction, person, ukey, sent, message in invited:
+            latest: object = _ABSENT  # the latest connected_on of the matches
+            if ukey and connected is not None:
+                latest = connected.get(ukey, _ABSENT)
+            elif person:
+                if by_name is None:
+                    by_name = {}
+                    for conn in connections:
+                        if conn.name:
+                            key = person_key(conn.name)
+                            by_name[key] = _later(by_name.get(key, _ABSENT), conn.connected_on)
+                latest = by_name.get(person_key(person), _ABSENT)
+            accepted = latest is not _ABSENT and (
+                latest is None or sent is None or latest >= sent - _ONE_DAY)  # type: ignore[operator]
+            prefix = "to" if direction == "outgoing" else "from"
+            out.append(Invitation(_unique(f"{prefix} {_label(person, sent)}", seen), direction,
+                                  person or None, sent, message or None,
+                                  "accepted" if accepted else "pending"))
         return tuple(out)
 
     def profile(self) -> tuple[str | None, str | None, str | None]:
