@@ -221,6 +221,13 @@ class RuleSet:
 
 def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
     """A parameter override as a typed value, or an explanation of why not."""
+    if ptype.startswith("list:") and isinstance(raw, (list, tuple)) and ptype != "list:any":
+        elem = ptype[5:]
+        for item in raw:
+            value, problem = coerce_param(item, elem)
+            if problem is not None:
+                return None, f"list items must be {elem}: {problem}"
+        return tuple(raw), None
     if isinstance(raw, str) and ptype != "string":
         from .parser import parse_expression
 
@@ -295,10 +302,15 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def _grammar_digest() -> str:
-    grammar = resources.files("netrules").joinpath("grammar.lark").read_bytes()
+    """A fingerprint of everything that shapes a syntax tree: grammar and tree-building code."""
     from . import __version__
 
-    return hashlib.sha256(grammar + __version__.encode()).hexdigest()[:16]
+    h = hashlib.sha256(__version__.encode())
+    package = resources.files("netrules")
+    for name in ("grammar.lark", "parser.py", "transform.py", "nodes.py", "values.py",
+                 "diagnostics.py"):
+        h.update(package.joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _parse_cached(parse: Any, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:

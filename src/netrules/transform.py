@@ -17,6 +17,7 @@ from .values import Range, make_duration
 __all__ = ["expr_to_node", "to_nodes", "unescape"]
 
 MAX_DIGITS = 15
+_NULL = object()  # a JSON null inside example data, told apart from lark's placeholders
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -216,13 +217,12 @@ class _ToNodes(Transformer):
                 out[pair[0]] = pair[1]
         return out
 
-    def json_pair(self, children: list[Any]) -> tuple[str, Any]:
-        key = children[0]
-        key = unescape(key.value) if key.type == "STRING" else key.value
-        return key, children[1]
 
     def json_array(self, children: list[Any]) -> list[Any]:
-        return [c for c in children if c is not None] if children != [None] else []
+        # lark marks an empty [] with a single None placeholder; nulls are _NULL until here
+        if children == [None]:
+            return []
+        return [None if c is _NULL else c for c in children]
 
     def json_string(self, children: list[Token]) -> str:
         return unescape(children[0].value)
@@ -239,8 +239,14 @@ class _ToNodes(Transformer):
     def json_false(self, children: list[Any]) -> bool:
         return False
 
-    def json_null(self, children: list[Any]) -> None:
-        return None
+    def json_null(self, children: list[Any]) -> Any:
+        return _NULL
+
+    def json_pair(self, children: list[Any]) -> tuple[str, Any]:
+        key = children[0]
+        key = unescape(key.value) if key.type == "STRING" else key.value
+        value = children[1]
+        return key, None if value is _NULL else value
 
 
 def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:

@@ -23,6 +23,8 @@ def load_network(source: "str | os.PathLike[str] | dict[str, Any] | Network") ->
         return source
     if isinstance(source, dict):
         return network_from_dict(source)
+    if not isinstance(source, (str, os.PathLike)):
+        raise InputError(f"expected a path or a JSON object (dict), got {type(source).__name__}")
     path = Path(source)
     if not path.exists():
         raise InputError("no such file or folder", file=str(path))

@@ -34,15 +34,15 @@ _DATE_CACHE: dict[str, _dt.date] = {}
 
 
 def parse_iso_date(text: str) -> _dt.date | None:
-    """``2024-12-16`` (or a datetime starting with it) -> date; None if not ISO."""
+    """``2024-12-16`` -> date; None for anything else (times included: facts are days)."""
     d = _DATE_CACHE.get(text)
     if d is not None:
         return d
-    try:
-        d = _dt.date.fromisoformat(text[:10])
-    except ValueError:
+    if len(text) != 10:
         return None
-    if len(text) > 10 and text[10] not in "T ":
+    try:
+        d = _dt.date.fromisoformat(text)
+    except ValueError:
         return None
     if len(_DATE_CACHE) < 100_000:
         _DATE_CACHE[text] = d
@@ -144,6 +144,19 @@ NETWORK_SPEC: Spec = {
 }
 
 
+def _expected(kind: Any) -> str:
+    if kind == "date":
+        return "a date (YYYY-MM-DD)"
+    if kind == "int":
+        return "a whole number"
+    if kind == "bool":
+        return "true or false"
+    if kind == "string":
+        return "a string"
+    return {"enum": "one of " + ", ".join(kind[1]) if kind[0] == "enum" else "",
+            "list": "a list", "object": "an object"}[kind[0]]
+
+
 def _check(kind: Any, value: Any, path: str) -> Any:
     """Validate one value against its kind and return it converted."""
     if value is None:
@@ -177,7 +190,12 @@ def _check(kind: Any, value: Any, path: str) -> Any:
     if tag == "list":
         if not isinstance(value, list):
             raise _Bad(path, f"expected a list, got {_describe(value)}")
-        return [_check(kind[1], v, f"{path}[{i}]") for i, v in enumerate(value)]
+        out = []
+        for i, v in enumerate(value):
+            if v is None:
+                raise _Bad(f"{path}[{i}]", f"expected {_expected(kind[1])}, got null")
+            out.append(_check(kind[1], v, f"{path}[{i}]"))
+        return out
     if tag == "object":
         return _check_object(kind[1], value, path)
     raise AssertionError(kind)  # pragma: no cover - specs are ours
@@ -252,7 +270,7 @@ def json_schema() -> dict[str, Any]:
         if kind == "string":
             return {"type": ["string", "null"]}
         if kind == "date":
-            return {"type": ["string", "null"], "format": "date"}
+            return {"type": ["string", "null"], "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
         if kind == "int":
             return {"type": ["integer", "null"], "minimum": 0}
         if kind == "bool":
@@ -261,7 +279,7 @@ def json_schema() -> dict[str, Any]:
             return {"enum": [*kind[1], None]}
         if kind[0] == "list":
             return {"type": ["array", "null"], "items": kind_schema(kind[1])}
-        return obj_schema(kind[1])
+        return {"anyOf": [obj_schema(kind[1]), {"type": "null"}]}
 
     def obj_schema(spec: Spec) -> dict[str, Any]:
         return {
