@@ -22,6 +22,7 @@ import attrs
 
 from . import nodes as n
 from .checker import Program, RuleInfo
+from .findings import Subject
 from .runtime import NAMESPACE
 from .values import Range
 
@@ -45,6 +46,8 @@ class CompiledProgram:
     function: Callable[..., Any]
     constants: tuple[Any, ...]
     source: str  # the generated Python, kept for inspection and tests
+    rule_ids: tuple[str, ...] = ()  # by rule index, as the skips name rules
+    suppressions: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # rule -> hidden rules
 
 
 class _Ctx:
@@ -70,6 +73,9 @@ class Gen:
         self.params_used: set[str] = set()
         self.tables_used: set[str] = set()
         self.hoisted: dict[str, str] = {}
+        self.refs: set[str] = set()  # local (loop/aggregate) variables the code just read
+        self.inline = False  # True: emit in place instead of hoisting (code that runs once)
+        self.by_node: dict[int, str] = {}  # id(node) -> its hoisted name
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -96,6 +102,8 @@ class Gen:
         return self.prog.types.get(id(e), ("any", True))[0]
 
     def hoist(self, code: str) -> str:
+        if self.inline:
+            return code
         if code in self.hoisted:
             return self.hoisted[code]
         name = f"h{len(self.hoisted)}"
@@ -105,10 +113,20 @@ class Gen:
 
     # ---- expressions: return (code, closed) ----
     def expr(self, e: Any, ctx: _Ctx) -> str:
+        hit = self.by_node.get(id(e))
+        if hit is not None:
+            return hit
         code, closed = self._expr(e, ctx)
         if closed and not _trivial(e):
-            return self.hoist(code)
+            return self._hoist_node(e, code)
         return code
+
+    def _hoist_node(self, e: Any, code: str) -> str:
+        """Hoist a closed node's code once; later uses of the same node reuse the name."""
+        name = self.hoist(code)
+        if not self.inline:
+            self.by_node[id(e)] = name
+        return name
 
     def _expr(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         m = getattr(self, "e_" + type(e).__name__)
@@ -116,9 +134,12 @@ class Gen:
 
     def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         """A child: hoisted when closed, so the parent can be hoisted too."""
+        hit = self.by_node.get(id(e))
+        if hit is not None:
+            return hit, True
         code, closed = self._expr(e, ctx)
         if closed and not _trivial(e):
-            return self.hoist(code), True
+            return self._hoist_node(e, code), True
         return code, closed
 
     def e_Literal(self, e: n.Literal, ctx: _Ctx) -> tuple[str, bool]:
@@ -136,6 +157,7 @@ class Gen:
 
     def e_Name(self, e: n.Name, ctx: _Ctx) -> tuple[str, bool]:
         if e.name in ctx.names:
+            self.refs.add(ctx.names[e.name])
             return ctx.names[e.name], False
         if e.name in self.prog.params:
             self.params_used.add(e.name)
@@ -148,7 +170,11 @@ class Gen:
 
     def define(self, name: str) -> str:
         if name not in self.defines_done:
-            code = self.expr(self.prog.defines[name].body, _Ctx())
+            inline, self.inline = self.inline, False  # a define is computed once, up front
+            try:
+                code = self.expr(self.prog.defines[name].body, _Ctx())
+            finally:
+                self.inline = inline
             ident = _ident("D_", name)
             self.prelude.append(f"{ident} = {code}")
             self.defines_done[name] = ident
@@ -186,16 +212,19 @@ class Gen:
             guard_src, coll = coll, guard
         var = self.t()
         inner = ctx.child({e.var: var}) if e.var else ctx
-        closed = c_closed
+        # Closed (hoistable) when nothing inside reads a variable other than the
+        # aggregate's own: `count(c in connections where c.x)` is computed once.
+        outer_refs, self.refs = self.refs, set()
         cond = ""
         if e.where is not None:
-            w, w_closed = self.sub(e.where, inner)
-            closed = closed and w_closed
+            w, _ = self.sub(e.where, inner)
             cond = f" if {w} is True" if self.nullable(e.where) else f" if {w}"
         value = var
         if e.value is not None:
-            value, v_closed = self.sub(e.value, inner)
-            closed = closed and v_closed
+            value, _ = self.sub(e.value, inner)
+        self.refs.discard(var)
+        closed = c_closed and not self.refs
+        self.refs |= outer_refs
         gen = f"{value} for {var} in {coll}{cond}"
         f = e.func
         if f == "count":
@@ -390,46 +419,94 @@ class _Emitter:
 
 
 def _rule_body(gen: Gen, em: _Emitter, ri_index: int, ri: RuleInfo, ctx: _Ctx, indent: int,
-               subject: str, probe_args: str) -> None:
+               subject: str, probe: "str | Callable[[], str]") -> None:
+    """The rule's condition, and the Finding it appends when the condition is true.
+
+    ``subject`` is the code of the subject id (None for the member); ``probe`` the
+    code of the tuple of missing fields appended to the skips when it is unknown (or
+    a function making it, called once the condition's parts are hoisted and named).
+    """
     r = ri.node
     when = gen.expr(r.when, ctx) if r.when is not None else "True"
     nullable = r.when is not None and gen.nullable(r.when)
     em.add(indent, f"w = {when}")
     em.add(indent, "if w is True:" if nullable else "if w:")
-    base = gen.const(r.severity)
-    if r.lower is not None:
-        cond = gen.expr(r.lower.condition, ctx)
-        sev = f"({gen.const(r.lower.severity)} if {cond} is True else {base})"
-    else:
-        sev = base
-    parts = []
-    for part in r.message.parts if r.message else ():
-        if isinstance(part, str):
-            parts.append(gen.const(part))
+    # A member rule's body runs at most once: its message and evidence are built in
+    # place, only when it fires, instead of being hoisted and computed every time.
+    gen.inline = subject == "None"
+    try:
+        base = gen.const(r.severity)
+        if r.lower is not None:
+            cond = gen.expr(r.lower.condition, ctx)
+            sev = f"({gen.const(r.lower.severity)} if {cond} is True else {base})"
         else:
-            expr, fmt = part
-            parts.append(f"_fmt({gen.expr(expr, ctx)}, {gen.const(fmt)})")
-    msg = "''.join((" + "".join(p + ", " for p in parts) + "))"
-    ev = "{" + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}" for e in r.evidence) + "}"
-    em.add(indent + 1, f"out_append(({ri_index}, {subject}, {sev}, {msg}, {ev}))")
+            sev = base
+        parts = []
+        for part in r.message.parts if r.message else ():
+            if isinstance(part, str):
+                parts.append(gen.const(part))
+            else:
+                expr, fmt = part
+                parts.append(_format(gen, expr, fmt, ctx))
+        msg = ("f\"" + "".join("{" + p + "}" for p in parts) + "\"") if parts else gen.const("")
+        ev = "{" + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}"
+                             for e in r.evidence) + "}"
+    finally:
+        gen.inline = False
+    if subject == "None":
+        subj = gen.const(Subject(ri.subject_kind, "member"))
+    else:
+        subj = f"_Subject({gen.const(ri.subject_kind)}, _str({subject}))"
+    meta = (gen.const(r.id), gen.const(r.category or "general"), gen.const(ri.advice),
+            gen.const(r.source))
+    em.add(indent + 1, f"out_append(_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, "
+                       f"{meta[2]}, {meta[3]}))")
     if nullable:
         em.add(indent, "elif w is None:")
-        em.add(indent + 1, f"skip_append(({ri_index}, _probe{ri_index}({probe_args})))")
+        em.add(indent + 1, f"skip_append(({ri_index}, {probe if isinstance(probe, str) else probe()}))")
 
 
-def _probe(gen: Gen, em: _Emitter, ri_index: int, conds: list[Any], ctx: _Ctx,
-           params: list[str]) -> None:
+def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
+    """A message placeholder: format_value, with the common exact types done in place.
+
+    ``format_value`` returns a str unchanged, a date as ISO text and an int as its
+    digits (unless the spec is "percent"); anything else goes through it.
+    """
+    code = gen.expr(expr, ctx)
+    spec = gen.const(fmt)
+    typ = gen.typ(expr)
+    t = gen.t()
+    if typ == "string":
+        fast = f"{t} if ({t} := {code}).__class__ is _str"
+    elif typ == "date":
+        fast = f"{t}.isoformat() if ({t} := {code}).__class__ is _date"
+    elif typ == "number" and fmt != "percent":
+        fast = f"_str({t}) if ({t} := {code}).__class__ is _int"
+    else:
+        return f"_fmt({code}, {spec})"
+    return f"({fast} else _fmt({t}, {spec}))"
+
+
+def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
+    """Code for the tuple of the missing fields that left ``conds`` unknown.
+
+    It runs only for a skipped subject; ``inline`` (a member rule's probe, run at
+    most once) keeps its parts out of the hoisted prelude.
+    """
     leaves: list[tuple[Any, str, tuple[Any, ...]]] = []
     seen: set[str] = set()
     for c in conds:
         gen.leaves(c, leaves, seen)
-    em.add(1, f"def _probe{ri_index}({', '.join(params)}):")
-    em.add(2, "m = []")
-    for leaf, label, inputs in leaves:
-        known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
-        em.add(2, f"if {known}{gen.expr(leaf, ctx)} is None:")
-        em.add(3, f"m.append({gen.const(label)})")
-    em.add(2, "return m")
+    parts = []
+    gen.inline = inline
+    try:
+        for leaf, label, inputs in leaves:
+            known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
+            parts.append(f"(({gen.const(label)},) if {known}{gen.expr(leaf, ctx)} is None "
+                         "else ())")
+    finally:
+        gen.inline = False
+    return " + ".join(parts) if parts else "()"
 
 
 def compile_program(prog: Program) -> CompiledProgram:
@@ -437,7 +514,6 @@ def compile_program(prog: Program) -> CompiledProgram:
     gen = Gen(prog)
     em = _Emitter()
     body = _Emitter()
-    probes = _Emitter()
     member_rules = [(i, ri) for i, ri in enumerate(prog.rules) if ri.collection is None]
     by_coll: dict[str, list[tuple[int, RuleInfo]]] = {}
     for i, ri in enumerate(prog.rules):
@@ -445,8 +521,8 @@ def compile_program(prog: Program) -> CompiledProgram:
             by_coll.setdefault(ri.collection, []).append((i, ri))
 
     for i, ri in member_rules:
-        _rule_body(gen, body, i, ri, _Ctx(), 1, "None", "")
-        _probe(gen, probes, i, [ri.node.when], _Ctx(), [])
+        _rule_body(gen, body, i, ri, _Ctx(), 1, "None",
+                   lambda ri=ri: _probe(gen, [ri.node.when], _Ctx(), inline=True))
 
     group_rules: list[tuple[int, RuleInfo]] = []
     for coll, rules in by_coll.items():
@@ -462,7 +538,7 @@ def compile_program(prog: Program) -> CompiledProgram:
                     if gen.nullable(fe.where):
                         body.add(2, f"w = {w}")
                         body.add(2, "if w is None:")
-                        body.add(3, f"skip_append(({i}, _probe{i}w(it)))")
+                        body.add(3, f"skip_append(({i}, {_probe(gen, [fe.where], ctx)}))")
                         body.add(2, "elif w:")
                     else:
                         body.add(2, f"if {w}:")
@@ -471,36 +547,33 @@ def compile_program(prog: Program) -> CompiledProgram:
                 key = gen.expr(fe.group_key, ctx)
                 body.add(3, f"k = {key}")
                 body.add(3, "if k is None:")
-                body.add(4, f"skip_append(({i}, _probe{i}k(it)))")
+                body.add(4, f"skip_append(({i}, {_probe(gen, [fe.group_key], ctx)}))")
                 body.add(3, "else:")
                 body.add(4, f"g = G{i}.get(k)")
                 body.add(4, "if g is None:")
                 body.add(5, f"G{i}[k] = [it]")
                 body.add(4, "else:")
                 body.add(5, "g.append(it)")
-                _probe(gen, probes, f"{i}w", [fe.where], ctx, ["it"])  # type: ignore[arg-type]
-                _probe(gen, probes, f"{i}k", [fe.group_key], ctx, ["it"])  # type: ignore[arg-type]
                 continue
+            probe = _probe(gen, [fe.where, ri.node.when], ctx)
             if fe.where is not None:
                 w = gen.expr(fe.where, ctx)
                 if gen.nullable(fe.where):
                     body.add(2, f"w = {w}")
                     body.add(2, "if w is None:")
-                    body.add(3, f"skip_append(({i}, _probe{i}(it)))")
+                    body.add(3, f"skip_append(({i}, {probe}))")
                     body.add(2, "elif w:")
                 else:
                     body.add(2, f"if {w}:")
-                _rule_body(gen, body, i, ri, ctx, 3, "it.id", "it")
+                _rule_body(gen, body, i, ri, ctx, 3, "it.id", probe)
             else:
-                _rule_body(gen, body, i, ri, ctx, 2, "it.id", "it")
-            _probe(gen, probes, i, [fe.where, ri.node.when], ctx, ["it"])
+                _rule_body(gen, body, i, ri, ctx, 2, "it.id", probe)
         body.add(1, "pass")
     for i, ri in group_rules:
         fe = ri.node.for_each
         ctx = _Ctx({fe.group_name: "gk", "group": "gi"})
         body.add(1, f"for gk, gi in G{i}.items():")
-        _rule_body(gen, body, i, ri, ctx, 2, "gk", "gk, gi")
-        _probe(gen, probes, i, [ri.node.when], ctx, ["gk", "gi"])
+        _rule_body(gen, body, i, ri, ctx, 2, "gk", _probe(gen, [ri.node.when], ctx))
 
     em.add(0, "def _evaluate(net, as_of, P, T):")
     em.add(1, "out = []")
@@ -519,7 +592,6 @@ def compile_program(prog: Program) -> CompiledProgram:
         em.add(1, f"G{i} = {{}}")
     for line in gen.prelude:
         em.add(1, line)
-    em.lines.extend(probes.lines)
     em.lines.extend(body.lines)
     em.add(1, "return out, skips")
     source = "\n".join(em.lines) + "\n"
@@ -527,4 +599,7 @@ def compile_program(prog: Program) -> CompiledProgram:
     namespace["K"] = tuple(gen.K)
     code = compile(source, "<netrules-generated>", "exec")
     exec(code, namespace)  # noqa: S102 - source built from fixed templates only, see module doc
-    return CompiledProgram(namespace["_evaluate"], tuple(gen.K), source)
+    return CompiledProgram(
+        namespace["_evaluate"], tuple(gen.K), source, tuple(ri.node.id for ri in prog.rules),
+        {ri.node.id: tuple(target for target, _span in ri.node.suppresses)
+         for ri in prog.rules if ri.node.suppresses})

@@ -6,9 +6,11 @@ schema they are the whole of what a rule file can do.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Any, Iterable
 
+from .findings import Finding, Subject
 from .values import Duration, Range, add_duration, format_value
 
 __all__ = ["NAMESPACE"]
@@ -87,10 +89,21 @@ def _div(a: Any, b: Any) -> Any:
     return a / b
 
 
+_DUR_CACHE: dict[tuple[Any, int, int, int], Any] = {}
+
+
 def _add_dur(d: Any, dur: Any, sign: int) -> Any:
     if d is None or dur is None:
         return None
-    return add_duration(d, dur, sign)
+    if not dur.months:  # plain day arithmetic is cheaper than a cache look-up
+        return add_duration(d, dur, sign)
+    key = (d, dur.months, dur.days, sign)
+    hit = _DUR_CACHE.get(key)
+    if hit is None:
+        hit = add_duration(d, dur, sign)
+        if hit is not None and len(_DUR_CACHE) < 10_000:
+            _DUR_CACHE[key] = hit
+    return hit
 
 
 def _dur(x: Any) -> Any:
@@ -188,6 +201,14 @@ def _peak(dates: Iterable[Any], window: Duration | None) -> int:
 def _as_set(values: Any) -> Any:
     return None if values is None else frozenset(values)
 
+
+# Constructors and exact types for the code the compiler emits in place
+# (findings, and message placeholders formatted without a call).
+_Finding = Finding
+_Subject = Subject
+_str = str
+_int = int
+_date = _dt.date
 
 NAMESPACE: dict[str, Any] = {
     name: obj for name, obj in globals().items() if name.startswith("_") and callable(obj)
