@@ -7,6 +7,7 @@ schema they are the whole of what a rule file can do.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from typing import Any, Iterable
 
@@ -80,7 +81,9 @@ def _abs(x: Any) -> Any:
 
 
 def _round(x: Any) -> Any:
-    return None if x is None else round(x)
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return x  # round(inf) and round(nan) raise; keep them as they are
+    return round(x)
 
 
 def _div(a: Any, b: Any) -> Any:

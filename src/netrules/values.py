@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import math
 from typing import Any
 
 import attrs
@@ -127,7 +128,7 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return round(value, 6)
+        return round(value, 6) if math.isfinite(value) else None  # JSON has no inf/nan
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, Duration):
