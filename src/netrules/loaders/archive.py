@@ -415,19 +415,14 @@ def _label(name: str | None, day: _dt.date | None) -> str:
     return f"{name} ({day.isoformat()})" if day else name
 
 
-def _unique(ident: str, seen: dict[str, int]) -> str:
-    """``ident``, or ``ident #2``, ``#3``... in file order when already taken."""
-    n = seen.get(ident)
-    if n is None:
-        seen[ident] = 1
+def _unique(ident: str, seen: set[str]) -> str:
+    """``ident``, or ``ident #2``, ``#3``... (the first free one) when already taken."""
+    if ident not in seen:
         return ident
-    while True:
+    n = 2
+    while f"{ident} #{n}" in seen:
         n += 1
-        candidate = f"{ident} #{n}"
-        if candidate not in seen:
-            seen[ident] = n
-            seen[candidate] = 1
-            return candidate
+    return f"{ident} #{n}"
 
 
 class _Peers:
@@ -436,19 +431,55 @@ class _Peers:
     ``by_name`` holds every participant's display name; ``by_bare_name`` only
     those the row gives no URL for.  A connection with a URL is matched by URL
     and by bare name (so a namesake with another URL is never credited); one
-    without a URL (exports before mid-2023) by any name.
+    without a URL (exports before mid-2023) by any name.  The name tables are
+    normalised on first use: a modern export never needs ``by_name``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, url_days: dict[str, _dt.date], name_days: dict[str, _dt.date],
+                 bare_days: dict[str, _dt.date]):
         self.by_url: dict[str, _dt.date] = {}
-        self.by_name: dict[str, _dt.date] = {}
-        self.by_bare_name: dict[str, _dt.date] = {}
+        for cell, day in url_days.items():
+            for url in cell.split(","):
+                if url.strip():
+                    _bump(self.by_url, url_key(url), day)
+        self._name_days = name_days
+        self._bare_days = bare_days
+        self._by_name: dict[str, _dt.date] | None = None
+        self._by_bare_name: dict[str, _dt.date] | None = None
+
+    @property
+    def has_bare_names(self) -> bool:
+        return bool(self._bare_days)
+
+    @property
+    def by_name(self) -> dict[str, _dt.date]:
+        if self._by_name is None:
+            self._by_name = self._by_person(self._name_days)
+        return self._by_name
+
+    @property
+    def by_bare_name(self) -> dict[str, _dt.date]:
+        if self._by_bare_name is None:
+            self._by_bare_name = self._by_person(self._bare_days)
+        return self._by_bare_name
+
+    @staticmethod
+    def _by_person(days: dict[str, _dt.date]) -> dict[str, _dt.date]:
+        out: dict[str, _dt.date] = {}
+        for cell, day in days.items():
+            # Several recipients are joined by ", ", but a name may hold a
+            # comma too ("Name, Ph.D."): credit the whole cell and each part.
+            for part in (cell, *cell.split(", ")) if ", " in cell else (cell,):
+                key = person_key(part)
+                if key:
+                    _bump(out, key, day)
+        return out
 
     def latest(self, url: str, name: str | None) -> _dt.date | None:
         """The last interaction of a connection with this url_key ("" = none) and name."""
         if url:
             a = self.by_url.get(url)
-            b = self.by_bare_name.get(person_key(name)) if name and self.by_bare_name else None
+            b = self.by_bare_name.get(person_key(name)) if name and self._bare_days else None
         else:
             a = self.by_name.get(person_key(name)) if name else None
             b = None
@@ -571,10 +602,12 @@ class _Loader:
         cells = itemgetter(c["first"], c["last"], c["url"], c["email"], c["company"],
                            c["position"], c["date"])
         need_keys = peers is not None or bool(invited)
+        # Without URL-less participants in messages.csv, a URL is all it takes.
+        url_only = peers.by_url.get if peers is not None and not peers.has_bare_names else None
         connected: dict[str, _dt.date | None] = {}
         dates: dict[str, _dt.date | None] = {"": None}
         out: list[Connection] = []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         blank: list[int] = []
         count = 0
         pad = table.width + 1
@@ -603,12 +636,13 @@ class _Loader:
                 ident = url or _label(name, day)
                 if ident in seen:
                     ident = _unique(ident, seen)
-                else:
-                    seen[ident] = 1
+                seen.add(ident)
                 last_on = None
                 if need_keys and (url or name):
                     ukey = url_key(url) if url else ""
-                    if peers is not None:
+                    if url_only is not None and ukey:
+                        last_on = url_only(ukey)
+                    elif peers is not None:
                         last_on = peers.latest(ukey, name)
                     if ukey in invited:
                         connected[ukey] = _later(connected.get(ukey, _ABSENT), day)
@@ -662,20 +696,7 @@ class _Loader:
                 _bump(name_days, to, day)
         self.skip(table, "draft messages (never sent): not an interaction", drafts)
         self.skip(table, "messages without a date: no interaction date to record", undated)
-        peers = _Peers()
-        for cell, day in url_days.items():
-            for url in cell.split(","):
-                if url.strip():
-                    _bump(peers.by_url, url_key(url), day)
-        for days, by_key in ((name_days, peers.by_name), (bare_days, peers.by_bare_name)):
-            for cell, day in days.items():
-                # Several recipients are joined by ", ", but a name may hold a
-                # comma too ("Name, Ph.D."): credit the whole cell and each part.
-                for part in (cell, *cell.split(", ")) if ", " in cell else (cell,):
-                    key = person_key(part)
-                    if key:
-                        _bump(by_key, key, day)
-        return peers
+        return _Peers(url_days, name_days, bare_days)
 
     def invitation_rows(self) -> list[tuple[str, str, str, _dt.date | None, str]]:
         """Invitations.csv as (direction, person, url_key, sent_on, message) rows."""
@@ -711,7 +732,7 @@ class _Loader:
         """
         by_name: dict[str, object] | None = None  # built when first needed
         out = []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         for direction, person, ukey, sent, message in invited:
             latest: object = _ABSENT  # the latest connected_on of the matches
             if ukey and connected is not None:
@@ -727,8 +748,9 @@ class _Loader:
             accepted = latest is not _ABSENT and (
                 latest is None or sent is None or latest >= sent - _ONE_DAY)  # type: ignore[operator]
             prefix = "to" if direction == "outgoing" else "from"
-            out.append(Invitation(_unique(f"{prefix} {_label(person, sent)}", seen), direction,
-                                  person or None, sent, message or None,
+            ident = _unique(f"{prefix} {_label(person, sent)}", seen)
+            seen.add(ident)
+            out.append(Invitation(ident, direction, person or None, sent, message or None,
                                   "accepted" if accepted else "pending"))
         return tuple(out)
 
@@ -799,10 +821,11 @@ class _Loader:
             return ()
         c = table.col
         out = []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         for row in table.rows():
             person = _full_name(row[c["first"]].strip(), row[c["last"]].strip())
             given = table.date(row[c["date"]].strip(), "date")
-            out.append(Recommendation(id=_unique(f"for {_label(person, given)}", seen),
-                                      person=person, given_on=given))
+            ident = _unique(f"for {_label(person, given)}", seen)
+            seen.add(ident)
+            out.append(Recommendation(ident, person, given))
         return tuple(out)
