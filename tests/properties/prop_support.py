@@ -12,7 +12,7 @@ PROFILE_ENV = "NETRULES_HYPOTHESIS_PROFILE"
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 settings.register_profile(
-    "ci", max_examples=40, derandomize=True, deadline=None, database=None,
+    "ci", max_examples=30, derandomize=True, deadline=None, database=None,
     suppress_health_check=_SLOW, print_blob=True)
 settings.register_profile(
     "dev", max_examples=40, deadline=None, suppress_health_check=_SLOW, print_blob=True)
