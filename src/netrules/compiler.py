@@ -463,7 +463,7 @@ def _rule_body(gen: Gen, em: _Emitter, ri_index: int, ri: RuleInfo, ctx: _Ctx, i
                        f"{meta[2]}, {meta[3]}))")
     if nullable:
         em.add(indent, "elif w is None:")
-        em.add(indent + 1, f"skip_append(({ri_index}, {probe if isinstance(probe, str) else probe()}))")
+        _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
 
 
 def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
@@ -487,6 +487,13 @@ def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
     return f"({fast} else _fmt({t}, {spec}))"
 
 
+def _skip(em: _Emitter, indent: int, ri_index: int, probe: str) -> None:
+    """Count one skipped subject under (rule index, missing fields): memory stays
+    proportional to the distinct reasons, not to the subjects skipped."""
+    em.add(indent, f"sk = ({ri_index}, {probe})")
+    em.add(indent, "skips[sk] = skips_get(sk, 0) + 1")
+
+
 def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     """Code for the tuple of the missing fields that left ``conds`` unknown.
 
@@ -502,7 +509,7 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     try:
         for leaf, label, inputs in leaves:
             known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
-            parts.append(f"(({gen.const(label)},) if {known}{gen.expr(leaf, ctx)} is None "
+            parts.append(f"({gen.const((label,))} if {known}{gen.expr(leaf, ctx)} is None "
                          "else ())")
     finally:
         gen.inline = False
@@ -538,7 +545,7 @@ def compile_program(prog: Program) -> CompiledProgram:
                     if gen.nullable(fe.where):
                         body.add(2, f"w = {w}")
                         body.add(2, "if w is None:")
-                        body.add(3, f"skip_append(({i}, {_probe(gen, [fe.where], ctx)}))")
+                        _skip(body, 3, i, _probe(gen, [fe.where], ctx))
                         body.add(2, "elif w:")
                     else:
                         body.add(2, f"if {w}:")
@@ -547,7 +554,7 @@ def compile_program(prog: Program) -> CompiledProgram:
                 key = gen.expr(fe.group_key, ctx)
                 body.add(3, f"k = {key}")
                 body.add(3, "if k is None:")
-                body.add(4, f"skip_append(({i}, {_probe(gen, [fe.group_key], ctx)}))")
+                _skip(body, 4, i, _probe(gen, [fe.group_key], ctx))
                 body.add(3, "else:")
                 body.add(4, f"g = G{i}.get(k)")
                 body.add(4, "if g is None:")
@@ -561,7 +568,7 @@ def compile_program(prog: Program) -> CompiledProgram:
                 if gen.nullable(fe.where):
                     body.add(2, f"w = {w}")
                     body.add(2, "if w is None:")
-                    body.add(3, f"skip_append(({i}, {probe}))")
+                    _skip(body, 3, i, probe)
                     body.add(2, "elif w:")
                 else:
                     body.add(2, f"if {w}:")
@@ -578,8 +585,8 @@ def compile_program(prog: Program) -> CompiledProgram:
     em.add(0, "def _evaluate(net, as_of, P, T):")
     em.add(1, "out = []")
     em.add(1, "out_append = out.append")
-    em.add(1, "skips = []")
-    em.add(1, "skip_append = skips.append")
+    em.add(1, "skips = {}")
+    em.add(1, "skips_get = skips.get")
     em.add(1, "R_member = net.member")
     em.add(1, "R_as_of = as_of")
     for coll in ("connections", "invitations", "removals", "recommendations_given"):

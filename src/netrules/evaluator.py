@@ -20,7 +20,7 @@ def run(prog: Program, compiled: CompiledProgram, network: Network, as_of: _dt.d
     """Evaluate once; deterministic for the same network, as_of and parameters.
 
     The generated function builds the :class:`Finding` objects itself; ``raw_skips``
-    holds one ``(rule index, missing fields)`` pair per subject a rule could not judge.
+    counts the subjects a rule could not judge by ``(rule index, missing fields)``.
     """
     findings, raw_skips = compiled.function(network, as_of, params, tables)
     if findings:
@@ -38,14 +38,10 @@ def run(prog: Program, compiled: CompiledProgram, network: Network, as_of: _dt.d
         findings.sort(key=_sort_key)
     skipped: tuple[RuleSkips, ...] = ()
     if raw_skips:
-        # Subjects skipped for the same fields are counted together (first seen first).
-        same: dict[tuple[int, tuple[str, ...]], int] = {}
-        for skip in raw_skips:
-            same[skip] = same.get(skip, 0) + 1
         rule_ids = compiled.rule_ids
         skips: dict[str, dict[str, int]] = {}
         counts: dict[str, int] = {}
-        for (index, missing), times in same.items():
+        for (index, missing), times in raw_skips.items():  # first seen first
             rid = rule_ids[index]
             counts[rid] = counts.get(rid, 0) + times
             fields = skips.setdefault(rid, {})
