@@ -15,7 +15,7 @@ settings.register_profile(
     "ci", max_examples=30, derandomize=True, deadline=None, database=None,
     suppress_health_check=_SLOW, print_blob=True)
 settings.register_profile(
-    "dev", max_examples=40, deadline=None, suppress_health_check=_SLOW, print_blob=True)
+    "dev", max_examples=30, deadline=None, suppress_health_check=_SLOW, print_blob=True)
 settings.register_profile(
     "long", max_examples=1000, deadline=None, suppress_health_check=_SLOW, print_blob=True)
 
