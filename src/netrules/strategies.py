@@ -160,9 +160,14 @@ def industries(*, pack: bool = True, text: bool = True) -> Strategy:
     return _maybe(st.one_of(options)) if options else st.none()
 
 
-def career_levels() -> Strategy:
-    """One of CAREER_LEVELS, or None (unknown)."""
-    return _maybe(st.sampled_from(CAREER_LEVELS))
+def career_levels(*, text: bool = False) -> Strategy:
+    """One of CAREER_LEVELS, or None (unknown).
+
+    ``text=True`` adds arbitrary text: a Member may hold it, a JSON network
+    document may not (its loader accepts only CAREER_LEVELS).
+    """
+    levels = st.sampled_from(CAREER_LEVELS)
+    return _maybe(levels | _text(20) if text else levels)
 
 
 def situations() -> Strategy:

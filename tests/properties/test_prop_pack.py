@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from prop_support import examples
 
 import netrules
-from netrules.model import SITUATIONS
+from netrules.model import CAREER_LEVELS, SITUATIONS
 from netrules.printer import print_expr
-from netrules.strategies import AS_OF, connections, networks
+from netrules.strategies import AS_OF, PACK_INDUSTRIES, connections, networks
 from netrules.values import Duration
 
 ZERO_RULES = {"zero-connections", "zero-connections-acceptable"}
@@ -64,6 +64,13 @@ def _subjects(report: netrules.Report, rules: set[str]) -> set[tuple[str, str]]:
 
 def test_low_thresholds_name_pack_parameters(pack: netrules.RuleSet) -> None:
     assert set(LOW_THRESHOLDS) <= set(pack.params)
+
+
+def test_the_strategies_know_the_pack_tables(pack: netrules.RuleSet) -> None:
+    """PACK_INDUSTRIES and CAREER_LEVELS are the row keys of the pack's target tables."""
+    keys = [set(t.keys.values()) for t in pack.program.tables.values()]
+    assert set(PACK_INDUSTRIES) in keys
+    assert set(CAREER_LEVELS) in keys
 
 
 @settings(max_examples=5)
