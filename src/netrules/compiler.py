@@ -192,7 +192,10 @@ class Gen:
         table = e.obj.name
         self.tables_used.add(table)
         key, closed = self.sub(e.key, ctx)
-        return f"_lookup({_ident('T_', table)}, {key})", closed
+        t, name = self.t(), _ident("T_", table)
+        # runtime._lookup, in place: (rows, default) looked up by case-folded key
+        return (f"(None if ({t} := {key}) is None else "
+                f"{name}[0].get({t}.casefold().strip(), {name}[1]))"), closed
 
     def e_Call(self, e: n.Call, ctx: _Ctx) -> tuple[str, bool]:
         if id(e) in self.prog.expansions:
@@ -297,7 +300,9 @@ class Gen:
             cont, cc = self.const(frozenset(i.value for i in e.container.items)), True
         else:
             raw, cc = self._expr(e.container, ctx)
-            cont = self.hoist(f"_as_set({raw})") if cc else raw
+            # A set pays off when the test runs per item; a list tested once is not copied.
+            once = cc and ic and self.typ(e.container).startswith("list")
+            cont = self.hoist(f"_as_set({raw})") if cc and not once else raw
         op = "not in" if e.negated else "in"
         inull, cnull = self.nullable(e.item), self.nullable(e.container)
         if inull or cnull:
