@@ -25,6 +25,7 @@ This module imports hypothesis; ``import netrules`` never does.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import string
 from typing import Any, Callable, Sequence
@@ -474,15 +475,18 @@ def _lit(value: Any, kind: str) -> n.Literal:
     return n.Literal(value, _S, kind)
 
 
+@functools.lru_cache(maxsize=None)
 def _ints() -> Strategy:
     return st.integers(0, 30) | st.integers(0, 10**15 - 1)
 
 
+@functools.lru_cache(maxsize=None)
 def _floats() -> Strategy:
     return st.tuples(st.integers(0, 9999), st.integers(0, 999)).map(
         lambda t: float(f"{t[0]}.{t[1]}"))
 
 
+@functools.lru_cache(maxsize=None)
 def _strings(template: bool) -> Strategy:
     """String values; inside a message hole only plain letters, digits and spaces."""
     simple = st.sampled_from(("a", "x", "none", "Acme", "new-to-linkedin"))
@@ -491,6 +495,7 @@ def _strings(template: bool) -> Strategy:
     return simple | _source_text(12)
 
 
+@functools.lru_cache(maxsize=None)
 def _durations() -> Strategy:
     amount = st.integers(0, 40) | st.integers(0, 10**15 - 1)
     return st.tuples(amount, st.sampled_from(("days", "weeks", "months", "years"))).map(
@@ -498,6 +503,7 @@ def _durations() -> Strategy:
                    "months": Duration(t[0], 0), "years": Duration(12 * t[0], 0)}[t[1]])
 
 
+@functools.lru_cache(maxsize=None)
 def _literal_of(type_: str, template: bool = False) -> Strategy:
     """A Literal node of a language type (used as a value and as a leaf)."""
     if type_ == "number":
@@ -516,6 +522,7 @@ def _literal_of(type_: str, template: bool = False) -> Strategy:
     raise ValueError(type_)
 
 
+@functools.lru_cache(maxsize=None)
 def _constant(type_: str) -> Strategy:
     """A literal for a parameter default or a table row: negative numbers and lists too."""
     if type_ == "number":
@@ -531,6 +538,11 @@ def _constant(type_: str) -> Strategy:
             lambda t: _lit(Range(min(t[0], t[1]), None if t[3] else max(t[0], t[1]),
                                  t[2] or t[3]), "range"))
     return _literal_of(type_)
+
+
+@functools.lru_cache(maxsize=None)
+def _index(size: int) -> Strategy:
+    return st.integers(0, size - 1)
 
 
 @attrs.define
@@ -556,9 +568,9 @@ class _Exprs:
     def __init__(self, draw: Any):
         self.draw = draw
 
-    # A choice among builders; sampled_from shrinks towards the first (simplest) one.
+    # A choice among builders; the index shrinks towards the first (simplest) one.
     def pick(self, options: list[Callable[[], Any]]) -> Any:
-        return self.draw(st.sampled_from(options))()
+        return options[self.draw(_index(len(options)))]()
 
     def expr(self, env: _Env, type_: str, depth: int) -> Any:
         leaves = self.leaves(env, type_)
