@@ -93,10 +93,11 @@ def run_process(argv: list[str], repeat: int, env: dict[str, str] | None = None)
     return statistics.median(times), code
 
 
-def child(code: str, repeat: int = 1) -> list[dict[str, Any]]:
+def child(code: str, repeat: int = 1, **extra_env: str) -> list[dict[str, Any]]:
     """Run ``code`` in a fresh interpreter; it prints one JSON object per run."""
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
+    env.update(extra_env)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     out = []
     for _ in range(repeat):
@@ -127,11 +128,15 @@ def bench_load(size: dict[str, Any]) -> list[Row]:
         "t3 = time.perf_counter()\n"
         "print(json.dumps({'import': t1 - t0, 'cold': t2 - t1, 'warm': t3 - t2}))\n"
     )
-    runs = child(code, max(1, size["repeat_process"] // 2))
+    repeat = max(1, size["repeat_process"] // 2)
+    runs = child(code, repeat)
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    # The same with the parsed-rule-file cache turned off: every file parsed by lark.
+    uncached = statistics.median(r["cold"] for r in child(code, repeat, NETRULES_CACHE_DIR=""))
     return [
         {"name": "1 import netrules (new process)", "netrules": med["import"]},
         {"name": "1 load_rules(): pack, cold (first in process)", "netrules": med["cold"]},
+        {"name": "1   the same without the parse cache", "netrules": uncached},
         {"name": "1 load_rules(): pack, warm (again)", "netrules": med["warm"]},
     ]
 
