@@ -253,8 +253,8 @@ class Baseline:
                 f"You accepted {accepted} of {answered} answered invitations ({percent(share)})",
                 {"accepted": accepted, "answered": answered, "share": share}))
         recs = net.recommendations_given
-        unvouched = tuple(r.person for r in recs
-                          if r.relationship in UNVOUCHED and r.person is not None)
+        unvouched = tuple(sorted(r.person for r in recs
+                                 if r.relationship in UNVOUCHED and r.person is not None))
         busiest = peak((r.given_on for r in recs), RECOMMENDATION_SPAN_DAYS)
         if unvouched or busiest > RECOMMENDATIONS_IN_SPAN_MAX:
             out.append(self.finding(
@@ -394,7 +394,8 @@ class Baseline:
                     "request-not-individualized", "warning", note,
                     f"One note, names aside, went to {len(group)} people: \"{note}\"",
                     {"recipients": len(group),
-                     "people": tuple(x.person for x in group if x.person is not None)}))
+                     "people": tuple(sorted(x.person for x in group
+                                            if x.person is not None))}))
         for person, group in by_person.items():
             declined = any(x.status == "declined" for x in group)
             if (len(group) > 1 and declined) or max(x.follow_ups for x in group) > MAX_FOLLOW_UPS:

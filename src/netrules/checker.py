@@ -214,6 +214,9 @@ class Checker:
 
     def declare_param(self, p: n.Param) -> None:
         ltype = literal_type(p.value)
+        if ltype == "list:any" and p.value.value:
+            self.error("NR203", f"the items of parameter '{p.name}' are of different types",
+                       p.value.span, "a list holds values of one type")
         ptype = ltype
         if p.type_name is not None:
             if p.type_name not in _TYPE_NAMES:

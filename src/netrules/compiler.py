@@ -204,6 +204,8 @@ class Gen:
         closed = all(c for _, c in args)
         codes = [c for c, _ in args]
         if e.func == "known":
+            if not self.nullable(e.args[0]):
+                return "True", closed  # never missing (and no 'literal is not None' warning)
             return f"({codes[0]} is not None)", closed
         return f"_{_ident('', e.func)}({', '.join(codes)})", closed
 
@@ -277,7 +279,13 @@ class Gen:
             right, rc = self.sub(e.right, ctx)
             return f"_div({left}, {right})", lc and rc
         op = {"+": "+", "-": "-", "*": "*"}[e.op]
-        return self._binary(e, op, ctx)
+        if lt == "string":
+            return self._binary(e, op, ctx)
+        # numbers: runtime helpers keep overflow (a huge int times a float) unknown, not raised
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        helper = {"+": "_add", "-": "_sub", "*": "_mul"}[e.op]
+        return f"{helper}({left}, {right})", lc and rc
 
     def e_Compare(self, e: n.Compare, ctx: _Ctx) -> tuple[str, bool]:
         op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[e.op]
@@ -521,9 +529,54 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     return " + ".join(parts) if parts else "()"
 
 
+def _define_order(prog: Program) -> list[str]:
+    """Zero-argument definitions, each after the ones it reads (an iterative DFS)."""
+    simple = {name for name, d in prog.defines.items() if not d.params}
+
+    def deps(name: str) -> list[str]:
+        found: list[str] = []
+        stack: list[Any] = [prog.defines[name].body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, tuple):
+                stack.extend(node)
+                continue
+            if not attrs.has(type(node)) or type(node).__module__ != n.__name__:
+                continue
+            if isinstance(node, n.Name) and node.name in simple:
+                found.append(node.name)
+            if isinstance(node, n.Call) and id(node) in prog.expansions:
+                stack.append(prog.expansions[id(node)])
+            for field in attrs.fields(type(node)):
+                if field.name not in ("span", "name_span"):
+                    stack.append(getattr(node, field.name))
+        return found
+
+    order: list[str] = []
+    state: dict[str, int] = {}
+    for root in sorted(simple):
+        if state.get(root):
+            continue
+        state[root] = 1
+        work = [(root, iter(deps(root)))]
+        while work:
+            name, it = work[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                work.pop()
+                state[name] = 2
+                order.append(name)
+            elif not state.get(nxt):
+                state[nxt] = 1
+                work.append((nxt, iter(deps(nxt))))
+    return order
+
+
 def compile_program(prog: Program) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program."""
     gen = Gen(prog)
+    for name in _define_order(prog):  # dependencies first: compiling never recurses through them
+        gen.define(name)
     em = _Emitter()
     body = _Emitter()
     member_rules = [(i, ri) for i, ri in enumerate(prog.rules) if ri.collection is None]

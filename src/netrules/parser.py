@@ -181,8 +181,37 @@ def parse_expression(text: str, path: str, line: int, column: int) -> tuple[Any,
     """Parse an expression found at (line, column) of a file, keeping real positions."""
     from .transform import expr_to_node
 
-    padded = "\n" * (line - 1) + " " * (column - 1) + text
-    tree, diags = _parse(padded, path, "expr")
-    if tree is None:
-        return None, diags
-    return expr_to_node(tree, path, padded)
+    # parse the hole on its own (padding it with the text before it would make a
+    # message of n holes cost O(n^2)), then move every position to where it really is
+    tree, diags = _parse(text, path, "expr")
+    if tree is not None:
+        node, diags = expr_to_node(tree, path, text)
+    else:
+        node = None
+    return shift_spans(node, line - 1, column - 1), [shift_spans(d, line - 1, column - 1)
+                                                     for d in diags]
+
+
+def _shift(span: Span, lines: int, columns: int) -> Span:
+    return Span(span.line + lines, span.column + (columns if span.line == 1 else 0),
+                span.end_line + lines, span.end_column + (columns if span.end_line == 1 else 0))
+
+
+def shift_spans(obj: Any, lines: int, columns: int) -> Any:
+    """A copy of a node (or diagnostic) whose spans start ``lines``/``columns`` later."""
+    import attrs
+
+    if obj is None or (lines == 0 and columns == 0):
+        return obj
+    if isinstance(obj, tuple):
+        return tuple(shift_spans(o, lines, columns) for o in obj)
+    if isinstance(obj, Span):
+        return _shift(obj, lines, columns)
+    if not attrs.has(type(obj)):
+        return obj
+    changes = {}
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if isinstance(value, Span) or attrs.has(type(value)) or isinstance(value, tuple):
+            changes[field.name] = shift_spans(value, lines, columns)
+    return attrs.evolve(obj, **changes)

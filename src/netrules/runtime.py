@@ -86,10 +86,55 @@ def _round(x: Any) -> Any:
     return round(x)
 
 
+_HUGE = 10 ** 300  # past this an int no longer fits a float: it becomes ±infinity
+_INF = float("inf")
+
+
+def _signed_inf(positive: bool) -> float:
+    return _INF if positive else -_INF
+
+
+def _bounded(r: Any) -> Any:
+    if type(r) is int and not -_HUGE < r < _HUGE:
+        return _signed_inf(r > 0)
+    return r
+
+
+def _add(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    try:
+        return _bounded(a + b)
+    except OverflowError:  # a huge int meets a float: the int decides the sign
+        return _signed_inf((a if type(a) is int else b) > 0)
+
+
+def _sub(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    try:
+        return _bounded(a - b)
+    except OverflowError:
+        return _signed_inf(a > 0 if type(a) is int and abs(a) >= _HUGE else b < 0)
+
+
+def _mul(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    try:
+        return _bounded(a * b)
+    except OverflowError:
+        return _signed_inf((a > 0) == (b > 0))
+
+
 def _div(a: Any, b: Any) -> Any:
+    """Division by zero is unknown; a quotient too large for a float is ±infinity."""
     if a is None or b is None or b == 0:
         return None
-    return a / b
+    try:
+        return a / b
+    except OverflowError:
+        return _signed_inf((a > 0) == (b > 0))
 
 
 _DUR_CACHE: dict[tuple[Any, int, int, int], Any] = {}
@@ -149,7 +194,13 @@ def _distinct(values: Iterable[Any]) -> int:
 
 
 def _collect(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(v for v in values if v is not None)
+    """Sorted, so that the order of the input never shows in a finding."""
+    vals = [v for v in values if v is not None]
+    try:
+        vals.sort()
+    except TypeError:
+        vals.sort(key=repr)
+    return tuple(vals)
 
 
 def _any(values: Iterable[Any]) -> bool | None:

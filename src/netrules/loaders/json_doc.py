@@ -31,6 +31,7 @@ from ..model import (
 __all__ = ["NETWORK_SPEC", "json_schema", "network_from_dict", "parse_iso_date"]
 
 _DATE_CACHE: dict[str, _dt.date] = {}
+MAX_INT = 2 ** 53 - 1  # the largest whole number every JSON reader agrees on
 
 
 def parse_iso_date(text: str) -> _dt.date | None:
@@ -176,6 +177,8 @@ def _check(kind: Any, value: Any, path: str) -> Any:
             raise _Bad(path, f"expected a whole number, got {_describe(value)}")
         if value < 0:
             raise _Bad(path, f"expected a number of 0 or more, got {value}")
+        if value > MAX_INT:
+            raise _Bad(path, f"expected a number up to {MAX_INT}, got a larger one")
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -272,7 +275,7 @@ def json_schema() -> dict[str, Any]:
         if kind == "date":
             return {"type": ["string", "null"], "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
         if kind == "int":
-            return {"type": ["integer", "null"], "minimum": 0}
+            return {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_INT}
         if kind == "bool":
             return {"type": ["boolean", "null"]}
         if kind[0] == "enum":
