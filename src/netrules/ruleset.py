@@ -18,7 +18,10 @@ from .checker import Program, check, literal_type
 from .compiler import CompiledProgram, compile_program
 from .diagnostics import Diagnostic, Span, did_you_mean
 from .errors import RuleError
+from .evaluator import run
 from .findings import Report
+from .loaders import load_network
+from .loaders.json_doc import network_from_dict
 from .model import Network
 from .values import Duration
 
@@ -183,14 +186,11 @@ class RuleSet:
         overrides parameter defaults (values or rule-language text such as
         ``"1 year"``).
         """
-        from .evaluator import run
-        from .loaders import load_network
-
         if not isinstance(network, Network):
             network = load_network(dict(network))
         when = as_of or network.as_of or _dt.date.today()
-        return run(self._program, self._compiled, network, when, self.resolve_params(params),
-                   self._tables)
+        values = self.resolve_params(params) if params else self._params  # run() only reads
+        return run(self._program, self._compiled, network, when, values, self._tables)
 
     # ---- inline examples ----
     def examples(self) -> list[ExampleCase]:
@@ -204,10 +204,6 @@ class RuleSet:
 
     def run_example(self, case: ExampleCase) -> ExampleResult:
         """Evaluate one example with the whole set and compare the rule ids."""
-        from .loaders.json_doc import network_from_dict
-
-        from .evaluator import run
-
         network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
         params, tables = self._program.snapshots.get(case.path, (self._params, self._tables))
         report = run(self._program, self._compiled, network, network.as_of or EXAMPLE_AS_OF,
