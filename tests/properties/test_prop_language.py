@@ -33,9 +33,7 @@ def load_or_diagnose(text: str) -> netrules.RuleSet | None:
     Any other exception fails the test (it propagates).
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)  # known(<literal>), see below
-            return netrules.load_rules(include_default=False, texts=[(PATH, text)])
+        return netrules.load_rules(include_default=False, texts=[(PATH, text)])
     except netrules.RuleError as err:
         assert err.diagnostics, "a RuleError without diagnostics"
         assert positions_inside(err.diagnostics, PATH, text) == []

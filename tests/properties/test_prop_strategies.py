@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -56,9 +55,7 @@ def test_generated_rule_files_load_and_print_back(rule_file) -> None:
     """Valid by construction: the printed file loads without errors (warnings such as
     unused names are fine), and parsing it gives back the same tree."""
     text = print_rule_file(rule_file)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)  # known(<literal>): see docs/testing.md
-        netrules.load_rules(include_default=False, texts=[("generated.rules", text)])
+    netrules.load_rules(include_default=False, texts=[("generated.rules", text)])
     parsed, diagnostics = parse_file(text, "generated.rules")
     assert diagnostics == []
     assert strip_spans(parsed) == strip_spans(rule_file)
@@ -70,9 +67,7 @@ def test_generated_rule_files_load_and_print_back(rule_file) -> None:
                                 max_size=3))
 def test_generated_rules_evaluate_on_generated_networks(source: str, nets: list) -> None:
     """The compiled code of any valid rule file is total: no exception on any network."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)  # known(<literal>): see docs/testing.md
-        rules = netrules.load_rules(include_default=False, texts=[("generated.rules", source)])
+    rules = netrules.load_rules(include_default=False, texts=[("generated.rules", source)])
     active = set(rules.rule_ids())
     for network in nets:
         report = rules.evaluate(network, as_of=network.as_of or AS_OF)
