@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import Any, BinaryIO, Iterator, Sequence, cast
 from urllib.parse import unquote
 
 from ..errors import InputError
@@ -288,7 +288,7 @@ class _Table:
         self.header: list[str] = []
         self.col: dict[str, int] = {}
         self.width = 0
-        self.reader: Iterator[list[str]] | None = None
+        self.reader: Any = None  # a csv reader, once the file is open
         try:
             with self.read_errors():
                 self.stream, delimiter = _text_stream(name, raw)
@@ -327,9 +327,9 @@ class _Table:
             self.col = {field: 0 for field, _names, _req in spec}
             return
         line, row = shown
-        keys = {_header_key(c) for c in row}
+        present = {_header_key(c) for c in row}
         missing = [names[0] for _f, names, required in spec
-                   if required and not keys.intersection(map(_header_key, names))]
+                   if required and not present.intersection(map(_header_key, names))]
         found = ",".join(row)
         if len(found) > 120:
             found = found[:117] + "..."
@@ -367,7 +367,7 @@ class _Table:
     @property
     def row_number(self) -> int:
         """The line the current row ends on, as an editor or spreadsheet shows it."""
-        return self.reader.line_num  # type: ignore[attr-defined]
+        return int(self.reader.line_num)
 
     def where(self) -> str | None:
         return f"row {self.row_number}" if self.reader is not None else None
@@ -519,7 +519,7 @@ def _later(old: object, day: _dt.date | None) -> _dt.date | None:
         return day
     if old is None or day is None:
         return None
-    return max(old, day)  # type: ignore[type-var]
+    return max(cast(_dt.date, old), day)
 
 
 def _bump(table: dict[str, _dt.date], key: str, day: _dt.date) -> None:
@@ -639,7 +639,7 @@ class _Loader:
         # Without URL-less participants in messages.csv, a URL is all it takes.
         url_only = peers.by_url.get if peers is not None and not peers.has_bare_names else None
         connected: dict[str, _dt.date | None] = {}
-        dates: dict[str, _dt.date | None] = {"": None}
+        dates: dict[str, _dt.date] = {}
         out: list[Connection] = []
         seen: set[str] = set()
         blank: list[int] = []
@@ -662,9 +662,11 @@ class _Loader:
                         blank.append(table.row_number)
                     continue
                 count += 1
-                day = dates.get(text, False)
-                if day is False:
-                    day = dates[text] = table.date(text.strip(), "date")
+                day = dates.get(text)
+                if day is None and text:
+                    day = table.date(text.strip(), "date")
+                    if day is not None:
+                        dates[text] = day
                 name = f"{first} {last}" if first and last else (first or last or None)
                 url = url.strip()
                 ident = url or _label(name, day)
