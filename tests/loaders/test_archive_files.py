@@ -8,11 +8,13 @@ from typing import Any, Callable
 import pytest
 
 from archive_builder import (
+    CONNECTIONS,
     CONNECTIONS_NO_URL,
     EDUCATION,
     INVITATIONS,
     MESSAGES,
     POSITIONS,
+    PREAMBLE,
     PROFILE,
     RECOMMENDATIONS,
     REGISTRATION,
@@ -279,3 +281,23 @@ def test_messages_without_a_date_are_skipped(load: Callable[..., Any]) -> None:
         ["2-a==", "", "Jane Doe", JANE, "Mia Member", ME, "", "", "", "INBOX"]])}
     net = load(files)
     assert [(s.count, s.rows) for s in net.skipped if s.file == "messages.csv"] == [(1, (2,))]
+
+
+@pytest.mark.parametrize("data", [b"", PREAMBLE + CONNECTIONS.encode()],
+                         ids=["empty-file", "header-only"])
+def test_connections_file_without_rows(load: Callable[..., Any], data: bytes) -> None:
+    """An empty or header-only Connections.csv means no connections, nothing skipped."""
+    net = load({"Connections.csv": data, "Profile.csv": full_archive()["Profile.csv"]})
+    assert (net.connections, net.member.connection_count) == ((), 0)
+    assert not [s for s in net.skipped if s.file == "Connections.csv"]
+
+
+def test_macos_zip_leftovers_are_ignored(load: Callable[..., Any]) -> None:
+    """``__MACOSX/`` and dot-files do not hide the export folder, whose name gives as_of."""
+    top = "Complete_LinkedInDataExport_09-12-2022"
+    files = {f"{top}/Connections.csv": full_archive()["Connections.csv"],
+             f"__MACOSX/{top}/._Connections.csv": b"\x00\x05\x16\x07",
+             "._DS_Store.csv": b"junk"}
+    net = load(files, name="my-export")
+    assert [c.id for c in net.connections] == [JANE, BOB]
+    assert net.as_of == D(2022, 9, 12)
