@@ -84,10 +84,12 @@ def test_format_sniffed_without_suffix(tmp_path: Path) -> None:
         load_overlay(_write(tmp_path, "b.conf", TOML))
 
 
-def test_relationship_by_connection_id(network: Any) -> None:
-    """A relationship key can be a connection id (a profile URL), in any case."""
-    out = apply_overlay(network, {"relationships": {JANE.upper(): "mentor"}})
-    assert out.connections[0].relationship == "mentor"
+@pytest.mark.parametrize("ref", [JANE, JANE.upper(), "http://linkedin.com/in/jane-doe/",
+                                 "Bob Roe (2022-09-09)", "bob roe (2022-09-09)"])
+def test_relationship_by_connection_id(network: Any, ref: str) -> None:
+    """A relationship key can be a connection id in any case, or the URL in any spelling."""
+    out = apply_overlay(network, {"relationships": {ref: "mentor"}})
+    assert [c.relationship for c in out.connections].count("mentor") == 1
 
 
 def test_cli_style_dict_and_later_overlays_win(network: Any) -> None:

@@ -38,10 +38,10 @@ import attrs
 from ..diagnostics import did_you_mean
 from ..errors import InputError
 from ..model import RELATIONSHIPS, Connection, Network, Removal
-from .archive import person_key
+from .archive import person_key, url_key
 from .json_doc import MEMBER_SPEC, REMOVAL_SPEC, _Bad, _check, _describe
 
-__all__ = ["OVERLAY_MEMBER_KEYS", "apply_overlay", "load_overlay"]
+__all__ = ["OVERLAY_MEMBER_KEYS", "apply_overlay", "check_overlay", "load_overlay"]
 
 # Every member field but the lists an archive already gives (employers, schools).
 _MEMBER_SPEC = {k: v for k, v in MEMBER_SPEC.items() if k not in ("employers", "schools")}
@@ -127,11 +127,13 @@ def _check_relationships(value: Any) -> dict[str, str]:
 
 
 class _Resolver:
-    """Finds connections by id, or by id or name ignoring case."""
+    """Finds connections by id, by profile URL in any spelling, or by id or name
+    ignoring case and spacing."""
 
     def __init__(self, connections: tuple[Connection, ...]):
         self.connections = connections
         self.by_id = {c.id: i for i, c in enumerate(connections)}
+        self.by_url = {url_key(c.url): i for i, c in enumerate(connections) if c.url}
         self.by_key: dict[str, list[int]] = {}
         for i, c in enumerate(connections):
             keys = {person_key(c.id)} | ({person_key(c.name)} if c.name else set())
@@ -140,6 +142,8 @@ class _Resolver:
 
     def find(self, ref: str, path: str) -> int:
         i = self.by_id.get(ref)
+        if i is None and "://" in ref:
+            i = self.by_url.get(url_key(ref))
         if i is not None:
             return i
         found = self.by_key.get(person_key(ref), [])
