@@ -2,7 +2,7 @@
 
 Everything is drawn from ``random.Random(seed)``, so the same seed gives the same
 data on every machine and every run.  The data is shaped like a real export
-(see /work/shared/reference/linkedin-export.md): a few companies are very
+(see docs/input-format.md (the LinkedIn export section)): a few companies are very
 common and most are rare, a few percent of connections have neither company
 nor position, most connections have never been messaged, invitation notes are
 mostly empty with a few copy-pasted templates, and every rule of the bundled

@@ -1,7 +1,7 @@
 """Builds small LinkedIn export archives with the byte layouts of real ones.
 
 The constants are the exact headers and preamble documented in
-/work/shared/reference/linkedin-export.md (by vintage); the helpers write them
+docs/input-format.md (the LinkedIn export section) (by vintage); the helpers write them
 as a ``.zip`` or a folder, with the files at the top or under one folder.
 """
 
