@@ -530,12 +530,20 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
 
 
 def _define_order(prog: Program) -> list[str]:
-    """Zero-argument definitions, each after the ones it reads (an iterative DFS)."""
+    """The zero-argument definitions the active rules read, each after the ones it reads.
+
+    Only those: a definition is computed on every evaluation, so one that serves a
+    disabled rule alone would be pure cost.  An iterative DFS, so that a long chain
+    of definitions never meets Python's recursion limit.
+    """
     simple = {name for name, d in prog.defines.items() if not d.params}
 
     def deps(name: str) -> list[str]:
+        return names_in(prog.defines[name].body)
+
+    def names_in(root: Any) -> list[str]:
         found: list[str] = []
-        stack: list[Any] = [prog.defines[name].body]
+        stack: list[Any] = [root]
         while stack:
             node = stack.pop()
             if isinstance(node, tuple):
@@ -554,7 +562,8 @@ def _define_order(prog: Program) -> list[str]:
 
     order: list[str] = []
     state: dict[str, int] = {}
-    for root in sorted(simple):
+    wanted = sorted({name for ri in prog.rules for name in names_in(ri.node)})
+    for root in wanted:
         if state.get(root):
             continue
         state[root] = 1
