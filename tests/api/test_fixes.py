@@ -70,3 +70,11 @@ def test_parse_cache_key_follows_the_parser_code(monkeypatch, tmp_path) -> None:
     assert calls == ["a.rules", "b.rules"]
     assert again.items[0].id == first.items[0].id == "r"
     assert len(list(tmp_path.glob("*.pickle"))) == 2
+
+
+def test_a_lone_csv_file_is_explained(tmp_path) -> None:
+    """Pointing at Connections.csv alone says to pass the archive or its folder."""
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name\n", encoding="utf-8")
+    with pytest.raises(netrules.InputError, match="pass the export .zip"):
+        netrules.load_network(path)

@@ -32,6 +32,9 @@ def load_network(source: "str | os.PathLike[str] | dict[str, Any] | Network") ->
         from .archive import load_archive
 
         return load_archive(path)
+    if path.suffix.lower() in (".csv", ".tsv", ".xlsx"):
+        raise InputError("a single export file cannot be read on its own; pass the export "
+                         ".zip as downloaded, or the folder it unzips to", file=str(path))
     try:
         raw = path.read_bytes()
     except OSError as exc:
