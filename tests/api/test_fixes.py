@@ -78,3 +78,12 @@ def test_a_lone_csv_file_is_explained(tmp_path) -> None:
     path.write_text("First Name,Last Name\n", encoding="utf-8")
     with pytest.raises(netrules.InputError, match="pass the export .zip"):
         netrules.load_network(path)
+
+
+def test_definitions_of_disabled_rules_are_not_computed() -> None:
+    """Only definitions the active rules read are compiled, so disabling a rule saves its cost."""
+    pack = netrules.load_rules()
+    assert "D_busiest_day" in pack.source
+    without = pack.disable("suspected-purchased-connections")
+    assert "D_busiest_day" not in without.source
+    assert "D_acceptable_situation" in without.source
