@@ -365,6 +365,15 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
 def params_used(ruleset: "RuleSet", info: Any) -> list[str]:
     """The parameters a rule reads, directly or through definitions, in first-use order."""
+    return _names_used(ruleset, info)[0]
+
+
+def tables_used(ruleset: "RuleSet", info: Any) -> list[str]:
+    """The lookup tables a rule reads, directly or through definitions, in first-use order."""
+    return _names_used(ruleset, info)[1]
+
+
+def _names_used(ruleset: "RuleSet", info: Any) -> tuple[list[str], list[str]]:
     import attrs
 
     from . import nodes as n
@@ -372,6 +381,7 @@ def params_used(ruleset: "RuleSet", info: Any) -> list[str]:
     program = ruleset.program
     params = program.params
     found: dict[str, None] = {}
+    tables: dict[str, None] = {}
     seen_defines: set[str] = set()
 
     def walk(node: Any, bound: frozenset[str]) -> None:
@@ -393,6 +403,11 @@ def params_used(ruleset: "RuleSet", info: Any) -> list[str]:
             return
         if isinstance(node, n.Call) and id(node) in program.expansions:
             walk(program.expansions[id(node)], bound)
+            return
+        if isinstance(node, n.Index) and isinstance(node.obj, n.Name) \
+                and node.obj.name in program.tables and node.obj.name not in bound:
+            tables.setdefault(node.obj.name)
+            walk(node.key, bound)
             return
         if isinstance(node, n.Aggregate):
             walk(node.collection, bound)
@@ -417,7 +432,7 @@ def params_used(ruleset: "RuleSet", info: Any) -> list[str]:
             bound = bound | {fe.group_name, "group"}
     for part in (rule.when, rule.lower, rule.message, rule.evidence):
         walk(part, bound)
-    return list(found)
+    return list(found), list(tables)
 
 
 def _source_text(ruleset: "RuleSet", path: str, span: Any) -> str | None:
@@ -503,6 +518,21 @@ def explain_rule(ruleset: "RuleSet", info: Any) -> str:
                                      subsequent_indent="      "))
     if used:
         out.append(f"  (override with: {PROG} check --param NAME=VALUE)")
+    tables = tables_used(ruleset, info)
+    if tables:
+        from .values import format_value
+
+        out.append("")
+        out.append("Tables:")
+        for name in tables:
+            table = ruleset.program.tables[name]
+            out.append(f"  {name}")
+            width = max((len(k) for k in table.keys.values()), default=0)
+            for folded, value in table.rows.items():
+                out.append(f"    {table.keys[folded]:<{width}}  {format_value(value)}")
+            if table.has_default:
+                out.append(f"    {'(default)':<{width}}  {format_value(table.default)}")
+        out.append(f"  (override a row in a rules file: set {tables[0]}[\"key\"] = ...)")
     out.append("")
     out.append("Advice:" if info.advice else "Advice: none")
     for text in info.advice:
