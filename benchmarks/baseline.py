@@ -278,7 +278,8 @@ class Baseline:
             if c.relationship in CLOSE and (last is None or last < check_in_cutoff):
                 out.append(self.finding(
                     "check-in-due", "info", c.id,
-                    f"No exchange with {fmt(c.name)} ({c.relationship}) since {fmt(last)}",
+                    f"Check in with {fmt(c.name)} ({c.relationship}): no exchange in the last "
+                    f"3 months (last recorded: {fmt(last)})",
                     {"name": c.name, "relationship": c.relationship,
                      "last_interaction_on": last}))
         total = len(conns)
@@ -321,7 +322,7 @@ class Baseline:
                     out.append(self.finding(
                         "outdated-connection", "info", c.id,
                         f"{fmt(c.name)} ({fmt(c.company)}) is from your past, with no exchange "
-                        f"since {fmt(last)}",
+                        f"in 2 years (last recorded: {fmt(last)})",
                         {"name": c.name, "company": c.company, "relationship": c.relationship,
                          "last_interaction_on": last}))
             if last is None and c.connected_on is not None and c.connected_on < inactive_cutoff:
