@@ -185,7 +185,7 @@ class Checker:
     def declare(self) -> None:
         taken: dict[str, tuple[str, Span]] = {}
 
-        def claim(name: str, span: Span, what: str) -> bool:
+        def claim(name: str, span: Span) -> bool:
             if name in ROOTS or name in FUNCTIONS or name in _AGGREGATES or name == "group":
                 self.error("NR307", f"'{name}' is a built-in name and cannot be redefined", span,
                            "choose another name")
@@ -201,14 +201,14 @@ class Checker:
         for f in self.files:
             self.path = f.path
             for item in f.items:
-                if isinstance(item, n.Param) and claim(item.name, item.span, "parameter"):
+                if isinstance(item, n.Param) and claim(item.name, item.span):
                     self.declare_param(item)
-                elif isinstance(item, n.Advice) and claim(item.name, item.span, "advice"):
+                elif isinstance(item, n.Advice) and claim(item.name, item.span):
                     self.advice[item.name] = item.text
                     self.advice_nodes[item.name] = (item, f.path)
-                elif isinstance(item, n.Table) and claim(item.name, item.span, "table"):
+                elif isinstance(item, n.Table) and claim(item.name, item.span):
                     self.declare_table(item)
-                elif isinstance(item, n.Define) and claim(item.name, item.span, "definition"):
+                elif isinstance(item, n.Define) and claim(item.name, item.span):
                     self.defines[item.name] = item
                     self.define_paths[item.name] = f.path
 

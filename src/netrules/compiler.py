@@ -193,7 +193,7 @@ class Gen:
         self.tables_used.add(table)
         key, closed = self.sub(e.key, ctx)
         t, name = self.t(), _ident("T_", table)
-        # runtime._lookup, in place: (rows, default) looked up by case-folded key
+        # in place: (rows, default) looked up by case-folded key
         return (f"(None if ({t} := {key}) is None else "
                 f"{name}[0].get({t}.casefold().strip(), {name}[1]))"), closed
 

@@ -164,12 +164,6 @@ def _in_range(x: Any, r: Range | None) -> bool | None:
     return x in r
 
 
-def _lookup(table: tuple[dict[str, Any], Any], key: str | None) -> Any:
-    if key is None:
-        return None
-    return table[0].get(key.casefold().strip(), table[1])
-
-
 def _sum(values: Iterable[Any]) -> Any:
     return sum(v for v in values if v is not None)
 
