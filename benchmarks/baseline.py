@@ -23,16 +23,22 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from netrules.findings import Finding, Subject
 from netrules.model import Network
 from netrules.values import Range
 
-__all__ = ["Baseline", "COUNT_RULES"]
+__all__ = ["COUNT_RULES", "Baseline"]
 
-COUNT_RULES = ("below-industry-target", "below-career-target", "below-job-seeker-target",
-               "zero-connections", "zero-connections-acceptable")
+COUNT_RULES = (
+    "below-industry-target",
+    "below-career-target",
+    "below-job-seeker-target",
+    "zero-connections",
+    "zero-connections-acceptable",
+)
 
 # ---- the pack's default parameters ----
 BURST_MIN = 50
@@ -61,9 +67,11 @@ MASS_REMOVAL_MAX = 10
 FOLLOW_UP_DAYS = 21
 MAX_FOLLOW_UPS = 1
 IDENTICAL_NOTE_MIN = 3
-DEFAULT_TEXTS = ("I'd like to add you to my professional network on LinkedIn.",
-                 "I'd like to join your LinkedIn network.",
-                 "I'd like to add you to my professional network.")
+DEFAULT_TEXTS = (
+    "I'd like to add you to my professional network on LinkedIn.",
+    "I'd like to join your LinkedIn network.",
+    "I'd like to add you to my professional network.",
+)
 NEW_ACCOUNT_MONTHS = 3
 RECENT_GRADUATE_MONTHS = 12
 DECLARED = {"career-break", "career-change", "selective-networker", "job-search-privacy"}
@@ -174,14 +182,18 @@ class Baseline:
     """``Baseline(ruleset).evaluate(network, as_of)`` -> findings, sorted as netrules sorts."""
 
     def __init__(self, ruleset: Any):
-        self.meta = {ri.node.id: (ri.node.category or "general", ri.subject_kind, ri.advice,
-                                  ri.node.source) for ri in ruleset.program.rules}
+        self.meta = {
+            ri.node.id: (ri.node.category or "general", ri.subject_kind, ri.advice, ri.node.source)
+            for ri in ruleset.program.rules
+        }
 
-    def finding(self, rule: str, severity: str, subject_id: str, message: str,
-                evidence: dict[str, Any]) -> Finding:
+    def finding(
+        self, rule: str, severity: str, subject_id: str, message: str, evidence: dict[str, Any]
+    ) -> Finding:
         category, kind, advice, source = self.meta[rule]
-        return Finding(rule, severity, category, Subject(kind, subject_id), message, evidence,
-                       advice, source)
+        return Finding(
+            rule, severity, category, Subject(kind, subject_id), message, evidence, advice, source
+        )
 
     # ---- the whole pack ----
     def evaluate(self, net: Network, as_of: _dt.date) -> list[Finding]:
@@ -217,12 +229,21 @@ class Baseline:
         fake = total >= EMPTY_PROFILE_MIN_CONNECTIONS and empty / total >= EMPTY_PROFILE_SHARE_MAX
         if burst or fake:
             usual_text = "unknown" if usual is None else f"{usual:.1f}"
-            out.append(self.finding(
-                "suspected-purchased-connections", "error", "member",
-                f"Busiest day added {busiest} connections against a usual {usual_text} per "
-                f"active day; {empty} of {total} connections have neither company nor position",
-                {"busiest_day": busiest, "usual_per_day": usual, "empty_profiles": empty,
-                 "connections": total}))
+            out.append(
+                self.finding(
+                    "suspected-purchased-connections",
+                    "error",
+                    "member",
+                    f"Busiest day added {busiest} connections against a usual {usual_text} per "
+                    f"active day; {empty} of {total} connections have neither company nor position",
+                    {
+                        "busiest_day": busiest,
+                        "usual_per_day": usual,
+                        "empty_profiles": empty,
+                        "connections": total,
+                    },
+                )
+            )
 
     # ---- etiquette ----
     def etiquette(self, net: Network, out: list[Finding]) -> None:
@@ -231,10 +252,15 @@ class Baseline:
             if i.direction != "incoming":
                 continue
             if i.status == "accepted" and i.relationship == "none":
-                out.append(self.finding(
-                    "accepted-stranger", "info", i.id,
-                    f"You accepted {fmt(i.person)}, whom you do not know",
-                    {"person": i.person, "sent_on": i.sent_on}))
+                out.append(
+                    self.finding(
+                        "accepted-stranger",
+                        "info",
+                        i.id,
+                        f"You accepted {fmt(i.person)}, whom you do not know",
+                        {"person": i.person, "sent_on": i.sent_on},
+                    )
+                )
             if i.status == "pending" and i.relationship == "none":
                 strangers += 1
             if i.status in ("accepted", "ignored", "declined"):
@@ -242,26 +268,42 @@ class Baseline:
                 if i.status == "accepted":
                     accepted += 1
         if strangers >= STRANGER_INVITATIONS_MIN:
-            out.append(self.finding(
-                "mass-requests-from-strangers", "info", "member",
-                f"{strangers} pending invitations come from people you do not know",
-                {"pending_from_strangers": strangers}))
+            out.append(
+                self.finding(
+                    "mass-requests-from-strangers",
+                    "info",
+                    "member",
+                    f"{strangers} pending invitations come from people you do not know",
+                    {"pending_from_strangers": strangers},
+                )
+            )
         if answered >= ACCEPT_MIN_INVITATIONS and accepted / answered >= ACCEPT_SHARE_MAX:
             share = accepted / answered
-            out.append(self.finding(
-                "accepts-everything", "info", "member",
-                f"You accepted {accepted} of {answered} answered invitations ({percent(share)})",
-                {"accepted": accepted, "answered": answered, "share": share}))
+            out.append(
+                self.finding(
+                    "accepts-everything",
+                    "info",
+                    "member",
+                    f"You accepted {accepted} of {answered} answered invitations ({percent(share)})",
+                    {"accepted": accepted, "answered": answered, "share": share},
+                )
+            )
         recs = net.recommendations_given
-        unvouched = tuple(sorted(r.person for r in recs
-                                 if r.relationship in UNVOUCHED and r.person is not None))
+        unvouched = tuple(
+            sorted(r.person for r in recs if r.relationship in UNVOUCHED and r.person is not None)
+        )
         busiest = peak((r.given_on for r in recs), RECOMMENDATION_SPAN_DAYS)
         if unvouched or busiest > RECOMMENDATIONS_IN_SPAN_MAX:
-            out.append(self.finding(
-                "insincere-recommendation", "warning", "member",
-                f"{len(unvouched)} recommendation(s) for people you have no working relationship"
-                f" with ({fmt(unvouched)}); at most {busiest} given within 30 days",
-                {"without_working_relationship": unvouched, "most_in_span": busiest}))
+            out.append(
+                self.finding(
+                    "insincere-recommendation",
+                    "warning",
+                    "member",
+                    f"{len(unvouched)} recommendation(s) for people you have no working relationship"
+                    f" with ({fmt(unvouched)}); at most {busiest} given within 30 days",
+                    {"without_working_relationship": unvouched, "most_in_span": busiest},
+                )
+            )
 
     # ---- maintenance ----
     def maintenance(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
@@ -276,40 +318,64 @@ class Baseline:
             if c.relationship in ("colleague", "former-colleague"):
                 colleagues += 1
             if c.relationship in CLOSE and (last is None or last < check_in_cutoff):
-                out.append(self.finding(
-                    "check-in-due", "info", c.id,
-                    f"Check in with {fmt(c.name)} ({c.relationship}): no exchange in the last "
-                    f"3 months (last recorded: {fmt(last)})",
-                    {"name": c.name, "relationship": c.relationship,
-                     "last_interaction_on": last}))
+                out.append(
+                    self.finding(
+                        "check-in-due",
+                        "info",
+                        c.id,
+                        f"Check in with {fmt(c.name)} ({c.relationship}): no exchange in the last "
+                        f"3 months (last recorded: {fmt(last)})",
+                        {
+                            "name": c.name,
+                            "relationship": c.relationship,
+                            "last_interaction_on": last,
+                        },
+                    )
+                )
         total = len(conns)
         if total >= DORMANT_MIN_CONNECTIONS and quiet / total > DORMANT_SHARE_MAX:
             share = quiet / total
-            out.append(self.finding(
-                "dormant-network", "warning", "member",
-                f"{quiet} of {total} connections ({percent(share)}) have had no exchange with"
-                " you in the last 1 year",
-                {"quiet": quiet, "total": total, "share": share}))
+            out.append(
+                self.finding(
+                    "dormant-network",
+                    "warning",
+                    "member",
+                    f"{quiet} of {total} connections ({percent(share)}) have had no exchange with"
+                    " you in the last 1 year",
+                    {"quiet": quiet, "total": total, "share": share},
+                )
+            )
         recs = net.recommendations_given
         last_given = max((r.given_on for r in recs if r.given_on is not None), default=None)
         if colleagues >= RECOMMENDATION_COLLEAGUES_MIN and (
-                not recs or (last_given is not None
-                             and last_given < months_before(as_of, RECOMMENDATION_GAP_MONTHS))):
-            out.append(self.finding(
-                "no-recent-recommendations", "info", "member",
-                f"{colleagues} colleagues in your network, and your last recommendation was "
-                f"given {fmt(last_given)}",
-                {"colleagues": colleagues, "last_given": last_given}))
+            not recs
+            or (
+                last_given is not None
+                and last_given < months_before(as_of, RECOMMENDATION_GAP_MONTHS)
+            )
+        ):
+            out.append(
+                self.finding(
+                    "no-recent-recommendations",
+                    "info",
+                    "member",
+                    f"{colleagues} colleagues in your network, and your last recommendation was "
+                    f"given {fmt(last_given)}",
+                    {"colleagues": colleagues, "last_given": last_given},
+                )
+            )
 
     # ---- removal ----
     def removal(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
         member = net.member
-        former = {e.name.strip().lower() for e in member.employers
-                  if e.end is not None and e.end < as_of}
+        former = {
+            e.name.strip().lower() for e in member.employers if e.end is not None and e.end < as_of
+        }
         current = {e.name.strip().lower() for e in member.employers if e.end is None}
         school_end = max((s.end for s in member.schools if s.end is not None), default=None)
         long_ago = school_end is not None and school_end < months_before(
-            as_of, SCHOOL_LONG_AGO_MONTHS)
+            as_of, SCHOOL_LONG_AGO_MONTHS
+        )
         outdated_cutoff = months_before(as_of, OUTDATED_MONTHS)
         inactive_cutoff = months_before(as_of, INACTIVE_MONTHS)
         by_company: dict[str, list[Any]] = {}
@@ -319,18 +385,32 @@ class Baseline:
             if last is None or last < outdated_cutoff:
                 past_job = company is not None and company in former and company not in current
                 if past_job or (long_ago and c.relationship == "classmate"):
-                    out.append(self.finding(
-                        "outdated-connection", "info", c.id,
-                        f"{fmt(c.name)} ({fmt(c.company)}) is from your past, with no exchange "
-                        f"in 2 years (last recorded: {fmt(last)})",
-                        {"name": c.name, "company": c.company, "relationship": c.relationship,
-                         "last_interaction_on": last}))
+                    out.append(
+                        self.finding(
+                            "outdated-connection",
+                            "info",
+                            c.id,
+                            f"{fmt(c.name)} ({fmt(c.company)}) is from your past, with no exchange "
+                            f"in 2 years (last recorded: {fmt(last)})",
+                            {
+                                "name": c.name,
+                                "company": c.company,
+                                "relationship": c.relationship,
+                                "last_interaction_on": last,
+                            },
+                        )
+                    )
             if last is None and c.connected_on is not None and c.connected_on < inactive_cutoff:
-                out.append(self.finding(
-                    "inactive-connection", "info", c.id,
-                    f"No exchange with {fmt(c.name)} since you connected on "
-                    f"{c.connected_on.isoformat()}",
-                    {"name": c.name, "connected_on": c.connected_on}))
+                out.append(
+                    self.finding(
+                        "inactive-connection",
+                        "info",
+                        c.id,
+                        f"No exchange with {fmt(c.name)} since you connected on "
+                        f"{c.connected_on.isoformat()}",
+                        {"name": c.name, "connected_on": c.connected_on},
+                    )
+                )
             if company:
                 group = by_company.get(company)
                 if group is None:
@@ -340,23 +420,38 @@ class Baseline:
         for company, group in by_company.items():
             if len(group) > REDUNDANT_COMPANY_MAX and company not in current:
                 shown = min(c.company for c in group)
-                out.append(self.finding(
-                    "redundant-company", "info", company,
-                    f"{len(group)} connections at {shown}; keep the most relevant",
-                    {"company": shown, "connections": len(group)}))
+                out.append(
+                    self.finding(
+                        "redundant-company",
+                        "info",
+                        company,
+                        f"{len(group)} connections at {shown}; keep the most relevant",
+                        {"company": shown, "connections": len(group)},
+                    )
+                )
         for r in net.removals:
             if r.notified is False:
-                out.append(self.finding(
-                    "removal-without-notice", "warning", r.id,
-                    f"You plan to remove {r.connection} on {fmt(r.planned_on)} without telling "
-                    "them",
-                    {"connection": r.connection, "planned_on": r.planned_on}))
+                out.append(
+                    self.finding(
+                        "removal-without-notice",
+                        "warning",
+                        r.id,
+                        f"You plan to remove {r.connection} on {fmt(r.planned_on)} without telling "
+                        "them",
+                        {"connection": r.connection, "planned_on": r.planned_on},
+                    )
+                )
         most = peak((r.planned_on for r in net.removals), MASS_REMOVAL_DAYS)
         if most > MASS_REMOVAL_MAX:
-            out.append(self.finding(
-                "mass-removal", "warning", "member",
-                f"Up to {most} removals planned within 1 week; spread them out",
-                {"most_in_window": most}))
+            out.append(
+                self.finding(
+                    "mass-removal",
+                    "warning",
+                    "member",
+                    f"Up to {most} removals planned within 1 week; spread them out",
+                    {"most_in_window": most},
+                )
+            )
 
     # ---- requests ----
     def requests(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
@@ -367,45 +462,77 @@ class Baseline:
             if i.direction != "outgoing":
                 continue
             if i.relationship == "none":
-                out.append(self.finding(
-                    "request-to-stranger", "warning", i.id,
-                    f"You invited {fmt(i.person)}, whom you do not know",
-                    {"person": i.person, "sent_on": i.sent_on, "status": i.status}))
+                out.append(
+                    self.finding(
+                        "request-to-stranger",
+                        "warning",
+                        i.id,
+                        f"You invited {fmt(i.person)}, whom you do not know",
+                        {"person": i.person, "sent_on": i.sent_on, "status": i.status},
+                    )
+                )
             message = i.message
             if message is None or not message.strip() or normalize(message) in DEFAULT_NOTES:
-                out.append(self.finding(
-                    "request-without-note", "warning", i.id,
-                    f"Invitation to {fmt(i.person)} was sent {fmt(i.sent_on)} without a "
-                    "personal note",
-                    {"person": i.person, "message": message}))
+                out.append(
+                    self.finding(
+                        "request-without-note",
+                        "warning",
+                        i.id,
+                        f"Invitation to {fmt(i.person)} was sent {fmt(i.sent_on)} without a "
+                        "personal note",
+                        {"person": i.person, "message": message},
+                    )
+                )
             if message is not None and message.strip():
                 by_note.setdefault(normalize(message, i.person), []).append(i)
-            if (i.status == "pending" and i.follow_ups == 0 and i.sent_on is not None
-                    and i.sent_on < follow_up_cutoff):
-                out.append(self.finding(
-                    "request-follow-up", "info", i.id,
-                    f"Invitation to {fmt(i.person)} has been pending since "
-                    f"{i.sent_on.isoformat()}; one short reminder is fine",
-                    {"person": i.person, "sent_on": i.sent_on}))
+            if (
+                i.status == "pending"
+                and i.follow_ups == 0
+                and i.sent_on is not None
+                and i.sent_on < follow_up_cutoff
+            ):
+                out.append(
+                    self.finding(
+                        "request-follow-up",
+                        "info",
+                        i.id,
+                        f"Invitation to {fmt(i.person)} has been pending since "
+                        f"{i.sent_on.isoformat()}; one short reminder is fine",
+                        {"person": i.person, "sent_on": i.sent_on},
+                    )
+                )
             if i.person is not None:
                 by_person.setdefault(i.person.strip().lower(), []).append(i)
         for note, group in by_note.items():
             if len(group) >= IDENTICAL_NOTE_MIN and note not in DEFAULT_NOTES:
-                out.append(self.finding(
-                    "request-not-individualized", "warning", note,
-                    f"One note, names aside, went to {len(group)} people: \"{note}\"",
-                    {"recipients": len(group),
-                     "people": tuple(sorted(x.person for x in group
-                                            if x.person is not None))}))
+                out.append(
+                    self.finding(
+                        "request-not-individualized",
+                        "warning",
+                        note,
+                        f'One note, names aside, went to {len(group)} people: "{note}"',
+                        {
+                            "recipients": len(group),
+                            "people": tuple(
+                                sorted(x.person for x in group if x.person is not None)
+                            ),
+                        },
+                    )
+                )
         for person, group in by_person.items():
             declined = any(x.status == "declined" for x in group)
             if (len(group) > 1 and declined) or max(x.follow_ups for x in group) > MAX_FOLLOW_UPS:
                 follow_ups = sum(x.follow_ups for x in group)
-                out.append(self.finding(
-                    "request-after-decline", "warning", person,
-                    f"{person}: {len(group)} invitation(s), {follow_ups} follow-up(s), declined "
-                    f"before: {fmt(declined)}",
-                    {"invitations": len(group), "follow_ups": follow_ups, "declined": declined}))
+                out.append(
+                    self.finding(
+                        "request-after-decline",
+                        "warning",
+                        person,
+                        f"{person}: {len(group)} invitation(s), {follow_ups} follow-up(s), declined "
+                        f"before: {fmt(declined)}",
+                        {"invitations": len(group), "follow_ups": follow_ups, "declined": declined},
+                    )
+                )
 
     # ---- targets and zero connections ----
     def targets_and_zero(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
@@ -413,8 +540,9 @@ class Baseline:
         count = m.connection_count
         situations = m.situations
         # Three-valued, as the pack defines them: None where the data cannot tell.
-        new_account = (m.joined_on is not None
-                       and m.joined_on >= months_before(as_of, NEW_ACCOUNT_MONTHS))
+        new_account = m.joined_on is not None and m.joined_on >= months_before(
+            as_of, NEW_ACCOUNT_MONTHS
+        )
         if situations is not None and "new-to-linkedin" in situations:
             new_to_linkedin: bool | None = True
         elif new_account:
@@ -430,48 +558,89 @@ class Baseline:
         if situations is None:
             acceptable = True if (new_to_linkedin or recent_graduate) else None
         else:
-            acceptable = bool(new_to_linkedin or recent_graduate
-                              or any(s in DECLARED for s in situations))
+            acceptable = bool(
+                new_to_linkedin or recent_graduate or any(s in DECLARED for s in situations)
+            )
         lowered = "info" if acceptable else "warning"
 
         key = m.industry.strip().casefold() if m.industry is not None else None
         target = INDUSTRY_TARGETS.get(key) if key is not None else None
         if target is not None and count < target.low:
-            out.append(self.finding(
-                "below-industry-target", lowered, "member",
-                f"{count} connections; {m.industry} professionals usually have {target}",
-                {"connection_count": count, "industry": m.industry, "target": target,
-                 "short_by": target.low - count}))
+            out.append(
+                self.finding(
+                    "below-industry-target",
+                    lowered,
+                    "member",
+                    f"{count} connections; {m.industry} professionals usually have {target}",
+                    {
+                        "connection_count": count,
+                        "industry": m.industry,
+                        "target": target,
+                        "short_by": target.low - count,
+                    },
+                )
+            )
         level = m.career_level.strip().casefold() if m.career_level is not None else None
         target = CAREER_TARGETS.get(level) if level is not None else None
         if target is not None and count < target.low:
-            out.append(self.finding(
-                "below-career-target", lowered, "member",
-                f"{count} connections; a {CAREER_LABELS[level]} usually has {target}",
-                {"connection_count": count, "career_level": m.career_level, "target": target,
-                 "short_by": target.low - count}))
+            out.append(
+                self.finding(
+                    "below-career-target",
+                    lowered,
+                    "member",
+                    f"{count} connections; a {CAREER_LABELS[level]} usually has {target}",
+                    {
+                        "connection_count": count,
+                        "career_level": m.career_level,
+                        "target": target,
+                        "short_by": target.low - count,
+                    },
+                )
+            )
         target = JOB_SEEKER_TARGETS.get(level) if level is not None else None
         if m.job_seeking and target is not None and count < target.low:
-            out.append(self.finding(
-                "below-job-seeker-target", lowered, "member",
-                f"{count} connections while job seeking; for {JOB_SEEKER_LABELS[level]} job "
-                f"seekers aim for {target}",
-                {"connection_count": count, "career_level": m.career_level, "target": target,
-                 "short_by": target.low - count}))
+            out.append(
+                self.finding(
+                    "below-job-seeker-target",
+                    lowered,
+                    "member",
+                    f"{count} connections while job seeking; for {JOB_SEEKER_LABELS[level]} job "
+                    f"seekers aim for {target}",
+                    {
+                        "connection_count": count,
+                        "career_level": m.career_level,
+                        "target": target,
+                        "short_by": target.low - count,
+                    },
+                )
+            )
         if count == 0 and acceptable is False:
-            out.append(self.finding(
-                "zero-connections", "warning", "member",
-                "0 connections, and none of the situations that explain an empty network "
-                "applies",
-                {"connection_count": count, "situations": situations}))
+            out.append(
+                self.finding(
+                    "zero-connections",
+                    "warning",
+                    "member",
+                    "0 connections, and none of the situations that explain an empty network "
+                    "applies",
+                    {"connection_count": count, "situations": situations},
+                )
+            )
         if count == 0 and acceptable:
-            out.append(self.finding(
-                "zero-connections-acceptable", "info", "member",
-                f"0 connections, which is expected for now (declared: {fmt(situations)}; new "
-                f"account: {fmt(new_to_linkedin)}; recent graduate: {fmt(recent_graduate)}); "
-                "keep building it",
-                {"situations": situations, "new_to_linkedin": new_to_linkedin,
-                 "recent_graduate": recent_graduate}))
+            out.append(
+                self.finding(
+                    "zero-connections-acceptable",
+                    "info",
+                    "member",
+                    f"0 connections, which is expected for now (declared: {fmt(situations)}; new "
+                    f"account: {fmt(new_to_linkedin)}; recent graduate: {fmt(recent_graduate)}); "
+                    "keep building it",
+                    {
+                        "situations": situations,
+                        "new_to_linkedin": new_to_linkedin,
+                        "recent_graduate": recent_graduate,
+                    },
+                )
+            )
 
 
 def finish(out: list[Finding]) -> list[Finding]:

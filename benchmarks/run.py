@@ -31,22 +31,41 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "benchmarks"
 
-from benchmarks import baseline, generate  # noqa: E402
+from benchmarks import baseline, generate
 
 SIZES = {
-    "full": {"small": 1_000, "large": 30_000, "invitations": 5_000, "removals": 500,
-             "members": 100_000, "archive": 30_000, "repeat": 7, "repeat_large": 5,
-             "repeat_members": 3, "repeat_process": 10},
-    "quick": {"small": 100, "large": 500, "invitations": 200, "removals": 30,
-              "members": 1_000, "archive": 300, "repeat": 1, "repeat_large": 1,
-              "repeat_members": 1, "repeat_process": 1},
+    "full": {
+        "small": 1_000,
+        "large": 30_000,
+        "invitations": 5_000,
+        "removals": 500,
+        "members": 100_000,
+        "archive": 30_000,
+        "repeat": 7,
+        "repeat_large": 5,
+        "repeat_members": 3,
+        "repeat_process": 10,
+    },
+    "quick": {
+        "small": 100,
+        "large": 500,
+        "invitations": 200,
+        "removals": 30,
+        "members": 1_000,
+        "archive": 300,
+        "repeat": 1,
+        "repeat_large": 1,
+        "repeat_members": 1,
+        "repeat_process": 1,
+    },
 }
 
 
@@ -63,8 +82,9 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def timed_pair(fn: Callable[[], Any], base: Callable[[], Any],
-               repeat: int) -> tuple[float, Any, float, Any]:
+def timed_pair(
+    fn: Callable[[], Any], base: Callable[[], Any], repeat: int
+) -> tuple[float, Any, float, Any]:
     """Like :func:`timed` for two functions, run alternately so that a change in the
     machine's load hits both alike: (median, result) of ``fn``, then of ``base``."""
     times: tuple[list[float], list[float]] = ([], [])
@@ -78,7 +98,9 @@ def timed_pair(fn: Callable[[], Any], base: Callable[[], Any],
     return statistics.median(times[0]), results[0], statistics.median(times[1]), results[1]
 
 
-def run_process(argv: list[str], repeat: int, env: dict[str, str] | None = None) -> tuple[float, int]:
+def run_process(
+    argv: list[str], repeat: int, env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Median wall time of a whole process (start to exit) and its exit code."""
     times = []
     code = 0
@@ -88,8 +110,10 @@ def run_process(argv: list[str], repeat: int, env: dict[str, str] | None = None)
         times.append(time.perf_counter() - start)
         code = proc.returncode
         if code not in (0, 1):
-            raise RuntimeError(f"{' '.join(argv)} failed with exit code {code}:\n"
-                               + proc.stderr.decode(errors="replace")[-2000:])
+            raise RuntimeError(
+                f"{' '.join(argv)} failed with exit code {code}:\n"
+                + proc.stderr.decode(errors="replace")[-2000:]
+            )
     return statistics.median(times), code
 
 
@@ -101,8 +125,9 @@ def child(code: str, repeat: int = 1, **extra_env: str) -> list[dict[str, Any]]:
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     out = []
     for _ in range(repeat):
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              env=env, cwd=root)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"benchmark child failed:\n{proc.stderr[-3000:]}")
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -138,8 +163,13 @@ def bench_load(size: dict[str, Any]) -> list[Row]:
     ]
     if size["repeat_process"] > 1:  # not in the smoke run: lark parses every file
         uncached = child(code, repeat, NETRULES_CACHE_DIR="")
-        rows.insert(2, {"name": "1   the same without the parse cache",
-                        "netrules": statistics.median(r["cold"] for r in uncached)})
+        rows.insert(
+            2,
+            {
+                "name": "1   the same without the parse cache",
+                "netrules": statistics.median(r["cold"] for r in uncached),
+            },
+        )
     return rows
 
 
@@ -149,17 +179,28 @@ def agree(findings: Any, expected: Any) -> bool:
 
 def bench_evaluate(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) -> list[Row]:
     rows = []
-    for label, n, repeat in (("small", size["small"], size["repeat"]),
-                             ("large", size["large"], size["repeat_large"])):
-        net = generate.network(n, n_invitations=size["invitations"],
-                               n_removals=size["removals"], seed=1)
+    for _label, n, repeat in (
+        ("small", size["small"], size["repeat"]),
+        ("large", size["large"], size["repeat_large"]),
+    ):
+        net = generate.network(
+            n, n_invitations=size["invitations"], n_removals=size["removals"], seed=1
+        )
         as_of = generate.AS_OF
-        t_nr, report, t_bl, expected = timed_pair(lambda: ruleset.evaluate(net, as_of=as_of),
-                                                  lambda: base.evaluate(net, as_of), repeat)
+        t_nr, report, t_bl, expected = timed_pair(
+            lambda net=net, as_of=as_of: ruleset.evaluate(net, as_of=as_of),
+            lambda net=net, as_of=as_of: base.evaluate(net, as_of),
+            repeat,
+        )
         if not agree(report.findings, expected):
             raise AssertionError(f"baseline and netrules disagree on the {n}-connection network")
-        rows.append({"name": f"2 whole pack, {n:,} connections ({len(expected):,} findings)",
-                     "netrules": t_nr, "baseline": t_bl})
+        rows.append(
+            {
+                "name": f"2 whole pack, {n:,} connections ({len(expected):,} findings)",
+                "netrules": t_nr,
+                "baseline": t_bl,
+            }
+        )
     return rows
 
 
@@ -181,11 +222,16 @@ def bench_members(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) -
         return [evaluate(net, as_of) for net in nets]
 
     t_nr, reports, t_bl, expected = timed_pair(with_netrules, by_hand, size["repeat_members"])
-    if any(list(r.findings) != e for r, e in zip(reports, expected)):
+    if any(list(r.findings) != e for r, e in zip(reports, expected, strict=False)):
         raise AssertionError("baseline and netrules disagree on the member batch")
     n = len(nets)
-    return [{"name": f"3 count rules, per member (batch of {n:,})", "netrules": t_nr / n,
-             "baseline": t_bl / n}]
+    return [
+        {
+            "name": f"3 count rules, per member (batch of {n:,})",
+            "netrules": t_nr / n,
+            "baseline": t_bl / n,
+        }
+    ]
 
 
 def csv_only(path: Path) -> dict[str, list[list[str]]]:
@@ -204,12 +250,18 @@ def bench_archive(size: dict[str, Any], tmp: Path) -> tuple[list[Row], Path]:
     from netrules.loaders import load_network
 
     path = generate.write_archive(tmp, generate.archive_files(size["archive"], seed=1))
-    t_nr, net, t_bl, rows = timed_pair(lambda: load_network(path), lambda: csv_only(path),
-                                       size["repeat_large"])
+    t_nr, net, t_bl, rows = timed_pair(
+        lambda: load_network(path), lambda: csv_only(path), size["repeat_large"]
+    )
     if len(net.connections) < len(rows["Connections.csv"]) * 0.9:
         raise AssertionError("the archive loader lost connections")
-    return [{"name": f"4 load export archive, {size['archive']:,} connections", "netrules": t_nr,
-             "baseline": t_bl}], path
+    return [
+        {
+            "name": f"4 load export archive, {size['archive']:,} connections",
+            "netrules": t_nr,
+            "baseline": t_bl,
+        }
+    ], path
 
 
 def netrules_command() -> list[str]:
@@ -273,17 +325,28 @@ print(json.dumps(dict(net_size=net_size, eval_peak=eval_peak, report_size=report
 
 
 def bench_memory(size: dict[str, Any], archive: Path) -> list[Row]:
-    code = MEMORY_CODE.format(n=size["large"], inv=size["invitations"], rem=size["removals"],
-                              archive=str(archive))
+    code = MEMORY_CODE.format(
+        n=size["large"], inv=size["invitations"], rem=size["removals"], archive=str(archive)
+    )
     m = child(code)[0]
     mib = 1024 * 1024
     return [
-        {"name": f"6 network of {size['large']:,} connections in memory", "mib": m["net_size"] / mib},
-        {"name": "6   evaluation peak above it (report retained)", "mib": m["eval_peak"] / mib,
-         "base": m["base_peak"] / mib, "ref": m["net_size"] / mib},
+        {
+            "name": f"6 network of {size['large']:,} connections in memory",
+            "mib": m["net_size"] / mib,
+        },
+        {
+            "name": "6   evaluation peak above it (report retained)",
+            "mib": m["eval_peak"] / mib,
+            "base": m["base_peak"] / mib,
+            "ref": m["net_size"] / mib,
+        },
         {"name": "6   of which the report itself", "mib": m["report_size"] / mib},
-        {"name": f"6 archive load peak ({size['archive']:,} connections)",
-         "mib": m["load_peak"] / mib, "ref": m["loaded_size"] / mib},
+        {
+            "name": f"6 archive load peak ({size['archive']:,} connections)",
+            "mib": m["load_peak"] / mib,
+            "ref": m["loaded_size"] / mib,
+        },
         {"name": "6   the loaded network", "mib": m["loaded_size"] / mib},
     ]
 
@@ -304,8 +367,7 @@ def fmt_time(seconds: float) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = [f"{'benchmark':<58} {'netrules':>11} {'baseline':>11} {'ratio':>7}  target",
-             "-" * 98]
+    lines = [f"{'benchmark':<58} {'netrules':>11} {'baseline':>11} {'ratio':>7}  target", "-" * 98]
     for r in rows:
         if "mib" in r:
             base = f"{r['base']:7.1f} MiB" if r.get("base") is not None else ""
@@ -324,18 +386,24 @@ def table(rows: list[Row]) -> str:
         mark = ""
         if target is not None and ratio is not None:
             mark = f"<= {target:.1f}x " + ("met" if ratio <= target else "MISSED")
-        lines.append(f"{r['name']:<58} {fmt_time(r['netrules']):>11} "
-                     f"{fmt_time(base) if base else '':>11} "
-                     f"{(f'{ratio:6.2f}x') if ratio else '':>7}  {mark}")
+        lines.append(
+            f"{r['name']:<58} {fmt_time(r['netrules']):>11} "
+            f"{fmt_time(base) if base else '':>11} "
+            f"{(f'{ratio:6.2f}x') if ratio else '':>7}  {mark}"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
-    ap.add_argument("--only", default="123456",
-                    help="which benchmarks to run, by number (default: 123456)")
+    ap.add_argument(
+        "--only", default="123456", help="which benchmarks to run, by number (default: 123456)"
+    )
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args(argv)
     size = SIZES["quick" if args.quick else "full"]
@@ -343,8 +411,10 @@ def main(argv: list[str] | None = None) -> int:
 
     where = Path(netrules.__file__).resolve().parent
     print(f"netrules {netrules.__version__} from {where}")
-    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; "
-          f"{'quick smoke run' if args.quick else 'medians of several runs'}")
+    print(
+        f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; "
+        f"{'quick smoke run' if args.quick else 'medians of several runs'}"
+    )
     rows: list[Row] = []
     ruleset = netrules.load_rules()
     base = baseline.Baseline(ruleset)

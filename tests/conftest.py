@@ -12,8 +12,10 @@ AS_OF = datetime.date(2025, 1, 1)
 
 
 def _named(texts: tuple) -> list[tuple[str, str]]:
-    return [t if isinstance(t, tuple) else (f"t{i}.rules" if i else "t.rules", t)
-            for i, t in enumerate(texts)]
+    return [
+        t if isinstance(t, tuple) else (f"t{i}.rules" if i else "t.rules", t)
+        for i, t in enumerate(texts)
+    ]
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """netrules: a declarative rules language that lints a professional network.
 
-    >>> import netrules
-    >>> rules = netrules.load_rules()                      # the bundled pack
-    >>> report = rules.evaluate({"member": {"connection_count": 0}})
-    >>> "zero-connections" in {f.rule for f in report.findings}
-    True
+>>> import netrules
+>>> rules = netrules.load_rules()                      # the bundled pack
+>>> report = rules.evaluate({"member": {"connection_count": 0}})
+>>> "zero-connections" in {f.rule for f in report.findings}
+True
 """
 
 from __future__ import annotations

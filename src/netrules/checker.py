@@ -9,7 +9,8 @@ the compiler trusts.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -28,8 +29,13 @@ MAX_NESTING = 200  # total expression depth, definitions included (the compiler 
 _TYPE_NAMES = ("number", "string", "bool", "date", "duration", "list")
 _ORDERED = ("number", "date", "string", "duration")
 _WORD = {
-    "number": "a number", "string": "a string", "bool": "true/false", "date": "a date",
-    "duration": "a duration", "range": "a range", "any": "a value",
+    "number": "a number",
+    "string": "a string",
+    "bool": "true/false",
+    "date": "a date",
+    "duration": "a duration",
+    "range": "a range",
+    "any": "a value",
 }
 
 
@@ -133,10 +139,11 @@ class Program:
 
 
 class _Scope:
-    __slots__ = ("names", "parent", "aggregate")
+    __slots__ = ("aggregate", "names", "parent")
 
-    def __init__(self, parent: "_Scope | None", names: dict[str, tuple[str, bool]],
-                 aggregate: Any = None):
+    def __init__(
+        self, parent: _Scope | None, names: dict[str, tuple[str, bool]], aggregate: Any = None
+    ):
         self.parent = parent
         self.names = names
         self.aggregate = aggregate
@@ -167,8 +174,15 @@ class Checker:
         self.too_deep = False
 
     # ---- diagnostics ----
-    def error(self, code: str, message: str, span: Span, hint: str | None = None,
-              path: str | None = None, severity: str = "error") -> None:
+    def error(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        hint: str | None = None,
+        path: str | None = None,
+        severity: str = "error",
+    ) -> None:
         path = path or self.path
         lines = self.lines.get(path, [])
         line = lines[span.line - 1] if 0 < span.line <= len(lines) else None
@@ -177,8 +191,9 @@ class Checker:
     def _path_of(self, node: Any) -> str:
         return self.node_paths.get(id(node), self.path)
 
-    def node_error(self, node: Any, code: str, message: str, hint: str | None = None,
-                   span: Span | None = None) -> None:
+    def node_error(
+        self, node: Any, code: str, message: str, hint: str | None = None, span: Span | None = None
+    ) -> None:
         self.error(code, message, span or node.span, hint, self._path_of(node))
 
     # ---- pass 1: declarations ----
@@ -187,13 +202,21 @@ class Checker:
 
         def claim(name: str, span: Span) -> bool:
             if name in ROOTS or name in FUNCTIONS or name in _AGGREGATES or name == "group":
-                self.error("NR307", f"'{name}' is a built-in name and cannot be redefined", span,
-                           "choose another name")
+                self.error(
+                    "NR307",
+                    f"'{name}' is a built-in name and cannot be redefined",
+                    span,
+                    "choose another name",
+                )
                 return False
             if name in taken:
                 prev_path, prev = taken[name][0], taken[name][1]
-                self.error("NR307", f"'{name}' is already defined", span,
-                           f"first defined at {prev_path}:{prev.line}:{prev.column}")
+                self.error(
+                    "NR307",
+                    f"'{name}' is already defined",
+                    span,
+                    f"first defined at {prev_path}:{prev.line}:{prev.column}",
+                )
                 return False
             taken[name] = (self.path, span)
             return True
@@ -215,20 +238,31 @@ class Checker:
     def declare_param(self, p: n.Param) -> None:
         ltype = literal_type(p.value)
         if ltype == "list:any" and p.value.value:
-            self.error("NR203", f"the items of parameter '{p.name}' are of different types",
-                       p.value.span, "a list holds values of one type")
+            self.error(
+                "NR203",
+                f"the items of parameter '{p.name}' are of different types",
+                p.value.span,
+                "a list holds values of one type",
+            )
         ptype = ltype
         if p.type_name is not None:
             if p.type_name not in _TYPE_NAMES:
                 hint = did_you_mean(p.type_name, _TYPE_NAMES)
-                self.error("NR203", f"unknown type '{p.type_name}'", p.span,
-                           f"did you mean '{hint}'?" if hint else
-                           "types are " + ", ".join(_TYPE_NAMES))
+                self.error(
+                    "NR203",
+                    f"unknown type '{p.type_name}'",
+                    p.span,
+                    f"did you mean '{hint}'?" if hint else "types are " + ", ".join(_TYPE_NAMES),
+                )
             else:
                 ptype = ltype if p.type_name == "list" and ltype.startswith("list") else p.type_name
                 if ptype != ltype:
-                    self.error("NR310", f"parameter '{p.name}' is declared {p.type_name} but its "
-                               f"default is {_word(ltype)}", p.value.span)
+                    self.error(
+                        "NR310",
+                        f"parameter '{p.name}' is declared {p.type_name} but its "
+                        f"default is {_word(ltype)}",
+                        p.value.span,
+                    )
         self.params[p.name] = ParamInfo(p.name, ptype, p.value.value, p.doc, self.path, p.span)
         self.param_nodes[p.name] = p
 
@@ -238,8 +272,12 @@ class Checker:
     def check_range(self, lit: n.Literal) -> None:
         r = lit.value
         if isinstance(r, Range) and r.high is not None and r.high < r.low:
-            self.error("NR306", f"range {r.low}..{r.high} is inverted", lit.span,
-                       f"write {r.high}..{r.low}")
+            self.error(
+                "NR306",
+                f"range {r.low}..{r.high} is inverted",
+                lit.span,
+                f"write {r.high}..{r.low}",
+            )
 
     def declare_table(self, t: n.Table) -> None:
         rows: dict[str, Any] = {}
@@ -253,8 +291,12 @@ class Checker:
             if vtype is None:
                 vtype = rtype
             elif rtype != vtype:
-                self.error("NR203", f"row value is {_word(rtype)} but earlier rows are "
-                           f"{_word(vtype)}", row.value.span, "every row of a table has one type")
+                self.error(
+                    "NR203",
+                    f"row value is {_word(rtype)} but earlier rows are {_word(vtype)}",
+                    row.value.span,
+                    "every row of a table has one type",
+                )
             if row.key is None:
                 if has_default:
                     self.error("NR305", "table has two default rows", row.span)
@@ -262,13 +304,18 @@ class Checker:
                 continue
             folded = row.key.casefold().strip()
             if folded in rows:
-                self.error("NR305", f"duplicate key \"{row.key}\" in table '{t.name}'", row.span,
-                           f"keys compare case-insensitively; \"{keys[folded]}\" is already a row")
+                self.error(
+                    "NR305",
+                    f"duplicate key \"{row.key}\" in table '{t.name}'",
+                    row.span,
+                    f'keys compare case-insensitively; "{keys[folded]}" is already a row',
+                )
                 continue
             rows[folded] = row.value.value
             keys[folded] = row.key
-        self.tables[t.name] = TableInfo(t.name, vtype or "number", rows, keys, default,
-                                        has_default, self.path, t.span)
+        self.tables[t.name] = TableInfo(
+            t.name, vtype or "number", rows, keys, default, has_default, self.path, t.span
+        )
 
     # ---- overrides ----
     def apply_overrides(self, rule_ids: dict[str, Any]) -> tuple[str, ...]:
@@ -280,30 +327,46 @@ class Checker:
                     info = self.params.get(item.name)
                     if info is None:
                         hint = did_you_mean(item.name, self.params)
-                        self.error("NR309", f"unknown parameter '{item.name}'", item.span,
-                                   f"did you mean '{hint}'?" if hint else None)
+                        self.error(
+                            "NR309",
+                            f"unknown parameter '{item.name}'",
+                            item.span,
+                            f"did you mean '{hint}'?" if hint else None,
+                        )
                         continue
                     self.used.add(item.name)
                     vtype = literal_type(item.value)
-                    if vtype != info.type and not (info.type.startswith("list")
-                                                   and vtype.startswith("list")):
-                        self.error("NR310", f"parameter '{item.name}' is {_word(info.type)}; "
-                                   f"got {_word(vtype)}", item.value.span,
-                                   f"the default is {info.default!s}")
+                    if vtype != info.type and not (
+                        info.type.startswith("list") and vtype.startswith("list")
+                    ):
+                        self.error(
+                            "NR310",
+                            f"parameter '{item.name}' is {_word(info.type)}; got {_word(vtype)}",
+                            item.value.span,
+                            f"the default is {info.default!s}",
+                        )
                         continue
                     self.params[item.name] = attrs.evolve(info, default=item.value.value)
                 elif isinstance(item, n.SetRow):
                     table = self.tables.get(item.table)
                     if table is None:
                         hint = did_you_mean(item.table, self.tables)
-                        self.error("NR309", f"unknown table '{item.table}'", item.span,
-                                   f"did you mean '{hint}'?" if hint else None)
+                        self.error(
+                            "NR309",
+                            f"unknown table '{item.table}'",
+                            item.span,
+                            f"did you mean '{hint}'?" if hint else None,
+                        )
                         continue
                     vtype = self.table_value_type(item.value)
                     self.check_range(item.value)
                     if vtype != table.value_type:
-                        self.error("NR310", f"table '{item.table}' holds {_word(table.value_type)}"
-                                   f"; got {_word(vtype)}", item.value.span)
+                        self.error(
+                            "NR310",
+                            f"table '{item.table}' holds {_word(table.value_type)}"
+                            f"; got {_word(vtype)}",
+                            item.value.span,
+                        )
                         continue
                     if item.key is None:
                         object.__setattr__(table, "default", item.value.value)
@@ -316,16 +379,22 @@ class Checker:
                     for rid, span in item.ids:
                         if rid not in rule_ids:
                             hint = did_you_mean(rid, rule_ids)
-                            self.error("NR309", f"cannot disable unknown rule \"{rid}\"", span,
-                                       f"did you mean \"{hint}\"?" if hint else None)
+                            self.error(
+                                "NR309",
+                                f'cannot disable unknown rule "{rid}"',
+                                span,
+                                f'did you mean "{hint}"?' if hint else None,
+                            )
                         else:
                             disabled.append(rid)
             # what the parameters and tables were once this file was read: its examples
             # (and those of the files before it) are checked against exactly that
             self.snapshots[f.path] = (
                 {name: p.default for name, p in self.params.items()},
-                {name: (dict(t.rows), t.default if t.has_default else None)
-                 for name, t in self.tables.items()},
+                {
+                    name: (dict(t.rows), t.default if t.has_default else None)
+                    for name, t in self.tables.items()
+                },
             )
         return tuple(disabled)
 
@@ -350,8 +419,12 @@ class Checker:
         if self.depth >= MAX_NESTING:  # through definitions: refuse before Python's stack does
             if not self.too_deep:
                 self.too_deep = True
-                self.node_error(e, "NR103", f"expression nested more than {MAX_NESTING} levels "
-                                "deep through definitions", "flatten the chain of definitions")
+                self.node_error(
+                    e,
+                    "NR103",
+                    f"expression nested more than {MAX_NESTING} levels deep through definitions",
+                    "flatten the chain of definitions",
+                )
             return "any", True
         self.depth += 1
         try:
@@ -401,8 +474,11 @@ class Checker:
             lt, _ = self.typeof(e.left, scope)
             rt, r_null = self.typeof(e.right, scope)
             if "any" not in (lt, rt) and lt != rt and "list:any" not in (lt, rt):
-                self.node_error(e, "NR203", f"'??' needs both sides of one type; got {_word(lt)} "
-                                f"and {_word(rt)}")
+                self.node_error(
+                    e,
+                    "NR203",
+                    f"'??' needs both sides of one type; got {_word(lt)} and {_word(rt)}",
+                )
             return (lt if lt != "any" else rt), r_null
         if isinstance(e, n.ListExpr):
             kinds = set()
@@ -418,8 +494,9 @@ class Checker:
             return "list:" + (kinds.pop() if kinds else "any"), nullable
         if isinstance(e, n.RangeExpr):
             if e.high < e.low:
-                self.node_error(e, "NR306", f"range {e.low}..{e.high} is inverted",
-                                f"write {e.high}..{e.low}")
+                self.node_error(
+                    e, "NR306", f"range {e.low}..{e.high} is inverted", f"write {e.high}..{e.low}"
+                )
             return "range", False
         raise AssertionError(type(e))  # pragma: no cover
 
@@ -436,14 +513,17 @@ class Checker:
             self.used.add(name)
             d = self.defines[name]
             if d.params:
-                self.node_error(e, "NR204", f"'{name}' takes {len(d.params)} argument(s)",
-                                f"call it as {name}({', '.join(d.params)})")
+                self.node_error(
+                    e,
+                    "NR204",
+                    f"'{name}' takes {len(d.params)} argument(s)",
+                    f"call it as {name}({', '.join(d.params)})",
+                )
                 return "any", True
             return self.type_define(d)
         if name in self.tables:
             self.used.add(name)
-            self.node_error(e, "NR207", f"table '{name}' must be indexed",
-                            f"write {name}[key]")
+            self.node_error(e, "NR207", f"table '{name}' must be indexed", f"write {name}[key]")
             return "any", True
         if name in ROOTS:
             return ROOTS[name], False
@@ -465,11 +545,16 @@ class Checker:
             if name in s.names:
                 return
             agg = s.aggregate
-            if agg is not None and not (isinstance(agg.collection, n.Name)
-                                        and agg.collection.name == "group"):
-                self.node_error(e, "NR205", f"'{name}' comes from outside this {agg.func}(...)",
-                                "an aggregate that depends on the current item rescans the "
-                                "collection for every item; use 'group by' or a definition")
+            if agg is not None and not (
+                isinstance(agg.collection, n.Name) and agg.collection.name == "group"
+            ):
+                self.node_error(
+                    e,
+                    "NR205",
+                    f"'{name}' comes from outside this {agg.func}(...)",
+                    "an aggregate that depends on the current item rescans the "
+                    "collection for every item; use 'group by' or a definition",
+                )
                 return
             s = s.parent
 
@@ -477,8 +562,13 @@ class Checker:
         if d.name in self.define_types:
             return self.define_types[d.name]
         if d.name in self.define_stack:
-            self.error("NR208", f"definition '{d.name}' refers to itself",
-                       d.span, "definitions cannot be recursive", self.define_paths[d.name])
+            self.error(
+                "NR208",
+                f"definition '{d.name}' refers to itself",
+                d.span,
+                "definitions cannot be recursive",
+                self.define_paths[d.name],
+            )
             return "any", True
         self.define_stack.append(d.name)
         saved = self.path
@@ -497,28 +587,43 @@ class Checker:
             return "any", True
         record = t[4:] if t.startswith("rec:") else ("range" if t == "range" else None)
         if record is None:
-            hint = "use an aggregate such as count(x in ...)" if t.startswith(("coll", "list")) \
+            hint = (
+                "use an aggregate such as count(x in ...)"
+                if t.startswith(("coll", "list"))
                 else None
+            )
             self.node_error(e, "NR202", f"{_word(t)} has no field '{e.name}'", hint, e.name_span)
             return "any", True
         fields = FIELDS[record]
         if e.name not in fields:
             hint = did_you_mean(e.name, fields)
-            self.node_error(e, "NR202", f"unknown field '{e.name}' on {record}",
-                            f"did you mean '{hint}'?" if hint else
-                            "fields are " + ", ".join(fields), e.name_span)
+            self.node_error(
+                e,
+                "NR202",
+                f"unknown field '{e.name}' on {record}",
+                f"did you mean '{hint}'?" if hint else "fields are " + ", ".join(fields),
+                e.name_span,
+            )
             return "any", True
         ftype, fnull, _ = fields[e.name]
         return ftype, nullable or fnull
 
     def type_index(self, e: n.Index, scope: _Scope | None) -> tuple[str, bool]:
         if not isinstance(e.obj, n.Name) or e.obj.name not in self.tables:
-            if isinstance(e.obj, n.Name) and self.lookup(e.obj.name, scope) is None and \
-                    e.obj.name not in ROOTS and e.obj.name not in self.params and \
-                    e.obj.name not in self.defines:
+            if (
+                isinstance(e.obj, n.Name)
+                and self.lookup(e.obj.name, scope) is None
+                and e.obj.name not in ROOTS
+                and e.obj.name not in self.params
+                and e.obj.name not in self.defines
+            ):
                 hint = did_you_mean(e.obj.name, self.tables)
-                self.node_error(e.obj, "NR201", f"unknown table '{e.obj.name}'",
-                                f"did you mean '{hint}'?" if hint else None)
+                self.node_error(
+                    e.obj,
+                    "NR201",
+                    f"unknown table '{e.obj.name}'",
+                    f"did you mean '{hint}'?" if hint else None,
+                )
             else:
                 self.typeof(e.obj, scope)
                 self.node_error(e, "NR207", "only tables can be indexed with [...]")
@@ -537,9 +642,13 @@ class Checker:
             return self.expand(e, scope)
         if e.func not in FUNCTIONS:
             hint = did_you_mean(e.func, list(FUNCTIONS) + list(self.defines))
-            self.node_error(e, "NR204", f"unknown function '{e.func}'",
-                            f"did you mean '{hint}'?" if hint else
-                            "functions are " + ", ".join(FUNCTIONS), e.name_span)
+            self.node_error(
+                e,
+                "NR204",
+                f"unknown function '{e.func}'",
+                f"did you mean '{hint}'?" if hint else "functions are " + ", ".join(FUNCTIONS),
+                e.name_span,
+            )
             for a in e.args:
                 self.typeof(a, scope)
             return "any", True
@@ -555,8 +664,13 @@ class Checker:
                 continue
             allowed = arg_types[i].split("|")
             if t not in allowed and t.split(":")[0] not in allowed:
-                self.node_error(a, "NR203", f"argument {i + 1} of {e.func}() must be "
-                                + " or ".join(_word(x) for x in allowed) + f", not {_word(t)}")
+                self.node_error(
+                    a,
+                    "NR203",
+                    f"argument {i + 1} of {e.func}() must be "
+                    + " or ".join(_word(x) for x in allowed)
+                    + f", not {_word(t)}",
+                )
         if e.func == "known":
             return "bool", False
         return result, nullable
@@ -565,16 +679,22 @@ class Checker:
         d = self.defines[e.func]
         self.used.add(d.name)
         if len(e.args) != len(d.params):
-            self.node_error(e, "NR204", f"'{d.name}' takes {len(d.params)} argument(s), got "
-                            f"{len(e.args)}")
+            self.node_error(
+                e, "NR204", f"'{d.name}' takes {len(d.params)} argument(s), got {len(e.args)}"
+            )
             for a in e.args:
                 self.typeof(a, scope)
             return "any", True
         if d.name in self.define_stack:
-            self.error("NR208", f"definition '{d.name}' refers to itself", d.span,
-                       "definitions cannot be recursive", self.define_paths[d.name])
+            self.error(
+                "NR208",
+                f"definition '{d.name}' refers to itself",
+                d.span,
+                "definitions cannot be recursive",
+                self.define_paths[d.name],
+            )
             return "any", True
-        mapping = dict(zip(d.params, e.args))
+        mapping = dict(zip(d.params, e.args, strict=False))
         body = _substitute(d.body, mapping, self.node_paths, self.define_paths[d.name])
         self.keep.append(body)
         self.expansions[id(e)] = body
@@ -597,13 +717,21 @@ class Checker:
         elif ct.startswith("list:"):
             elem = ct[5:]
         else:
-            self.node_error(e.collection, "NR203", f"{e.func}() needs a collection, not {_word(ct)}",
-                            f"write {e.func}(x in connections ...)")
+            self.node_error(
+                e.collection,
+                "NR203",
+                f"{e.func}() needs a collection, not {_word(ct)}",
+                f"write {e.func}(x in connections ...)",
+            )
             elem = "any"
         inner = _Scope(scope, {e.var: (elem, False)} if e.var else {}, e)
         if e.var is None and (e.where is not None or e.value is not None):
-            self.node_error(e, "NR204", f"{e.func}() with 'where' or ':' needs a variable",
-                            f"write {e.func}(x in collection where ...)")
+            self.node_error(
+                e,
+                "NR204",
+                f"{e.func}() with 'where' or ':' needs a variable",
+                f"write {e.func}(x in collection where ...)",
+            )
         if e.where is not None:
             self.expect(e.where, inner, "bool", "the 'where' condition")
         vt = None
@@ -613,8 +741,12 @@ class Checker:
         f = e.func
         if f == "peak":
             if vt is None or e.window is None:
-                self.node_error(e, "NR204", "peak() needs a date and a window",
-                                "write peak(x in coll : x.some_date within 7 days)")
+                self.node_error(
+                    e,
+                    "NR204",
+                    "peak() needs a date and a window",
+                    "write peak(x in coll : x.some_date within 7 days)",
+                )
             else:
                 if vt not in ("date", "any"):
                     self.node_error(e.value, "NR203", f"peak() counts dates, not {_word(vt)}")
@@ -624,12 +756,18 @@ class Checker:
             self.node_error(e.window, "NR204", "'within' belongs to peak() only")
         if f == "count":
             if vt is not None:
-                self.node_error(e.value, "NR204", "count() takes no ':' value",
-                                "put the condition after 'where'")
+                self.node_error(
+                    e.value,
+                    "NR204",
+                    "count() takes no ':' value",
+                    "put the condition after 'where'",
+                )
             return "number", False
         if f in ("any", "all"):
             if vt is not None and vt not in ("bool", "any"):
-                self.node_error(e.value, "NR203", f"{f}() needs a true/false value, not {_word(vt)}")
+                self.node_error(
+                    e.value, "NR203", f"{f}() needs a true/false value, not {_word(vt)}"
+                )
             if vt is None and elem not in ("bool", "any") and e.where is None and f == "all":
                 self.node_error(e, "NR204", "all() needs a condition after ':'")
             return "bool", v_null
@@ -637,8 +775,12 @@ class Checker:
             if elem in ("number", "date", "string") and e.var is None:
                 vt = elem
             else:
-                self.node_error(e, "NR204", f"{f}() needs a value after ':'",
-                                f"write {f}(x in collection : x.field)")
+                self.node_error(
+                    e,
+                    "NR204",
+                    f"{f}() needs a value after ':'",
+                    f"write {f}(x in collection : x.field)",
+                )
                 return "any", True
         if f in ("sum", "avg"):
             if vt not in ("number", "any"):
@@ -667,9 +809,12 @@ class Checker:
         if lt == rt == "string" and e.op == "+":
             return "string", nullable
         if lt == rt == "date" and e.op == "-":
-            self.node_error(e, "NR203", "cannot subtract a date from a date",
-                            "compare dates directly (x < as_of - 90 days) or use "
-                            "days_between(a, b)")
+            self.node_error(
+                e,
+                "NR203",
+                "cannot subtract a date from a date",
+                "compare dates directly (x < as_of - 90 days) or use days_between(a, b)",
+            )
             return "any", True
         self.node_error(e, "NR203", f"cannot apply '{e.op}' to {_word(lt)} and {_word(rt)}")
         return "any", True
@@ -689,14 +834,21 @@ class Checker:
         if isinstance(other, n.Literal) and other.kind == "string":
             values = [(other.value, other.span)]
         elif isinstance(other, n.ListExpr):
-            values = [(i.value, i.span) for i in other.items
-                      if isinstance(i, n.Literal) and i.kind == "string"]
+            values = [
+                (i.value, i.span)
+                for i in other.items
+                if isinstance(i, n.Literal) and i.kind == "string"
+            ]
         for value, span in values:
             if value not in allowed:
                 hint = did_you_mean(value, allowed)
-                self.error("NR206", f"{record}.{field.name} is never \"{value}\"", span,
-                           f"did you mean \"{hint}\"?" if hint else
-                           "values are " + ", ".join(allowed), self._path_of(other))
+                self.error(
+                    "NR206",
+                    f'{record}.{field.name} is never "{value}"',
+                    span,
+                    f'did you mean "{hint}"?' if hint else "values are " + ", ".join(allowed),
+                    self._path_of(other),
+                )
 
     def type_compare(self, e: n.Compare, scope: _Scope | None) -> tuple[str, bool]:
         lt, ln = self.typeof(e.left, scope)
@@ -710,8 +862,7 @@ class Checker:
                     hint = "compare with the range's .low or .high"
                 self.node_error(e, "NR203", f"cannot compare {_word(lt)} with {_word(rt)}", hint)
             elif e.op not in ("==", "!=") and lt not in _ORDERED:
-                self.node_error(e, "NR203", f"'{e.op}' does not order {_word(lt)}s",
-                                "use == or !=")
+                self.node_error(e, "NR203", f"'{e.op}' does not order {_word(lt)}s", "use == or !=")
         self.enum_check(e.left, e.right)
         self.enum_check(e.right, e.left)
         return "bool", ln or rn
@@ -728,9 +879,12 @@ class Checker:
                 if elem != "any" and elem != it:
                     self.node_error(e, "NR203", f"cannot look for {_word(it)} in {_word(ct)}")
             else:
-                self.node_error(e.container, "NR203", f"'in' needs a list or a range, not "
-                                f"{_word(ct)}", "aggregates such as any(x in ...) search "
-                                "collections")
+                self.node_error(
+                    e.container,
+                    "NR203",
+                    f"'in' needs a list or a range, not {_word(ct)}",
+                    "aggregates such as any(x in ...) search collections",
+                )
         self.enum_check(e.item, e.container)
         return "bool", i_null or c_null
 
@@ -738,12 +892,20 @@ class Checker:
     def check_rule(self, r: n.Rule, ids: dict[str, tuple[str, Span]]) -> RuleInfo | None:
         ok = True
         if not _ID.match(r.id):
-            self.error("NR302", f"rule id \"{r.id}\" is not kebab-case", r.id_span,
-                       "use lowercase words joined by '-', e.g. \"below-industry-target\"")
+            self.error(
+                "NR302",
+                f'rule id "{r.id}" is not kebab-case',
+                r.id_span,
+                "use lowercase words joined by '-', e.g. \"below-industry-target\"",
+            )
         if r.id in ids:
             prev = ids[r.id]
-            self.error("NR301", f"duplicate rule id \"{r.id}\"", r.id_span,
-                       f"first defined at {prev[0]}:{prev[1].line}:{prev[1].column}")
+            self.error(
+                "NR301",
+                f'duplicate rule id "{r.id}"',
+                r.id_span,
+                f"first defined at {prev[0]}:{prev[1].line}:{prev[1].column}",
+            )
             ok = False
         else:
             ids[r.id] = (self.path, r.id_span)
@@ -751,20 +913,33 @@ class Checker:
             self.error("NR304", f"'{clause}' is given twice in rule \"{r.id}\"", span)
         for clause in ("title", "severity", "message"):
             if getattr(r, clause) is None:
-                self.error("NR304", f"rule \"{r.id}\" has no '{clause}'", r.id_span,
-                           f"add a '{clause}' clause")
+                self.error(
+                    "NR304",
+                    f"rule \"{r.id}\" has no '{clause}'",
+                    r.id_span,
+                    f"add a '{clause}' clause",
+                )
         if r.severity is not None and r.severity not in SEVERITIES:
             hint = did_you_mean(r.severity, SEVERITIES)
-            self.error("NR303", f"unknown severity '{r.severity}'", r.severity_span or r.span,
-                       f"did you mean '{hint}'?" if hint else "use error, warning or info")
+            self.error(
+                "NR303",
+                f"unknown severity '{r.severity}'",
+                r.severity_span or r.span,
+                f"did you mean '{hint}'?" if hint else "use error, warning or info",
+            )
         advice: list[str] = []
         for ref, is_name, span in r.advice:
             if is_name:
                 if ref not in self.advice:
                     hint = did_you_mean(ref, self.advice)
-                    self.error("NR308", f"unknown advice '{ref}'", span,
-                               f"did you mean '{hint}'?" if hint else "declare it with "
-                               f"advice {ref} = \"...\"")
+                    self.error(
+                        "NR308",
+                        f"unknown advice '{ref}'",
+                        span,
+                        f"did you mean '{hint}'?"
+                        if hint
+                        else f'declare it with advice {ref} = "..."',
+                    )
                     continue
                 self.used.add(ref)
                 advice.append(self.advice[ref])
@@ -774,10 +949,14 @@ class Checker:
         kind, coll = "member", None
         fe = r.for_each
         if fe is not None:
-            ct, _ = self.typeof(fe.collection, None)
+            _ct, _ = self.typeof(fe.collection, None)
             if not (isinstance(fe.collection, n.Name) and fe.collection.name in ITEM_KINDS):
-                self.node_error(fe.collection, "NR203", "'for each' goes over connections, "
-                                "invitations, removals or recommendations_given")
+                self.node_error(
+                    fe.collection,
+                    "NR203",
+                    "'for each' goes over connections, "
+                    "invitations, removals or recommendations_given",
+                )
                 ok = False
             else:
                 coll = fe.collection.name
@@ -791,8 +970,13 @@ class Checker:
                     self.node_error(fe.group_key, "NR203", f"cannot group by {_word(kt)}")
                 name = fe.group_name or "key"
                 kind = name
-                scope = _Scope(None, {name: (kt, False), "group": ("coll:" + (
-                    ITEM_KINDS.get(coll or "", "any")), False)})
+                scope = _Scope(
+                    None,
+                    {
+                        name: (kt, False),
+                        "group": ("coll:" + (ITEM_KINDS.get(coll or "", "any")), False),
+                    },
+                )
             else:
                 scope = item_scope
         if r.when is not None:
@@ -801,11 +985,19 @@ class Checker:
             lw = r.lower
             if lw.severity not in SEVERITIES:
                 hint = did_you_mean(lw.severity, SEVERITIES)
-                self.error("NR303", f"unknown severity '{lw.severity}'", lw.severity_span,
-                           f"did you mean '{hint}'?" if hint else None)
+                self.error(
+                    "NR303",
+                    f"unknown severity '{lw.severity}'",
+                    lw.severity_span,
+                    f"did you mean '{hint}'?" if hint else None,
+                )
             elif r.severity in SEVERITIES and _RANK[lw.severity] >= _RANK[r.severity]:
-                self.error("NR312", f"'{lw.severity}' is not lower than '{r.severity}'",
-                           lw.severity_span, "lower severity to a level below the rule's own")
+                self.error(
+                    "NR312",
+                    f"'{lw.severity}' is not lower than '{r.severity}'",
+                    lw.severity_span,
+                    "lower severity to a level below the rule's own",
+                )
             self.expect(lw.condition, scope, "bool", "the 'lower severity' condition")
         if r.message is not None:
             for part in r.message.parts:
@@ -813,14 +1005,20 @@ class Checker:
                     expr, fmt = part
                     t = self.shown(expr, scope, "a message")
                     if fmt not in (None, "percent") and not (fmt or "").isdigit():
-                        self.node_error(expr, "NR105", f"unknown format '{fmt}'",
-                                        "use {x:percent} or {x:2} (decimals)")
+                        self.node_error(
+                            expr,
+                            "NR105",
+                            f"unknown format '{fmt}'",
+                            "use {x:percent} or {x:2} (decimals)",
+                        )
                     elif fmt is not None and t not in ("number", "any") and ":" not in t:
-                        self.node_error(expr, "NR105", f"format '{fmt}' needs a number, not "
-                                        f"{_word(t)}")
+                        self.node_error(
+                            expr, "NR105", f"format '{fmt}' needs a number, not {_word(t)}"
+                        )
                     elif fmt not in (None, "percent") and (len(fmt) > 2 or int(fmt) > 15):
-                        self.node_error(expr, "NR105", f"{fmt} decimals are too many",
-                                        "use at most 15")
+                        self.node_error(
+                            expr, "NR105", f"{fmt} decimals are too many", "use at most 15"
+                        )
         seen_keys: set[str] = set()
         for ev in r.evidence:
             if ev.key in seen_keys:
@@ -835,8 +1033,12 @@ class Checker:
         """The type of a value a finding shows; records and collections are not values."""
         t = self.typeof(e, scope)[0]
         if t.startswith(("rec:", "coll:")):
-            self.node_error(e, "NR203", f"{where} cannot show {_word(t)}",
-                            "show one of its fields, or an aggregate such as count(...)")
+            self.node_error(
+                e,
+                "NR203",
+                f"{where} cannot show {_word(t)}",
+                "show one of its fields, or an aggregate such as count(...)",
+            )
         return t
 
     def check_suppressions(self, rules: list[RuleInfo]) -> None:
@@ -848,8 +1050,12 @@ class Checker:
             for rid, span in ri.node.suppresses:
                 if rid not in by_id:
                     hint = did_you_mean(rid, by_id)
-                    self.error("NR311", f"cannot suppress unknown rule \"{rid}\"", span,
-                               f"did you mean \"{hint}\"?" if hint else None)
+                    self.error(
+                        "NR311",
+                        f'cannot suppress unknown rule "{rid}"',
+                        span,
+                        f'did you mean "{hint}"?' if hint else None,
+                    )
                 elif rid == ri.node.id:
                     self.error("NR311", "a rule cannot suppress itself", span)
                 else:
@@ -872,8 +1078,13 @@ class Checker:
                 if state.get(nxt) == 1:
                     ri = by_id[node]
                     span = next(s for rid, s in ri.node.suppresses if rid == nxt)
-                    self.error("NR311", f"suppression cycle: \"{node}\" and \"{nxt}\" suppress "
-                               "each other", span, "only one direction can win", ri.path)
+                    self.error(
+                        "NR311",
+                        f'suppression cycle: "{node}" and "{nxt}" suppress each other',
+                        span,
+                        "only one direction can win",
+                        ri.path,
+                    )
                 elif not state.get(nxt):
                     state[nxt] = 1
                     stack.append((nxt, iter(graph.get(nxt, ()))))
@@ -886,7 +1097,7 @@ class Checker:
                 if isinstance(item, n.Rule):
                     all_rules.setdefault(item.id, item)
         disabled = self.apply_overrides(all_rules)
-        for name, d in self.defines.items():
+        for _name, d in self.defines.items():
             if not d.params:
                 self.type_define(d)
         ids: dict[str, tuple[str, Span]] = {}
@@ -908,13 +1119,29 @@ class Checker:
             for rid in ex.fires + ex.passes:
                 if rid not in ids:
                     hint = did_you_mean(rid, ids)
-                    self.error("NR313", f"example names unknown rule \"{rid}\"", ex.span,
-                               f"did you mean \"{hint}\"?" if hint else None)
+                    self.error(
+                        "NR313",
+                        f'example names unknown rule "{rid}"',
+                        ex.span,
+                        f'did you mean "{hint}"?' if hint else None,
+                    )
             self.check_example_data(ex)
         self.report_unused()
-        return Program(self.params, self.tables, self.advice, self.defines, rules, examples,
-                       self.types, self.expansions, self.define_types, self.diags, disabled,
-                       self.keep, self.snapshots)
+        return Program(
+            self.params,
+            self.tables,
+            self.advice,
+            self.defines,
+            rules,
+            examples,
+            self.types,
+            self.expansions,
+            self.define_types,
+            self.diags,
+            disabled,
+            self.keep,
+            self.snapshots,
+        )
 
     def check_example_data(self, ex: n.Example) -> None:
         from .errors import InputError
@@ -923,22 +1150,44 @@ class Checker:
         try:
             network_from_dict(ex.data, source="example")
         except InputError as err:
-            self.error("NR313", f"example data is invalid: {err.location or ''}"
-                       f"{': ' if err.location else ''}{err.message}", ex.span)
+            self.error(
+                "NR313",
+                f"example data is invalid: {err.location or ''}"
+                f"{': ' if err.location else ''}{err.message}",
+                ex.span,
+            )
 
     def report_unused(self) -> None:
         for name, p in self.param_nodes.items():
             if name not in self.used:
-                self.error("NR320", f"parameter '{name}' is never used", p.span,
-                           "remove it or use it in a rule", self.params[name].path, "warning")
+                self.error(
+                    "NR320",
+                    f"parameter '{name}' is never used",
+                    p.span,
+                    "remove it or use it in a rule",
+                    self.params[name].path,
+                    "warning",
+                )
         for name, d in self.defines.items():
             if name not in self.used:
-                self.error("NR320", f"definition '{name}' is never used", d.span,
-                           "remove it or use it in a rule", self.define_paths[name], "warning")
+                self.error(
+                    "NR320",
+                    f"definition '{name}' is never used",
+                    d.span,
+                    "remove it or use it in a rule",
+                    self.define_paths[name],
+                    "warning",
+                )
         for name, (a, path) in self.advice_nodes.items():
             if name not in self.used:
-                self.error("NR320", f"advice '{name}' is never used", a.span,
-                           "attach it to a rule with 'advice'", path, "warning")
+                self.error(
+                    "NR320",
+                    f"advice '{name}' is never used",
+                    a.span,
+                    "attach it to a rule with 'advice'",
+                    path,
+                    "warning",
+                )
 
 
 def _substitute(body: Any, mapping: dict[str, Any], paths: dict[int, str], path: str) -> Any:
@@ -962,9 +1211,9 @@ def _substitute(body: Any, mapping: dict[str, Any], paths: dict[int, str], path:
             changes = {}
             for field in attrs.fields(type(node)):
                 value = getattr(node, field.name)
-                if isinstance(value, tuple) and field.name == "args":
-                    changes[field.name] = tuple(walk(v, bound) for v in value)
-                elif isinstance(value, tuple) and field.name == "items":
+                if (isinstance(value, tuple) and field.name == "args") or (
+                    isinstance(value, tuple) and field.name == "items"
+                ):
                     changes[field.name] = tuple(walk(v, bound) for v in value)
                 elif attrs.has(type(value)) and field.name not in ("span", "name_span"):
                     changes[field.name] = walk(value, bound)

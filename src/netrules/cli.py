@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import IO, TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -48,21 +49,23 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ---------------------------------------------------------------- arguments
-def _iso_date(text: str) -> "_dt.date":
+def _iso_date(text: str) -> _dt.date:
     import datetime as _dt
 
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2025-01-31") from None
+            f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2025-01-31"
+        ) from None
 
 
 def _name_value(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(
-            f"invalid parameter {text!r}; expected NAME=VALUE, e.g. small_network=80")
+            f"invalid parameter {text!r}; expected NAME=VALUE, e.g. small_network=80"
+        )
     return name.strip(), value.strip()
 
 
@@ -70,7 +73,8 @@ def _choice(allowed: Sequence[str], what: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         if text not in allowed:
             raise argparse.ArgumentTypeError(
-                f"invalid {what} {text!r}; choose from: {', '.join(allowed)}")
+                f"invalid {what} {text!r}; choose from: {', '.join(allowed)}"
+            )
         return text
 
     check.__name__ = what
@@ -78,10 +82,16 @@ def _choice(allowed: Sequence[str], what: str) -> Callable[[str], str]:
 
 
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rules", metavar="PATH", action="append", default=[],
-                   help="also load this rule file or folder of *.rules files (repeatable)")
-    p.add_argument("--no-default-rules", action="store_true",
-                   help="do not load the bundled rule pack")
+    p.add_argument(
+        "--rules",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="also load this rule file or folder of *.rules files (repeatable)",
+    )
+    p.add_argument(
+        "--no-default-rules", action="store_true", help="do not load the bundled rule pack"
+    )
 
 
 def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -92,63 +102,119 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="lint a network and print a report",
-                           description="Lint a network (a JSON document, a LinkedIn export "
-                                       ".zip or its folder, or - for JSON on stdin).")
-    check.add_argument("input", nargs="?", metavar="INPUT",
-                       help="network document, export .zip or folder; - reads JSON from stdin")
+    check = sub.add_parser(
+        "check",
+        help="lint a network and print a report",
+        description="Lint a network (a JSON document, a LinkedIn export "
+        ".zip or its folder, or - for JSON on stdin).",
+    )
+    check.add_argument(
+        "input",
+        nargs="?",
+        metavar="INPUT",
+        help="network document, export .zip or folder; - reads JSON from stdin",
+    )
     check.add_argument("--demo", action="store_true", help="run on the bundled demo network")
     _add_rule_options(check)
-    check.add_argument("--as-of", type=_iso_date, metavar="DATE",
-                       help="judge the network as of this date (YYYY-MM-DD); default: the "
-                            "input's own as_of, else today")
-    check.add_argument("--param", type=_name_value, action="append", default=[],
-                       metavar="NAME=VALUE",
-                       help="override a parameter, in rule-language syntax: 80, 1 year, 50%% "
-                            "(repeatable)")
-    check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="do not run this rule (repeatable)")
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="report format (default: text)")
-    check.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                       help="exit 1 when a finding is at or above this severity "
-                            "(default: error)")
-    check.add_argument("-o", "--output", metavar="FILE",
-                       help="write the report to FILE instead of standard output")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour the text report (default: auto, only on a terminal "
-                            "without NO_COLOR)")
+    check.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="judge the network as of this date (YYYY-MM-DD); default: the "
+        "input's own as_of, else today",
+    )
+    check.add_argument(
+        "--param",
+        type=_name_value,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter, in rule-language syntax: 80, 1 year, 50%% (repeatable)",
+    )
+    check.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="do not run this rule (repeatable)",
+    )
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 1 when a finding is at or above this severity (default: error)",
+    )
+    check.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (default: auto, only on a terminal without NO_COLOR)",
+    )
     ctx = check.add_argument_group("member context (applied on top of --overlay)")
-    ctx.add_argument("--overlay", metavar="FILE",
-                     help="TOML or JSON file with member context, relationships, removals")
-    ctx.add_argument("--career-level", type=_choice(CAREER_LEVELS, "career level"),
-                     metavar="LEVEL", help=f"one of: {', '.join(CAREER_LEVELS)}")
-    ctx.add_argument("--job-seeking", action=argparse.BooleanOptionalAction, default=None,
-                     help="the member is (or with --no-job-seeking is not) looking for a job")
-    ctx.add_argument("--situation", type=_choice((*SITUATIONS, "none"), "situation"),
-                     action="append", metavar="SITUATION",
-                     help=f"repeatable; one of: {', '.join(SITUATIONS)}; "
-                          "'none' says that none applies")
+    ctx.add_argument(
+        "--overlay",
+        metavar="FILE",
+        help="TOML or JSON file with member context, relationships, removals",
+    )
+    ctx.add_argument(
+        "--career-level",
+        type=_choice(CAREER_LEVELS, "career level"),
+        metavar="LEVEL",
+        help=f"one of: {', '.join(CAREER_LEVELS)}",
+    )
+    ctx.add_argument(
+        "--job-seeking",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the member is (or with --no-job-seeking is not) looking for a job",
+    )
+    ctx.add_argument(
+        "--situation",
+        type=_choice((*SITUATIONS, "none"), "situation"),
+        action="append",
+        metavar="SITUATION",
+        help=f"repeatable; one of: {', '.join(SITUATIONS)}; 'none' says that none applies",
+    )
     ctx.add_argument("--industry", metavar="NAME", help="the member's industry")
 
-    rules = sub.add_parser("rules", help="list the loaded rules",
-                           description="List the loaded rules: id, severity, category, title.")
+    rules = sub.add_parser(
+        "rules",
+        help="list the loaded rules",
+        description="List the loaded rules: id, severity, category, title.",
+    )
     _add_rule_options(rules)
-    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                       help="text table (default), the markdown reference, or JSON")
+    rules.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text table (default), the markdown reference, or JSON",
+    )
 
-    explain = sub.add_parser("explain", help="explain one rule",
-                             description="Show why a rule exists, its source, the parameters "
-                                         "it uses, its advice and examples.")
+    explain = sub.add_parser(
+        "explain",
+        help="explain one rule",
+        description="Show why a rule exists, its source, the parameters "
+        "it uses, its advice and examples.",
+    )
     explain.add_argument("rule", metavar="RULE", help="rule id")
     _add_rule_options(explain)
 
-    test = sub.add_parser("test", help="run the rules' inline examples",
-                          description="Run every inline example of the bundled pack plus "
-                                      "the given rule files or folders.")
+    test = sub.add_parser(
+        "test",
+        help="run the rules' inline examples",
+        description="Run every inline example of the bundled pack plus "
+        "the given rule files or folders.",
+    )
     test.add_argument("paths", nargs="*", metavar="PATH", help="rule file or folder")
-    test.add_argument("--no-default-rules", action="store_true",
-                      help="do not load the bundled rule pack")
+    test.add_argument(
+        "--no-default-rules", action="store_true", help="do not load the bundled rule pack"
+    )
     test.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
     return parser, {"check": check, "rules": rules, "explain": explain, "test": test}
 
@@ -173,11 +239,13 @@ def _report_rule_error(err: Any) -> None:
             sys.stderr.write(d.render() + "\n")
     errors = sum(1 for d in err.diagnostics if d.severity == "error")
     if not any(d.path in _OPTION_OF_PATH for d in err.diagnostics):
-        sys.stderr.write(f"{PROG}: {errors} error{'s' if errors != 1 else ''} in the rules; "
-                         "nothing was checked\n")
+        sys.stderr.write(
+            f"{PROG}: {errors} error{'s' if errors != 1 else ''} in the rules; "
+            "nothing was checked\n"
+        )
 
 
-def _load_rules(args: argparse.Namespace, paths: Sequence[str]) -> "RuleSet":
+def _load_rules(args: argparse.Namespace, paths: Sequence[str]) -> RuleSet:
     from .ruleset import load_rules
 
     ruleset = load_rules(*paths, include_default=not args.no_default_rules)
@@ -217,15 +285,16 @@ def _demo_path() -> Any:
     return resources.files("netrules") / "data" / "demo.json"
 
 
-def _load_input(args: argparse.Namespace) -> "Network":
+def _load_input(args: argparse.Namespace) -> Network:
     from .errors import InputError
     from .loaders import load_network
 
     if args.demo:
         demo = _demo_path()
         if not demo.is_file():
-            raise InputError("the bundled demo data is missing from this installation",
-                             file="<demo>")
+            raise InputError(
+                "the bundled demo data is missing from this installation", file="<demo>"
+            )
         import json
 
         from .loaders.json_doc import network_from_dict
@@ -233,8 +302,7 @@ def _load_input(args: argparse.Namespace) -> "Network":
         try:
             data = json.loads(demo.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the bundled demo data: {exc}",
-                             file="<demo>") from None
+            raise InputError(f"cannot read the bundled demo data: {exc}", file="<demo>") from None
         return network_from_dict(data, source="<demo>")
     if args.input == "-":
         import json
@@ -244,14 +312,17 @@ def _load_input(args: argparse.Namespace) -> "Network":
         try:
             data = json.loads(sys.stdin.read())
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", file="<stdin>",
-                             location=f"line {exc.lineno} column {exc.colno}") from None
+            raise InputError(
+                f"invalid JSON: {exc.msg}",
+                file="<stdin>",
+                location=f"line {exc.lineno} column {exc.colno}",
+            ) from None
         return network_from_dict(data, source="<stdin>")
     with _progress(f"Loading {args.input} …"):
         return load_network(args.input)
 
 
-def _apply_context(args: argparse.Namespace, network: "Network") -> "Network":
+def _apply_context(args: argparse.Namespace, network: Network) -> Network:
     cli: dict[str, Any] = {}
     if args.career_level is not None:
         cli["career_level"] = args.career_level
@@ -272,7 +343,7 @@ def _apply_context(args: argparse.Namespace, network: "Network") -> "Network":
     return network
 
 
-def _fails(report: "Report", fail_on: str) -> bool:
+def _fails(report: Report, fail_on: str) -> bool:
     if fail_on == "never":
         return False
     worst = report.worst()
@@ -297,8 +368,9 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if args.demo and args.input is not None:
         parser.error("give either INPUT or --demo, not both")
     if not args.demo and args.input is None:
-        parser.error("an INPUT is required (a JSON document, an export .zip or folder), "
-                     "or use --demo")
+        parser.error(
+            "an INPUT is required (a JSON document, an export .zip or folder), or use --demo"
+        )
     ruleset = _load_rules(args, args.rules)
     if args.disable:
         ruleset = ruleset.disable(*dict.fromkeys(args.disable))
@@ -331,18 +403,25 @@ def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
         _out(rules_markdown(ruleset))
         return 0
-    rows = [(r.id, r.severity or "", r.category or "general", r.title or "")
-            for r in ruleset.rules]
+    rows = [(r.id, r.severity or "", r.category or "general", r.title or "") for r in ruleset.rules]
     if args.format == "json":
         import json
 
-        _out(json.dumps([dict(zip(("id", "severity", "category", "title"), row))
-                         for row in rows], indent=2, ensure_ascii=False))
+        _out(
+            json.dumps(
+                [
+                    dict(zip(("id", "severity", "category", "title"), row, strict=False))
+                    for row in rows
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     header = ("RULE", "SEVERITY", "CATEGORY", "TITLE")
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     for row in (header, *rows):
-        cells = [str(c).ljust(w) for c, w in zip(row[:-1], widths)] + [row[-1]]
+        cells = [str(c).ljust(w) for c, w in zip(row[:-1], widths, strict=False)] + [row[-1]]
         _out("  ".join(cells).rstrip())
     _out(f"{len(rows)} rule{'s' if len(rows) != 1 else ''}")
     return 0
@@ -356,24 +435,27 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         from .diagnostics import did_you_mean
 
         hint = did_you_mean(args.rule, ruleset.rule_ids())
-        _err(f"unknown rule '{args.rule}'" + (f"; did you mean '{hint}'?" if hint else "")
-             + f" ({PROG} rules lists them all)")
+        _err(
+            f"unknown rule '{args.rule}'"
+            + (f"; did you mean '{hint}'?" if hint else "")
+            + f" ({PROG} rules lists them all)"
+        )
         return 2
     _out(explain_rule(ruleset, info))
     return 0
 
 
-def params_used(ruleset: "RuleSet", info: Any) -> list[str]:
+def params_used(ruleset: RuleSet, info: Any) -> list[str]:
     """The parameters a rule reads, directly or through definitions, in first-use order."""
     return _names_used(ruleset, info)[0]
 
 
-def tables_used(ruleset: "RuleSet", info: Any) -> list[str]:
+def tables_used(ruleset: RuleSet, info: Any) -> list[str]:
     """The lookup tables a rule reads, directly or through definitions, in first-use order."""
     return _names_used(ruleset, info)[1]
 
 
-def _names_used(ruleset: "RuleSet", info: Any) -> tuple[list[str], list[str]]:
+def _names_used(ruleset: RuleSet, info: Any) -> tuple[list[str], list[str]]:
     import attrs
 
     from . import nodes as n
@@ -404,8 +486,12 @@ def _names_used(ruleset: "RuleSet", info: Any) -> tuple[list[str], list[str]]:
         if isinstance(node, n.Call) and id(node) in program.expansions:
             walk(program.expansions[id(node)], bound)
             return
-        if isinstance(node, n.Index) and isinstance(node.obj, n.Name) \
-                and node.obj.name in program.tables and node.obj.name not in bound:
+        if (
+            isinstance(node, n.Index)
+            and isinstance(node.obj, n.Name)
+            and node.obj.name in program.tables
+            and node.obj.name not in bound
+        ):
             tables.setdefault(node.obj.name)
             walk(node.key, bound)
             return
@@ -435,7 +521,7 @@ def _names_used(ruleset: "RuleSet", info: Any) -> tuple[list[str], list[str]]:
     return list(found), list(tables)
 
 
-def _source_text(ruleset: "RuleSet", path: str, span: Any) -> str | None:
+def _source_text(ruleset: RuleSet, path: str, span: Any) -> str | None:
     """The text a span covers in one of the loaded rule files (None when not found)."""
     for rule_file in getattr(ruleset, "_files", ()):
         if rule_file.path != path:
@@ -443,14 +529,14 @@ def _source_text(ruleset: "RuleSet", path: str, span: Any) -> str | None:
         lines = rule_file.text.splitlines()
         if not 1 <= span.line <= span.end_line <= len(lines):
             return None
-        chunk = lines[span.line - 1:span.end_line]
-        chunk[-1] = chunk[-1][:span.end_column - 1]
-        chunk[0] = chunk[0][span.column - 1:]
+        chunk = lines[span.line - 1 : span.end_line]
+        chunk[-1] = chunk[-1][: span.end_column - 1]
+        chunk[0] = chunk[0][span.column - 1 :]
         return "\n".join(chunk)
     return None
 
 
-def _param_default(ruleset: "RuleSet", name: str) -> str:
+def _param_default(ruleset: RuleSet, name: str) -> str:
     """A parameter's default as it is written in the rules (``1 year``, ``50%``)."""
     from . import nodes as n
     from .values import format_value
@@ -459,9 +545,12 @@ def _param_default(ruleset: "RuleSet", name: str) -> str:
     written: tuple[str, Any] | None = None
     for rule_file in getattr(ruleset, "_files", ()):
         for item in rule_file.items:
-            if isinstance(item, (n.Param, n.SetParam)) and item.name == name:
-                if isinstance(item, n.SetParam) or written is None:
-                    written = (rule_file.path, item.value)
+            if (
+                isinstance(item, (n.Param, n.SetParam))
+                and item.name == name
+                and (isinstance(item, n.SetParam) or written is None)
+            ):
+                written = (rule_file.path, item.value)
     if written is not None and written[1].value == info.default:
         text = _source_text(ruleset, written[0], written[1].span)
         if text:
@@ -473,7 +562,7 @@ def _param_default(ruleset: "RuleSet", name: str) -> str:
     return format_value(info.default)
 
 
-def explain_rule(ruleset: "RuleSet", info: Any) -> str:
+def explain_rule(ruleset: RuleSet, info: Any) -> str:
     """Everything a reader needs to judge a rule: why, source, parameters, advice, examples."""
     import textwrap
 
@@ -514,8 +603,9 @@ def explain_rule(ruleset: "RuleSet", info: Any) -> str:
         p = ruleset.program.params[name]
         out.append(f"  {name} = {_param_default(ruleset, name)}  ({p.type})")
         if p.doc:
-            out.append(textwrap.fill(p.doc, width=88, initial_indent="      ",
-                                     subsequent_indent="      "))
+            out.append(
+                textwrap.fill(p.doc, width=88, initial_indent="      ", subsequent_indent="      ")
+            )
     if used:
         out.append(f"  (override with: {PROG} check --param NAME=VALUE)")
     tables = tables_used(ruleset, info)
@@ -532,13 +622,16 @@ def explain_rule(ruleset: "RuleSet", info: Any) -> str:
                 out.append(f"    {table.keys[folded]:<{width}}  {format_value(value)}")
             if table.has_default:
                 out.append(f"    {'(default)':<{width}}  {format_value(table.default)}")
-        out.append(f"  (override a row in a rules file: set {tables[0]}[\"key\"] = ...)")
+        out.append(f'  (override a row in a rules file: set {tables[0]}["key"] = ...)')
     out.append("")
     out.append("Advice:" if info.advice else "Advice: none")
     for text in info.advice:
         out.append(textwrap.fill(text, width=88, initial_indent="  - ", subsequent_indent="    "))
-    examples = [c for c in ruleset.examples()
-                if c.rule == rule.id or rule.id in c.fires or rule.id in c.passes]
+    examples = [
+        c
+        for c in ruleset.examples()
+        if c.rule == rule.id or rule.id in c.fires or rule.id in c.passes
+    ]
     out.append("")
     out.append("Examples:" if examples else "Examples: none")
     for case in examples:
@@ -581,8 +674,7 @@ def _ids(ids: Sequence[str]) -> str:
     return "[" + ", ".join(ids) + "]"
 
 
-_COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain,
-             "test": _cmd_test}
+_COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain, "test": _cmd_test}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -603,8 +695,14 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "format", None) == "json":
             import json
 
-            sys.stdout.write(json.dumps({"diagnostics": [d.to_dict() for d in exc.diagnostics]},
-                                        indent=2, ensure_ascii=False) + "\n")
+            sys.stdout.write(
+                json.dumps(
+                    {"diagnostics": [d.to_dict() for d in exc.diagnostics]},
+                    indent=2,
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
         else:
             _report_rule_error(exc)
         return 2

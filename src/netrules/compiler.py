@@ -16,7 +16,8 @@ collection share one loop; ``group by`` builds one dict per rule.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -29,8 +30,7 @@ from .values import Range
 __all__ = ["CompiledProgram", "compile_program"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals",
-               "recommendations_given")
+_ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
 
 
 def _ident(prefix: str, name: str) -> str:
@@ -58,7 +58,7 @@ class _Ctx:
     def __init__(self, names: dict[str, str] | None = None):
         self.names = names or {}
 
-    def child(self, extra: dict[str, str]) -> "_Ctx":
+    def child(self, extra: dict[str, str]) -> _Ctx:
         return _Ctx({**self.names, **extra})
 
 
@@ -194,8 +194,10 @@ class Gen:
         key, closed = self.sub(e.key, ctx)
         t, name = self.t(), _ident("T_", table)
         # in place: (rows, default) looked up by case-folded key
-        return (f"(None if ({t} := {key}) is None else "
-                f"{name}[0].get({t}.casefold().strip(), {name}[1]))"), closed
+        return (
+            f"(None if ({t} := {key}) is None else "
+            f"{name}[0].get({t}.casefold().strip(), {name}[1]))"
+        ), closed
 
     def e_Call(self, e: n.Call, ctx: _Ctx) -> tuple[str, bool]:
         if id(e) in self.prog.expansions:
@@ -304,7 +306,8 @@ class Gen:
                 code = f"(None if ({t} := {code}) is None else not {t})"
             return code, ic and cc
         if isinstance(e.container, n.ListExpr) and all(
-                isinstance(i, n.Literal) for i in e.container.items):
+            isinstance(i, n.Literal) for i in e.container.items
+        ):
             cont, cc = self.const(frozenset(i.value for i in e.container.items)), True
         else:
             raw, cc = self._expr(e.container, ctx)
@@ -327,8 +330,10 @@ class Gen:
         if not self.nullable(e.left) and not self.nullable(e.right):
             return f"({left} and {right})", lc and rc
         a, b = self.t(), self.t()
-        return (f"(False if ({a} := {left}) is False else (False if ({b} := {right}) is False "
-                f"else (None if {a} is None or {b} is None else True)))"), lc and rc
+        return (
+            f"(False if ({a} := {left}) is False else (False if ({b} := {right}) is False "
+            f"else (None if {a} is None or {b} is None else True)))"
+        ), lc and rc
 
     def e_Or(self, e: n.Or, ctx: _Ctx) -> tuple[str, bool]:
         left, lc = self.sub(e.left, ctx)
@@ -336,8 +341,10 @@ class Gen:
         if not self.nullable(e.left) and not self.nullable(e.right):
             return f"({left} or {right})", lc and rc
         a, b = self.t(), self.t()
-        return (f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True "
-                f"else (None if {a} is None or {b} is None else False)))"), lc and rc
+        return (
+            f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True "
+            f"else (None if {a} is None or {b} is None else False)))"
+        ), lc and rc
 
     def e_Not(self, e: n.Not, ctx: _Ctx) -> tuple[str, bool]:
         x, closed = self.sub(e.operand, ctx)
@@ -431,8 +438,16 @@ class _Emitter:
         self.lines.append("    " * indent + line)
 
 
-def _rule_body(gen: Gen, em: _Emitter, ri_index: int, ri: RuleInfo, ctx: _Ctx, indent: int,
-               subject: str, probe: "str | Callable[[], str]") -> None:
+def _rule_body(
+    gen: Gen,
+    em: _Emitter,
+    ri_index: int,
+    ri: RuleInfo,
+    ctx: _Ctx,
+    indent: int,
+    subject: str,
+    probe: str | Callable[[], str],
+) -> None:
     """The rule's condition, and the Finding it appends when the condition is true.
 
     ``subject`` is the code of the subject id (None for the member); ``probe`` the
@@ -461,19 +476,29 @@ def _rule_body(gen: Gen, em: _Emitter, ri_index: int, ri: RuleInfo, ctx: _Ctx, i
             else:
                 expr, fmt = part
                 parts.append(_format(gen, expr, fmt, ctx))
-        msg = ("f\"" + "".join("{" + p + "}" for p in parts) + "\"") if parts else gen.const("")
-        ev = "{" + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}"
-                             for e in r.evidence) + "}"
+        msg = ('f"' + "".join("{" + p + "}" for p in parts) + '"') if parts else gen.const("")
+        ev = (
+            "{"
+            + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}" for e in r.evidence)
+            + "}"
+        )
     finally:
         gen.inline = False
     if subject == "None":
         subj = gen.const(Subject(ri.subject_kind, "member"))
     else:
         subj = f"_Subject({gen.const(ri.subject_kind)}, _str({subject}))"
-    meta = (gen.const(r.id), gen.const(r.category or "general"), gen.const(ri.advice),
-            gen.const(r.source))
-    em.add(indent + 1, f"out_append(_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, "
-                       f"{meta[2]}, {meta[3]}))")
+    meta = (
+        gen.const(r.id),
+        gen.const(r.category or "general"),
+        gen.const(ri.advice),
+        gen.const(r.source),
+    )
+    em.add(
+        indent + 1,
+        f"out_append(_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, "
+        f"{meta[2]}, {meta[3]}))",
+    )
     if nullable:
         em.add(indent, "elif w is None:")
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
@@ -522,8 +547,7 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     try:
         for leaf, label, inputs in leaves:
             known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
-            parts.append(f"({gen.const((label,))} if {known}{gen.expr(leaf, ctx)} is None "
-                         "else ())")
+            parts.append(f"({gen.const((label,))} if {known}{gen.expr(leaf, ctx)} is None else ())")
     finally:
         gen.inline = False
     return " + ".join(parts) if parts else "()"
@@ -595,8 +619,16 @@ def compile_program(prog: Program) -> CompiledProgram:
             by_coll.setdefault(ri.collection, []).append((i, ri))
 
     for i, ri in member_rules:
-        _rule_body(gen, body, i, ri, _Ctx(), 1, "None",
-                   lambda ri=ri: _probe(gen, [ri.node.when], _Ctx(), inline=True))
+        _rule_body(
+            gen,
+            body,
+            i,
+            ri,
+            _Ctx(),
+            1,
+            "None",
+            lambda ri=ri: _probe(gen, [ri.node.when], _Ctx(), inline=True),
+        )
 
     group_rules: list[tuple[int, RuleInfo]] = []
     for coll, rules in by_coll.items():
@@ -672,8 +704,15 @@ def compile_program(prog: Program) -> CompiledProgram:
     namespace = dict(NAMESPACE)
     namespace["K"] = tuple(gen.K)
     code = compile(source, "<netrules-generated>", "exec")
-    exec(code, namespace)  # noqa: S102 - source built from fixed templates only, see module doc
+    exec(code, namespace)
     return CompiledProgram(
-        namespace["_evaluate"], tuple(gen.K), source, tuple(ri.node.id for ri in prog.rules),
-        {ri.node.id: tuple(target for target, _span in ri.node.suppresses)
-         for ri in prog.rules if ri.node.suppresses})
+        namespace["_evaluate"],
+        tuple(gen.K),
+        source,
+        tuple(ri.node.id for ri in prog.rules),
+        {
+            ri.node.id: tuple(target for target, _span in ri.node.suppresses)
+            for ri in prog.rules
+            if ri.node.suppresses
+        },
+    )

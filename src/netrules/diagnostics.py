@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -20,7 +21,7 @@ class Span:
     end_column: int
 
     @classmethod
-    def point(cls, line: int = 1, column: int = 1) -> "Span":
+    def point(cls, line: int = 1, column: int = 1) -> Span:
         return cls(line, column, line, column + 1)
 
 
@@ -51,12 +52,16 @@ class Diagnostic:
 
     def one_line(self) -> str:
         """``path:line:col: error[NR201]: message`` (hint appended after ``;``)."""
-        text = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        text = (
+            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        )
         return f"{text} (hint: {self.hint})" if self.hint else text
 
     def render(self) -> str:
         """The full form: header, source line, a caret under the span, the hint."""
-        out = [f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"]
+        out = [
+            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        ]
         if self.source_line is not None:
             num = str(self.line)
             pad = " " * len(num)

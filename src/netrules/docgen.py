@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -57,7 +58,7 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def rules_markdown(rules: "RuleSet") -> str:
+def rules_markdown(rules: RuleSet) -> str:
     """The rule pack reference as Markdown (``netrules rules --format markdown``)."""
     prog = rules.program
     out = [
@@ -75,13 +76,14 @@ def rules_markdown(rules: "RuleSet") -> str:
     for ri in prog.rules:
         r = ri.node
         out += ["", f"## {r.id}", "", f"**{r.title}**", ""]
-        out.append(f"- severity: `{r.severity}`"
-                   + (f" (lowered to `{r.lower.severity}` while a condition holds)"
-                      if r.lower else ""))
+        out.append(
+            f"- severity: `{r.severity}`"
+            + (f" (lowered to `{r.lower.severity}` while a condition holds)" if r.lower else "")
+        )
         out.append(f"- category: {r.category}")
         if r.tags:
             out.append(f"- tags: {', '.join(r.tags)}")
-        out.append(f"- source: \"{r.source}\"")
+        out.append(f'- source: "{r.source}"')
         out.append(f"- subject: {ri.subject_kind}")
         if r.suppresses:
             out.append("- suppresses: " + ", ".join(f"`{rid}`" for rid, _ in r.suppresses))
@@ -91,11 +93,18 @@ def rules_markdown(rules: "RuleSet") -> str:
         used = names_used(r, prog.defines)
         params = [p for name, p in prog.params.items() if name in used]
         if params:
-            out += ["", "Parameters:", "", "| name | type | default | why this value |",
-                    "|---|---|---|---|"]
+            out += [
+                "",
+                "Parameters:",
+                "",
+                "| name | type | default | why this value |",
+                "|---|---|---|---|",
+            ]
             for p in params:
-                out.append(f"| `{p.name}` | {p.type} | `{_cell(format_value(p.default))}` | "
-                           f"{_cell(p.doc or '')} |")
+                out.append(
+                    f"| `{p.name}` | {p.type} | `{_cell(format_value(p.default))}` | "
+                    f"{_cell(p.doc or '')} |"
+                )
         if ri.advice:
             out += ["", "Advice:", ""]
             out += [f"- {a}" for a in ri.advice]
@@ -105,11 +114,17 @@ def rules_markdown(rules: "RuleSet") -> str:
             for ex in examples:
                 verdict = "fires" if ex.fires else "passes"
                 out.append(f"- {verdict}: {ex.name or '(unnamed)'} (line {ex.span.line})")
-    out += ["", "## Parameters", "", "| name | type | default | why this value |",
-            "|---|---|---|---|"]
+    out += [
+        "",
+        "## Parameters",
+        "",
+        "| name | type | default | why this value |",
+        "|---|---|---|---|",
+    ]
     for p in prog.params.values():
-        out.append(f"| `{p.name}` | {p.type} | `{_cell(format_value(p.default))}` | "
-                   f"{_cell(p.doc or '')} |")
+        out.append(
+            f"| `{p.name}` | {p.type} | `{_cell(format_value(p.default))}` | {_cell(p.doc or '')} |"
+        )
     out += ["", "## Tables", ""]
     for t in prog.tables.values():
         out += [f"### {t.name}", "", "| key | value |", "|---|---|"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
@@ -17,7 +18,7 @@ class NetrulesError(Exception):
 class RuleError(NetrulesError):
     """A rule set failed to load; ``diagnostics`` lists every problem found."""
 
-    def __init__(self, diagnostics: Sequence["Diagnostic"]):
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
         self.diagnostics = tuple(diagnostics)
         super().__init__(self.render())
 

@@ -15,8 +15,14 @@ __all__ = ["run"]
 _sort_key = Finding.sort_key
 
 
-def run(prog: Program, compiled: CompiledProgram, network: Network, as_of: _dt.date,
-        params: dict[str, Any], tables: dict[str, tuple[dict[str, Any], Any]]) -> Report:
+def run(
+    prog: Program,
+    compiled: CompiledProgram,
+    network: Network,
+    as_of: _dt.date,
+    params: dict[str, Any],
+    tables: dict[str, tuple[dict[str, Any], Any]],
+) -> Report:
     """Evaluate once; deterministic for the same network, as_of and parameters.
 
     The generated function builds the :class:`Finding` objects itself; ``raw_skips``
@@ -33,8 +39,9 @@ def run(prog: Program, compiled: CompiledProgram, network: Network, as_of: _dt.d
                     for target in targets:
                         hidden.setdefault(target, set()).add(f.subject)
             if hidden:
-                findings = [f for f in findings
-                            if f.rule not in hidden or f.subject not in hidden[f.rule]]
+                findings = [
+                    f for f in findings if f.rule not in hidden or f.subject not in hidden[f.rule]
+                ]
         findings.sort(key=_sort_key)
     skipped: tuple[RuleSkips, ...] = ()
     if raw_skips:
@@ -52,5 +59,6 @@ def run(prog: Program, compiled: CompiledProgram, network: Network, as_of: _dt.d
     summary_net["connection_count"] = network.member.connection_count
     if network.skipped:
         summary_net["skipped"] = [
-            {"file": s.file, "reason": s.reason, "count": s.count} for s in network.skipped]
+            {"file": s.file, "reason": s.reason, "count": s.count} for s in network.skipped
+        ]
     return Report(as_of, summary_net, tuple(findings), skipped, network.member.name)

@@ -7,18 +7,46 @@ stages attach types, so nodes are compared with ``eq=False``.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 import attrs
 
 from .diagnostics import Span
-from .values import Duration, Range
 
 __all__ = [
-    "Advice", "Aggregate", "And", "Arith", "Call", "Compare", "Coalesce", "Define", "Disable",
-    "Evidence", "Example", "Expr", "Field", "ForEach", "In", "Index", "Item", "ListExpr",
-    "Literal", "Lower", "Name", "Neg", "Not", "Or", "Param", "RangeExpr", "Row", "Rule",
-    "RuleFile", "SetParam", "SetRow", "Table", "Template",
+    "Advice",
+    "Aggregate",
+    "And",
+    "Arith",
+    "Call",
+    "Coalesce",
+    "Compare",
+    "Define",
+    "Disable",
+    "Evidence",
+    "Example",
+    "Expr",
+    "Field",
+    "ForEach",
+    "In",
+    "Index",
+    "Item",
+    "ListExpr",
+    "Literal",
+    "Lower",
+    "Name",
+    "Neg",
+    "Not",
+    "Or",
+    "Param",
+    "RangeExpr",
+    "Row",
+    "Rule",
+    "RuleFile",
+    "SetParam",
+    "SetRow",
+    "Table",
+    "Template",
 ]
 
 _node = attrs.frozen(eq=False, slots=True)
@@ -40,7 +68,7 @@ class Name:
 
 @_node
 class Field:
-    obj: "Expr"
+    obj: Expr
     name: str
     span: Span
     name_span: Span
@@ -48,15 +76,15 @@ class Field:
 
 @_node
 class Index:
-    obj: "Expr"
-    key: "Expr"
+    obj: Expr
+    key: Expr
     span: Span
 
 
 @_node
 class Call:
     func: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     span: Span
     name_span: Span
 
@@ -65,73 +93,73 @@ class Call:
 class Aggregate:
     func: str
     var: str | None  # None for the shorthand ``count(group)``
-    collection: "Expr"
-    where: "Expr | None"
-    value: "Expr | None"
-    window: "Expr | None"
+    collection: Expr
+    where: Expr | None
+    value: Expr | None
+    window: Expr | None
     span: Span
 
 
 @_node
 class Neg:
-    operand: "Expr"
+    operand: Expr
     span: Span
 
 
 @_node
 class Arith:
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @_node
 class Compare:
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @_node
 class In:
-    item: "Expr"
-    container: "Expr"
+    item: Expr
+    container: Expr
     negated: bool
     span: Span
 
 
 @_node
 class And:
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @_node
 class Or:
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @_node
 class Not:
-    operand: "Expr"
+    operand: Expr
     span: Span
 
 
 @_node
 class Coalesce:
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @_node
 class ListExpr:
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
     span: Span
 
 
@@ -142,8 +170,24 @@ class RangeExpr:
     span: Span
 
 
-Expr = Union[Literal, Name, Field, Index, Call, Aggregate, Neg, Arith, Compare, In, And, Or,
-             Not, Coalesce, ListExpr, RangeExpr]
+Expr = (
+    Literal
+    | Name
+    | Field
+    | Index
+    | Call
+    | Aggregate
+    | Neg
+    | Arith
+    | Compare
+    | In
+    | And
+    | Or
+    | Not
+    | Coalesce
+    | ListExpr
+    | RangeExpr
+)
 
 
 # ---- templates ----
@@ -191,16 +235,16 @@ class Table:
 class Define:
     name: str
     params: tuple[str, ...]
-    body: "Expr"
+    body: Expr
     span: Span
 
 
 @_node
 class ForEach:
     var: str
-    collection: "Expr"
-    where: "Expr | None"
-    group_key: "Expr | None"
+    collection: Expr
+    where: Expr | None
+    group_key: Expr | None
     group_name: str | None
     span: Span
 
@@ -209,14 +253,14 @@ class ForEach:
 class Lower:
     severity: str
     severity_span: Span
-    condition: "Expr"
+    condition: Expr
     span: Span
 
 
 @_node
 class Evidence:
     key: str
-    value: "Expr"
+    value: Expr
     span: Span
 
 
@@ -246,7 +290,7 @@ class Rule:
     why: str | None = None
     advice: tuple[tuple[str, bool, Span], ...] = ()  # (name or text, is_name, span)
     for_each: ForEach | None = None
-    when: "Expr | None" = None
+    when: Expr | None = None
     lower: Lower | None = None
     suppresses: tuple[tuple[str, Span], ...] = ()
     message: Template | None = None
@@ -276,7 +320,7 @@ class Disable:
     span: Span
 
 
-Item = Union[Param, Advice, Table, Define, Rule, SetParam, SetRow, Disable, Example]
+Item = Param | Advice | Table | Define | Rule | SetParam | SetRow | Disable | Example
 
 
 @_node

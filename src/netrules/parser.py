@@ -72,9 +72,16 @@ def _line_of(text: str, line: int) -> str:
 
 
 def _unterminated(path: str, text: str, line: int, column: int) -> Diagnostic:
-    hint = "close the string with '\"' on the same line, or use \"\"\"...\"\"\" for several lines"
-    return Diagnostic("NR102", "error", "unterminated string", path,
-                      Span(line, column, line, column + 1), hint, _line_of(text, line))
+    hint = 'close the string with \'"\' on the same line, or use """...""" for several lines'
+    return Diagnostic(
+        "NR102",
+        "error",
+        "unterminated string",
+        path,
+        Span(line, column, line, column + 1),
+        hint,
+        _line_of(text, line),
+    )
 
 
 def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start") -> Diagnostic:
@@ -96,14 +103,16 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
             column = len(_line_of(text, line)) + 1
             width = 1
         else:
-            found = f"'{token.value}'" if len(str(token.value)) <= 30 else describe_terminal(token.type)
+            found = (
+                f"'{token.value}'" if len(str(token.value)) <= 30 else describe_terminal(token.type)
+            )
             width = max(1, len(str(token.value).splitlines()[0]) if str(token.value) else 1)
         message = f"unexpected {found}"
     elif isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         expected = set(exc.allowed or ())
         if char == '"':
-            triple = text[max(0, exc.pos_in_stream - 2):exc.pos_in_stream] == '""'
+            triple = text[max(0, exc.pos_in_stream - 2) : exc.pos_in_stream] == '""'
             return _unterminated(path, text, line, column - 2 if triple else column)
         message = f"unexpected character {char!r}"
         width = 1
@@ -120,8 +129,15 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
     if words:
         shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
         hint = f"expected {shown}"
-    return Diagnostic("NR101", "error", message, path, Span(line, column, line, column + width),
-                      hint, _line_of(text, line))
+    return Diagnostic(
+        "NR101",
+        "error",
+        message,
+        path,
+        Span(line, column, line, column + width),
+        hint,
+        _line_of(text, line),
+    )
 
 
 def _depth_diagnostic(tree: Any, path: str, text: str) -> Diagnostic | None:
@@ -138,9 +154,14 @@ def _depth_diagnostic(tree: Any, path: str, text: str) -> Diagnostic | None:
             line = getattr(meta, "line", 1)
             col = getattr(meta, "column", 1)
             return Diagnostic(
-                "NR103", "error", f"expression nested more than {MAX_DEPTH} levels deep", path,
+                "NR103",
+                "error",
+                f"expression nested more than {MAX_DEPTH} levels deep",
+                path,
                 Span(line, col, line, col + 1),
-                "split it into named definitions with 'define'", _line_of(text, line))
+                "split it into named definitions with 'define'",
+                _line_of(text, line),
+            )
         for child in node.children:
             if isinstance(child, Tree):
                 stack.append((child, depth + 1))
@@ -168,9 +189,17 @@ def parse_file(text: str, path: str = "<rules>") -> tuple[Any, list[Diagnostic]]
         pos = text.index("\x00")
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        return None, [Diagnostic("NR102", "error", "unexpected NUL character", path,
-                                 Span(line, col, line, col + 1), "is this a binary file?",
-                                 _line_of(text, line))]
+        return None, [
+            Diagnostic(
+                "NR102",
+                "error",
+                "unexpected NUL character",
+                path,
+                Span(line, col, line, col + 1),
+                "is this a binary file?",
+                _line_of(text, line),
+            )
+        ]
     tree, diags = _parse(text, path, "start")
     if tree is None:
         return None, diags
@@ -188,13 +217,18 @@ def parse_expression(text: str, path: str, line: int, column: int) -> tuple[Any,
         node, diags = expr_to_node(tree, path, text)
     else:
         node = None
-    return shift_spans(node, line - 1, column - 1), [shift_spans(d, line - 1, column - 1)
-                                                     for d in diags]
+    return shift_spans(node, line - 1, column - 1), [
+        shift_spans(d, line - 1, column - 1) for d in diags
+    ]
 
 
 def _shift(span: Span, lines: int, columns: int) -> Span:
-    return Span(span.line + lines, span.column + (columns if span.line == 1 else 0),
-                span.end_line + lines, span.end_column + (columns if span.end_line == 1 else 0))
+    return Span(
+        span.line + lines,
+        span.column + (columns if span.line == 1 else 0),
+        span.end_line + lines,
+        span.end_column + (columns if span.end_line == 1 else 0),
+    )
 
 
 def shift_spans(obj: Any, lines: int, columns: int) -> Any:

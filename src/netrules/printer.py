@@ -161,8 +161,12 @@ def _level(e: Any) -> int:
         return _UNARY
     if isinstance(e, (n.Field, n.Index)):
         return _POSTFIX
-    if isinstance(e, n.Literal) and isinstance(e.value, (int, float)) and \
-            not isinstance(e.value, bool) and e.value < 0:
+    if (
+        isinstance(e, n.Literal)
+        and isinstance(e.value, (int, float))
+        and not isinstance(e.value, bool)
+        and e.value < 0
+    ):
         return _UNARY  # printed with a leading '-'
     return _ATOM
 
@@ -248,8 +252,9 @@ def print_template(t: n.Template) -> str:
             continue
         expr, fmt = part
         code = print_expr(expr)
-        if any(c in code for c in "{}\n") or (fmt is None and re.search(
-                r":\s*(percent|\d+)\s*\Z", code)):
+        if any(c in code for c in "{}\n") or (
+            fmt is None and re.search(r":\s*(percent|\d+)\s*\Z", code)
+        ):
             if t.raw:
                 return t.raw
             raise ValueError(f"cannot print {code!r} inside a message")
@@ -272,14 +277,16 @@ def _json(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_json(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)}: {_json(v)}" for k, v in value.items()) + " }" \
-            if value else "{}"
+        return (
+            "{ " + ", ".join(f"{_key(k)}: {_json(v)}" for k, v in value.items()) + " }"
+            if value
+            else "{}"
+        )
     raise TypeError(f"cannot print example data {value!r}")
 
 
 def _key(key: str) -> str:
-    return key if _NAME.match(key) and key not in ("true", "false", "null") else \
-        print_string(key)
+    return key if _NAME.match(key) and key not in ("true", "false", "null") else print_string(key)
 
 
 # ---- items ----
@@ -299,8 +306,10 @@ def _rule(r: n.Rule) -> str:
     if r.why is not None:
         add(f"  why {print_string(r.why)}")
     if r.advice:
-        add("  advice " + ", ".join(ref if is_name else print_string(ref)
-                                    for ref, is_name, _span in r.advice))
+        add(
+            "  advice "
+            + ", ".join(ref if is_name else print_string(ref) for ref, is_name, _span in r.advice)
+        )
     fe = r.for_each
     if fe is not None:
         text = f"  for each {fe.var} in {print_expr(fe.collection)}"
@@ -318,8 +327,11 @@ def _rule(r: n.Rule) -> str:
     if r.message is not None:
         add(f"  message {print_template(r.message)}")
     if r.evidence:
-        add("  evidence { " + ", ".join(f"{ev.key}: {print_expr(ev.value)}"
-                                        for ev in r.evidence) + " }")
+        add(
+            "  evidence { "
+            + ", ".join(f"{ev.key}: {print_expr(ev.value)}" for ev in r.evidence)
+            + " }"
+        )
     for ex in r.examples:
         expect = "fires" if ex.fires else "passes"
         name = f" {print_string(ex.name)}" if ex.name is not None else ""
@@ -340,8 +352,10 @@ def _item(item: Any) -> str:
     if isinstance(item, n.Advice):
         return f"advice {item.name} = {print_string(item.text)}"
     if isinstance(item, n.Table):
-        rows = [f"  {'default' if r.key is None else print_string(r.key)}: "
-                f"{print_literal(r.value)}" for r in item.rows]
+        rows = [
+            f"  {'default' if r.key is None else print_string(r.key)}: {print_literal(r.value)}"
+            for r in item.rows
+        ]
         return f"table {item.name} {{\n" + "".join(row + "\n" for row in rows) + "}"
     if isinstance(item, n.Define):
         params = f"({', '.join(item.params)})" if item.params else ""
@@ -367,6 +381,8 @@ def _item(item: Any) -> str:
 
 def print_rule_file(rule_file: n.RuleFile) -> str:
     """The text of a rule file: one item per paragraph, two-space indented clauses."""
-    return "".join(_item(item) + "\n\n" for item in rule_file.items).rstrip("\n") + "\n" \
-        if rule_file.items else ""
-
+    return (
+        "".join(_item(item) + "\n\n" for item in rule_file.items).rstrip("\n") + "\n"
+        if rule_file.items
+        else ""
+    )

@@ -10,7 +10,8 @@ rules could not judge which subjects, so that silence is never mysterious.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .findings import Finding, Report
@@ -46,24 +47,37 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _header(report: "Report") -> list[Line]:
+def _header(report: Report) -> list[Line]:
     who = report.member or "this member"
     net = report.network
     loaded = ", ".join(_plural(int(net.get(key, 0)), one, many) for key, one, many in _COLLECTIONS)
-    lines: list[Line] = [[("netrules report for ", "heading"), (who, "heading"),
-                          (f", as of {report.as_of.isoformat()}", None)]]
+    lines: list[Line] = [
+        [
+            ("netrules report for ", "heading"),
+            (who, "heading"),
+            (f", as of {report.as_of.isoformat()}", None),
+        ]
+    ]
     count = net.get("connection_count")
-    extra = f" (profile says {count} connections)" if (
-        count is not None and count != net.get("connections")) else ""
+    extra = (
+        f" (profile says {count} connections)"
+        if (count is not None and count != net.get("connections"))
+        else ""
+    )
     lines.append([(f"Loaded {loaded}{extra}.", "dim")])
     return lines
 
 
-def _rule_group(rule: str, findings: list["Finding"], titles: Mapping[str, str],
-                fold: int) -> list[Line]:
+def _rule_group(
+    rule: str, findings: list[Finding], titles: Mapping[str, str], fold: int
+) -> list[Line]:
     first = findings[0]
-    head: Line = [("  ", None), (f"{first.severity:<7}", first.severity), ("  ", None),
-                  (rule, "rule")]
+    head: Line = [
+        ("  ", None),
+        (f"{first.severity:<7}", first.severity),
+        ("  ", None),
+        (rule, "rule"),
+    ]
     title = titles.get(rule)
     if title:
         head.append((f": {title}", "title"))
@@ -80,11 +94,15 @@ def _rule_group(rule: str, findings: list["Finding"], titles: Mapping[str, str],
     return lines
 
 
-def _findings(report: "Report", titles: Mapping[str, str], fold: int) -> list[Line]:
-    by_category: dict[str, dict[str, dict[str, list["Finding"]]]] = {}
+def _findings(report: Report, titles: Mapping[str, str], fold: int) -> list[Line]:
+    by_category: dict[str, dict[str, dict[str, list[Finding]]]] = {}
     for f in report.findings:
-        (by_category.setdefault(f.category, {}).setdefault(f.severity, {})
-         .setdefault(f.rule, []).append(f))
+        (
+            by_category.setdefault(f.category, {})
+            .setdefault(f.severity, {})
+            .setdefault(f.rule, [])
+            .append(f)
+        )
     rank = {s: i for i, s in enumerate(_SEVERITIES)}
 
     def category_key(item: tuple[str, dict[str, Any]]) -> tuple[int, str]:
@@ -109,7 +127,7 @@ def _fields_text(fields: Mapping[str, int]) -> str:
     return "missing " + ", ".join(parts)
 
 
-def _footer(report: "Report") -> list[Line]:
+def _footer(report: Report) -> list[Line]:
     summary = report.summary
     lines: list[Line] = [[]]
     if not report.findings:
@@ -119,17 +137,23 @@ def _footer(report: "Report") -> list[Line]:
         if i:
             parts.append((", ", None))
         count = summary.get(sev, 0)
-        parts.append((_plural(count, sev, "info" if sev == "info" else None),
-                      sev if count else None))
+        parts.append(
+            (_plural(count, sev, "info" if sev == "info" else None), sev if count else None)
+        )
     lines.append(parts)
     if report.skipped:
         lines.append([])
-        lines.append([("Skipped for missing data (no finding there does not mean no problem):",
-                       "heading")])
+        lines.append(
+            [("Skipped for missing data (no finding there does not mean no problem):", "heading")]
+        )
         for s in report.skipped:
-            lines.append([("  ", None), (s.rule, "rule"),
-                          (f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields)}",
-                           None)])
+            lines.append(
+                [
+                    ("  ", None),
+                    (s.rule, "rule"),
+                    (f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields)}", None),
+                ]
+            )
     loader = report.network.get("skipped") or ()
     if loader:
         lines.append([])
@@ -141,8 +165,9 @@ def _footer(report: "Report") -> list[Line]:
     return lines
 
 
-def report_lines(report: "Report", *, titles: Mapping[str, str] | None = None,
-                 fold: int = DEFAULT_FOLD) -> list[Line]:
+def report_lines(
+    report: Report, *, titles: Mapping[str, str] | None = None, fold: int = DEFAULT_FOLD
+) -> list[Line]:
     """The report as styled lines (for :func:`render_text` and for tests)."""
     lines = _header(report)
     lines.extend(_findings(report, titles or {}, fold))
@@ -161,9 +186,17 @@ def _coloured(lines: Iterable[Line], width: int | None) -> str:
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=True, no_color=False, color_system="standard",
-                      width=width or 100, legacy_windows=False, highlight=False,
-                      emoji=False, markup=False)
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        no_color=False,
+        color_system="standard",
+        width=width or 100,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     for line in lines:
         text = Text()
         for part, style in line:
@@ -172,9 +205,14 @@ def _coloured(lines: Iterable[Line], width: int | None) -> str:
     return buffer.getvalue()
 
 
-def render_text(report: "Report", *, titles: Mapping[str, str] | None = None,
-                color: bool = False, width: int | None = None,
-                fold: int = DEFAULT_FOLD) -> str:
+def render_text(
+    report: Report,
+    *,
+    titles: Mapping[str, str] | None = None,
+    color: bool = False,
+    width: int | None = None,
+    fold: int = DEFAULT_FOLD,
+) -> str:
     """The report for people; ``color`` adds ANSI styles (via rich), else plain text.
 
     ``titles`` maps rule ids to titles (shown next to each rule id); ``fold``

@@ -7,9 +7,10 @@ import functools
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -96,8 +97,10 @@ class RuleSet:
         self._program = program
         self._files = files
         self._compiled: CompiledProgram = compile_program(program)
-        self._tables = {name: (t.rows, t.default if t.has_default else None)
-                        for name, t in program.tables.items()}
+        self._tables = {
+            name: (t.rows, t.default if t.has_default else None)
+            for name, t in program.tables.items()
+        }
         self._params = {name: p.default for name, p in program.params.items()}
 
     # ---- introspection ----
@@ -134,7 +137,7 @@ class RuleSet:
                 return ri
         raise KeyError(rule_id)
 
-    def disable(self, *rule_ids: str) -> "RuleSet":
+    def disable(self, *rule_ids: str) -> RuleSet:
         """A new RuleSet without these rules; unknown ids raise RuleError (NR309)."""
         known = set(self.rule_ids())
         bad = [r for r in rule_ids if r not in known]
@@ -142,14 +145,23 @@ class RuleSet:
             diags = []
             for rid in bad:
                 hint = did_you_mean(rid, known)
-                diags.append(Diagnostic("NR309", "error", f"cannot disable unknown rule \"{rid}\"",
-                                        "<disable>", Span.point(),
-                                        f"did you mean \"{hint}\"?" if hint else None))
+                diags.append(
+                    Diagnostic(
+                        "NR309",
+                        "error",
+                        f'cannot disable unknown rule "{rid}"',
+                        "<disable>",
+                        Span.point(),
+                        f'did you mean "{hint}"?' if hint else None,
+                    )
+                )
             raise RuleError(diags)
         drop = set(rule_ids)
-        program = attrs.evolve(self._program,
-                               rules=[ri for ri in self._program.rules if ri.node.id not in drop],
-                               disabled=self._program.disabled + tuple(rule_ids))
+        program = attrs.evolve(
+            self._program,
+            rules=[ri for ri in self._program.rules if ri.node.id not in drop],
+            disabled=self._program.disabled + tuple(rule_ids),
+        )
         return RuleSet(program, self._files)
 
     # ---- evaluation ----
@@ -163,23 +175,42 @@ class RuleSet:
             info = self._program.params.get(name)
             if info is None:
                 hint = did_you_mean(name, self._program.params)
-                diags.append(Diagnostic("NR309", "error", f"unknown parameter '{name}'",
-                                        "<params>", Span.point(),
-                                        f"did you mean '{hint}'?" if hint else None))
+                diags.append(
+                    Diagnostic(
+                        "NR309",
+                        "error",
+                        f"unknown parameter '{name}'",
+                        "<params>",
+                        Span.point(),
+                        f"did you mean '{hint}'?" if hint else None,
+                    )
+                )
                 continue
             value, problem = coerce_param(raw, info.type)
             if problem:
-                diags.append(Diagnostic("NR310", "error", f"parameter '{name}': {problem}",
-                                        "<params>", Span.point(),
-                                        f"the default is {info.default}"))
+                diags.append(
+                    Diagnostic(
+                        "NR310",
+                        "error",
+                        f"parameter '{name}': {problem}",
+                        "<params>",
+                        Span.point(),
+                        f"the default is {info.default}",
+                    )
+                )
                 continue
             values[name] = value
         if diags:
             raise RuleError(diags)
         return values
 
-    def evaluate(self, network: Network | Mapping[str, Any], *, as_of: _dt.date | None = None,
-                 params: Mapping[str, Any] | None = None) -> Report:
+    def evaluate(
+        self,
+        network: Network | Mapping[str, Any],
+        *,
+        as_of: _dt.date | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Report:
         """Run every rule on one network.
 
         ``as_of`` defaults to the network's own ``as_of``, else today.  ``params``
@@ -196,18 +227,19 @@ class RuleSet:
     def examples(self) -> list[ExampleCase]:
         out = []
         for ex, path in self._program.examples:
-            name = ex.name or (f"{ex.rule} {'fires' if ex.fires else 'passes'}"
-                               f" (line {ex.span.line})")
-            out.append(ExampleCase(name, path, ex.span.line, ex.rule, ex.fires, ex.passes,
-                                   ex.data))
+            name = ex.name or (
+                f"{ex.rule} {'fires' if ex.fires else 'passes'} (line {ex.span.line})"
+            )
+            out.append(ExampleCase(name, path, ex.span.line, ex.rule, ex.fires, ex.passes, ex.data))
         return out
 
     def run_example(self, case: ExampleCase) -> ExampleResult:
         """Evaluate one example with the whole set and compare the rule ids."""
         network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
         params, tables = self._program.snapshots.get(case.path, (self._params, self._tables))
-        report = run(self._program, self._compiled, network, network.as_of or EXAMPLE_AS_OF,
-                     params, tables)
+        report = run(
+            self._program, self._compiled, network, network.as_of or EXAMPLE_AS_OF, params, tables
+        )
         fired = tuple(sorted({f.rule for f in report.findings}))
         active = set(self.rule_ids())
         missing = tuple(r for r in case.fires if r not in fired and r in active)
@@ -220,7 +252,7 @@ def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
     if ptype.startswith("list:") and isinstance(raw, (list, tuple)) and ptype != "list:any":
         elem = ptype[5:]
         for item in raw:
-            value, problem = coerce_param(item, elem)
+            _value, problem = coerce_param(item, elem)
             if problem is not None:
                 return None, f"list items must be {elem}: {problem}"
         return tuple(raw), None
@@ -257,15 +289,20 @@ def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
 def _literal_of(expr: Any) -> tuple[str, Any] | None:
     if isinstance(expr, n.Literal):
         return literal_type(expr), expr.value
-    if isinstance(expr, n.Neg) and isinstance(expr.operand, n.Literal) and \
-            isinstance(expr.operand.value, (int, float)):
+    if (
+        isinstance(expr, n.Neg)
+        and isinstance(expr.operand, n.Literal)
+        and isinstance(expr.operand.value, (int, float))
+    ):
         return "number", -expr.operand.value
     if isinstance(expr, n.ListExpr):
         items = [_literal_of(i) for i in expr.items]
         if any(i is None for i in items):
             return None
         kinds = {i[0] for i in items if i}
-        return "list:" + (kinds.pop() if len(kinds) == 1 else "any"), tuple(i[1] for i in items if i)
+        return "list:" + (kinds.pop() if len(kinds) == 1 else "any"), tuple(
+            i[1] for i in items if i
+        )
     return None
 
 
@@ -273,15 +310,27 @@ def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, Diagnostic("NR100", "error", f"cannot read rule file: {exc.strerror}", shown,
-                                Span.point(), "check the path")
+        return None, Diagnostic(
+            "NR100",
+            "error",
+            f"cannot read rule file: {exc.strerror}",
+            shown,
+            Span.point(),
+            "check the path",
+        )
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         text = raw.decode("utf-8", errors="replace")
         line = text.count("\n", 0, exc.start) + 1
-        return None, Diagnostic("NR102", "error", "rule file is not UTF-8 text", shown,
-                                Span.point(line, 1), "save the file as UTF-8")
+        return None, Diagnostic(
+            "NR102",
+            "error",
+            "rule file is not UTF-8 text",
+            shown,
+            Span.point(line, 1),
+            "save the file as UTF-8",
+        )
 
 
 def cache_dir() -> Path | None:
@@ -303,8 +352,14 @@ def _grammar_digest() -> str:
 
     h = hashlib.sha256(__version__.encode())
     package = resources.files("netrules")
-    for name in ("grammar.lark", "parser.py", "transform.py", "nodes.py", "values.py",
-                 "diagnostics.py"):
+    for name in (
+        "grammar.lark",
+        "parser.py",
+        "transform.py",
+        "nodes.py",
+        "values.py",
+        "diagnostics.py",
+    ):
         h.update(package.joinpath(name).read_bytes())
     return h.hexdigest()[:16]
 
@@ -327,8 +382,15 @@ def _parse_cached(parse: Any, text: str, shown: str) -> tuple[Any, list[Diagnost
             cached = pickle.load(fh)
         if isinstance(cached, n.RuleFile) and cached.text == text and cached.path == shown:
             return cached, []
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
+    except (
+        OSError,
+        pickle.PickleError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         pass
     rule_file, diags = parse(text, shown)
     if rule_file is not None and not diags:
@@ -345,12 +407,14 @@ def _parse_cached(parse: Any, text: str, shown: str) -> tuple[Any, list[Diagnost
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
     order = {"error": 0, "warning": 1}
-    return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.path, d.line, d.column,
-                                        d.code))
+    return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.path, d.line, d.column, d.code))
 
 
-def load_rules(*paths: "str | os.PathLike[str]", include_default: bool = True,
-               texts: Iterable[tuple[str, str]] = ()) -> RuleSet:
+def load_rules(
+    *paths: str | os.PathLike[str],
+    include_default: bool = True,
+    texts: Iterable[tuple[str, str]] = (),
+) -> RuleSet:
     """Load the bundled pack (unless ``include_default=False``) plus files and folders.
 
     Folders are searched for ``*.rules`` files.  ``texts`` adds in-memory
@@ -369,8 +433,16 @@ def load_rules(*paths: "str | os.PathLike[str]", include_default: bool = True,
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            diags.append(Diagnostic("NR100", "error", "no such rule file or folder", str(path),
-                                    Span.point(), "check the path"))
+            diags.append(
+                Diagnostic(
+                    "NR100",
+                    "error",
+                    "no such rule file or folder",
+                    str(path),
+                    Span.point(),
+                    "check the path",
+                )
+            )
             continue
         sources.extend((p, _display(p, None)) for p in _rule_files(path))
     loaded: list[tuple[str, str]] = []

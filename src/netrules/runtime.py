@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .findings import Finding, Subject
 from .values import Duration, Range, add_duration, format_value
@@ -86,7 +87,7 @@ def _round(x: Any) -> Any:
     return round(x)
 
 
-_HUGE = 10 ** 300  # past this an int no longer fits a float: it becomes ±infinity
+_HUGE = 10**300  # past this an int no longer fits a float: it becomes ±infinity
 _INF = float("inf")
 
 
@@ -259,8 +260,9 @@ _int = int
 _date = _dt.date
 
 NAMESPACE: dict[str, Any] = {
-    name: obj for name, obj in globals().items() if name.startswith("_") and callable(obj)
-    and not name.startswith("__")
+    name: obj
+    for name, obj in globals().items()
+    if name.startswith("_") and callable(obj) and not name.startswith("__")
 }
 NAMESPACE["_fmt"] = format_value
 NAMESPACE["__builtins__"] = {"len": len, "sum": sum, "any": any, "True": True, "False": False}

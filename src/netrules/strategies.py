@@ -28,15 +28,17 @@ import datetime as _dt
 import functools
 import re
 import string
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("netrules.strategies needs hypothesis: pip install 'netrules[testing]'") \
-        from exc
+    raise ImportError(
+        "netrules.strategies needs hypothesis: pip install 'netrules[testing]'"
+    ) from exc
 
 from . import nodes as n
 from .checker import SEVERITIES
@@ -98,8 +100,7 @@ PACK_INDUSTRIES = (
 )
 """The industries of the bundled pack's target table."""
 
-PEOPLE = ("Ann Lee", "Bo Chen", "Kim Ray", "Ada Li", "Sam Park", "Eve Moss", "Raj Iyer",
-          "Lea Roth")
+PEOPLE = ("Ann Lee", "Bo Chen", "Kim Ray", "Ada Li", "Sam Park", "Eve Moss", "Raj Iyer", "Lea Roth")
 COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay")
 POSITIONS = ("Engineer", "Manager", "Analyst", "Director", "Recruiter", "Student")
 SCHOOL_NAMES = ("State University", "City College", "Tech Institute")
@@ -139,8 +140,9 @@ def _offsets(past_days: int, future_days: int, anchors: bool) -> Strategy:
     return st.sampled_from(fixed) | spread if fixed else spread
 
 
-def dates_near(as_of: _dt.date = AS_OF, *, past_days: int = 3650, future_days: int = 60,
-               anchors: bool = True) -> Strategy:
+def dates_near(
+    as_of: _dt.date = AS_OF, *, past_days: int = 3650, future_days: int = 60, anchors: bool = True
+) -> Strategy:
     """Dates from ``past_days`` before to ``future_days`` after ``as_of``.
 
     With ``anchors`` some dates fall on a few shared days (as_of itself, a week
@@ -228,22 +230,37 @@ def _numbered(prefix: str, records: Sequence[Any]) -> tuple[Any, ...]:
 # ---- records ----
 def employers(dates: Strategy) -> Strategy:
     """A past or current position (end None while current)."""
-    return st.builds(Employer, name=st.sampled_from(COMPANIES) | _text(15),
-                     title=_maybe(st.sampled_from(POSITIONS)), start=_maybe(dates),
-                     end=_maybe(dates))
+    return st.builds(
+        Employer,
+        name=st.sampled_from(COMPANIES) | _text(15),
+        title=_maybe(st.sampled_from(POSITIONS)),
+        start=_maybe(dates),
+        end=_maybe(dates),
+    )
 
 
 def schools(dates: Strategy) -> Strategy:
     """A school with an optional degree and dates."""
-    return st.builds(School, name=st.sampled_from(SCHOOL_NAMES) | _text(15),
-                     degree=_maybe(st.sampled_from(("BSc", "MBA", "PhD"))),
-                     start=_maybe(dates), end=_maybe(dates))
+    return st.builds(
+        School,
+        name=st.sampled_from(SCHOOL_NAMES) | _text(15),
+        degree=_maybe(st.sampled_from(("BSc", "MBA", "PhD"))),
+        start=_maybe(dates),
+        end=_maybe(dates),
+    )
 
 
-def _members(connection_count: Strategy, dates: Strategy, industry: Strategy | None,
-             career_level: Strategy | None, situation: Strategy | None,
-             job_seeking: Strategy | None, text: bool, max_employers: int,
-             max_schools: int) -> Strategy:
+def _members(
+    connection_count: Strategy,
+    dates: Strategy,
+    industry: Strategy | None,
+    career_level: Strategy | None,
+    situation: Strategy | None,
+    job_seeking: Strategy | None,
+    text: bool,
+    max_employers: int,
+    max_schools: int,
+) -> Strategy:
     return st.builds(
         Member,
         connection_count=connection_count,
@@ -260,38 +277,72 @@ def _members(connection_count: Strategy, dates: Strategy, industry: Strategy | N
     )
 
 
-def members(*, connection_count: Strategy | int = st.integers(0, 3000),
-            as_of: _dt.date = AS_OF, dates: Strategy | None = None,
-            industry: Strategy | None = None, career_level: Strategy | None = None,
-            situation: Strategy | None = None, job_seeking: Strategy | None = None,
-            text: bool = True, max_employers: int = 2, max_schools: int = 2) -> Strategy:
+_CONNECTION_COUNTS = st.integers(0, 3000)
+
+
+def members(
+    *,
+    connection_count: Strategy | int = _CONNECTION_COUNTS,
+    as_of: _dt.date = AS_OF,
+    dates: Strategy | None = None,
+    industry: Strategy | None = None,
+    career_level: Strategy | None = None,
+    situation: Strategy | None = None,
+    job_seeking: Strategy | None = None,
+    text: bool = True,
+    max_employers: int = 2,
+    max_schools: int = 2,
+) -> Strategy:
     """The member: every optional field None or a valid value.
 
     ``industry``, ``career_level``, ``situation`` and ``job_seeking`` replace
     the default strategy of that field; ``dates`` defaults to dates_near(as_of).
     """
-    return _members(_as_strategy(connection_count),
-                    dates if dates is not None else dates_near(as_of), industry, career_level,
-                    situation, job_seeking, text, max_employers, max_schools)
+    return _members(
+        _as_strategy(connection_count),
+        dates if dates is not None else dates_near(as_of),
+        industry,
+        career_level,
+        situation,
+        job_seeking,
+        text,
+        max_employers,
+        max_schools,
+    )
 
 
 def _connection(dates: Strategy, relationship: Strategy, text: bool) -> Strategy:
     company = st.sampled_from(COMPANIES) | _text(15) if text else st.sampled_from(COMPANIES)
     return st.builds(
-        Connection, id=st.just(""), name=_people(text), company=_maybe(company),
-        position=_maybe(st.sampled_from(POSITIONS)), connected_on=_maybe(dates),
-        last_interaction_on=_maybe(dates), relationship=relationship,
-        url=_maybe(st.just("")), email=_maybe(st.just("")))
+        Connection,
+        id=st.just(""),
+        name=_people(text),
+        company=_maybe(company),
+        position=_maybe(st.sampled_from(POSITIONS)),
+        connected_on=_maybe(dates),
+        last_interaction_on=_maybe(dates),
+        relationship=relationship,
+        url=_maybe(st.just("")),
+        email=_maybe(st.just("")),
+    )
 
 
-def connections(*, min_size: int = 0, max_size: int = 10, as_of: _dt.date = AS_OF,
-                dates: Strategy | None = None, relationship: Strategy | None = None,
-                text: bool = True) -> Strategy:
+def connections(
+    *,
+    min_size: int = 0,
+    max_size: int = 10,
+    as_of: _dt.date = AS_OF,
+    dates: Strategy | None = None,
+    relationship: Strategy | None = None,
+    text: bool = True,
+) -> Strategy:
     """A tuple of connections with ids c1, c2, ..."""
-    one = _connection(dates if dates is not None else dates_near(as_of),
-                      relationship if relationship is not None else relationships(), text)
-    return st.lists(one, min_size=min_size, max_size=max_size).map(
-        lambda cs: _numbered("c", cs))
+    one = _connection(
+        dates if dates is not None else dates_near(as_of),
+        relationship if relationship is not None else relationships(),
+        text,
+    )
+    return st.lists(one, min_size=min_size, max_size=max_size).map(lambda cs: _numbered("c", cs))
 
 
 def _invitation(dates: Strategy, relationship: Strategy, text: bool) -> Strategy:
@@ -299,26 +350,45 @@ def _invitation(dates: Strategy, relationship: Strategy, text: bool) -> Strategy
     if text:
         notes = notes | _text(40).map(lambda t: ("text", t))
     return st.builds(
-        Invitation, id=st.just(""), direction=st.sampled_from(DIRECTIONS), person=_people(text),
-        sent_on=_maybe(dates), message=_maybe(notes),
-        status=_maybe(st.sampled_from(INVITATION_STATUSES)), follow_ups=st.integers(0, 3),
-        relationship=relationship)
+        Invitation,
+        id=st.just(""),
+        direction=st.sampled_from(DIRECTIONS),
+        person=_people(text),
+        sent_on=_maybe(dates),
+        message=_maybe(notes),
+        status=_maybe(st.sampled_from(INVITATION_STATUSES)),
+        follow_ups=st.integers(0, 3),
+        relationship=relationship,
+    )
 
 
-def invitations(*, min_size: int = 0, max_size: int = 8, as_of: _dt.date = AS_OF,
-                dates: Strategy | None = None, relationship: Strategy | None = None,
-                text: bool = True) -> Strategy:
+def invitations(
+    *,
+    min_size: int = 0,
+    max_size: int = 8,
+    as_of: _dt.date = AS_OF,
+    dates: Strategy | None = None,
+    relationship: Strategy | None = None,
+    text: bool = True,
+) -> Strategy:
     """A tuple of invitations with ids i1, i2, ...; people and notes repeat on purpose."""
-    one = _invitation(dates if dates is not None else dates_near(as_of, past_days=400),
-                      relationship if relationship is not None else relationships(), text)
-    return st.lists(one, min_size=min_size, max_size=max_size).map(
-        lambda xs: _numbered("i", xs))
+    one = _invitation(
+        dates if dates is not None else dates_near(as_of, past_days=400),
+        relationship if relationship is not None else relationships(),
+        text,
+    )
+    return st.lists(one, min_size=min_size, max_size=max_size).map(lambda xs: _numbered("i", xs))
 
 
 def _removal(dates: Strategy, targets: int) -> Strategy:
     # the connection is c<k+1> when that exists, else the unknown c0 (see _link)
-    return st.builds(Removal, id=st.just(""), connection=st.integers(0, targets).map(str),
-                     planned_on=_maybe(dates), notified=_maybe(st.booleans()))
+    return st.builds(
+        Removal,
+        id=st.just(""),
+        connection=st.integers(0, targets).map(str),
+        planned_on=_maybe(dates),
+        notified=_maybe(st.booleans()),
+    )
 
 
 def _link(record: Removal, connection_ids: Sequence[str]) -> Removal:
@@ -327,39 +397,70 @@ def _link(record: Removal, connection_ids: Sequence[str]) -> Removal:
     return attrs.evolve(record, connection=target)
 
 
-def removals(connection_ids: Sequence[str], *, min_size: int = 0, max_size: int = 4,
-             as_of: _dt.date = AS_OF, dates: Strategy | None = None) -> Strategy:
+def removals(
+    connection_ids: Sequence[str],
+    *,
+    min_size: int = 0,
+    max_size: int = 4,
+    as_of: _dt.date = AS_OF,
+    dates: Strategy | None = None,
+) -> Strategy:
     """A tuple of planned removals r1, r2, ... of the given connections (or unknown ``c0``)."""
     ids = tuple(connection_ids)
-    one = _removal(dates if dates is not None else dates_near(as_of, past_days=30,
-                                                             future_days=30), len(ids))
+    one = _removal(
+        dates if dates is not None else dates_near(as_of, past_days=30, future_days=30), len(ids)
+    )
     return st.lists(one, min_size=min_size, max_size=max_size).map(
-        lambda rs: _numbered("r", [_link(r, ids) for r in rs]))
+        lambda rs: _numbered("r", [_link(r, ids) for r in rs])
+    )
 
 
 def _recommendation(dates: Strategy, relationship: Strategy, text: bool) -> Strategy:
-    return st.builds(Recommendation, id=st.just(""), person=_people(text),
-                     given_on=_maybe(dates), relationship=relationship)
+    return st.builds(
+        Recommendation,
+        id=st.just(""),
+        person=_people(text),
+        given_on=_maybe(dates),
+        relationship=relationship,
+    )
 
 
-def recommendations(*, min_size: int = 0, max_size: int = 4, as_of: _dt.date = AS_OF,
-                    dates: Strategy | None = None, relationship: Strategy | None = None,
-                    text: bool = True) -> Strategy:
+def recommendations(
+    *,
+    min_size: int = 0,
+    max_size: int = 4,
+    as_of: _dt.date = AS_OF,
+    dates: Strategy | None = None,
+    relationship: Strategy | None = None,
+    text: bool = True,
+) -> Strategy:
     """A tuple of recommendations the member wrote: rec1, rec2, ..."""
-    one = _recommendation(dates if dates is not None else dates_near(as_of),
-                          relationship if relationship is not None else relationships(), text)
-    return st.lists(one, min_size=min_size, max_size=max_size).map(
-        lambda xs: _numbered("rec", xs))
+    one = _recommendation(
+        dates if dates is not None else dates_near(as_of),
+        relationship if relationship is not None else relationships(),
+        text,
+    )
+    return st.lists(one, min_size=min_size, max_size=max_size).map(lambda xs: _numbered("rec", xs))
 
 
-def networks(*, as_of: "Strategy | _dt.date | None" = AS_OF, min_connections: int = 0,
-             max_connections: int = 10, max_invitations: int = 6, max_removals: int = 3,
-             max_recommendations: int = 3,
-             extra_connections: "Strategy | int" = st.integers(0, 3000),
-             industry: Strategy | None = None, career_level: Strategy | None = None,
-             situation: Strategy | None = None, relationship: Strategy | None = None,
-             job_seeking: Strategy | None = None, text: bool = True,
-             past_days: int = 3650, future_days: int = 60) -> Strategy:
+def networks(
+    *,
+    as_of: Strategy | _dt.date | None = AS_OF,
+    min_connections: int = 0,
+    max_connections: int = 10,
+    max_invitations: int = 6,
+    max_removals: int = 3,
+    max_recommendations: int = 3,
+    extra_connections: Strategy | int = _CONNECTION_COUNTS,
+    industry: Strategy | None = None,
+    career_level: Strategy | None = None,
+    situation: Strategy | None = None,
+    relationship: Strategy | None = None,
+    job_seeking: Strategy | None = None,
+    text: bool = True,
+    past_days: int = 3650,
+    future_days: int = 60,
+) -> Strategy:
     """Whole :class:`~netrules.Network` values, valid by construction.
 
     ``as_of``: a date, a strategy of dates, or None (the network does not say).
@@ -378,10 +479,10 @@ def networks(*, as_of: "Strategy | _dt.date | None" = AS_OF, min_connections: in
     rel = relationship if relationship is not None else relationships()
     as_of_s = _as_strategy(as_of)
     extra = _as_strategy(extra_connections)
-    conns = st.lists(_connection(days, rel, text), min_size=min_connections,
-                     max_size=max_connections)
-    member = _members(st.just(0), days, industry, career_level, situation, job_seeking, text,
-                      2, 2)
+    conns = st.lists(
+        _connection(days, rel, text), min_size=min_connections, max_size=max_connections
+    )
+    member = _members(st.just(0), days, industry, career_level, situation, job_seeking, text, 2, 2)
     invs = st.lists(_invitation(recent, rel, text), max_size=max_invitations)
     rems = st.lists(_removal(soon, max_connections), max_size=max_removals)
     recs = st.lists(_recommendation(days, rel, text), max_size=max_recommendations)
@@ -395,10 +496,13 @@ def networks(*, as_of: "Strategy | _dt.date | None" = AS_OF, min_connections: in
         m = attrs.evolve(m, connection_count=len(cs) + draw(extra))
         ids = [c.id for c in cs]
         return Network(
-            member=m, as_of=day, connections=cs,
+            member=m,
+            as_of=day,
+            connections=cs,
             invitations=_numbered("i", [_resolve(x, anchor) for x in draw(invs)]),
             removals=_numbered("r", [_link(_resolve(x, anchor), ids) for x in draw(rems)]),
-            recommendations_given=_numbered("rec", [_resolve(x, anchor) for x in draw(recs)]))
+            recommendations_given=_numbered("rec", [_resolve(x, anchor) for x in draw(recs)]),
+        )
 
     return build()
 
@@ -412,8 +516,7 @@ def network_to_document(network: Network) -> dict[str, Any]:
         if isinstance(v, tuple):
             return [value(x) for x in v]
         if attrs.has(type(v)):
-            return {k: value(x) for k, x in attrs.asdict(v, recurse=False).items()
-                    if x is not None}
+            return {k: value(x) for k, x in attrs.asdict(v, recurse=False).items() if x is not None}
         return v
 
     doc: dict[str, Any] = {"member": value(network.member)}
@@ -467,26 +570,26 @@ _SCALARS = ("number", "string", "bool", "date", "duration")
 _TABLE_TYPES = ("number", "string", "range", "duration", "date", "bool")
 _PARAM_TYPES = ("number", "string", "bool", "date", "duration", "list:string", "list:number")
 _COLLECTIONS = tuple(ITEM_KINDS)  # connections, invitations, removals, recommendations_given
-_VARS = {"connections": "c", "invitations": "i", "removals": "r",
-         "recommendations_given": "g"}
+_VARS = {"connections": "c", "invitations": "i", "removals": "r", "recommendations_given": "g"}
 
 
 def _lit(value: Any, kind: str) -> n.Literal:
     return n.Literal(value, _S, kind)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ints() -> Strategy:
     return st.integers(0, 30) | st.integers(0, 10**15 - 1)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _floats() -> Strategy:
     return st.tuples(st.integers(0, 9999), st.integers(0, 999)).map(
-        lambda t: float(f"{t[0]}.{t[1]}"))
+        lambda t: float(f"{t[0]}.{t[1]}")
+    )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _strings(template: bool) -> Strategy:
     """String values; inside a message hole only plain letters, digits and spaces."""
     simple = st.sampled_from(("a", "x", "none", "Acme", "new-to-linkedin"))
@@ -495,52 +598,63 @@ def _strings(template: bool) -> Strategy:
     return simple | _source_text(12)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _durations() -> Strategy:
     amount = st.integers(0, 40) | st.integers(0, 10**15 - 1)
     return st.tuples(amount, st.sampled_from(("days", "weeks", "months", "years"))).map(
-        lambda t: {"days": Duration(0, t[0]), "weeks": Duration(0, 7 * t[0]),
-                   "months": Duration(t[0], 0), "years": Duration(12 * t[0], 0)}[t[1]])
+        lambda t: {
+            "days": Duration(0, t[0]),
+            "weeks": Duration(0, 7 * t[0]),
+            "months": Duration(t[0], 0),
+            "years": Duration(12 * t[0], 0),
+        }[t[1]]
+    )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _literal_of(type_: str, template: bool = False) -> Strategy:
     """A Literal node of a language type (used as a value and as a leaf)."""
     if type_ == "number":
-        return st.one_of(_ints().map(lambda v: _lit(v, "number")),
-                         _floats().map(lambda v: _lit(v, "number")),
-                         st.one_of(_ints(), _floats()).map(lambda v: _lit(v / 100, "percent")))
+        return st.one_of(
+            _ints().map(lambda v: _lit(v, "number")),
+            _floats().map(lambda v: _lit(v, "number")),
+            st.one_of(_ints(), _floats()).map(lambda v: _lit(v / 100, "percent")),
+        )
     if type_ == "string":
         return _strings(template).map(lambda v: _lit(v, "string"))
     if type_ == "bool":
         return st.booleans().map(lambda v: _lit(v, "bool"))
     if type_ == "date":
-        return st.dates(_dt.date(1950, 1, 1), _dt.date(2100, 12, 31)).map(
-            lambda v: _lit(v, "date"))
+        return st.dates(_dt.date(1950, 1, 1), _dt.date(2100, 12, 31)).map(lambda v: _lit(v, "date"))
     if type_ == "duration":
         return _durations().map(lambda v: _lit(v, "duration"))
     raise ValueError(type_)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _constant(type_: str) -> Strategy:
     """A literal for a parameter default or a table row: negative numbers and lists too."""
     if type_ == "number":
-        return st.one_of(_literal_of("number"),
-                         _ints().filter(bool).map(lambda v: _lit(-v, "number")))
+        return st.one_of(
+            _literal_of("number"), _ints().filter(bool).map(lambda v: _lit(-v, "number"))
+        )
     if type_.startswith("list:"):
         elem = type_[5:]
         return st.lists(_literal_of(elem).map(lambda lit: lit.value), max_size=3).map(
-            lambda vs: _lit(tuple(vs), "list"))
+            lambda vs: _lit(tuple(vs), "list")
+        )
     if type_ == "range":
-        return st.tuples(st.integers(0, 5000), st.integers(0, 5000), st.booleans(),
-                         st.booleans()).map(
-            lambda t: _lit(Range(min(t[0], t[1]), None if t[3] else max(t[0], t[1]),
-                                 t[2] or t[3]), "range"))
+        return st.tuples(
+            st.integers(0, 5000), st.integers(0, 5000), st.booleans(), st.booleans()
+        ).map(
+            lambda t: _lit(
+                Range(min(t[0], t[1]), None if t[3] else max(t[0], t[1]), t[2] or t[3]), "range"
+            )
+        )
     return _literal_of(type_)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index(size: int) -> Strategy:
     return st.integers(0, size - 1)
 
@@ -557,7 +671,7 @@ class _Env:
     template: bool = False
     level: int = 0  # aggregate nesting, for fresh variable names
 
-    def with_locals(self, names: dict[str, str], keep: bool) -> "_Env":
+    def with_locals(self, names: dict[str, str], keep: bool) -> _Env:
         merged = {**self.locals, **names} if keep else dict(names)
         return attrs.evolve(self, locals=merged, level=self.level + 1)
 
@@ -615,8 +729,11 @@ class _Exprs:
                     out.append(lambda root=root: n.Name(root, _S))
         if type_.startswith("list:") and type_[5:] in _SCALARS:
             elem = type_[5:]
-            out.append(lambda: n.ListExpr(tuple(draw(st.lists(
-                _literal_of(elem, env.template), max_size=3))), _S))
+            out.append(
+                lambda: n.ListExpr(
+                    tuple(draw(st.lists(_literal_of(elem, env.template), max_size=3))), _S
+                )
+            )
         if type_ == "range":
             out.append(lambda: self.range_expr())
         return out
@@ -634,41 +751,60 @@ class _Exprs:
                 out.append(lambda name=name: n.Index(n.Name(name, _S), e("string"), _S))
         for name, (ptypes, rt) in env.functions.items():
             if rt == type_:
-                out.append(lambda name=name, ptypes=ptypes: n.Call(
-                    name, tuple(e(p) for p in ptypes), _S, _S))
+                out.append(
+                    lambda name=name, ptypes=ptypes: n.Call(
+                        name, tuple(e(p) for p in ptypes), _S, _S
+                    )
+                )
         if type_ in ("number", "string", "bool", "date", "duration"):
             out.append(lambda: n.Coalesce(e(type_), e(type_), _S))
         if type_ in ("number", "date", "string"):
-            out.append(lambda: self.aggregate(env, self.draw(st.sampled_from(("min", "max"))),
-                                              type_, depth))
+            out.append(
+                lambda: self.aggregate(
+                    env, self.draw(st.sampled_from(("min", "max"))), type_, depth
+                )
+            )
         if type_ == "number":
             out += [
-                lambda: n.Arith(self.draw(st.sampled_from("+-*/")), e("number"), e("number"),
-                                _S),
+                lambda: n.Arith(self.draw(st.sampled_from("+-*/")), e("number"), e("number"), _S),
                 lambda: n.Neg(e("number"), _S),
-                lambda: n.Call(self.draw(st.sampled_from(("abs", "round"))), (e("number"),),
-                               _S, _S),
+                lambda: n.Call(
+                    self.draw(st.sampled_from(("abs", "round"))), (e("number"),), _S, _S
+                ),
                 lambda: n.Call("days_between", (e("date"), e("date")), _S, _S),
-                lambda: n.Call("length", (e(self.draw(st.sampled_from(
-                    ("string", "list:string", "coll:connection")))),), _S, _S),
-                lambda: n.Field(self.range_of(env, depth), self.draw(
-                    st.sampled_from(("low", "high"))), _S, _S),
+                lambda: n.Call(
+                    "length",
+                    (e(self.draw(st.sampled_from(("string", "list:string", "coll:connection")))),),
+                    _S,
+                    _S,
+                ),
+                lambda: n.Field(
+                    self.range_of(env, depth), self.draw(st.sampled_from(("low", "high"))), _S, _S
+                ),
                 lambda: self.aggregate(env, "count", None, depth),
-                lambda: n.Aggregate("count", None, self.collection(env, depth)[0], None, None,
-                                    None, _S),
-                lambda: self.aggregate(env, self.draw(st.sampled_from(("sum", "avg"))),
-                                       "number", depth),
-                lambda: self.aggregate(env, "distinct", self.draw(st.sampled_from(
-                    ("string", "number", "date"))), depth),
+                lambda: n.Aggregate(
+                    "count", None, self.collection(env, depth)[0], None, None, None, _S
+                ),
+                lambda: self.aggregate(
+                    env, self.draw(st.sampled_from(("sum", "avg"))), "number", depth
+                ),
+                lambda: self.aggregate(
+                    env, "distinct", self.draw(st.sampled_from(("string", "number", "date"))), depth
+                ),
                 lambda: self.aggregate(env, "peak", "date", depth),
             ]
         elif type_ == "string":
             out += [
                 lambda: n.Arith("+", e("string"), e("string"), _S),
-                lambda: n.Call(self.draw(st.sampled_from(("lower", "upper", "trim"))),
-                               (e("string"),), _S, _S),
-                lambda: n.Call("normalize", tuple(e("string") for _ in range(
-                    self.draw(st.integers(1, 2)))), _S, _S),
+                lambda: n.Call(
+                    self.draw(st.sampled_from(("lower", "upper", "trim"))), (e("string"),), _S, _S
+                ),
+                lambda: n.Call(
+                    "normalize",
+                    tuple(e("string") for _ in range(self.draw(st.integers(1, 2)))),
+                    _S,
+                    _S,
+                ),
             ]
         elif type_ == "bool":
             out += [
@@ -677,17 +813,22 @@ class _Exprs:
                 lambda: n.And(e("bool"), e("bool"), _S),
                 lambda: n.Or(e("bool"), e("bool"), _S),
                 lambda: n.Not(e("bool"), _S),
-                lambda: n.Call(self.draw(st.sampled_from(("contains", "starts_with",
-                                                          "ends_with"))),
-                               (e("string"), e("string")), _S, _S),
+                lambda: n.Call(
+                    self.draw(st.sampled_from(("contains", "starts_with", "ends_with"))),
+                    (e("string"), e("string")),
+                    _S,
+                    _S,
+                ),
                 lambda: n.Call("known", (e(self.draw(st.sampled_from(_SCALARS))),), _S, _S),
-                lambda: self.aggregate(env, self.draw(st.sampled_from(("any", "all"))),
-                                       "bool", depth),
+                lambda: self.aggregate(
+                    env, self.draw(st.sampled_from(("any", "all"))), "bool", depth
+                ),
                 lambda: n.Field(self.range_of(env, depth), "open", _S, _S),
             ]
         elif type_ == "date":
-            out.append(lambda: n.Arith(self.draw(st.sampled_from("+-")), e("date"),
-                                       e("duration"), _S))
+            out.append(
+                lambda: n.Arith(self.draw(st.sampled_from("+-")), e("date"), e("duration"), _S)
+            )
         elif type_.startswith("list:") and type_[5:] in _SCALARS:
             out.append(lambda: self.aggregate(env, "collect", type_[5:], depth))
         elif type_ == "range":
@@ -697,8 +838,9 @@ class _Exprs:
     def range_of(self, env: _Env, depth: int) -> Any:
         tables = [name for name, t in env.tables.items() if t == "range"]
         if tables and self.draw(st.booleans()):
-            return n.Index(n.Name(self.draw(st.sampled_from(tables)), _S),
-                           self.expr(env, "string", depth), _S)
+            return n.Index(
+                n.Name(self.draw(st.sampled_from(tables)), _S), self.expr(env, "string", depth), _S
+            )
         return self.range_expr()
 
     def compare(self, env: _Env, depth: int) -> n.Compare:
@@ -733,31 +875,38 @@ class _Exprs:
         if allowed is None:
             return other
         pick = st.sampled_from(allowed)
-        if isinstance(other, n.Literal) and other.kind == "string" and \
-                other.value not in allowed:
+        if isinstance(other, n.Literal) and other.kind == "string" and other.value not in allowed:
             return _lit(self.draw(pick), "string")
         if isinstance(other, n.ListExpr):
-            items = tuple(_lit(self.draw(pick), "string")
-                          if isinstance(i, n.Literal) and i.kind == "string"
-                          and i.value not in allowed else i for i in other.items)
+            items = tuple(
+                _lit(self.draw(pick), "string")
+                if isinstance(i, n.Literal) and i.kind == "string" and i.value not in allowed
+                else i
+                for i in other.items
+            )
             return n.ListExpr(items, other.span)
         return other
 
     def collection(self, env: _Env, depth: int) -> tuple[Any, str, bool]:
         """(collection node, element type, is it `group`) for an aggregate."""
         options: list[Callable[[], tuple[Any, str, bool]]] = [
-            lambda: (n.Name(root, _S), "rec:" + kind, False) for root, kind in ITEM_KINDS.items()
+            lambda root=root, kind=kind: (n.Name(root, _S), "rec:" + kind, False)
+            for root, kind in ITEM_KINDS.items()
         ]
-        options.append(lambda: (n.Field(n.Name("member", _S), "employers", _S, _S),
-                                "rec:employer", False))
-        options.append(lambda: (n.Field(n.Name("member", _S), "schools", _S, _S),
-                                "rec:school", False))
-        options.append(lambda: (n.Field(n.Name("member", _S), "situations", _S, _S),
-                                "string", False))
+        options.append(
+            lambda: (n.Field(n.Name("member", _S), "employers", _S, _S), "rec:employer", False)
+        )
+        options.append(
+            lambda: (n.Field(n.Name("member", _S), "schools", _S, _S), "rec:school", False)
+        )
+        options.append(
+            lambda: (n.Field(n.Name("member", _S), "situations", _S, _S), "string", False)
+        )
         for name, t in env.locals.items():
             if t.startswith("coll:"):
-                options.insert(0, lambda name=name, t=t: (n.Name(name, _S), "rec:" + t[5:],
-                                                          name == "group"))
+                options.insert(
+                    0, lambda name=name, t=t: (n.Name(name, _S), "rec:" + t[5:], name == "group")
+                )
         for name, t in env.params.items():
             if t.startswith("list:"):
                 options.append(lambda name=name, t=t: (n.Name(name, _S), t[5:], False))
@@ -787,8 +936,9 @@ class _Exprs:
 # ---- whole rule files ----
 def _source_text(max_size: int) -> Strategy:
     """Text a rule file can hold in a string (anything but NUL and lone surrogates)."""
-    return st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-                   max_size=max_size)
+    return st.text(
+        st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=max_size
+    )
 
 
 _PARAM_DOCS = st.sampled_from(("Why this value.", "A guess.")) | _source_text(30)
@@ -799,9 +949,18 @@ def _names(prefix: str, count: int) -> list[str]:
 
 
 @st.composite
-def _rule_files(draw: Any, max_params: int, max_tables: int, max_defines: int,
-                max_rules: int, max_depth: int, examples: bool, overrides: bool,
-                shuffle: bool, path: str) -> n.RuleFile:
+def _rule_files(
+    draw: Any,
+    max_params: int,
+    max_tables: int,
+    max_defines: int,
+    max_rules: int,
+    max_depth: int,
+    examples: bool,
+    overrides: bool,
+    shuffle: bool,
+    path: str,
+) -> n.RuleFile:
     ex = _Exprs(draw)
     items: list[Any] = []
 
@@ -824,8 +983,13 @@ def _rule_files(draw: Any, max_params: int, max_tables: int, max_defines: int,
     tables: dict[str, str] = {}
     for name in _names("t", draw(st.integers(0, max_tables))):
         t = draw(st.sampled_from(_TABLE_TYPES))
-        keys = draw(st.lists(st.sampled_from(PACK_INDUSTRIES + CAREER_LEVELS) | _source_text(10),
-                             max_size=4, unique_by=lambda k: k.casefold().strip()))
+        keys = draw(
+            st.lists(
+                st.sampled_from(PACK_INDUSTRIES + CAREER_LEVELS) | _source_text(10),
+                max_size=4,
+                unique_by=lambda k: k.casefold().strip(),
+            )
+        )
         rows = [n.Row(k, draw(_constant(t)), _S) for k in keys]
         if draw(st.booleans()):
             rows.insert(draw(st.integers(0, len(rows))), n.Row(None, draw(_constant(t)), _S))
@@ -843,7 +1007,7 @@ def _rule_files(draw: Any, max_params: int, max_tables: int, max_defines: int,
         else:
             ptypes = tuple(draw(st.lists(st.sampled_from(_SCALARS), min_size=1, max_size=2)))
             qs = tuple(f"q{k + 1}" for k in range(len(ptypes)))
-            inner = attrs.evolve(env, locals=dict(zip(qs, ptypes)))
+            inner = attrs.evolve(env, locals=dict(zip(qs, ptypes, strict=False)))
             body = ex.expr(inner, t, max_depth - 1)
             items.append(n.Define(name, qs, body, _S))
             env.functions[name] = (ptypes, t)
@@ -866,52 +1030,93 @@ def _rule_files(draw: Any, max_params: int, max_tables: int, max_defines: int,
                 kt = draw(st.sampled_from(("string", "number", "date", "bool")))
                 gkey = ex.expr(item_env, kt, max_depth - 1)
                 gname = "key"
-                rule_env = attrs.evolve(env, locals={
-                    "key": kt, "group": "coll:" + ITEM_KINDS[coll]})
+                rule_env = attrs.evolve(
+                    env, locals={"key": kt, "group": "coll:" + ITEM_KINDS[coll]}
+                )
             for_each = n.ForEach(var, n.Name(coll, _S), where, gkey, gname, _S)
         when = ex.expr(rule_env, "bool", max_depth) if draw(st.booleans()) else None
         lower = None
         lower_to = [s for s in SEVERITIES if SEVERITIES.index(s) < SEVERITIES.index(severity)]
         if lower_to and draw(st.booleans()):
-            lower = n.Lower(draw(st.sampled_from(lower_to)), _S,
-                            ex.expr(rule_env, "bool", max_depth - 1), _S)
+            lower = n.Lower(
+                draw(st.sampled_from(lower_to)), _S, ex.expr(rule_env, "bool", max_depth - 1), _S
+            )
         message = _message(draw, ex, attrs.evolve(rule_env, template=True), max_depth - 1)
-        ev_keys = draw(st.lists(st.sampled_from(("value", "count", "when", "who")),
-                                unique=True, max_size=2))
-        evidence = tuple(n.Evidence(key, ex.expr(rule_env, draw(st.sampled_from(_SCALARS)),
-                                                 max_depth - 1), _S) for key in ev_keys)
-        targets = draw(st.lists(st.sampled_from(rule_ids[:k]), unique=True, max_size=2)) \
-            if k else []
+        ev_keys = draw(
+            st.lists(st.sampled_from(("value", "count", "when", "who")), unique=True, max_size=2)
+        )
+        evidence = tuple(
+            n.Evidence(key, ex.expr(rule_env, draw(st.sampled_from(_SCALARS)), max_depth - 1), _S)
+            for key in ev_keys
+        )
+        targets = (
+            draw(st.lists(st.sampled_from(rule_ids[:k]), unique=True, max_size=2)) if k else []
+        )
         suppressed.update(targets)
-        refs = draw(st.lists(st.sampled_from(advice) if advice else st.nothing(), unique=True,
-                             max_size=2)) if advice else []
+        refs = (
+            draw(
+                st.lists(
+                    st.sampled_from(advice) if advice else st.nothing(), unique=True, max_size=2
+                )
+            )
+            if advice
+            else []
+        )
         advice_refs = tuple((a, True, _S) for a in refs)
         if draw(st.booleans()):
             advice_refs += ((draw(_strings(False)), False, _S),)
         rule_examples: tuple[n.Example, ...] = ()
         if examples and draw(st.booleans()):
             fires = draw(st.booleans())
-            rule_examples = (n.Example(draw(_maybe(st.sampled_from(("one", "two")))),
-                                       (rid,) if fires else (), () if fires else (rid,),
-                                       draw(_example_data()), _S, rid),)
-        items.append(n.Rule(
-            id=rid, span=_S, id_span=_S, title=draw(_strings(False)), severity=severity,
-            severity_span=_S, category=draw(_maybe(_strings(False))),
-            tags=tuple(draw(st.lists(_strings(False), max_size=2))),
-            source=draw(_maybe(_strings(False))), why=draw(_maybe(_strings(False))),
-            advice=advice_refs, for_each=for_each, when=when, lower=lower,
-            suppresses=tuple((t, _S) for t in targets), message=message, evidence=evidence,
-            examples=rule_examples))
+            rule_examples = (
+                n.Example(
+                    draw(_maybe(st.sampled_from(("one", "two")))),
+                    (rid,) if fires else (),
+                    () if fires else (rid,),
+                    draw(_example_data()),
+                    _S,
+                    rid,
+                ),
+            )
+        items.append(
+            n.Rule(
+                id=rid,
+                span=_S,
+                id_span=_S,
+                title=draw(_strings(False)),
+                severity=severity,
+                severity_span=_S,
+                category=draw(_maybe(_strings(False))),
+                tags=tuple(draw(st.lists(_strings(False), max_size=2))),
+                source=draw(_maybe(_strings(False))),
+                why=draw(_maybe(_strings(False))),
+                advice=advice_refs,
+                for_each=for_each,
+                when=when,
+                lower=lower,
+                suppresses=tuple((t, _S) for t in targets),
+                message=message,
+                evidence=evidence,
+                examples=rule_examples,
+            )
+        )
 
     # overrides and top-level examples
     if overrides:
-        for name in draw(st.lists(st.sampled_from(sorted(params)), unique=True, max_size=2)) \
-                if params else []:
+        for name in (
+            draw(st.lists(st.sampled_from(sorted(params)), unique=True, max_size=2))
+            if params
+            else []
+        ):
             t = params[name]
-            items.append(n.SetParam(name, draw(_constant("list:number" if t == "list:any"
-                                                         else t)), _S))
-        for name in draw(st.lists(st.sampled_from(sorted(tables)), unique=True, max_size=2)) \
-                if tables else []:
+            items.append(
+                n.SetParam(name, draw(_constant("list:number" if t == "list:any" else t)), _S)
+            )
+        for name in (
+            draw(st.lists(st.sampled_from(sorted(tables)), unique=True, max_size=2))
+            if tables
+            else []
+        ):
             key = draw(_maybe(st.sampled_from(PACK_INDUSTRIES) | _source_text(10)))
             items.append(n.SetRow(name, key, draw(_constant(tables[name])), _S))
         free = [r for r in rule_ids if r not in suppressed]
@@ -921,8 +1126,15 @@ def _rule_files(draw: Any, max_params: int, max_tables: int, max_defines: int,
     if examples and rule_ids and draw(st.booleans()):
         fires = draw(st.lists(st.sampled_from(rule_ids), unique=True, max_size=2))
         passes = draw(st.lists(st.sampled_from(rule_ids), unique=True, max_size=2))
-        items.append(n.Example(draw(st.sampled_from(("top", "all quiet"))), tuple(fires),
-                               tuple(passes), draw(_example_data()), _S))
+        items.append(
+            n.Example(
+                draw(st.sampled_from(("top", "all quiet"))),
+                tuple(fires),
+                tuple(passes),
+                draw(_example_data()),
+                _S,
+            )
+        )
     if shuffle:
         items = list(draw(st.permutations(items)))
     return n.RuleFile(path, "", tuple(items))
@@ -947,22 +1159,39 @@ def _message(draw: Any, ex: _Exprs, env: _Env, depth: int) -> n.Template:
 
 def _example_data() -> Strategy:
     count = st.integers(0, 2000)
-    member = st.fixed_dictionaries({"connection_count": count},
-                                   optional={"industry": st.sampled_from(PACK_INDUSTRIES),
-                                             "situations": st.lists(
-                                                 st.sampled_from(SITUATIONS), unique=True,
-                                                 max_size=2)})
-    conn = st.fixed_dictionaries({"id": st.sampled_from(("c1", "c2"))},
-                                 optional={"relationship": st.sampled_from(RELATIONSHIPS)})
-    return st.fixed_dictionaries({}, optional={
-        "as_of": st.just("2025-01-01"), "member": member,
-        "connections": st.lists(conn, max_size=2, unique_by=lambda c: c["id"])})
+    member = st.fixed_dictionaries(
+        {"connection_count": count},
+        optional={
+            "industry": st.sampled_from(PACK_INDUSTRIES),
+            "situations": st.lists(st.sampled_from(SITUATIONS), unique=True, max_size=2),
+        },
+    )
+    conn = st.fixed_dictionaries(
+        {"id": st.sampled_from(("c1", "c2"))},
+        optional={"relationship": st.sampled_from(RELATIONSHIPS)},
+    )
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "as_of": st.just("2025-01-01"),
+            "member": member,
+            "connections": st.lists(conn, max_size=2, unique_by=lambda c: c["id"]),
+        },
+    )
 
 
-def rule_files(*, max_params: int = 3, max_tables: int = 2, max_defines: int = 3,
-               max_rules: int = 3, max_depth: int = 3, examples: bool = True,
-               overrides: bool = True, shuffle: bool = True,
-               path: str = "generated.rules") -> Strategy:
+def rule_files(
+    *,
+    max_params: int = 3,
+    max_tables: int = 2,
+    max_defines: int = 3,
+    max_rules: int = 3,
+    max_depth: int = 3,
+    examples: bool = True,
+    overrides: bool = True,
+    shuffle: bool = True,
+    path: str = "generated.rules",
+) -> Strategy:
     """:class:`netrules.nodes.RuleFile` values that pass the checker.
 
     Parameters ``p1..``, advice ``adv1..``, tables ``t1..``, definitions
@@ -973,8 +1202,17 @@ def rule_files(*, max_params: int = 3, max_tables: int = 2, max_defines: int = 3
     ``max_depth`` deep.  ``shuffle`` puts the items in any order (names resolve
     regardless).  Spans are placeholders: print the file to get real ones.
     """
-    return _rule_files(max_params, max_tables, max_defines, max_rules, max_depth, examples,
-                       overrides, shuffle, path)
+    return _rule_files(
+        max_params,
+        max_tables,
+        max_defines,
+        max_rules,
+        max_depth,
+        examples,
+        overrides,
+        shuffle,
+        path,
+    )
 
 
 def rule_sources(**knobs: Any) -> Strategy:

@@ -54,16 +54,28 @@ class _ToNodes(Transformer):
 
     def _int(self, tok: Token) -> int:
         if len(tok.value) > MAX_DIGITS:
-            raise _Problem(self._diag("NR104", f"number has more than {MAX_DIGITS} digits",
-                                      _tspan(tok), "use a smaller number"))
+            raise _Problem(
+                self._diag(
+                    "NR104",
+                    f"number has more than {MAX_DIGITS} digits",
+                    _tspan(tok),
+                    "use a smaller number",
+                )
+            )
         return int(tok.value)
 
     def _num(self, tok: Token) -> int | float:
         if tok.type == "INT":
             return self._int(tok)
         if len(tok.value) > MAX_DIGITS + 1:
-            raise _Problem(self._diag("NR104", f"number has more than {MAX_DIGITS} digits",
-                                      _tspan(tok), "use a smaller number"))
+            raise _Problem(
+                self._diag(
+                    "NR104",
+                    f"number has more than {MAX_DIGITS} digits",
+                    _tspan(tok),
+                    "use a smaller number",
+                )
+            )
         return float(tok.value)
 
     # ---- literals ----
@@ -101,8 +113,14 @@ class _ToNodes(Transformer):
             try:
                 value = _dt.date.fromisoformat(tok.value)
             except ValueError:
-                raise _Problem(self._diag("NR104", f"'{tok.value}' is not a calendar date",
-                                          _tspan(tok), "write dates as YYYY-MM-DD")) from None
+                raise _Problem(
+                    self._diag(
+                        "NR104",
+                        f"'{tok.value}' is not a calendar date",
+                        _tspan(tok),
+                        "write dates as YYYY-MM-DD",
+                    )
+                ) from None
             return n.Literal(value, _tspan(tok), "date")
         if tok.type == "NAME":
             return n.Name(tok.value, _tspan(tok))
@@ -134,8 +152,9 @@ class _ToNodes(Transformer):
 
     @v_args(meta=True)
     def index(self, meta: Any, children: list[Any]) -> n.Index:
-        return n.Index(self._token_literal(children[0]), self._token_literal(children[1]),
-                       _span(meta))
+        return n.Index(
+            self._token_literal(children[0]), self._token_literal(children[1]), _span(meta)
+        )
 
     @v_args(meta=True)
     def call(self, meta: Any, children: list[Any]) -> n.Call:
@@ -150,16 +169,24 @@ class _ToNodes(Transformer):
         collection = first
         if isinstance(first, n.In) and isinstance(first.item, n.Name) and not first.negated:
             var, collection = first.item.name, first.container
-        return n.Aggregate(func.value, var, collection, where, self._token_literal(value),
-                           self._token_literal(window), _span(meta))
+        return n.Aggregate(
+            func.value,
+            var,
+            collection,
+            where,
+            self._token_literal(value),
+            self._token_literal(window),
+            _span(meta),
+        )
 
     def where(self, children: list[Any]) -> Any:
         return self._token_literal(children[0])
 
     @v_args(meta=True)
     def list(self, meta: Any, children: list[Any]) -> n.ListExpr:
-        return n.ListExpr(tuple(self._token_literal(c) for c in children if c is not None),
-                          _span(meta))
+        return n.ListExpr(
+            tuple(self._token_literal(c) for c in children if c is not None), _span(meta)
+        )
 
     @v_args(meta=True)
     def range(self, meta: Any, children: list[Token]) -> n.RangeExpr:
@@ -172,33 +199,43 @@ class _ToNodes(Transformer):
 
     @v_args(meta=True)
     def arith(self, meta: Any, children: list[Any]) -> n.Arith:
-        return n.Arith(children[1].value, self._token_literal(children[0]),
-                       self._token_literal(children[2]), _span(meta))
+        return n.Arith(
+            children[1].value,
+            self._token_literal(children[0]),
+            self._token_literal(children[2]),
+            _span(meta),
+        )
 
     @v_args(meta=True)
     def compare(self, meta: Any, children: list[Any]) -> n.Compare:
-        return n.Compare(children[1].value, self._token_literal(children[0]),
-                         self._token_literal(children[2]), _span(meta))
+        return n.Compare(
+            children[1].value,
+            self._token_literal(children[0]),
+            self._token_literal(children[2]),
+            _span(meta),
+        )
 
     @v_args(meta=True)
     def in_(self, meta: Any, children: list[Any]) -> n.In:
-        return n.In(self._token_literal(children[0]), self._token_literal(children[1]), False,
-                    _span(meta))
+        return n.In(
+            self._token_literal(children[0]), self._token_literal(children[1]), False, _span(meta)
+        )
 
     @v_args(meta=True)
     def not_in(self, meta: Any, children: list[Any]) -> n.In:
-        return n.In(self._token_literal(children[0]), self._token_literal(children[1]), True,
-                    _span(meta))
+        return n.In(
+            self._token_literal(children[0]), self._token_literal(children[1]), True, _span(meta)
+        )
 
     @v_args(meta=True)
     def and_(self, meta: Any, children: list[Any]) -> n.And:
-        return n.And(self._token_literal(children[0]), self._token_literal(children[1]),
-                     _span(meta))
+        return n.And(
+            self._token_literal(children[0]), self._token_literal(children[1]), _span(meta)
+        )
 
     @v_args(meta=True)
     def or_(self, meta: Any, children: list[Any]) -> n.Or:
-        return n.Or(self._token_literal(children[0]), self._token_literal(children[1]),
-                    _span(meta))
+        return n.Or(self._token_literal(children[0]), self._token_literal(children[1]), _span(meta))
 
     @v_args(meta=True)
     def not_(self, meta: Any, children: list[Any]) -> n.Not:
@@ -206,8 +243,9 @@ class _ToNodes(Transformer):
 
     @v_args(meta=True)
     def coalesce(self, meta: Any, children: list[Any]) -> n.Coalesce:
-        return n.Coalesce(self._token_literal(children[0]), self._token_literal(children[1]),
-                          _span(meta))
+        return n.Coalesce(
+            self._token_literal(children[0]), self._token_literal(children[1]), _span(meta)
+        )
 
     # ---- JSON data ----
     def json_object(self, children: list[Any]) -> dict[str, Any]:
@@ -216,7 +254,6 @@ class _ToNodes(Transformer):
             if pair is not None:
                 out[pair[0]] = pair[1]
         return out
-
 
     def json_array(self, children: list[Any]) -> list[Any]:
         # lark marks an empty [] with a single None placeholder; nulls are _NULL until here
@@ -256,7 +293,7 @@ def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
     raw = tok.value
     triple = raw.startswith('"""')
     body_start = 3 if triple else 1
-    body = raw[body_start:len(raw) - body_start]
+    body = raw[body_start : len(raw) - body_start]
     parts: list[Any] = []
     text_buf: list[str] = []
     i = 0
@@ -271,21 +308,33 @@ def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
             i += 2
             continue
         if ch == "}":
-            diags.append(tf._diag("NR105", "unmatched '}' in message", _pos(tok, body_start + i),
-                                  "write '}}' for a literal brace"))
+            diags.append(
+                tf._diag(
+                    "NR105",
+                    "unmatched '}' in message",
+                    _pos(tok, body_start + i),
+                    "write '}}' for a literal brace",
+                )
+            )
             i += 1
             continue
         if ch == "{":
             close = body.find("}", i)
             if close < 0:
-                diags.append(tf._diag("NR105", "unclosed '{' in message",
-                                      _pos(tok, body_start + i), "close it with '}' or write '{{'"))
+                diags.append(
+                    tf._diag(
+                        "NR105",
+                        "unclosed '{' in message",
+                        _pos(tok, body_start + i),
+                        "close it with '}' or write '{{'",
+                    )
+                )
                 break
-            inner = body[i + 1:close]
+            inner = body[i + 1 : close]
             fmt = None
             spec = re.search(r":\s*(percent|\d+)\s*\Z", inner)
             if spec:
-                inner, fmt = inner[:spec.start()], spec.group(1)
+                inner, fmt = inner[: spec.start()], spec.group(1)
             if not triple:
                 inner = inner.replace('\\"', '"')
             if text_buf:
@@ -321,10 +370,7 @@ def _text(raw: str, triple: bool) -> str:
 def _pos(tok: Token, offset: int) -> Span:
     before = tok.value[:offset]
     nl = before.count("\n")
-    if nl:
-        col = offset - before.rfind("\n")
-    else:
-        col = tok.column + offset
+    col = offset - before.rfind("\n") if nl else tok.column + offset
     return Span(tok.line + nl, col, tok.line + nl, col + 1)
 
 
@@ -352,8 +398,12 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
         elif kind == "tags":
             put("tags", tuple(unescape(t.value) for t in ch), span)
         elif kind == "advice_refs":
-            refs = tuple((t.value, True, _tspan(t)) if t.type == "NAME"
-                         else (unescape(t.value), False, _tspan(t)) for t in ch)
+            refs = tuple(
+                (t.value, True, _tspan(t))
+                if t.type == "NAME"
+                else (unescape(t.value), False, _tspan(t))
+                for t in ch
+            )
             fields["advice"] = fields.get("advice", ()) + refs
         elif kind == "for_each":
             var, coll, where, group = ch
@@ -361,31 +411,49 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
             if group is not None:
                 gkey = tf._token_literal(group.children[0])
                 gname = group.children[1].value
-            put("for_each", n.ForEach(var.value, tf._token_literal(coll), where, gkey, gname,
-                                      span), span)
+            put(
+                "for_each",
+                n.ForEach(var.value, tf._token_literal(coll), where, gkey, gname, span),
+                span,
+            )
         elif kind == "when":
             put("when", tf._token_literal(ch[0]), span)
         elif kind == "lower":
-            put("lower", n.Lower(ch[0].value, _tspan(ch[0]), tf._token_literal(ch[1]), span),
-                span)
+            put("lower", n.Lower(ch[0].value, _tspan(ch[0]), tf._token_literal(ch[1]), span), span)
         elif kind == "suppresses":
             put("suppresses", tuple((unescape(t.value), _tspan(t)) for t in ch), span)
         elif kind == "message":
             put("message", _template(tf, ch[0], diags), span)
         elif kind == "evidence":
-            items = tuple(n.Evidence(e.children[0].value, tf._token_literal(e.children[1]),
-                                     _span(e.meta)) for e in ch)
+            items = tuple(
+                n.Evidence(e.children[0].value, tf._token_literal(e.children[1]), _span(e.meta))
+                for e in ch
+            )
             put("evidence", items, span)
         elif kind == "example":
             expect, name, data = ch
             fires = (rule_id,) if expect.value == "fires" else ()
             passes = (rule_id,) if expect.value == "passes" else ()
-            examples.append(n.Example(unescape(name.value) if name is not None else None,
-                                      fires, passes, data, span, rule_id))
+            examples.append(
+                n.Example(
+                    unescape(name.value) if name is not None else None,
+                    fires,
+                    passes,
+                    data,
+                    span,
+                    rule_id,
+                )
+            )
         else:  # pragma: no cover - the grammar has no other clause
             raise AssertionError(kind)
-    return n.Rule(id=rule_id, span=_span(tree.meta), id_span=_tspan(id_tok),
-                  examples=tuple(examples), duplicate_clauses=tuple(duplicates), **fields)
+    return n.Rule(
+        id=rule_id,
+        span=_span(tree.meta),
+        id_span=_tspan(id_tok),
+        examples=tuple(examples),
+        duplicate_clauses=tuple(duplicates),
+        **fields,
+    )
 
 
 def _item(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> Any:
@@ -394,9 +462,13 @@ def _item(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> Any:
     span = _span(tree.meta)
     if kind == "param":
         name, type_name, value, doc = ch
-        return n.Param(name.value, type_name.value if type_name is not None else None,
-                       tf._token_literal(value), unescape(doc.value) if doc is not None else None,
-                       span)
+        return n.Param(
+            name.value,
+            type_name.value if type_name is not None else None,
+            tf._token_literal(value),
+            unescape(doc.value) if doc is not None else None,
+            span,
+        )
     if kind == "advice_def":
         return n.Advice(ch[0].value, unescape(ch[1].value), span)
     if kind == "table":

@@ -21,10 +21,29 @@ SCHEMAS = ROOT / "src" / "netrules" / "schemas"
 AS_OF = datetime.date(2025, 1, 1)
 
 PUBLIC = [
-    "Connection", "Diagnostic", "Duration", "Employer", "Finding", "InputError", "Invitation",
-    "Member", "NetrulesError", "Network", "Range", "Recommendation", "Removal", "Report",
-    "RuleError", "RuleSet", "RuleSkips", "School", "Skipped", "Span", "Subject",
-    "load_network", "load_rules",
+    "Connection",
+    "Diagnostic",
+    "Duration",
+    "Employer",
+    "Finding",
+    "InputError",
+    "Invitation",
+    "Member",
+    "NetrulesError",
+    "Network",
+    "Range",
+    "Recommendation",
+    "Removal",
+    "Report",
+    "RuleError",
+    "RuleSet",
+    "RuleSkips",
+    "School",
+    "Skipped",
+    "Span",
+    "Subject",
+    "load_network",
+    "load_rules",
 ]
 
 
@@ -32,7 +51,8 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 # ---- exported names ----
@@ -56,28 +76,53 @@ def test_public_name_is_documented_in_api_md(name: str) -> None:
     assert re.search(rf"`{name}\b", text), name
 
 
-@pytest.mark.parametrize("cls", [netrules.Finding, netrules.Report, netrules.Subject,
-                                 netrules.RuleSkips, netrules.Diagnostic, netrules.Span])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        netrules.Finding,
+        netrules.Report,
+        netrules.Subject,
+        netrules.RuleSkips,
+        netrules.Diagnostic,
+        netrules.Span,
+    ],
+)
 def test_results_are_frozen_attrs_classes(cls) -> None:
     """Findings, reports, subjects, skips and diagnostics are immutable attrs values."""
     fields = attrs.fields(cls)
-    instance = cls(*[{"as_of": AS_OF, "network": {}, "findings": (), "subject":
-                      netrules.Subject("member", "member"), "span": netrules.Span.point(),
-                      "line": 1, "column": 1, "end_line": 1, "end_column": 2, "count": 1}
-                     .get(f.name, "x") for f in fields if f.default is attrs.NOTHING])
+    instance = cls(
+        *[
+            {
+                "as_of": AS_OF,
+                "network": {},
+                "findings": (),
+                "subject": netrules.Subject("member", "member"),
+                "span": netrules.Span.point(),
+                "line": 1,
+                "column": 1,
+                "end_line": 1,
+                "end_column": 2,
+                "count": 1,
+            }.get(f.name, "x")
+            for f in fields
+            if f.default is attrs.NOTHING
+        ]
+    )
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         setattr(instance, fields[0].name, "changed")
 
 
 def test_errors_form_one_hierarchy() -> None:
     """RuleError and InputError are NetrulesErrors, which are Exceptions."""
-    assert (True, True, True) == (issubclass(netrules.RuleError, netrules.NetrulesError),
-                                  issubclass(netrules.InputError, netrules.NetrulesError),
-                                  issubclass(netrules.NetrulesError, Exception))
+    assert (True, True, True) == (
+        issubclass(netrules.RuleError, netrules.NetrulesError),
+        issubclass(netrules.InputError, netrules.NetrulesError),
+        issubclass(netrules.NetrulesError, Exception),
+    )
 
 
 # ---- the report schema ----
-RICH = '''
+RICH = """
 param since: duration = 2 years "old"
 table targets { "IT": 500..1000+, "Law": 300+ }
 advice grow = "Invite former colleagues."
@@ -96,11 +141,15 @@ rule "old" { title "t" severity error for each c in connections
   when c.connected_on < as_of - since message "{c.id}" }
 rule "target" { title "t" severity info when member.connection_count < targets[member.industry].low
   message "below {targets[member.industry]}" }
-'''
-RICH_DOC = {"member": {"industry": "IT", "connection_count": 3}, "connections": [
-    {"id": "a", "company": "Acme", "connected_on": "2020-01-01"},
-    {"id": "b", "company": "ACME", "connected_on": "2021-01-01"},
-    {"id": "c", "company": "Beta"}]}
+"""
+RICH_DOC = {
+    "member": {"industry": "IT", "connection_count": 3},
+    "connections": [
+        {"id": "a", "company": "Acme", "connected_on": "2020-01-01"},
+        {"id": "b", "company": "ACME", "connected_on": "2021-01-01"},
+        {"id": "c", "company": "Beta"},
+    ],
+}
 
 
 def test_report_to_dict_validates_against_the_schema(load_text) -> None:
@@ -109,21 +158,31 @@ def test_report_to_dict_validates_against_the_schema(load_text) -> None:
     network = attrs.evolve(network, skipped=(netrules.Skipped("Connections.csv", "no name", 2),))
     data = load_text(RICH).evaluate(network, as_of=AS_OF).to_dict()
     assert (["company-cluster", "old", "old", "target"], ["old"]) == (
-        sorted(f["rule"] for f in data["findings"]), [s["rule"] for s in data["skipped"]])
+        sorted(f["rule"] for f in data["findings"]),
+        [s["rule"] for s in data["skipped"]],
+    )
     assert [] == [e.message for e in validator("report.schema.json").iter_errors(data)]
 
 
 def test_empty_report_validates(load_text) -> None:
     """A clean report (no findings, no skips) is valid too."""
-    data = load_text('rule "r" { title "t" severity info when false message "m" }').evaluate(
-        {}, as_of=AS_OF).to_dict()
+    data = (
+        load_text('rule "r" { title "t" severity info when false message "m" }')
+        .evaluate({}, as_of=AS_OF)
+        .to_dict()
+    )
     assert [] == [e.message for e in validator("report.schema.json").iter_errors(data)]
 
 
 @pytest.mark.parametrize(
     ("path", "value"),
-    [(("findings", 0, "severity"), "fatal"), (("findings", 0, "rule"), "Not Kebab"),
-     (("summary", "error"), -1), (("as_of",), "2025-02-30"), (("findings", 0, "extra"), 1)],
+    [
+        (("findings", 0, "severity"), "fatal"),
+        (("findings", 0, "rule"), "Not Kebab"),
+        (("summary", "error"), -1),
+        (("as_of",), "2025-02-30"),
+        (("findings", 0, "extra"), 1),
+    ],
     ids=["severity", "rule-id", "negative-count", "bad-date", "unknown-key"],
 )
 def test_report_schema_rejects_broken_reports(load_text, path, value) -> None:
@@ -155,13 +214,24 @@ def test_schemas_ship_inside_the_package(name: str) -> None:
 
 NETWORK_SAMPLES = [
     ({}, True),
-    ({"as_of": "2025-01-01", "member": {"name": "Ann", "industry": "IT", "connection_count": 3,
-                                        "career_level": "senior", "situations": ["career-break"],
-                                        "employers": [{"name": "Acme", "start": "2020-01-01"}]},
-      "connections": [{"id": "a", "relationship": "colleague", "connected_on": "2024-12-16"}],
-      "invitations": [{"direction": "outgoing", "status": "pending", "follow_ups": 1}],
-      "removals": [{"connection": "a", "notified": False}],
-      "recommendations_given": [{"person": "Bo", "given_on": "2024-01-01"}]}, True),
+    (
+        {
+            "as_of": "2025-01-01",
+            "member": {
+                "name": "Ann",
+                "industry": "IT",
+                "connection_count": 3,
+                "career_level": "senior",
+                "situations": ["career-break"],
+                "employers": [{"name": "Acme", "start": "2020-01-01"}],
+            },
+            "connections": [{"id": "a", "relationship": "colleague", "connected_on": "2024-12-16"}],
+            "invitations": [{"direction": "outgoing", "status": "pending", "follow_ups": 1}],
+            "removals": [{"connection": "a", "notified": False}],
+            "recommendations_given": [{"person": "Bo", "given_on": "2024-01-01"}],
+        },
+        True,
+    ),
     ({"member": {"industry": None}, "connections": []}, True),
     ({"connections": [{"company": "x"}]}, False),
     ({"connections": [{"id": "a", "relationship": "colegue"}]}, False),
@@ -176,8 +246,9 @@ NETWORK_SAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(("doc", "valid"), NETWORK_SAMPLES,
-                         ids=[f"sample{i}" for i in range(len(NETWORK_SAMPLES))])
+@pytest.mark.parametrize(
+    ("doc", "valid"), NETWORK_SAMPLES, ids=[f"sample{i}" for i in range(len(NETWORK_SAMPLES))]
+)
 def test_network_schema_and_loader_agree(doc: dict, valid: bool) -> None:
     """The network schema accepts what load_network accepts and rejects what it rejects."""
     schema_ok = validator("network.schema.json").is_valid(doc)
@@ -193,17 +264,31 @@ def test_network_schema_and_loader_agree(doc: dict, valid: bool) -> None:
 @pytest.mark.parametrize(
     ("doc", "location", "message"),
     [
-        ({"connections": [{"id": f"c{i}"} for i in range(17)]
-          + [{"id": "x", "connected_on": "yesterday"}]},
-         "connections[17].connected_on", 'expected a date (YYYY-MM-DD), got "yesterday"'),
+        (
+            {
+                "connections": [{"id": f"c{i}"} for i in range(17)]
+                + [{"id": "x", "connected_on": "yesterday"}]
+            },
+            "connections[17].connected_on",
+            'expected a date (YYYY-MM-DD), got "yesterday"',
+        ),
         ({"member": {"industry": 5}}, "member.industry", "expected a string, got the number 5"),
-        ({"member": {"employers": [{"title": "CTO"}]}}, "member.employers[0].name",
-         "required, but missing"),
+        (
+            {"member": {"employers": [{"title": "CTO"}]}},
+            "member.employers[0].name",
+            "required, but missing",
+        ),
         ({"connections": [{"id": "a"}, {"id": "a"}]}, "connections[1].id", 'duplicate id "a"'),
-        ({"invitations": [{"direction": "sideways"}]}, "invitations[0].direction",
-         'expected one of outgoing, incoming; got "sideways"'),
-        ({"member": {"conection_count": 1}}, "member.conection_count",
-         "unknown key (did you mean 'connection_count'?)"),
+        (
+            {"invitations": [{"direction": "sideways"}]},
+            "invitations[0].direction",
+            'expected one of outgoing, incoming; got "sideways"',
+        ),
+        (
+            {"member": {"conection_count": 1}},
+            "member.conection_count",
+            "unknown key (did you mean 'connection_count'?)",
+        ),
         ({"connections": {"id": "a"}}, "connections", "expected a list, got an object"),
         ({"member": "Ann"}, "member", 'expected an object, got "Ann"'),
     ],
@@ -215,7 +300,10 @@ def test_load_network_errors_name_the_json_path(doc, location, message) -> None:
         netrules.load_network(doc)
     err = info.value
     assert (location, message, f"<document>:{location}: {message}") == (
-        err.location, err.message, str(err))
+        err.location,
+        err.message,
+        str(err),
+    )
 
 
 def test_load_network_file_errors_name_the_file(tmp_path: Path) -> None:
@@ -229,10 +317,12 @@ def test_load_network_file_errors_name_the_file(tmp_path: Path) -> None:
         with pytest.raises(netrules.InputError) as info:
             netrules.load_network(path)
         messages.append(str(info.value).replace(str(tmp_path), "DIR"))
-    assert ["DIR/a.json:member.industry: expected a string, got the number 5",
-            "DIR/b.json:line 1 column 12: invalid JSON: Expecting value",
-            "DIR/c.json: expected an object, got a list",
-            "DIR/missing.json: no such file or folder"] == messages
+    assert [
+        "DIR/a.json:member.industry: expected a string, got the number 5",
+        "DIR/b.json:line 1 column 12: invalid JSON: Expecting value",
+        "DIR/c.json: expected an object, got a list",
+        "DIR/missing.json: no such file or folder",
+    ] == messages
 
 
 def test_load_network_reads_json_files(tmp_path: Path) -> None:
@@ -240,38 +330,53 @@ def test_load_network_reads_json_files(tmp_path: Path) -> None:
     path = tmp_path / "net.json"
     path.write_text(json.dumps(RICH_DOC), encoding="utf-8")
     from_file = netrules.load_network(path)
-    assert (from_file, from_file) == (netrules.load_network(RICH_DOC),
-                                      netrules.load_network(from_file))
+    assert (from_file, from_file) == (
+        netrules.load_network(RICH_DOC),
+        netrules.load_network(from_file),
+    )
 
 
 # ---- RuleSet ----
 def test_ruleset_introspection(load_text) -> None:
     """rule_ids(), params, warnings and source describe a loaded set."""
-    rs = load_text('param small = 50 "few"\nparam unused = 1\n'
-                   'rule "tiny" { title "t" severity warning '
-                   'when member.connection_count < small message "m" }')
+    rs = load_text(
+        'param small = 50 "few"\nparam unused = 1\n'
+        'rule "tiny" { title "t" severity warning '
+        'when member.connection_count < small message "m" }'
+    )
     assert (("tiny",), {"small": 50, "unused": 1}, ["NR320"], True) == (
-        rs.rule_ids(), rs.params, [w.code for w in rs.warnings],
-        rs.source.startswith("def _evaluate("))
+        rs.rule_ids(),
+        rs.params,
+        [w.code for w in rs.warnings],
+        rs.source.startswith("def _evaluate("),
+    )
 
 
 def test_examples_and_run_example(load_text) -> None:
     """examples() lists inline and top-level examples; run_example() says which rules fired."""
-    rs = load_text('rule "tiny" { title "t" severity warning when member.connection_count < 50\n'
-                   '  message "m"\n'
-                   '  example fires { member: { connection_count: 10 } }\n'
-                   '  example passes "big" { member: { connection_count: 80 } } }\n'
-                   'example "wrong" passes "tiny" { member: { connection_count: 1 } }')
-    results = [(c.name, c.line, c.rule, rs.run_example(c).ok, rs.run_example(c).fired)
-               for c in rs.examples()]
-    assert [("tiny fires (line 3)", 3, "tiny", True, ("tiny",)),
-            ("big", 4, "tiny", True, ()),
-            ("wrong", 5, None, False, ("tiny",))] == results
+    rs = load_text(
+        'rule "tiny" { title "t" severity warning when member.connection_count < 50\n'
+        '  message "m"\n'
+        "  example fires { member: { connection_count: 10 } }\n"
+        '  example passes "big" { member: { connection_count: 80 } } }\n'
+        'example "wrong" passes "tiny" { member: { connection_count: 1 } }'
+    )
+    results = [
+        (c.name, c.line, c.rule, rs.run_example(c).ok, rs.run_example(c).fired)
+        for c in rs.examples()
+    ]
+    assert [
+        ("tiny fires (line 3)", 3, "tiny", True, ("tiny",)),
+        ("big", 4, "tiny", True, ()),
+        ("wrong", 5, None, False, ("tiny",)),
+    ] == results
 
 
 def test_evaluate_accepts_dicts_and_networks(load_text) -> None:
     """evaluate() takes a Network or a plain dict (loaded with load_network)."""
-    rs = load_text('rule "r" { title "t" severity info when member.connection_count > 1 '
-                   'message "{member.connection_count}" }')
+    rs = load_text(
+        'rule "r" { title "t" severity info when member.connection_count > 1 '
+        'message "{member.connection_count}" }'
+    )
     net = netrules.load_network(RICH_DOC)
     assert rs.evaluate(net, as_of=AS_OF).to_json() == rs.evaluate(RICH_DOC, as_of=AS_OF).to_json()

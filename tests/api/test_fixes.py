@@ -8,11 +8,14 @@ import netrules
 from netrules import ruleset
 
 
-@pytest.mark.parametrize(("doc", "where"), [
-    ({"connections": [None]}, "connections[0]"),
-    ({"member": {"employers": [None]}}, "member.employers[0]"),
-    ({"member": {"situations": [None]}}, "member.situations[0]"),
-])
+@pytest.mark.parametrize(
+    ("doc", "where"),
+    [
+        ({"connections": [None]}, "connections[0]"),
+        ({"member": {"employers": [None]}}, "member.employers[0]"),
+        ({"member": {"situations": [None]}}, "member.situations[0]"),
+    ],
+)
 def test_null_items_are_input_errors(doc: dict, where: str) -> None:
     """A null where a list needs an item is an InputError naming its JSON path."""
     with pytest.raises(netrules.InputError) as err:
@@ -34,8 +37,10 @@ def test_datetime_strings_are_not_dates() -> None:
 
 def test_example_data_keeps_nulls_in_lists() -> None:
     """A null inside example data is kept (and then judged by the loader), never dropped."""
-    text = ('rule "r" {\n title "t"\n severity info\n message "m"\n'
-            ' example fires { member: { connection_count: 0, situations: [null] } }\n}\n')
+    text = (
+        'rule "r" {\n title "t"\n severity info\n message "m"\n'
+        " example fires { member: { connection_count: 0, situations: [null] } }\n}\n"
+    )
     with pytest.raises(netrules.RuleError) as err:
         netrules.load_rules(texts=[("x.rules", text)], include_default=False)
     assert [d.code for d in err.value.diagnostics] == ["NR313"]
@@ -44,8 +49,10 @@ def test_example_data_keeps_nulls_in_lists() -> None:
 
 def test_list_parameter_items_are_checked() -> None:
     """A list parameter override with an item of the wrong type is refused up front."""
-    text = ('param names = ["a", "b"]\nrule "r" {\n title "t"\n severity info\n'
-            ' when min(x in names : x) == "a"\n message "m"\n}\n')
+    text = (
+        'param names = ["a", "b"]\nrule "r" {\n title "t"\n severity info\n'
+        ' when min(x in names : x) == "a"\n message "m"\n}\n'
+    )
     rules = netrules.load_rules(texts=[("x.rules", text)], include_default=False)
     with pytest.raises(netrules.RuleError) as err:
         rules.evaluate({}, params={"names": ["b", 1]})
@@ -61,12 +68,13 @@ def test_parse_cache_key_follows_the_parser_code(monkeypatch, tmp_path) -> None:
     def parse(text: str, shown: str):
         calls.append(shown)
         from netrules.parser import parse_file
+
         return parse_file(text, shown)
 
     text = 'rule "r" {\n title "t"\n severity info\n message "m"\n}\n'
     first, _ = ruleset._parse_cached(parse, text, "a.rules")
     again, _ = ruleset._parse_cached(parse, text, "a.rules")
-    other, _ = ruleset._parse_cached(parse, text, "b.rules")
+    _other, _ = ruleset._parse_cached(parse, text, "b.rules")
     assert calls == ["a.rules", "b.rules"]
     assert again.items[0].id == first.items[0].id == "r"
     assert len(list(tmp_path.glob("*.pickle"))) == 2
@@ -76,7 +84,7 @@ def test_a_lone_csv_file_is_explained(tmp_path) -> None:
     """Pointing at Connections.csv alone says to pass the archive or its folder."""
     path = tmp_path / "Connections.csv"
     path.write_text("First Name,Last Name\n", encoding="utf-8")
-    with pytest.raises(netrules.InputError, match="pass the export .zip"):
+    with pytest.raises(netrules.InputError, match=r"pass the export \.zip"):
         netrules.load_network(path)
 
 

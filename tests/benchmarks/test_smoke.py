@@ -59,10 +59,12 @@ def test_generator_is_repeatable() -> None:
 def test_archive_has_the_export_layout(tmp_path: Path) -> None:
     files = generate.archive_files(30, 10, seed=3)
     conns = files["Connections.csv"].decode()
-    assert conns.startswith("Notes:\n\"When exporting") and not conns.endswith("\n")
+    assert conns.startswith('Notes:\n"When exporting') and not conns.endswith("\n")
     assert conns.splitlines()[3] == generate.CONNECTIONS_HEADER
-    assert any(line.endswith(("AM,OUTGOING", "PM,OUTGOING")) or "OUTGOING" in line
-               for line in files["Invitations.csv"].decode().splitlines()[1:])
+    assert any(
+        line.endswith(("AM,OUTGOING", "PM,OUTGOING")) or "OUTGOING" in line
+        for line in files["Invitations.csv"].decode().splitlines()[1:]
+    )
     net = netrules.load_network(generate.write_archive(tmp_path, files))
     assert 25 <= len(net.connections) <= 30
     assert net.invitations and net.as_of == generate.AS_OF

@@ -20,8 +20,12 @@ GOLDEN = HERE / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/cli/golden/* from the current output")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/cli/golden/* from the current output",
+    )
 
 
 class Result(NamedTuple):
@@ -65,8 +69,10 @@ def own_rules():
 @pytest.fixture
 def golden(request):
     """golden(name, text): compare text with tests/cli/golden/<name>, or rewrite it."""
-    update = (request.config.getoption("update_golden", default=False)
-              or os.environ.get("NETRULES_UPDATE_GOLDEN") == "1")
+    update = (
+        request.config.getoption("update_golden", default=False)
+        or os.environ.get("NETRULES_UPDATE_GOLDEN") == "1"
+    )
 
     def check(name: str, text: str) -> None:
         path = GOLDEN / name
@@ -76,7 +82,9 @@ def golden(request):
             if not update:
                 pytest.fail(f"golden file {name} was missing and has been written; rerun")
         expected = path.read_text(encoding="utf-8")
-        assert text == expected, (f"output differs from tests/cli/golden/{name}; rerun with "
-                                  "--update-golden if the change is intended")
+        assert text == expected, (
+            f"output differs from tests/cli/golden/{name}; rerun with "
+            "--update-golden if the change is intended"
+        )
 
     return check

@@ -59,8 +59,7 @@ def test_clean_network_exits_0_and_says_no_findings(run, own_rules, fixture_path
     assert "Summary: 0 errors, 0 warnings, 0 info" in res.out
 
 
-@pytest.mark.parametrize("fail_on, code", [("error", 0), ("warning", 1), ("info", 1),
-                                           ("never", 0)])
+@pytest.mark.parametrize("fail_on, code", [("error", 0), ("warning", 1), ("info", 1), ("never", 0)])
 def test_fail_on_with_warnings_only(run, own_rules, network, fail_on, code):
     """With only warnings, --fail-on error/never exit 0 and warning/info exit 1."""
     res = run("check", network, "--disable", "tiny-network", "--fail-on", fail_on, *own_rules())
@@ -71,8 +70,19 @@ def test_fail_on_with_warnings_only(run, own_rules, network, fail_on, code):
 @pytest.mark.parametrize("fail_on, code", [("warning", 0), ("info", 1)])
 def test_fail_on_with_info_only(run, own_rules, network, fail_on, code):
     """An info finding fails only --fail-on info."""
-    res = run("check", network, "--disable", "tiny-network", "--disable", "stale-connection",
-              "--industry", "Unknown", "--fail-on", fail_on, *own_rules())
+    res = run(
+        "check",
+        network,
+        "--disable",
+        "tiny-network",
+        "--disable",
+        "stale-connection",
+        "--industry",
+        "Unknown",
+        "--fail-on",
+        fail_on,
+        *own_rules(),
+    )
     assert "no-industry" in res.out
     assert res.code == code
 
@@ -133,8 +143,17 @@ def test_bad_as_of_is_a_usage_error(run, own_rules, network, value):
 
 def test_param_overrides_a_default(run, own_rules, network):
     """--param NAME=VALUE is parsed in rule-language syntax (numbers, durations)."""
-    res = run("check", network, "--param", "small_network=5", "--param",
-              "stale_after=10 years", "--format", "json", *own_rules())
+    res = run(
+        "check",
+        network,
+        "--param",
+        "small_network=5",
+        "--param",
+        "stale_after=10 years",
+        "--format",
+        "json",
+        *own_rules(),
+    )
     fired = {f["rule"] for f in json.loads(res.out)["findings"]}
     assert "tiny-network" not in fired and "stale-connection" not in fired
     assert res.code == 0
@@ -148,8 +167,15 @@ def test_param_shows_in_messages(run, own_rules, network):
 
 def test_string_param_takes_the_text_as_is(run, own_rules, network):
     """A string parameter takes the text after '=' without quotes."""
-    res = run("check", network, "--param", "placeholder_industry=Aviation",
-              "--industry", "Aviation", *own_rules())
+    res = run(
+        "check",
+        network,
+        "--param",
+        "placeholder_industry=Aviation",
+        "--industry",
+        "Aviation",
+        *own_rules(),
+    )
     assert "industry is Aviation" in res.out
 
 
@@ -178,8 +204,7 @@ def test_param_without_equals_is_a_usage_error(run, own_rules, network):
 
 def test_disable_removes_a_rule(run, own_rules, network):
     """--disable RULE drops the rule from the run."""
-    res = run("check", network, "--disable", "stale-connection", "--format", "json",
-              *own_rules())
+    res = run("check", network, "--disable", "stale-connection", "--format", "json", *own_rules())
     assert {f["rule"] for f in json.loads(res.out)["findings"]} == {"tiny-network"}
 
 
@@ -187,7 +212,7 @@ def test_disable_unknown_rule_exits_2(run, own_rules, network):
     """--disable of an unknown rule is an error with a did-you-mean hint; exit 2."""
     res = run("check", network, "--disable", "tiny-netwrk", *own_rules())
     assert res.code == 2
-    assert res.err.startswith('netrules: error: --disable: cannot disable unknown rule')
+    assert res.err.startswith("netrules: error: --disable: cannot disable unknown rule")
     assert "tiny-network" in res.err
 
 
@@ -212,8 +237,9 @@ def test_bad_field_names_the_json_path(run, own_rules, fixture_path):
     path = fixture_path("bad_field.json")
     res = run("check", path, *own_rules())
     assert res.code == 2
-    assert res.err.startswith(f"netrules: error: {path}:connections[1].connected_on: "
-                              "expected a date")
+    assert res.err.startswith(
+        f"netrules: error: {path}:connections[1].connected_on: expected a date"
+    )
 
 
 def test_rule_file_syntax_error_shows_position_and_caret(run, own_rules, network):
@@ -309,12 +335,29 @@ def test_context_unknown_without_options(run, own_rules, network):
 
 def test_context_options(run, own_rules, network):
     """--career-level, --job-seeking, --situation and --industry set the member context."""
-    res = run("check", network, "--career-level", "student", "--job-seeking", "--situation",
-              "career-change", "--situation", "recent-graduate", "--industry", "Aviation",
-              "--format", "json", *own_rules("context.rules"))
+    res = run(
+        "check",
+        network,
+        "--career-level",
+        "student",
+        "--job-seeking",
+        "--situation",
+        "career-change",
+        "--situation",
+        "recent-graduate",
+        "--industry",
+        "Aviation",
+        "--format",
+        "json",
+        *own_rules("context.rules"),
+    )
     data = json.loads(res.out)
-    assert {f["rule"] for f in data["findings"]} == {"is-student", "job-seeking",
-                                                     "changing-career", "in-industry"}
+    assert {f["rule"] for f in data["findings"]} == {
+        "is-student",
+        "job-seeking",
+        "changing-career",
+        "in-industry",
+    }
     messages = {f["message"] for f in data["findings"]}
     assert "situations: career-change, recent-graduate" in messages
     assert "industry Aviation" in messages
@@ -322,15 +365,15 @@ def test_context_options(run, own_rules, network):
 
 def test_no_job_seeking(run, own_rules, network):
     """--no-job-seeking says the member is not looking for a job."""
-    res = run("check", network, "--no-job-seeking", "--format", "json",
-              *own_rules("context.rules"))
+    res = run("check", network, "--no-job-seeking", "--format", "json", *own_rules("context.rules"))
     assert _fired(res) == {"not-job-seeking"}
 
 
 def test_situation_none(run, own_rules, network):
     """--situation none says that no situation applies (an empty list, not unknown)."""
-    res = run("check", network, "--situation", "none", "--format", "json",
-              *own_rules("context.rules"))
+    res = run(
+        "check", network, "--situation", "none", "--format", "json", *own_rules("context.rules")
+    )
     assert _fired(res) == {"no-situation"}
 
 
@@ -352,22 +395,44 @@ def test_bad_situation_lists_allowed_values(run, own_rules, network):
 
 def test_overlay_file(run, own_rules, network, fixture_path):
     """--overlay applies member context and relationships from a TOML file."""
-    res = run("check", network, "--overlay", fixture_path("overlay.toml"), "--format", "json",
-              *own_rules("context.rules"))
+    res = run(
+        "check",
+        network,
+        "--overlay",
+        fixture_path("overlay.toml"),
+        "--format",
+        "json",
+        *own_rules("context.rules"),
+    )
     data = json.loads(res.out)
-    assert {f["rule"] for f in data["findings"]} == {"changing-career", "in-industry",
-                                                     "colleague"}
+    assert {f["rule"] for f in data["findings"]} == {"changing-career", "in-industry", "colleague"}
     assert "Jane Doe is a colleague" in {f["message"] for f in data["findings"]}
 
 
 def test_options_apply_on_top_of_the_overlay(run, own_rules, network, fixture_path):
     """Command-line context options override the overlay's values."""
-    res = run("check", network, "--overlay", fixture_path("overlay.toml"), "--career-level",
-              "student", "--industry", "Law", "--situation", "none", "--format", "json",
-              *own_rules("context.rules"))
+    res = run(
+        "check",
+        network,
+        "--overlay",
+        fixture_path("overlay.toml"),
+        "--career-level",
+        "student",
+        "--industry",
+        "Law",
+        "--situation",
+        "none",
+        "--format",
+        "json",
+        *own_rules("context.rules"),
+    )
     data = json.loads(res.out)
-    assert {f["rule"] for f in data["findings"]} == {"is-student", "in-industry", "colleague",
-                                                     "no-situation"}
+    assert {f["rule"] for f in data["findings"]} == {
+        "is-student",
+        "in-industry",
+        "colleague",
+        "no-situation",
+    }
     assert "industry Law" in {f["message"] for f in data["findings"]}
 
 
@@ -452,9 +517,17 @@ def test_export_folder_input_with_overlay(run, own_rules, fixture_path, tmp_path
     (tmp_path / "Connections.csv").write_text(
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
         "Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Engineer,16 Dec 2024\n",
-        encoding="utf-8")
-    res = run("check", str(tmp_path), "--overlay", fixture_path("overlay.toml"),
-              "--as-of", "2025-01-01", *own_rules("context.rules"))
+        encoding="utf-8",
+    )
+    res = run(
+        "check",
+        str(tmp_path),
+        "--overlay",
+        fixture_path("overlay.toml"),
+        "--as-of",
+        "2025-01-01",
+        *own_rules("context.rules"),
+    )
     assert res.code == 0
     assert "Loaded 1 connection," in res.out
     assert "Jane Doe is a colleague" in res.out
@@ -466,5 +539,6 @@ def test_missing_demo_data_is_an_input_error(run, monkeypatch, tmp_path):
     monkeypatch.setattr(cli, "_demo_path", lambda: tmp_path / "demo.json")
     res = run("check", "--demo", "--no-default-rules")
     assert res.code == 2
-    assert res.err == ("netrules: error: <demo>: the bundled demo data is missing from this "
-                       "installation\n")
+    assert res.err == (
+        "netrules: error: <demo>: the bundled demo data is missing from this installation\n"
+    )

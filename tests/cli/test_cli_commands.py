@@ -32,8 +32,12 @@ def test_rules_json(run, own_rules):
     """`rules --format json` prints the same rows as JSON objects."""
     res = run("rules", "--format", "json", *own_rules())
     rows = json.loads(res.out)
-    assert rows[0] == {"id": "tiny-network", "severity": "error", "category": "targets",
-                       "title": "Very small network"}
+    assert rows[0] == {
+        "id": "tiny-network",
+        "severity": "error",
+        "category": "targets",
+        "title": "Very small network",
+    }
     assert [r["id"] for r in rows] == ["tiny-network", "stale-connection", "no-industry"]
 
 
@@ -43,8 +47,9 @@ def test_rules_markdown_uses_docgen(run, own_rules, fixture_path):
 
     res = run("rules", "--format", "markdown", *own_rules())
     assert res.code == 0
-    expected = rules_markdown(netrules.load_rules(fixture_path("basic.rules"),
-                                                  include_default=False))
+    expected = rules_markdown(
+        netrules.load_rules(fixture_path("basic.rules"), include_default=False)
+    )
     assert res.out.rstrip("\n") == expected.rstrip("\n")
 
 
@@ -90,8 +95,9 @@ def test_explain_unknown_rule_suggests_and_exits_2(run, own_rules):
     res = run("explain", "tiny-netwrok", *own_rules())
     assert res.code == 2
     assert res.out == ""
-    assert res.err.startswith("netrules: error: unknown rule 'tiny-netwrok'; "
-                              "did you mean 'tiny-network'?")
+    assert res.err.startswith(
+        "netrules: error: unknown rule 'tiny-netwrok'; did you mean 'tiny-network'?"
+    )
 
 
 def test_explain_unknown_rule_without_close_match(run, own_rules):
@@ -105,13 +111,14 @@ def test_params_used_respects_locals_and_definitions(load_text):
     """params_used follows definitions and ignores locals that shadow a parameter name."""
     rules = load_text(
         'param x = 3 "d"\nparam y = 2 "d"\nparam w = 1 "d"\nparam z = 4 "d"\n'
-        'define f(x) = x + y\n'
+        "define f(x) = x + y\n"
         'rule "r" { title "t"\n severity info\n why "w"\n'
-        ' when f(member.connection_count) > 3 and count(c in connections) > x\n'
+        " when f(member.connection_count) > 3 and count(c in connections) > x\n"
         ' message "m {w}" }\n'
         'rule "s" { title "t"\n severity info\n why "w"\n for each x in connections\n'
         ' when x.company == "A" and count(z in connections where z.company == "B") > 1\n'
-        ' message "m" }\n')
+        ' message "m" }\n'
+    )
     assert params_used(rules, rules.rule("r")) == ["y", "x", "w"]
     assert params_used(rules, rules.rule("s")) == []
 

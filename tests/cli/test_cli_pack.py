@@ -50,8 +50,16 @@ def test_demo_json_is_the_api_report_at_the_documents_date(run, demo_doc, demo_j
     assert sum(data["summary"].values()) == len(data["findings"]) > 0
     for finding in data["findings"]:
         assert finding["severity"] in ("error", "warning", "info")
-        assert set(finding) == {"rule", "severity", "category", "subject", "message",
-                                "evidence", "advice", "source"}
+        assert set(finding) == {
+            "rule",
+            "severity",
+            "category",
+            "subject",
+            "message",
+            "evidence",
+            "advice",
+            "source",
+        }
 
 
 @pytest.mark.parametrize("fail_on", ["error", "warning", "info"])

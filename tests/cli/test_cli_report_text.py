@@ -9,15 +9,32 @@ from netrules.findings import Finding, Report, RuleSkips, Subject
 from netrules.report_text import render_text
 
 AS_OF = datetime.date(2025, 1, 1)
-NETWORK = {"connections": 3, "invitations": 1, "removals": 0, "recommendations_given": 0,
-           "connection_count": 3}
+NETWORK = {
+    "connections": 3,
+    "invitations": 1,
+    "removals": 0,
+    "recommendations_given": 0,
+    "connection_count": 3,
+}
 
 
-def _finding(rule: str, severity: str, category: str, n: int = 0,
-             advice: tuple[str, ...] = ("Do the thing.",)) -> Finding:
+def _finding(
+    rule: str,
+    severity: str,
+    category: str,
+    n: int = 0,
+    advice: tuple[str, ...] = ("Do the thing.",),
+) -> Finding:
     kind = "member" if n == 0 else "connection"
-    return Finding(rule, severity, category, Subject(kind, "member" if n == 0 else f"c{n:02d}"),
-                   f"{rule} message {n}", {}, advice)
+    return Finding(
+        rule,
+        severity,
+        category,
+        Subject(kind, "member" if n == 0 else f"c{n:02d}"),
+        f"{rule} message {n}",
+        {},
+        advice,
+    )
 
 
 def _report(findings, skipped=(), network=None, member="Ada") -> Report:
@@ -30,8 +47,9 @@ def test_header_names_member_date_and_counts():
     text = render_text(_report([]))
     first, second = text.splitlines()[:2]
     assert first == "netrules report for Ada, as of 2025-01-01"
-    assert second == ("Loaded 3 connections, 1 invitation, 0 planned removals, "
-                      "0 recommendations given.")
+    assert second == (
+        "Loaded 3 connections, 1 invitation, 0 planned removals, 0 recommendations given."
+    )
 
 
 def test_header_without_member_name():
@@ -55,8 +73,9 @@ def test_six_findings_are_not_folded_for_one():
 
 def test_fold_is_adjustable():
     """render_text(fold=N) shows N messages before folding."""
-    text = render_text(_report([_finding("cold", "warning", "upkeep", i) for i in range(1, 13)]),
-                       fold=2)
+    text = render_text(
+        _report([_finding("cold", "warning", "upkeep", i) for i in range(1, 13)]), fold=2
+    )
     assert "… and 10 more" in text
 
 
@@ -68,12 +87,15 @@ def test_advice_once_per_rule_group():
 
 def test_grouped_by_category_then_severity():
     """Categories come in order of their worst severity; inside, errors before warnings."""
-    report = _report([_finding("a-info", "info", "alpha"),
-                      _finding("b-warn", "warning", "beta"),
-                      _finding("b-err", "error", "beta"),
-                      _finding("a-warn", "warning", "alpha")])
-    lines = [line for line in render_text(report).splitlines()
-             if line and not line.startswith(" ")]
+    report = _report(
+        [
+            _finding("a-info", "info", "alpha"),
+            _finding("b-warn", "warning", "beta"),
+            _finding("b-err", "error", "beta"),
+            _finding("a-warn", "warning", "alpha"),
+        ]
+    )
+    lines = [line for line in render_text(report).splitlines() if line and not line.startswith(" ")]
     assert lines[2:4] == ["beta", "alpha"]
     text = render_text(report)
     assert text.index("b-err") < text.index("b-warn") < text.index("alpha")
@@ -82,29 +104,39 @@ def test_grouped_by_category_then_severity():
 
 def test_titles_are_shown_next_to_rule_ids():
     """Titles passed in are printed after the rule id."""
-    text = render_text(_report([_finding("cold", "warning", "upkeep")]),
-                       titles={"cold": "Gone cold"})
+    text = render_text(
+        _report([_finding("cold", "warning", "upkeep")]), titles={"cold": "Gone cold"}
+    )
     assert "  warning  cold: Gone cold\n" in text
 
 
 def test_summary_and_skipped_section():
     """The end has the summary counts and one line per skipping rule with missing fields."""
-    report = _report([_finding("x", "error", "c")],
-                     skipped=[RuleSkips("needs-industry", 1, {"member.industry": 1}),
-                              RuleSkips("per-item", 4, {"connection.company": 3,
-                                                        "unknown value": 1})])
+    report = _report(
+        [_finding("x", "error", "c")],
+        skipped=[
+            RuleSkips("needs-industry", 1, {"member.industry": 1}),
+            RuleSkips("per-item", 4, {"connection.company": 3, "unknown value": 1}),
+        ],
+    )
     text = render_text(report)
     assert "Summary: 1 error, 0 warnings, 0 info" in text
     assert "  needs-industry skipped 1 subject: missing member.industry (1)\n" in text
-    assert ("  per-item skipped 4 subjects: missing connection.company (3), "
-            "a value that was unknown (1)\n") in text
+    assert (
+        "  per-item skipped 4 subjects: missing connection.company (3), "
+        "a value that was unknown (1)\n"
+    ) in text
 
 
 def test_loader_skips_are_shown():
     """Rows a loader left out (report.network['skipped']) are listed at the end."""
-    network = dict(NETWORK, skipped=[
-        {"file": "Connections.csv", "reason": "no name and no URL", "count": 2},
-        {"file": "Invitations.csv", "reason": "not in the archive", "count": 0}])
+    network = dict(
+        NETWORK,
+        skipped=[
+            {"file": "Connections.csv", "reason": "no name and no URL", "count": 2},
+            {"file": "Invitations.csv", "reason": "not in the archive", "count": 0},
+        ],
+    )
     text = render_text(_report([], network=network))
     assert "Left out while loading the input:" in text
     assert "  Connections.csv: 2 rows skipped, no name and no URL\n" in text

@@ -35,8 +35,10 @@ def blocks(path: Path) -> list[tuple[str, int, str]]:
         fence, lang, start = m.group(1), m.group(2).lower(), i + 1
         i += 1
         body = []
-        while i < len(lines) and not (lines[i].strip().startswith(fence[0] * len(fence))
-                                      and lines[i].strip().strip(fence[0]) == ""):
+        while i < len(lines) and not (
+            lines[i].strip().startswith(fence[0] * len(fence))
+            and lines[i].strip().strip(fence[0]) == ""
+        ):
             body.append(lines[i])
             i += 1
         i += 1
@@ -46,9 +48,13 @@ def blocks(path: Path) -> list[tuple[str, int, str]]:
 
 def collect(lang: str) -> list[pytest.param]:
     files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-    return [pytest.param(text, id=f"{path.relative_to(ROOT).as_posix()}:{line}")
-            for path in files if path.exists()
-            for kind, line, text in blocks(path) if kind == lang]
+    return [
+        pytest.param(text, id=f"{path.relative_to(ROOT).as_posix()}:{line}")
+        for path in files
+        if path.exists()
+        for kind, line, text in blocks(path)
+        if kind == lang
+    ]
 
 
 @functools.cache
@@ -56,8 +62,7 @@ def bundled_names() -> frozenset[str]:
     """Names the bundled pack declares: parameters, tables, definitions, advice, rule ids."""
     rules = netrules.load_rules()
     prog = rules.program
-    return frozenset([*prog.params, *prog.tables, *prog.defines, *prog.advice,
-                      *rules.rule_ids()])
+    return frozenset([*prog.params, *prog.tables, *prog.defines, *prog.advice, *rules.rule_ids()])
 
 
 def needs_bundled_pack(text: str) -> bool:
@@ -85,8 +90,9 @@ def test_python_block_runs(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("text", collect("netrules"))
 def test_netrules_block_loads_and_its_examples_pass(text: str) -> None:
     """The rule text loads (with the bundled pack if it builds on it) and its examples pass."""
-    rules = netrules.load_rules(texts=[("block.rules", text)],
-                                include_default=needs_bundled_pack(text))
+    rules = netrules.load_rules(
+        texts=[("block.rules", text)], include_default=needs_bundled_pack(text)
+    )
     failures = []
     for case in rules.examples():
         if case.path != "block.rules":
@@ -100,8 +106,9 @@ def test_netrules_block_loads_and_its_examples_pass(text: str) -> None:
 def test_fence_parser_finds_blocks(tmp_path: Path) -> None:
     """The collector sees each fence's language and opening line, including longer fences."""
     md = tmp_path / "x.md"
-    md.write_text("# t\n```python\nx = 1\n```\n\n````netrules\n```\n````\n```\nplain\n```\n",
-                  encoding="utf-8")
+    md.write_text(
+        "# t\n```python\nx = 1\n```\n\n````netrules\n```\n````\n```\nplain\n```\n", encoding="utf-8"
+    )
     assert [("python", 2, "x = 1\n"), ("netrules", 6, "```\n"), ("", 9, "plain\n")] == blocks(md)
 
 
@@ -123,8 +130,12 @@ def test_every_fact_field_is_documented() -> None:
     from netrules.schema import FIELDS, ROOTS
 
     text = _language_md()
-    missing = [f"{record}.{name}" for record, fields in FIELDS.items() for name in fields
-               if f"`{name}`" not in text]
+    missing = [
+        f"{record}.{name}"
+        for record, fields in FIELDS.items()
+        for name in fields
+        if f"`{name}`" not in text
+    ]
     missing += [root for root in ROOTS if f"`{root}`" not in text]
     assert [] == missing
 

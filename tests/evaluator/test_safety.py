@@ -39,7 +39,7 @@ def template(text: str) -> str:
 
 def every_place(payload: str) -> str:
     s, m = quote(payload), template(payload)
-    return f'''
+    return f"""
 param p = {s} {s}
 advice a = {s}
 table t {{ {s}: 1, default: 2 }}
@@ -58,7 +58,7 @@ rule "r" {{
   example fires {s} {{ member: {{ name: {s} }} }}
 }}
 example {s} fires "r" {{ member: {{ industry: {s} }} }}
-'''
+"""
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[f"payload{i}" for i in range(len(PAYLOADS))])
@@ -67,8 +67,11 @@ def test_strings_everywhere_stay_inert_data(load_text, payload: str) -> None:
     rs = load_text(every_place(payload))
     finding = rs.evaluate({"member": {"name": payload}}).findings[0]
     assert (False, payload, payload, {"x": payload, "y": payload}) == (
-        payload.strip() in rs.source, finding.message, finding.category,
-        finding.to_dict()["evidence"])
+        payload.strip() in rs.source,
+        finding.message,
+        finding.category,
+        finding.to_dict()["evidence"],
+    )
 
 
 def test_generated_source_holds_no_user_string(load_text) -> None:
@@ -97,9 +100,9 @@ def test_any_text_in_a_message_is_a_diagnostic_or_inert(text: str) -> None:
         ("member.__class__ == 1", "NR202"),
         ("member.__class__.__bases__ == 1", "NR202"),
         ("__builtins__ == 1", "NR201"),
-        ("__import__(\"os\") == 1", "NR204"),
-        ("open(\"/etc/passwd\") == 1", "NR204"),
-        ("eval(\"1\") == 1", "NR204"),
+        ('__import__("os") == 1', "NR204"),
+        ('open("/etc/passwd") == 1', "NR204"),
+        ('eval("1") == 1', "NR204"),
         ("_lookup(1, 2) == 1", "NR204"),
         ("K[0] == 1", "NR201"),
         ("R_member == 1", "NR201"),
@@ -117,18 +120,20 @@ def test_message_expression_cannot_call_python(rule_errors) -> None:
     """{__import__("os")} in a message is checked like any expression: an unknown function."""
     text = 'rule "r" { title "t" severity info when true message "{__import__(\\"os\\")}" }'
     assert [("NR204", "unknown function '__import__'")] == [
-        (d.code, d.message) for d in rule_errors(text)]
+        (d.code, d.message) for d in rule_errors(text)
+    ]
 
 
 def test_dunder_names_as_user_names_are_prefixed_and_inert(load_text) -> None:
     """User names become prefixed identifiers, so '__builtins__' as a parameter is just a value."""
-    rs = load_text('param __builtins__ = 1 "x"\nparam __class__ = 2 "y"\n'
-                   'define __import__ = __builtins__ + __class__\n'
-                   'rule "r" { title "t" severity info for each __dict__ in connections\n'
-                   '  when __import__ == 3 message "{__builtins__}{__dict__.id}" }')
+    rs = load_text(
+        'param __builtins__ = 1 "x"\nparam __class__ = 2 "y"\n'
+        "define __import__ = __builtins__ + __class__\n"
+        'rule "r" { title "t" severity info for each __dict__ in connections\n'
+        '  when __import__ == 3 message "{__builtins__}{__dict__.id}" }'
+    )
     report = rs.evaluate({"connections": [{"id": "c"}]})
-    assert (["1c"], True) == ([f.message for f in report.findings],
-                              "P___builtins__" in rs.source)
+    assert (["1c"], True) == ([f.message for f in report.findings], "P___builtins__" in rs.source)
 
 
 def test_generated_code_has_no_dangerous_builtins(load_text) -> None:
@@ -140,7 +145,7 @@ def test_generated_code_has_no_dangerous_builtins(load_text) -> None:
 
 def test_evaluation_touches_no_files_network_or_environment(load_text, monkeypatch) -> None:
     """With open/os.open/sockets/os.environ booby-trapped, evaluation still runs to the end."""
-    rs = load_text('''
+    rs = load_text("""
 param since: duration = 1 year "x"
 table t { "IT": 500..1000+ }
 rule "a" { title "t" severity info for each c in connections
@@ -150,17 +155,29 @@ rule "a" { title "t" severity info for each c in connections
 rule "b" { title "t" severity warning when member.connection_count < t[member.industry].low
   message "{t[member.industry]} {0.5:percent}" }
 rule "c" { title "t" severity info for each c in connections
-  when c.connected_on < as_of - since message "{c.id}" }''')
-    doc = {"member": {"industry": "IT"},
-           "connections": [{"id": f"c{i}", "company": "Acme", "connected_on": "2020-01-0" + str(
-               1 + i)} for i in range(3)]}
+  when c.connected_on < as_of - since message "{c.id}" }""")
+    doc = {
+        "member": {"industry": "IT"},
+        "connections": [
+            {"id": f"c{i}", "company": "Acme", "connected_on": "2020-01-0" + str(1 + i)}
+            for i in range(3)
+        ],
+    }
 
     def trap(*args, **kwargs):
         raise AssertionError("evaluation tried to reach outside its inputs")
 
-    for target, name in [(builtins, "open"), (io, "open"), (os, "open"), (os, "listdir"),
-                         (os, "getenv"), (os, "system"), (pathlib.Path, "open"),
-                         (socket, "socket"), (socket, "create_connection")]:
+    for target, name in [
+        (builtins, "open"),
+        (io, "open"),
+        (os, "open"),
+        (os, "listdir"),
+        (os, "getenv"),
+        (os, "system"),
+        (pathlib.Path, "open"),
+        (socket, "socket"),
+        (socket, "create_connection"),
+    ]:
         monkeypatch.setattr(target, name, trap)
     monkeypatch.setattr(os, "environ", {})
     report = rs.evaluate(doc, as_of=datetime.date(2025, 1, 1))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 # Connections.csv: 3 preamble lines (375 bytes) before the header, LF, no BOM.
 PREAMBLE = (
@@ -33,32 +33,41 @@ INVITATIONS = {
     "2024-url": _INVITATIONS + ",inviterProfileUrl,inviteeProfileUrl",
 }
 
-_MESSAGES_2023 = ("CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,"
-                  "RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER")
+_MESSAGES_2023 = (
+    "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,"
+    "RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER"
+)
 MESSAGES = {
     "2018": "From,To,Date,Subject,Content,Direction,Folder",
     "2020": "FROM,TO,DATE,SUBJECT,CONTENT,DIRECTION,FOLDER",
-    "2021": ("CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,DATE,SUBJECT,"
-             "CONTENT,FOLDER"),
+    "2021": (
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,DATE,SUBJECT,CONTENT,FOLDER"
+    ),
     "2023": _MESSAGES_2023,
     "2024-12": _MESSAGES_2023 + ",IS MESSAGE DRAFT,IS CONVERSATION DRAFT",
     "2025": _MESSAGES_2023 + ",ATTACHMENTS",
 }
 
 PROFILE = {
-    13: ("First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,"
-         "Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers"),
-    15: ("First Name,Last Name,Maiden Name,Address,Birth Date,Contact Instructions,Headline,"
-         "Summary,Industry,Country,Zip Code,Geo Location,Twitter Handles,Websites,"
-         "Instant Messengers"),
+    13: (
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,"
+        "Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers"
+    ),
+    15: (
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Contact Instructions,Headline,"
+        "Summary,Industry,Country,Zip Code,Geo Location,Twitter Handles,Websites,"
+        "Instant Messengers"
+    ),
 }
 POSITIONS = "Company Name,Title,Description,Location,Started On,Finished On"
 EDUCATION = "School Name,Start Date,End Date,Notes,Degree Name,Activities"
 RECOMMENDATIONS = "First Name,Last Name,Company,Job Title,Text,Creation Date,Status"
 REGISTRATION = {
     "2022": "Registered At,Registration Ip,Subscription Types",
-    "2018": ("Registration Date,Registration IP Address,Invited by (First Name),"
-             "Invited by (Last Name),Subscription Types"),
+    "2018": (
+        "Registration Date,Registration IP Address,Invited by (First Name),"
+        "Invited by (Last Name),Subscription Types"
+    ),
 }
 
 ARCHIVE_NAME = "Basic_LinkedInDataExport_07-11-2023"
@@ -72,8 +81,13 @@ def table(header: str, rows: Sequence[Sequence[str]], *, final_newline: bool = T
     return text if final_newline else text.rstrip("\n")
 
 
-def connections(rows: Sequence[Sequence[str]], *, header: str = CONNECTIONS,
-                preamble: bytes = PREAMBLE, final_newline: bool = False) -> bytes:
+def connections(
+    rows: Sequence[Sequence[str]],
+    *,
+    header: str = CONNECTIONS,
+    preamble: bytes = PREAMBLE,
+    final_newline: bool = False,
+) -> bytes:
     """Connections.csv bytes: the notes preamble, and no final newline (as exported)."""
     return preamble + table(header, rows, final_newline=final_newline).encode("utf-8")
 
@@ -92,8 +106,14 @@ def excel(text: str) -> bytes:
     return b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
 
 
-def write_archive(dest: Path, files: Mapping[str, "str | bytes"], *, kind: str = "zip",
-                  top: str | None = None, name: str = ARCHIVE_NAME) -> Path:
+def write_archive(
+    dest: Path,
+    files: Mapping[str, str | bytes],
+    *,
+    kind: str = "zip",
+    top: str | None = None,
+    name: str = ARCHIVE_NAME,
+) -> Path:
     """Write ``files`` as ``<dest>/<name>.zip`` or the folder ``<dest>/<name>``.
 
     ``top`` puts the files under one top-level folder, as an OS unzip tool does.
@@ -104,7 +124,9 @@ def write_archive(dest: Path, files: Mapping[str, "str | bytes"], *, kind: str =
         path = dest / f"{name}.zip"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             for member, data in files.items():
-                zf.writestr(prefix + member, data.encode("utf-8") if isinstance(data, str) else data)
+                zf.writestr(
+                    prefix + member, data.encode("utf-8") if isinstance(data, str) else data
+                )
         return path
     if kind != "folder":
         raise ValueError(kind)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
 from archive_builder import write_archive
 
 
@@ -16,7 +16,7 @@ def make_archive(tmp_path: Path) -> Callable[..., Path]:
     """``make_archive(files, kind="zip"|"folder", top=None, name=...)`` -> its path."""
     counter = itertools.count()
 
-    def make(files: dict[str, "str | bytes"], **options: Any) -> Path:
+    def make(files: dict[str, str | bytes], **options: Any) -> Path:
         return write_archive(tmp_path / f"a{next(counter)}", files, **options)
 
     return make
@@ -27,7 +27,7 @@ def load(make_archive: Callable[..., Path]) -> Callable[..., Any]:
     """``load(files, **options)``: build an archive and load it with load_archive."""
     from netrules.loaders.archive import load_archive
 
-    def build_and_load(files: dict[str, "str | bytes"], **options: Any) -> Any:
+    def build_and_load(files: dict[str, str | bytes], **options: Any) -> Any:
         return load_archive(make_archive(files, **options))
 
     return build_and_load

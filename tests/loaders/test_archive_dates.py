@@ -37,8 +37,18 @@ def test_parse_date_families(text: str, expected: dt.date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["yesterday", "", "32 Dec 2024", "16 Foo 2024", "2/30/24, 7:47 AM", "12/15/24, 13:47 PM",
-     "12/15/24, 7:61 AM", "2024-13-01 00:00:00 UTC", "2024-12-16 18:24:37 CET", "16.12.2024"],
+    [
+        "yesterday",
+        "",
+        "32 Dec 2024",
+        "16 Foo 2024",
+        "2/30/24, 7:47 AM",
+        "12/15/24, 13:47 PM",
+        "12/15/24, 7:61 AM",
+        "2024-13-01 00:00:00 UTC",
+        "2024-12-16 18:24:37 CET",
+        "16.12.2024",
+    ],
 )
 def test_parse_date_rejects(text: str) -> None:
     """Unrecognised or impossible dates give None, never a wrong date."""
@@ -80,8 +90,11 @@ def test_parse_month_rejects(text: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2068, 12, 31)),
-       st.integers(0, 23), st.integers(0, 59))
+@given(
+    st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2068, 12, 31)),
+    st.integers(0, 23),
+    st.integers(0, 59),
+)
 def test_every_format_round_trips(day: dt.date, hour: int, minute: int) -> None:
     """Any date written in any export format parses back to the same date."""
     ampm = f"{(hour % 12) or 12}:{minute:02d} {'AM' if hour < 12 else 'PM'}"

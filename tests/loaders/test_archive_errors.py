@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
 from archive_builder import (
     INVITATIONS,
     MESSAGES,
@@ -16,6 +16,7 @@ from archive_builder import (
     table,
     write_archive,
 )
+
 from netrules.errors import InputError
 from netrules.loaders import load_network
 from netrules.loaders.archive import load_archive
@@ -28,8 +29,11 @@ def test_missing_path(tmp_path: Path) -> None:
     assert info.value.file == str(tmp_path / "nowhere.zip")
 
 
-@pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04garbage" * 10],
-                         ids=["empty", "text", "truncated-header"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a zip at all", b"PK\x03\x04garbage" * 10],
+    ids=["empty", "text", "truncated-header"],
+)
 def test_corrupt_or_non_zip_file(tmp_path: Path, content: bytes) -> None:
     """An empty, non-zip or damaged .zip is an InputError naming the file."""
     path = tmp_path / "Basic_LinkedInDataExport_07-11-2023.zip"
@@ -41,7 +45,9 @@ def test_corrupt_or_non_zip_file(tmp_path: Path, content: bytes) -> None:
 
 def test_truncated_download(make_archive: Callable[..., Path]) -> None:
     """A zip cut off mid-download is an InputError, not a zipfile traceback."""
-    path = make_archive({"Connections.csv": connections([["Jane", "Doe", "", "", "", "", "16 Dec 2024"]])})
+    path = make_archive(
+        {"Connections.csv": connections([["Jane", "Doe", "", "", "", "", "16 Dec 2024"]])}
+    )
     path.write_bytes(path.read_bytes()[:-30])
     with pytest.raises(InputError, match="not a zip archive"):
         load_archive(path)
@@ -55,7 +61,7 @@ def test_damaged_entry(make_archive: Callable[..., Path]) -> None:
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("Connections.csv")
     start = info.header_offset + 30 + len(info.filename) + 10
-    raw[start:start + 8] = b"\x00" * 8
+    raw[start : start + 8] = b"\x00" * 8
     path.write_bytes(bytes(raw))
     with pytest.raises(InputError) as err:
         load_archive(path)
@@ -84,8 +90,10 @@ def test_unexpected_header_names_file_and_header(load: Callable[..., Any]) -> No
         load({"Connections.csv": data})
     err = info.value
     assert (err.file, err.location) == ("Connections.csv", "row 4")
-    assert str(err) == ('Connections.csv:row 4: unexpected header "Given,Family,Connected On": '
-                        'no column "First Name", "Last Name", "Email Address", "Company", "Position"')
+    assert str(err) == (
+        'Connections.csv:row 4: unexpected header "Given,Family,Connected On": '
+        'no column "First Name", "Last Name", "Email Address", "Company", "Position"'
+    )
 
 
 def test_required_column_missing_in_invitations(load: Callable[..., Any]) -> None:
@@ -98,21 +106,41 @@ def test_required_column_missing_in_invitations(load: Callable[..., Any]) -> Non
 
 def test_bad_date_names_file_row_and_column(load: Callable[..., Any]) -> None:
     """An unreadable Connected On stops the load with file, line number and column."""
-    rows = [["Jane", "Doe", "", "", "", "", "16 Dec 2024"]] * 812 + [["Bob", "Roe", "", "", "", "", "yesterday"]]
+    rows = [["Jane", "Doe", "", "", "", "", "16 Dec 2024"]] * 812 + [
+        ["Bob", "Roe", "", "", "", "", "yesterday"]
+    ]
     with pytest.raises(InputError) as info:
         load({"Connections.csv": connections(rows)})
-    assert str(info.value) == 'Connections.csv:row 817: unparseable date "yesterday" in "Connected On"'
+    assert (
+        str(info.value) == 'Connections.csv:row 817: unparseable date "yesterday" in "Connected On"'
+    )
 
 
-@pytest.mark.parametrize(("files", "expected"), [
-    ({"Invitations.csv": table(INVITATIONS["2018"], [["A", "B", "last week", "", "OUTGOING"]])},
-     'Invitations.csv:row 2: unparseable date "last week" in "Sent At"'),
-    ({"Positions.csv": table(POSITIONS, [["Acme", "Lead", "", "", "Summer 2018", ""]])},
-     'Positions.csv:row 2: unparseable date "Summer 2018" in "Started On"'),
-    ({"messages.csv": table(MESSAGES["2020"], [["A", "B", "soon", "", "", "", ""]])},
-     'messages.csv:row 2: unparseable date "soon" in "DATE"'),
-], ids=["invitations", "positions", "messages"])
-def test_bad_dates_in_other_files(load: Callable[..., Any], files: dict[str, str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "Invitations.csv": table(
+                    INVITATIONS["2018"], [["A", "B", "last week", "", "OUTGOING"]]
+                )
+            },
+            'Invitations.csv:row 2: unparseable date "last week" in "Sent At"',
+        ),
+        (
+            {"Positions.csv": table(POSITIONS, [["Acme", "Lead", "", "", "Summer 2018", ""]])},
+            'Positions.csv:row 2: unparseable date "Summer 2018" in "Started On"',
+        ),
+        (
+            {"messages.csv": table(MESSAGES["2020"], [["A", "B", "soon", "", "", "", ""]])},
+            'messages.csv:row 2: unparseable date "soon" in "DATE"',
+        ),
+    ],
+    ids=["invitations", "positions", "messages"],
+)
+def test_bad_dates_in_other_files(
+    load: Callable[..., Any], files: dict[str, str], expected: str
+) -> None:
     """Every date column reports its file, row and header as written."""
     with pytest.raises(InputError) as info:
         load(files)
@@ -131,6 +159,6 @@ def test_runaway_quote(load: Callable[..., Any]) -> None:
     """A stray quote that swallows the rest of a big file is an InputError with its row."""
     rows = [["Jane", "Doe", "", "", "", "", "16 Dec 2024"]] * 8000
     data = connections(rows[:1]) + b'\n"Bob,Roe,,,,,16 Dec 2024\n' + connections(rows, preamble=b"")
-    with pytest.raises(InputError, match="not a readable CSV file .*field larger") as info:
+    with pytest.raises(InputError, match=r"not a readable CSV file .*field larger") as info:
         load({"Connections.csv": data})
     assert info.value.file == "Connections.csv"

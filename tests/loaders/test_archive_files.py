@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-
 from archive_builder import (
     CONNECTIONS,
     CONNECTIONS_NO_URL,
@@ -21,6 +21,7 @@ from archive_builder import (
     connections,
     table,
 )
+
 from netrules.loaders import load_network
 from netrules.model import Employer, School, Skipped
 
@@ -33,34 +34,120 @@ BOB = "https://www.linkedin.com/in/bob-roe"
 def full_archive() -> dict[str, str | bytes]:
     """A small Basic export with every file the loader reads."""
     return {
-        "Connections.csv": connections([
-            ["Jane", "Doe", JANE, "", "Acme", "CEO", "16 Dec 2024"],
-            ["", "", "", "", "", "", "14 Sep 2024"],
-            ["Bob", "Roe", BOB, "bob@example.com", "Initech", "Engineer", "09 Sep 2022"],
-        ]),
-        "Profile.csv": table(PROFILE[13], [["Mia", "Member", "", "", "Mar 31", "Builds things", "",
-                                            "Software Development", "", "Cairo, Egypt", "", "", ""]]),
-        "Positions.csv": table(POSITIONS, [
-            ["Acme", "Lead", "• builds, ships", "Cairo", "Jun 2021", ""],
-            ["Initech", "Engineer", "", "", "2017", "May 2021"],
-        ]),
-        "Education.csv": table(EDUCATION, [["Cairo University", "2011", "Nov 2015", "", "BSc", ""]]),
+        "Connections.csv": connections(
+            [
+                ["Jane", "Doe", JANE, "", "Acme", "CEO", "16 Dec 2024"],
+                ["", "", "", "", "", "", "14 Sep 2024"],
+                ["Bob", "Roe", BOB, "bob@example.com", "Initech", "Engineer", "09 Sep 2022"],
+            ]
+        ),
+        "Profile.csv": table(
+            PROFILE[13],
+            [
+                [
+                    "Mia",
+                    "Member",
+                    "",
+                    "",
+                    "Mar 31",
+                    "Builds things",
+                    "",
+                    "Software Development",
+                    "",
+                    "Cairo, Egypt",
+                    "",
+                    "",
+                    "",
+                ]
+            ],
+        ),
+        "Positions.csv": table(
+            POSITIONS,
+            [
+                ["Acme", "Lead", "• builds, ships", "Cairo", "Jun 2021", ""],
+                ["Initech", "Engineer", "", "", "2017", "May 2021"],
+            ],
+        ),
+        "Education.csv": table(
+            EDUCATION, [["Cairo University", "2011", "Nov 2015", "", "BSc", ""]]
+        ),
         "Registration.csv": table(REGISTRATION["2022"], [["11/18/20, 11:55 AM", "", ""]]),
-        "Recommendations_Given.csv": table(RECOMMENDATIONS, [
-            ["Bob", "Roe", "Initech", "Engineer", "Reliable,  careful.", "12/09/22, 07:18 PM", ""]]),
-        "Invitations.csv": table(INVITATIONS["2024-url"], [
-            ["Mia Member", "Jane Doe", "12/15/24, 7:47 AM", "", "OUTGOING", ME, JANE],
-            ["Sam Poe", "Mia Member", "12/1/24, 9:00 PM", "Hello!", "INCOMING",
-             "https://www.linkedin.com/in/sam", ME],
-        ]),
-        "messages.csv": table(MESSAGES["2024-12"], [
-            ["2-a==", "", "Jane Doe", JANE, "Mia Member", ME, "2024-12-20 09:00:00 UTC", "", "hi",
-             "INBOX", "No", "No"],
-            ["2-a==", "", "Mia Member", ME, "Jane Doe", JANE, "2024-12-18 09:00:00 UTC", "", "hey",
-             "INBOX", "No", "No"],
-            ["2-b==", "", "Mia Member", ME, "Bob Roe", BOB, "2025-01-02 09:00:00 UTC", "", "draft",
-             "INBOX", "Yes", "Yes"],
-        ]),
+        "Recommendations_Given.csv": table(
+            RECOMMENDATIONS,
+            [
+                [
+                    "Bob",
+                    "Roe",
+                    "Initech",
+                    "Engineer",
+                    "Reliable,  careful.",
+                    "12/09/22, 07:18 PM",
+                    "",
+                ]
+            ],
+        ),
+        "Invitations.csv": table(
+            INVITATIONS["2024-url"],
+            [
+                ["Mia Member", "Jane Doe", "12/15/24, 7:47 AM", "", "OUTGOING", ME, JANE],
+                [
+                    "Sam Poe",
+                    "Mia Member",
+                    "12/1/24, 9:00 PM",
+                    "Hello!",
+                    "INCOMING",
+                    "https://www.linkedin.com/in/sam",
+                    ME,
+                ],
+            ],
+        ),
+        "messages.csv": table(
+            MESSAGES["2024-12"],
+            [
+                [
+                    "2-a==",
+                    "",
+                    "Jane Doe",
+                    JANE,
+                    "Mia Member",
+                    ME,
+                    "2024-12-20 09:00:00 UTC",
+                    "",
+                    "hi",
+                    "INBOX",
+                    "No",
+                    "No",
+                ],
+                [
+                    "2-a==",
+                    "",
+                    "Mia Member",
+                    ME,
+                    "Jane Doe",
+                    JANE,
+                    "2024-12-18 09:00:00 UTC",
+                    "",
+                    "hey",
+                    "INBOX",
+                    "No",
+                    "No",
+                ],
+                [
+                    "2-b==",
+                    "",
+                    "Mia Member",
+                    ME,
+                    "Bob Roe",
+                    BOB,
+                    "2025-01-02 09:00:00 UTC",
+                    "",
+                    "draft",
+                    "INBOX",
+                    "Yes",
+                    "Yes",
+                ],
+            ],
+        ),
         "Rich Media.csv": "Type,Link\n",
     }
 
@@ -74,9 +161,15 @@ def test_member_facts(network: Any) -> None:
     """Profile, Positions, Education and Registration make the member."""
     m = network.member
     assert (m.name, m.headline, m.industry, m.joined_on) == (
-        "Mia Member", "Builds things", "Software Development", D(2020, 11, 18))
-    assert m.employers == (Employer("Acme", "Lead", D(2021, 6, 1), None),
-                           Employer("Initech", "Engineer", D(2017, 1, 1), D(2021, 5, 31)))
+        "Mia Member",
+        "Builds things",
+        "Software Development",
+        D(2020, 11, 18),
+    )
+    assert m.employers == (
+        Employer("Acme", "Lead", D(2021, 6, 1), None),
+        Employer("Initech", "Engineer", D(2017, 1, 1), D(2021, 5, 31)),
+    )
     assert m.schools == (School("Cairo University", "BSc", D(2011, 1, 1), D(2015, 11, 30)),)
 
 
@@ -109,24 +202,40 @@ def test_last_interaction_is_the_latest_sent_message(network: Any) -> None:
     jane, bob = network.connections
     assert jane.last_interaction_on == D(2024, 12, 20)
     assert bob.last_interaction_on is None
-    assert Skipped("messages.csv", "draft messages (never sent): not an interaction", 1, (4,)) \
+    assert (
+        Skipped("messages.csv", "draft messages (never sent): not an interaction", 1, (4,))
         in network.skipped
+    )
 
 
 def test_recommendations_given(network: Any) -> None:
     """Recommendations_Given rows become recommendations with a readable id."""
     [r] = network.recommendations_given
     assert (r.id, r.person, r.given_on, r.relationship) == (
-        "for Bob Roe (2022-12-09)", "Bob Roe", D(2022, 12, 9), None)
+        "for Bob Roe (2022-12-09)",
+        "Bob Roe",
+        D(2022, 12, 9),
+        None,
+    )
 
 
 def test_invitations(network: Any) -> None:
     """The person is the other side; ids say direction, person and day; follow_ups is 0."""
     out, inc = network.invitations
     assert (out.id, out.direction, out.person, out.message, out.status) == (
-        "to Jane Doe (2024-12-15)", "outgoing", "Jane Doe", None, "accepted")
+        "to Jane Doe (2024-12-15)",
+        "outgoing",
+        "Jane Doe",
+        None,
+        "accepted",
+    )
     assert (inc.id, inc.direction, inc.person, inc.message, inc.status) == (
-        "from Sam Poe (2024-12-01)", "incoming", "Sam Poe", "Hello!", "pending")
+        "from Sam Poe (2024-12-01)",
+        "incoming",
+        "Sam Poe",
+        "Hello!",
+        "pending",
+    )
     assert (out.follow_ups, inc.follow_ups) == (0, 0)
 
 
@@ -135,9 +244,16 @@ def test_files_not_in_the_archive_are_recorded(load: Callable[..., Any]) -> None
     net = load({"Rich_Media.csv": "Date/Time,Media Description,Media Link\n"})
     assert (net.connections, net.member.connection_count) == ((), 0)
     missing = {s.file for s in net.skipped if s.reason == "not in the archive"}
-    assert missing == {"Connections.csv", "Invitations.csv", "messages.csv", "Profile.csv",
-                       "Positions.csv", "Education.csv", "Registration.csv",
-                       "Recommendations_Given.csv"}
+    assert missing == {
+        "Connections.csv",
+        "Invitations.csv",
+        "messages.csv",
+        "Profile.csv",
+        "Positions.csv",
+        "Education.csv",
+        "Registration.csv",
+        "Recommendations_Given.csv",
+    }
 
 
 def test_load_network_reads_zip_and_folder(make_archive: Callable[..., Any]) -> None:
@@ -149,10 +265,20 @@ def test_load_network_reads_zip_and_folder(make_archive: Callable[..., Any]) -> 
 def test_columns_by_name_in_any_order_with_extras(load: Callable[..., Any]) -> None:
     """Columns are found by header name; unknown extra columns are ignored."""
     header = "Connected On,Position,Company,Email Address,Last Name,First Name,Notes,"
-    net = load({"Connections.csv": connections([["16 Dec 2024", "CEO", "Acme", "", "Doe", "Jane", "x", ""]],
-                                               header=header)})
+    net = load(
+        {
+            "Connections.csv": connections(
+                [["16 Dec 2024", "CEO", "Acme", "", "Doe", "Jane", "x", ""]], header=header
+            )
+        }
+    )
     [c] = net.connections
-    assert (c.name, c.company, c.position, c.connected_on) == ("Jane Doe", "Acme", "CEO", D(2024, 12, 16))
+    assert (c.name, c.company, c.position, c.connected_on) == (
+        "Jane Doe",
+        "Acme",
+        "CEO",
+        D(2024, 12, 16),
+    )
 
 
 def test_short_rows_are_padded(load: Callable[..., Any]) -> None:
@@ -163,18 +289,30 @@ def test_short_rows_are_padded(load: Callable[..., Any]) -> None:
 
 def test_ids_without_urls_are_name_and_date_made_unique(load: Callable[..., Any]) -> None:
     """Without a URL the id is ``Name (date)``; repeats get ``#2``, ``#3`` in file order."""
-    rows = [["Jane", "Doe", "", "", "", "16 Dec 2024"], ["Jane", "Doe", "", "", "", "16 Dec 2024"],
-            ["Jane", "Doe", "", "", "", "16 Dec 2024"], ["Ann", "", "", "", "", ""]]
+    rows = [
+        ["Jane", "Doe", "", "", "", "16 Dec 2024"],
+        ["Jane", "Doe", "", "", "", "16 Dec 2024"],
+        ["Jane", "Doe", "", "", "", "16 Dec 2024"],
+        ["Ann", "", "", "", "", ""],
+    ]
     net = load({"Connections.csv": connections(rows, header=CONNECTIONS_NO_URL)})
     assert [c.id for c in net.connections] == [
-        "Jane Doe (2024-12-16)", "Jane Doe (2024-12-16) #2", "Jane Doe (2024-12-16) #3", "Ann"]
+        "Jane Doe (2024-12-16)",
+        "Jane Doe (2024-12-16) #2",
+        "Jane Doe (2024-12-16) #3",
+        "Ann",
+    ]
     assert net.connections[3].connected_on is None
 
 
 def test_rows_without_a_name_are_skipped_and_recorded(load: Callable[..., Any]) -> None:
     """Positions or schools with no name cannot be facts: skipped with their rows."""
-    net = load({"Positions.csv": table(POSITIONS, [["", "Lead", "", "", "Jun 2021", ""]]),
-                "Education.csv": table(EDUCATION, [["", "2011", "2015", "", "", ""]])})
+    net = load(
+        {
+            "Positions.csv": table(POSITIONS, [["", "Lead", "", "", "Jun 2021", ""]]),
+            "Education.csv": table(EDUCATION, [["", "2011", "2015", "", "", ""]]),
+        }
+    )
     assert (net.member.employers, net.member.schools) == ((), ())
     reasons = {(s.file, s.count, s.rows) for s in net.skipped if s.count}
     assert reasons == {("Positions.csv", 1, (2,)), ("Education.csv", 1, (2,))}
@@ -182,51 +320,68 @@ def test_rows_without_a_name_are_skipped_and_recorded(load: Callable[..., Any]) 
 
 # -- invitation status -------------------------------------------------------
 
+
 def _status(load: Callable[..., Any], connected_on: str, sent_at: str, *, url: bool = True) -> str:
     conn_url = JANE if url else ""
     files = {
         "Connections.csv": connections([["Jane", "Doe", conn_url, "", "", "", connected_on]]),
-        "Invitations.csv": table(INVITATIONS["2024-url" if url else "2018"], [
-            ["Mia Member", "Jane Doe", sent_at, "", "OUTGOING", *([ME, JANE] if url else [])]]),
+        "Invitations.csv": table(
+            INVITATIONS["2024-url" if url else "2018"],
+            [["Mia Member", "Jane Doe", sent_at, "", "OUTGOING", *([ME, JANE] if url else [])]],
+        ),
     }
     return load(files).invitations[0].status
 
 
-@pytest.mark.parametrize(("connected_on", "expected"), [
-    ("15 Dec 2024", "accepted"),   # same day
-    ("16 Dec 2024", "accepted"),   # a day later (Pacific vs. later zone)
-    ("14 Dec 2024", "accepted"),   # a day earlier: within the one-day slack
-    ("13 Dec 2024", "pending"),    # connected before the invitation: not this one
-])
+@pytest.mark.parametrize(
+    ("connected_on", "expected"),
+    [
+        ("15 Dec 2024", "accepted"),  # same day
+        ("16 Dec 2024", "accepted"),  # a day later (Pacific vs. later zone)
+        ("14 Dec 2024", "accepted"),  # a day earlier: within the one-day slack
+        ("13 Dec 2024", "pending"),  # connected before the invitation: not this one
+    ],
+)
 @pytest.mark.parametrize("url", [True, False], ids=["by-url", "by-name"])
 def test_invitation_accepted_when_connected_after_sending(
-        load: Callable[..., Any], connected_on: str, expected: str, url: bool) -> None:
+    load: Callable[..., Any], connected_on: str, expected: str, url: bool
+) -> None:
     """Accepted when a matching connection's date is at least the sent day minus one."""
     assert _status(load, connected_on, "12/15/24, 11:47 PM", url=url) == expected
 
 
 def test_invitation_pending_without_a_connection(load: Callable[..., Any]) -> None:
     """An invitation to someone who is not a connection is pending."""
-    files = {"Invitations.csv": table(INVITATIONS["2018"], [
-        ["Mia Member", "Nobody Here", "12/15/24, 7:47 AM", "", "OUTGOING"]])}
+    files = {
+        "Invitations.csv": table(
+            INVITATIONS["2018"],
+            [["Mia Member", "Nobody Here", "12/15/24, 7:47 AM", "", "OUTGOING"]],
+        )
+    }
     assert load(files).invitations[0].status == "pending"
 
 
 def test_invitation_url_beats_a_namesake(load: Callable[..., Any]) -> None:
     """With URLs on both sides, a namesake with another URL does not accept the invitation."""
     files = {
-        "Connections.csv": connections([["Jane", "Doe", "https://www.linkedin.com/in/other-jane", "",
-                                         "", "", "16 Dec 2024"]]),
-        "Invitations.csv": table(INVITATIONS["2024-url"], [
-            ["Mia Member", "Jane Doe", "12/15/24, 7:47 AM", "", "OUTGOING", ME, JANE]]),
+        "Connections.csv": connections(
+            [["Jane", "Doe", "https://www.linkedin.com/in/other-jane", "", "", "", "16 Dec 2024"]]
+        ),
+        "Invitations.csv": table(
+            INVITATIONS["2024-url"],
+            [["Mia Member", "Jane Doe", "12/15/24, 7:47 AM", "", "OUTGOING", ME, JANE]],
+        ),
     }
     assert load(files).invitations[0].status == "pending"
 
 
 def test_invitation_with_unknown_direction_is_skipped(load: Callable[..., Any]) -> None:
     """A Direction other than OUTGOING/INCOMING is skipped and recorded, not guessed."""
-    files = {"Invitations.csv": table(INVITATIONS["2018"], [
-        ["Mia Member", "Jane Doe", "12/15/24, 7:47 AM", "", "SIDEWAYS"]])}
+    files = {
+        "Invitations.csv": table(
+            INVITATIONS["2018"], [["Mia Member", "Jane Doe", "12/15/24, 7:47 AM", "", "SIDEWAYS"]]
+        )
+    }
     net = load(files)
     assert net.invitations == ()
     assert [s.rows for s in net.skipped if s.file == "Invitations.csv"] == [(2,)]
@@ -234,17 +389,41 @@ def test_invitation_with_unknown_direction_is_skipped(load: Callable[..., Any]) 
 
 # -- last interaction ----------------------------------------------------------
 
+
 def test_last_interaction_by_name_for_url_less_exports(load: Callable[..., Any]) -> None:
     """2021-era exports (no URLs in Connections) match senders and recipients by name."""
     files = {
-        "Connections.csv": connections([["Jane", "Doe", "", "", "", "01 Jan 2020"],
-                                        ["Bob", "Roe", "", "", "", "01 Jan 2020"]],
-                                       header=CONNECTIONS_NO_URL),
-        "messages.csv": table(MESSAGES["2021"], [
-            ["2-a==", "", "JANE  doe", JANE, "Mia Member", "2022-03-01 10:00:00 UTC", "", "", "INBOX"],
-            ["2-b==", "", "Mia Member", ME, "Bob Roe, Jane Doe", "2022-04-01 10:00:00 UTC", "", "",
-             "INBOX"],
-        ]),
+        "Connections.csv": connections(
+            [["Jane", "Doe", "", "", "", "01 Jan 2020"], ["Bob", "Roe", "", "", "", "01 Jan 2020"]],
+            header=CONNECTIONS_NO_URL,
+        ),
+        "messages.csv": table(
+            MESSAGES["2021"],
+            [
+                [
+                    "2-a==",
+                    "",
+                    "JANE  doe",
+                    JANE,
+                    "Mia Member",
+                    "2022-03-01 10:00:00 UTC",
+                    "",
+                    "",
+                    "INBOX",
+                ],
+                [
+                    "2-b==",
+                    "",
+                    "Mia Member",
+                    ME,
+                    "Bob Roe, Jane Doe",
+                    "2022-04-01 10:00:00 UTC",
+                    "",
+                    "",
+                    "INBOX",
+                ],
+            ],
+        ),
     }
     jane, bob = load(files).connections
     assert (jane.last_interaction_on, bob.last_interaction_on) == (D(2022, 4, 1), D(2022, 4, 1))
@@ -253,10 +432,13 @@ def test_last_interaction_by_name_for_url_less_exports(load: Callable[..., Any])
 def test_last_interaction_name_with_a_comma(load: Callable[..., Any]) -> None:
     """A recipient named "Jane Doe, Ph.D." is matched though names are comma-joined."""
     files = {
-        "Connections.csv": connections([["Jane", "Doe, Ph.D.", "", "", "", "01 Jan 2020"]],
-                                       header=CONNECTIONS_NO_URL),
-        "messages.csv": table(MESSAGES["2018"], [
-            ["Mia Member", "Jane Doe, Ph.D.", "10/16/18, 8:36 AM", "", "", "OUTGOING", "INBOX"]]),
+        "Connections.csv": connections(
+            [["Jane", "Doe, Ph.D.", "", "", "", "01 Jan 2020"]], header=CONNECTIONS_NO_URL
+        ),
+        "messages.csv": table(
+            MESSAGES["2018"],
+            [["Mia Member", "Jane Doe, Ph.D.", "10/16/18, 8:36 AM", "", "", "OUTGOING", "INBOX"]],
+        ),
     }
     assert load(files).connections[0].last_interaction_on == D(2018, 10, 16)
 
@@ -265,26 +447,54 @@ def test_last_interaction_url_beats_a_namesake(load: Callable[..., Any]) -> None
     """A message from another "Jane Doe" (another URL) is not this Jane's interaction."""
     files = {
         "Connections.csv": connections([["Jane", "Doe", JANE, "", "", "", "01 Jan 2020"]]),
-        "messages.csv": table(MESSAGES["2023"], [
-            ["2-a==", "", "Jane Doe", "https://www.linkedin.com/in/other-jane", "Mia Member", ME,
-             "2024-12-20 09:00:00 UTC", "", "", "INBOX"],
-            ["2-b==", "", "LinkedIn", "", "Jane Doe", JANE, "2024-11-20 09:00:00 UTC", "", "",
-             "INBOX"],
-        ]),
+        "messages.csv": table(
+            MESSAGES["2023"],
+            [
+                [
+                    "2-a==",
+                    "",
+                    "Jane Doe",
+                    "https://www.linkedin.com/in/other-jane",
+                    "Mia Member",
+                    ME,
+                    "2024-12-20 09:00:00 UTC",
+                    "",
+                    "",
+                    "INBOX",
+                ],
+                [
+                    "2-b==",
+                    "",
+                    "LinkedIn",
+                    "",
+                    "Jane Doe",
+                    JANE,
+                    "2024-11-20 09:00:00 UTC",
+                    "",
+                    "",
+                    "INBOX",
+                ],
+            ],
+        ),
     }
     assert load(files).connections[0].last_interaction_on == D(2024, 11, 20)
 
 
 def test_messages_without_a_date_are_skipped(load: Callable[..., Any]) -> None:
     """A message row with an empty DATE is recorded as skipped, not an error."""
-    files = {"messages.csv": table(MESSAGES["2023"], [
-        ["2-a==", "", "Jane Doe", JANE, "Mia Member", ME, "", "", "", "INBOX"]])}
+    files = {
+        "messages.csv": table(
+            MESSAGES["2023"],
+            [["2-a==", "", "Jane Doe", JANE, "Mia Member", ME, "", "", "", "INBOX"]],
+        )
+    }
     net = load(files)
     assert [(s.count, s.rows) for s in net.skipped if s.file == "messages.csv"] == [(1, (2,))]
 
 
-@pytest.mark.parametrize("data", [b"", PREAMBLE + CONNECTIONS.encode()],
-                         ids=["empty-file", "header-only"])
+@pytest.mark.parametrize(
+    "data", [b"", PREAMBLE + CONNECTIONS.encode()], ids=["empty-file", "header-only"]
+)
 def test_connections_file_without_rows(load: Callable[..., Any], data: bytes) -> None:
     """An empty or header-only Connections.csv means no connections, nothing skipped."""
     net = load({"Connections.csv": data, "Profile.csv": full_archive()["Profile.csv"]})
@@ -295,9 +505,11 @@ def test_connections_file_without_rows(load: Callable[..., Any], data: bytes) ->
 def test_macos_zip_leftovers_are_ignored(load: Callable[..., Any]) -> None:
     """``__MACOSX/`` and dot-files do not hide the export folder, whose name gives as_of."""
     top = "Complete_LinkedInDataExport_09-12-2022"
-    files = {f"{top}/Connections.csv": full_archive()["Connections.csv"],
-             f"__MACOSX/{top}/._Connections.csv": b"\x00\x05\x16\x07",
-             "._DS_Store.csv": b"junk"}
+    files = {
+        f"{top}/Connections.csv": full_archive()["Connections.csv"],
+        f"__MACOSX/{top}/._Connections.csv": b"\x00\x05\x16\x07",
+        "._DS_Store.csv": b"junk",
+    }
     net = load(files, name="my-export")
     assert [c.id for c in net.connections] == [JANE, BOB]
     assert net.as_of == D(2022, 9, 12)

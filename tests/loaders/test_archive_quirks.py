@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-
 from archive_builder import (
     CONNECTIONS,
     CONNECTIONS_NO_URL,
@@ -20,13 +20,28 @@ from archive_builder import (
     table,
     utf16_tsv,
 )
+
 from netrules.errors import InputError
 from netrules.model import Skipped
 
-JANE = ["Jane", "Doe", "https://www.linkedin.com/in/jane-doe-1a2b3c4d", "", "Acme", "CEO",
-        "16 Dec 2024"]
-BOB = ["Bob", "Roe", "https://www.linkedin.com/in/bob-roe-5e6f7a8b", "bob@example.com",
-       "Initech", "Engineer", "09 Sep 2022"]
+JANE = [
+    "Jane",
+    "Doe",
+    "https://www.linkedin.com/in/jane-doe-1a2b3c4d",
+    "",
+    "Acme",
+    "CEO",
+    "16 Dec 2024",
+]
+BOB = [
+    "Bob",
+    "Roe",
+    "https://www.linkedin.com/in/bob-roe-5e6f7a8b",
+    "bob@example.com",
+    "Initech",
+    "Engineer",
+    "09 Sep 2022",
+]
 
 
 def names(network: Any) -> list[str | None]:
@@ -54,7 +69,12 @@ def test_last_row_without_final_newline(load: Callable[..., Any], final_newline:
 
 def test_blank_member_rows_are_counted_not_listed(load: Callable[..., Any]) -> None:
     """Blank-member rows count in connection_count, make no Connection, and are recorded."""
-    rows = [JANE, ["", "", "", "", "", "", "14 Sep 2024"], BOB, ["", "", "", "", "", "", "9 Sep 2022"]]
+    rows = [
+        JANE,
+        ["", "", "", "", "", "", "14 Sep 2024"],
+        BOB,
+        ["", "", "", "", "", "", "9 Sep 2022"],
+    ]
     net = load({"Connections.csv": connections(rows)})
     assert names(net) == ["Jane Doe", "Bob Roe"]
     assert net.member.connection_count == 4
@@ -65,8 +85,10 @@ def test_blank_member_rows_are_counted_not_listed(load: Callable[..., Any]) -> N
 
 def test_blank_member_rows_in_the_six_column_vintage(load: Callable[..., Any]) -> None:
     """``,,,,,09 Sep 2022`` (no URL column) is a blank-member row too."""
-    data = connections([["Jane", "Doe", "", "", "", "16 Dec 2024"], ["", "", "", "", "", "09 Sep 2022"]],
-                       header=CONNECTIONS_NO_URL)
+    data = connections(
+        [["Jane", "Doe", "", "", "", "16 Dec 2024"], ["", "", "", "", "", "09 Sep 2022"]],
+        header=CONNECTIONS_NO_URL,
+    )
     net = load({"Connections.csv": data})
     assert (net.member.connection_count, len(net.connections)) == (2, 1)
 
@@ -77,14 +99,23 @@ def test_unicode_names_are_kept_and_trailing_spaces_stripped(load: Callable[...,
         ["Ünal ", "Öztürk  ", "", "", "", "", "16 Dec 2024"],
         ["Олена", "Коваль", "", "", "", "", "15 Dec 2024"],
         ["𝓙𝓪𝓷𝓮", "🚀 Doe", "", "", "", "", "14 Dec 2024"],
-        ["明", "李", "", "", "Deputy Director, Futures and Concepts",
-         'Transnational "Ukrtatnafta"', "13 Dec 2024"],
+        [
+            "明",
+            "李",
+            "",
+            "",
+            "Deputy Director, Futures and Concepts",
+            'Transnational "Ukrtatnafta"',
+            "13 Dec 2024",
+        ],
     ]
     net = load({"Connections.csv": connections(rows)})
     assert names(net) == ["Ünal Öztürk", "Олена Коваль", "𝓙𝓪𝓷𝓮 🚀 Doe", "明 李"]
     last = net.connections[-1]
-    assert (last.company, last.position) == ("Deputy Director, Futures and Concepts",
-                                             'Transnational "Ukrtatnafta"')
+    assert (last.company, last.position) == (
+        "Deputy Director, Futures and Concepts",
+        'Transnational "Ukrtatnafta"',
+    )
     assert net.connections[0].email is None and net.connections[0].url is None
 
 
@@ -93,13 +124,37 @@ def test_percent_encoded_urls_match_across_files(load: Callable[..., Any]) -> No
     url = "https://www.linkedin.com/in/j%C3%BCrgen-m%C3%BCller-12345678"
     files = {
         "Connections.csv": connections([["Jürgen", "Müller", url, "", "", "", "10 Dec 2024"]]),
-        "messages.csv": table(MESSAGES["2023"], [
-            ["2-abc==", "", "Jürgen Müller", "https://www.linkedin.com/in/jürgen-müller-12345678",
-             "Me Member", "https://www.linkedin.com/in/me", "2024-12-16 18:24:37 UTC", "", "hi",
-             "INBOX"]]),
-        "Invitations.csv": table(INVITATIONS["2024-url"], [
-            ["Me Member", "Jürgen Müller", "12/09/24, 7:47 AM", "", "OUTGOING",
-             "https://www.linkedin.com/in/me", url.replace("%C3%BC", "%c3%bc")]]),
+        "messages.csv": table(
+            MESSAGES["2023"],
+            [
+                [
+                    "2-abc==",
+                    "",
+                    "Jürgen Müller",
+                    "https://www.linkedin.com/in/jürgen-müller-12345678",
+                    "Me Member",
+                    "https://www.linkedin.com/in/me",
+                    "2024-12-16 18:24:37 UTC",
+                    "",
+                    "hi",
+                    "INBOX",
+                ]
+            ],
+        ),
+        "Invitations.csv": table(
+            INVITATIONS["2024-url"],
+            [
+                [
+                    "Me Member",
+                    "Jürgen Müller",
+                    "12/09/24, 7:47 AM",
+                    "",
+                    "OUTGOING",
+                    "https://www.linkedin.com/in/me",
+                    url.replace("%C3%BC", "%c3%bc"),
+                ]
+            ],
+        ),
     }
     net = load(files)
     [c] = net.connections
@@ -108,12 +163,23 @@ def test_percent_encoded_urls_match_across_files(load: Callable[..., Any]) -> No
     assert net.invitations[0].status == "accepted"
 
 
-@pytest.mark.parametrize("header", [CONNECTIONS, CONNECTIONS_NO_URL], ids=["with-url", "without-url"])
+@pytest.mark.parametrize(
+    "header", [CONNECTIONS, CONNECTIONS_NO_URL], ids=["with-url", "without-url"]
+)
 def test_connections_header_vintages(load: Callable[..., Any], header: str) -> None:
     """Both Connections headers load; the URL is None where the vintage has no column."""
-    row = {"First Name": "Jane", "Last Name": "Doe", "URL": "https://www.linkedin.com/in/jd",
-           "Email Address": "", "Company": "Acme", "Position": "CEO", "Connected On": "16 Dec 2024"}
-    net = load({"Connections.csv": connections([[row[h] for h in header.split(",")]], header=header)})
+    row = {
+        "First Name": "Jane",
+        "Last Name": "Doe",
+        "URL": "https://www.linkedin.com/in/jd",
+        "Email Address": "",
+        "Company": "Acme",
+        "Position": "CEO",
+        "Connected On": "16 Dec 2024",
+    }
+    net = load(
+        {"Connections.csv": connections([[row[h] for h in header.split(",")]], header=header)}
+    )
     [c] = net.connections
     assert (c.name, c.company, c.connected_on) == ("Jane Doe", "Acme", dt.date(2024, 12, 16))
     assert c.url == ("https://www.linkedin.com/in/jd" if "URL" in header else None)
@@ -122,17 +188,26 @@ def test_connections_header_vintages(load: Callable[..., Any], header: str) -> N
 @pytest.mark.parametrize("vintage", list(INVITATIONS))
 def test_invitations_header_vintages(load: Callable[..., Any], vintage: str) -> None:
     """Every Invitations header loads direction, person, date, message and status."""
-    me, jane, sam = {"2018": ([], [], []),
-                     "2023-07-urn": (["urn:li:member:1"], ["urn:li:member:2"], ["urn:li:member:3"]),
-                     "2024-url": (["https://www.linkedin.com/in/me"], ["https://www.linkedin.com/in/jd"],
-                                  ["https://www.linkedin.com/in/sam"])}[vintage]
+    me, jane, sam = {
+        "2018": ([], [], []),
+        "2023-07-urn": (["urn:li:member:1"], ["urn:li:member:2"], ["urn:li:member:3"]),
+        "2024-url": (
+            ["https://www.linkedin.com/in/me"],
+            ["https://www.linkedin.com/in/jd"],
+            ["https://www.linkedin.com/in/sam"],
+        ),
+    }[vintage]
     files = {
-        "Connections.csv": connections([["Jane", "Doe", "https://www.linkedin.com/in/jd", "", "", "",
-                                         "16 Dec 2024"]]),
-        "Invitations.csv": table(INVITATIONS[vintage], [
-            ["Me Member", "Jane Doe", "12/15/24, 7:47 AM", "Hi Jane", "OUTGOING", *me, *jane],
-            ["Sam Poe", "Me Member", "11/1/24, 10:02 PM", "", "INCOMING", *sam, *me],
-        ]),
+        "Connections.csv": connections(
+            [["Jane", "Doe", "https://www.linkedin.com/in/jd", "", "", "", "16 Dec 2024"]]
+        ),
+        "Invitations.csv": table(
+            INVITATIONS[vintage],
+            [
+                ["Me Member", "Jane Doe", "12/15/24, 7:47 AM", "Hi Jane", "OUTGOING", *me, *jane],
+                ["Sam Poe", "Me Member", "11/1/24, 10:02 PM", "", "INCOMING", *sam, *me],
+            ],
+        ),
     }
     inv = load(files).invitations
     assert [(i.direction, i.person, i.sent_on, i.message, i.status) for i in inv] == [
@@ -144,15 +219,56 @@ def test_invitations_header_vintages(load: Callable[..., Any], vintage: str) -> 
 _MESSAGE_ROWS = {
     "2018": ["Jane Doe", "Me Member", "10/16/18, 8:36 AM", "", "hi", "INCOMING", "INBOX"],
     "2020": ["Jane Doe", "Me Member", "2018-10-16T02:08:20", "", "hi", "INCOMING", "INBOX"],
-    "2021": ["2-x==", "", "Jane Doe", "https://www.linkedin.com/in/jd", "Me Member",
-             "2018-10-16 18:24:37 UTC", "", "hi", "INBOX"],
-    "2023": ["2-x==", "", "Jane Doe", "https://www.linkedin.com/in/jd", "Me Member",
-             "https://www.linkedin.com/in/me", "2018-10-16 18:24:37 UTC", "", "hi", "INBOX"],
-    "2024-12": ["2-x==", "", "Jane Doe", "https://www.linkedin.com/in/jd", "Me Member",
-                "https://www.linkedin.com/in/me", "2018-10-16 18:24:37 UTC", "", "hi", "INBOX",
-                "No", "No"],
-    "2025": ["2-x==", "", "Jane Doe", "https://www.linkedin.com/in/jd", "Me Member",
-             "https://www.linkedin.com/in/me", "2018-10-16 18:24:37 UTC", "", "hi", "INBOX", ""],
+    "2021": [
+        "2-x==",
+        "",
+        "Jane Doe",
+        "https://www.linkedin.com/in/jd",
+        "Me Member",
+        "2018-10-16 18:24:37 UTC",
+        "",
+        "hi",
+        "INBOX",
+    ],
+    "2023": [
+        "2-x==",
+        "",
+        "Jane Doe",
+        "https://www.linkedin.com/in/jd",
+        "Me Member",
+        "https://www.linkedin.com/in/me",
+        "2018-10-16 18:24:37 UTC",
+        "",
+        "hi",
+        "INBOX",
+    ],
+    "2024-12": [
+        "2-x==",
+        "",
+        "Jane Doe",
+        "https://www.linkedin.com/in/jd",
+        "Me Member",
+        "https://www.linkedin.com/in/me",
+        "2018-10-16 18:24:37 UTC",
+        "",
+        "hi",
+        "INBOX",
+        "No",
+        "No",
+    ],
+    "2025": [
+        "2-x==",
+        "",
+        "Jane Doe",
+        "https://www.linkedin.com/in/jd",
+        "Me Member",
+        "https://www.linkedin.com/in/me",
+        "2018-10-16 18:24:37 UTC",
+        "",
+        "hi",
+        "INBOX",
+        "",
+    ],
 }
 
 
@@ -160,11 +276,22 @@ _MESSAGE_ROWS = {
 @pytest.mark.parametrize("header", [CONNECTIONS, CONNECTIONS_NO_URL], ids=["url", "no-url"])
 def test_messages_header_vintages(load: Callable[..., Any], vintage: str, header: str) -> None:
     """Every messages.csv header gives the last interaction, by URL or by name."""
-    row = {"First Name": "Jane", "Last Name": "Doe", "URL": "https://www.linkedin.com/in/jd",
-           "Email Address": "", "Company": "", "Position": "", "Connected On": "16 Dec 2017"}
+    row = {
+        "First Name": "Jane",
+        "Last Name": "Doe",
+        "URL": "https://www.linkedin.com/in/jd",
+        "Email Address": "",
+        "Company": "",
+        "Position": "",
+        "Connected On": "16 Dec 2017",
+    }
     name = "Messages.csv" if vintage == "2018" else "messages.csv"
-    net = load({"Connections.csv": connections([[row[h] for h in header.split(",")]], header=header),
-                name: table(MESSAGES[vintage], [_MESSAGE_ROWS[vintage]])})
+    net = load(
+        {
+            "Connections.csv": connections([[row[h] for h in header.split(",")]], header=header),
+            name: table(MESSAGES[vintage], [_MESSAGE_ROWS[vintage]]),
+        }
+    )
     assert net.connections[0].last_interaction_on == dt.date(2018, 10, 16)
 
 
@@ -172,18 +299,32 @@ def test_messages_header_vintages(load: Callable[..., Any], vintage: str, header
 def test_profile_header_vintages(load: Callable[..., Any], columns: int) -> None:
     """Both Profile headers give the member's name, headline and industry."""
     header = PROFILE[columns]
-    values = {"First Name": "Mia ", "Last Name": "Member", "Headline": "Builds things",
-              "Industry": "Software Development", "Geo Location": "Cairo, Egypt"}
+    values = {
+        "First Name": "Mia ",
+        "Last Name": "Member",
+        "Headline": "Builds things",
+        "Industry": "Software Development",
+        "Geo Location": "Cairo, Egypt",
+    }
     row = [values.get(h, "") for h in header.split(",")]
     m = load({"Profile.csv": table(header, [row])}).member
-    assert (m.name, m.headline, m.industry) == ("Mia Member", "Builds things", "Software Development")
+    assert (m.name, m.headline, m.industry) == (
+        "Mia Member",
+        "Builds things",
+        "Software Development",
+    )
 
 
-@pytest.mark.parametrize(("vintage", "row"), [
-    ("2022", ["11/18/20, 11:55 AM", "", ""]),
-    ("2018", ["6/19/15, 10:16 AM", "", "", "", ""]),
-])
-def test_registration_header_vintages(load: Callable[..., Any], vintage: str, row: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("vintage", "row"),
+    [
+        ("2022", ["11/18/20, 11:55 AM", "", ""]),
+        ("2018", ["6/19/15, 10:16 AM", "", "", "", ""]),
+    ],
+)
+def test_registration_header_vintages(
+    load: Callable[..., Any], vintage: str, row: list[str]
+) -> None:
     """``Registered At`` and the 2018 ``Registration Date`` both give joined_on."""
     m = load({"Registration.csv": table(REGISTRATION[vintage], [row])}).member
     assert m.joined_on == (dt.date(2020, 11, 18) if vintage == "2022" else dt.date(2015, 6, 19))
@@ -192,13 +333,18 @@ def test_registration_header_vintages(load: Callable[..., Any], vintage: str, ro
 def test_legacy_utf16_tab_separated_files(load: Callable[..., Any]) -> None:
     """UTF-16LE files with a BOM, TABs and every field quoted read like UTF-8 CSV."""
     files = {
-        "Connections.csv": utf16_tsv(CONNECTIONS_NO_URL, [["Jane", "Doe", "j@x.org", "Acme, Inc",
-                                                           "CEO", "1/8/18, 6:14 PM"]]),
+        "Connections.csv": utf16_tsv(
+            CONNECTIONS_NO_URL, [["Jane", "Doe", "j@x.org", "Acme, Inc", "CEO", "1/8/18, 6:14 PM"]]
+        ),
         "Messages.csv": utf16_tsv(MESSAGES["2018"], [_MESSAGE_ROWS["2018"]]),
     }
     [c] = load(files).connections
     assert (c.name, c.company, c.connected_on, c.last_interaction_on) == (
-        "Jane Doe", "Acme, Inc", dt.date(2018, 1, 8), dt.date(2018, 10, 16))
+        "Jane Doe",
+        "Acme, Inc",
+        dt.date(2018, 1, 8),
+        dt.date(2018, 10, 16),
+    )
 
 
 def test_excel_round_trip(load: Callable[..., Any]) -> None:
@@ -220,15 +366,37 @@ def test_duplicate_variant_file_names(load: Callable[..., Any]) -> None:
     """Of two names equal but for case, ``_`` and spaces, the canonical one is read."""
     files = {
         "Connections.csv": connections([JANE]),
-        "Messages.csv": utf16_tsv(MESSAGES["2018"], [["Jane Doe", "Me", "1/1/19, 8:36 AM", "", "",
-                                                      "INCOMING", "INBOX"]]),
-        "messages.csv": table(MESSAGES["2023"], [["2-x==", "", "Jane Doe", JANE[2], "Me", "",
-                                                  "2024-12-20 10:00:00 UTC", "", "hi", "INBOX"]]),
+        "Messages.csv": utf16_tsv(
+            MESSAGES["2018"], [["Jane Doe", "Me", "1/1/19, 8:36 AM", "", "", "INCOMING", "INBOX"]]
+        ),
+        "messages.csv": table(
+            MESSAGES["2023"],
+            [
+                [
+                    "2-x==",
+                    "",
+                    "Jane Doe",
+                    JANE[2],
+                    "Me",
+                    "",
+                    "2024-12-20 10:00:00 UTC",
+                    "",
+                    "hi",
+                    "INBOX",
+                ]
+            ],
+        ),
     }
     net = load(files)
     assert net.connections[0].last_interaction_on == dt.date(2024, 12, 20)
-    assert Skipped("Messages.csv", "same file as messages.csv (names compared ignoring case, "
-                   "'_' and spaces); not read", 0) in net.skipped
+    assert (
+        Skipped(
+            "Messages.csv",
+            "same file as messages.csv (names compared ignoring case, '_' and spaces); not read",
+            0,
+        )
+        in net.skipped
+    )
 
 
 @pytest.mark.parametrize("name", ["CONNECTIONS.csv", "connections.csv", "Connections.CSV"])
@@ -241,28 +409,50 @@ def test_file_names_match_with_space_or_underscore(load: Callable[..., Any]) -> 
     """``Recommendations Given.csv`` is read as ``Recommendations_Given.csv``."""
     from archive_builder import RECOMMENDATIONS
 
-    net = load({"Recommendations Given.csv": table(RECOMMENDATIONS, [
-        ["Jane", "Doe", "Acme", "CEO", "Great, reliable", "12/09/22, 07:18 PM", ""]])})
+    net = load(
+        {
+            "Recommendations Given.csv": table(
+                RECOMMENDATIONS,
+                [["Jane", "Doe", "Acme", "CEO", "Great, reliable", "12/09/22, 07:18 PM", ""]],
+            )
+        }
+    )
     assert [(r.person, r.given_on) for r in net.recommendations_given] == [
-        ("Jane Doe", dt.date(2022, 12, 9))]
+        ("Jane Doe", dt.date(2022, 12, 9))
+    ]
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
-@pytest.mark.parametrize("top", [None, "Complete_LinkedInDataExport_09-12-2022 (1)"],
-                         ids=["at-root", "under-one-folder"])
+@pytest.mark.parametrize(
+    "top", [None, "Complete_LinkedInDataExport_09-12-2022 (1)"], ids=["at-root", "under-one-folder"]
+)
 def test_zip_and_folder_layouts(load: Callable[..., Any], kind: str, top: str | None) -> None:
     """The same files load from a zip or a folder, at the top or under one folder."""
-    files = {"Connections.csv": connections([JANE, BOB]),
-             "Jobs/Saved Jobs.csv": "Saved Date,Job Url,Job Title,Company Name\n"}
+    files = {
+        "Connections.csv": connections([JANE, BOB]),
+        "Jobs/Saved Jobs.csv": "Saved Date,Job Url,Job Title,Company Name\n",
+    }
     net = load(files, kind=kind, top=top)
     assert names(net) == ["Jane Doe", "Bob Roe"]
 
 
 def test_multi_line_quoted_fields_keep_row_numbers(load: Callable[..., Any]) -> None:
     """Quoted newlines stay inside a field; row numbers are the line a record ends on."""
-    rows = [["2-x==", "", "Jane Doe", "", "Me", "", "2024-12-01 10:00:00 UTC", "", "line 1\nline 2",
-             "INBOX"],
-            ["2-y==", "", "Bob Roe", "", "Me", "", "yesterday", "", "", "INBOX"]]
+    rows = [
+        [
+            "2-x==",
+            "",
+            "Jane Doe",
+            "",
+            "Me",
+            "",
+            "2024-12-01 10:00:00 UTC",
+            "",
+            "line 1\nline 2",
+            "INBOX",
+        ],
+        ["2-y==", "", "Bob Roe", "", "Me", "", "yesterday", "", "", "INBOX"],
+    ]
     with pytest.raises(InputError) as info:
         load({"messages.csv": table(MESSAGES["2023"], rows)})
     assert info.value.location == "row 4"

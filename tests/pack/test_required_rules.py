@@ -9,13 +9,29 @@ import pytest
 import netrules
 
 REQUIRED = [
-    "zero-connections", "zero-connections-acceptable", "below-industry-target",
-    "below-career-target", "below-job-seeker-target", "request-to-stranger",
-    "request-without-note", "request-not-individualized", "request-follow-up",
-    "request-after-decline", "accepted-stranger", "mass-requests-from-strangers",
-    "accepts-everything", "insincere-recommendation", "dormant-network", "check-in-due",
-    "no-recent-recommendations", "suspected-purchased-connections", "outdated-connection",
-    "inactive-connection", "redundant-company", "removal-without-notice", "mass-removal",
+    "zero-connections",
+    "zero-connections-acceptable",
+    "below-industry-target",
+    "below-career-target",
+    "below-job-seeker-target",
+    "request-to-stranger",
+    "request-without-note",
+    "request-not-individualized",
+    "request-follow-up",
+    "request-after-decline",
+    "accepted-stranger",
+    "mass-requests-from-strangers",
+    "accepts-everything",
+    "insincere-recommendation",
+    "dormant-network",
+    "check-in-due",
+    "no-recent-recommendations",
+    "suspected-purchased-connections",
+    "outdated-connection",
+    "inactive-connection",
+    "redundant-company",
+    "removal-without-notice",
+    "mass-removal",
 ]
 AS_OF = datetime.date(2025, 1, 1)
 
@@ -40,18 +56,30 @@ def test_required_rule_exists(rule_id: str, pack: netrules.RuleSet) -> None:
 
 def test_below_target_is_info_while_a_situation_applies(pack: netrules.RuleSet) -> None:
     """An acceptable situation lowers all three below-target findings to info."""
-    member = {"industry": "Legal", "career_level": "entry", "job_seeking": True,
-              "connection_count": 12, "situations": ["career-break"]}
+    member = {
+        "industry": "Legal",
+        "career_level": "entry",
+        "job_seeking": True,
+        "connection_count": 12,
+        "situations": ["career-break"],
+    }
     fired = _fired(pack, {"member": member})
     assert {k: v for k, v in fired.items() if k.startswith("below")} == {
-        "below-industry-target": "info", "below-career-target": "info",
-        "below-job-seeker-target": "info"}
+        "below-industry-target": "info",
+        "below-career-target": "info",
+        "below-job-seeker-target": "info",
+    }
 
 
 def test_below_target_is_warning_without_a_situation(pack: netrules.RuleSet) -> None:
     """Without a situation the same member gets warnings."""
-    member = {"industry": "Legal", "career_level": "entry", "job_seeking": True,
-              "connection_count": 12, "situations": []}
+    member = {
+        "industry": "Legal",
+        "career_level": "entry",
+        "job_seeking": True,
+        "connection_count": 12,
+        "situations": [],
+    }
     fired = _fired(pack, {"member": member})
     assert fired["below-industry-target"] == "warning"
     assert fired["below-job-seeker-target"] == "warning"
@@ -60,8 +88,13 @@ def test_below_target_is_warning_without_a_situation(pack: netrules.RuleSet) -> 
 @pytest.mark.parametrize("situations", [[], ["career-break"]])
 def test_zero_suppresses_below_target(pack: netrules.RuleSet, situations: list[str]) -> None:
     """At zero connections only a zero rule speaks; no below-target finding appears."""
-    member = {"industry": "Legal", "career_level": "entry", "job_seeking": True,
-              "connection_count": 0, "situations": situations}
+    member = {
+        "industry": "Legal",
+        "career_level": "entry",
+        "job_seeking": True,
+        "connection_count": 0,
+        "situations": situations,
+    }
     fired = _fired(pack, {"member": member})
     assert not any(r.startswith("below") for r in fired)
     assert ("zero-connections-acceptable" if situations else "zero-connections") in fired
@@ -69,8 +102,9 @@ def test_zero_suppresses_below_target(pack: netrules.RuleSet, situations: list[s
 
 def test_unknown_industry_and_level_give_no_target_finding(pack: netrules.RuleSet) -> None:
     """An industry outside the table or an unknown level yields no finding for that table."""
-    fired = _fired(pack, {"member": {"industry": "Astrology", "connection_count": 5,
-                                     "situations": []}})
+    fired = _fired(
+        pack, {"member": {"industry": "Astrology", "connection_count": 5, "situations": []}}
+    )
     assert "below-industry-target" not in fired
     assert "below-career-target" not in fired
 
@@ -93,13 +127,20 @@ def test_inactive_after_override(pack: netrules.RuleSet) -> None:
 def test_user_file_overrides_pack(tmp_path) -> None:
     """A user file can set a parameter, change a table row and disable a rule."""
     user = tmp_path / "team.rules"
-    user.write_text('set redundant_company_max = 1\n'
-                    'set industry_targets["Legal"] = 10..20\n'
-                    'disable "inactive-connection"\n', encoding="utf-8")
+    user.write_text(
+        "set redundant_company_max = 1\n"
+        'set industry_targets["Legal"] = 10..20\n'
+        'disable "inactive-connection"\n',
+        encoding="utf-8",
+    )
     rules = netrules.load_rules(user)
-    doc = {"member": {"industry": "legal", "situations": []},
-           "connections": [{"id": "a", "company": "X", "connected_on": "2010-01-01"},
-                           {"id": "b", "company": "x", "connected_on": "2010-01-01"}]}
+    doc = {
+        "member": {"industry": "legal", "situations": []},
+        "connections": [
+            {"id": "a", "company": "X", "connected_on": "2010-01-01"},
+            {"id": "b", "company": "x", "connected_on": "2010-01-01"},
+        ],
+    }
     fired = {f.rule for f in rules.evaluate(doc, as_of=AS_OF).findings}
     assert "redundant-company" in fired
     assert "below-industry-target" in fired

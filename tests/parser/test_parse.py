@@ -94,7 +94,7 @@ def shape(e: object) -> str:
         ("member.industry", "(. member industry)"),
         ("a.b.c", "(. (. a b) c)"),
         ('t["k"]', '([] t "k")'),
-        ('t[member.industry].low', "(. ([] t (. member industry)) low)"),
+        ("t[member.industry].low", "(. ([] t (. member industry)) low)"),
         ("f()", "(f)"),
         ("f(a, b)", "(f a b)"),
         ("lower(c.company)", "(lower (. c company))"),
@@ -157,7 +157,16 @@ def test_literals(source: str, value: object, kind: str) -> None:
         ('"""one\n   paragraph\n   joined"""', "one paragraph joined"),
         ('"""with "quotes" inside"""', 'with "quotes" inside'),
     ],
-    ids=["quote", "tab", "newline", "backslash", "unknown-escape", "hash", "triple", "triple-quotes"],
+    ids=[
+        "quote",
+        "tab",
+        "newline",
+        "backslash",
+        "unknown-escape",
+        "hash",
+        "triple",
+        "triple-quotes",
+    ],
 )
 def test_string_escapes(source: str, value: str) -> None:
     """Strings unescape \\" \\\\ \\n \\t; triple-quoted strings join lines into one paragraph."""
@@ -182,8 +191,10 @@ def test_expression_positions_are_kept_when_parsed_inside_a_file() -> None:
 # ---- top-level items ----
 def test_param_nodes() -> None:
     """param NAME[: type] = literal "reason" keeps the name, type, value, reason and span."""
-    f = parse('param quiet: duration = 2 years "two years of silence"\nparam low = -3\n'
-              'param names = ["a", "b"]')
+    f = parse(
+        'param quiet: duration = 2 years "two years of silence"\nparam low = -3\n'
+        'param names = ["a", "b"]'
+    )
     expected = [
         ("quiet", "duration", Duration(24, 0), "two years of silence", Span(1, 1, 1, 55)),
         ("low", None, -3, None, Span(2, 1, 2, 15)),
@@ -200,11 +211,16 @@ def test_advice_node() -> None:
 
 def test_table_rows_ranges_and_default() -> None:
     """Table rows hold numbers or ranges (500+, 1..5, 1000..5000+); 'default' is the key-less row."""
-    (t,) = parse('table targets {\n  "IT": 500+,\n  "Law": 1000..5000+\n  "Art": 1..5\n'
-                 '  default: 7\n}').items
+    (t,) = parse(
+        'table targets {\n  "IT": 500+,\n  "Law": 1000..5000+\n  "Art": 1..5\n  default: 7\n}'
+    ).items
     rows = [(r.key, r.value.value, r.span.line) for r in t.rows]
-    assert [("IT", Range(500, None, True), 2), ("Law", Range(1000, 5000, True), 3),
-            ("Art", Range(1, 5, False), 4), (None, 7, 5)] == rows
+    assert [
+        ("IT", Range(500, None, True), 2),
+        ("Law", Range(1000, 5000, True), 3),
+        ("Art", Range(1, 5, False), 4),
+        (None, 7, 5),
+    ] == rows
     assert ("targets", Span(1, 1, 6, 2)) == (t.name, t.span)
 
 
@@ -217,8 +233,9 @@ def test_define_with_and_without_parameters() -> None:
 
 def test_overrides_and_disable() -> None:
     """set NAME = v, set TABLE["key"] = v, set TABLE[default] = v, disable "a", "b"."""
-    items = parse('set small = 3 years\nset t["IT"] = 9+\nset t[default] = 1..2\n'
-                  'disable "r-one", "r-two"').items
+    items = parse(
+        'set small = 3 years\nset t["IT"] = 9+\nset t[default] = 1..2\ndisable "r-one", "r-two"'
+    ).items
     s, row, default, dis = items
     assert ("small", Duration(36, 0)) == (s.name, s.value.value)
     assert ("t", "IT", Range(9, None, True)) == (row.table, row.key, row.value.value)
@@ -228,13 +245,21 @@ def test_overrides_and_disable() -> None:
 
 def test_top_level_example() -> None:
     """example "name" fires ... passes ... {json-like data} with bare or quoted keys."""
-    (ex,) = parse('example "mixed" fires "a", "b" passes "c" {\n'
-                  '  member: { connection_count: 1, "premium": true },\n'
-                  '  connections: [{ id: "x", n: -1.5, m: null, ok: false }, {}],\n}').items
-    expected = ("mixed", ("a", "b"), ("c",), None, {
-        "member": {"connection_count": 1, "premium": True},
-        "connections": [{"id": "x", "n": -1.5, "m": None, "ok": False}, {}],
-    })
+    (ex,) = parse(
+        'example "mixed" fires "a", "b" passes "c" {\n'
+        '  member: { connection_count: 1, "premium": true },\n'
+        '  connections: [{ id: "x", n: -1.5, m: null, ok: false }, {}],\n}'
+    ).items
+    expected = (
+        "mixed",
+        ("a", "b"),
+        ("c",),
+        None,
+        {
+            "member": {"connection_count": 1, "premium": True},
+            "connections": [{"id": "x", "n": -1.5, "m": None, "ok": False}, {}],
+        },
+    )
     assert expected == (ex.name, ex.fires, ex.passes, ex.rule, ex.data)
 
 
@@ -263,11 +288,21 @@ def test_rule_clauses() -> None:
     """Every rule clause lands on its Rule field."""
     (r,) = parse(RULE).items
     got = {
-        "id": r.id, "title": r.title, "severity": r.severity, "category": r.category,
-        "tags": r.tags, "source": r.source, "why": r.why,
+        "id": r.id,
+        "title": r.title,
+        "severity": r.severity,
+        "category": r.category,
+        "tags": r.tags,
+        "source": r.source,
+        "why": r.why,
         "advice": [(a, is_name) for a, is_name, _ in r.advice],
-        "for_each": (r.for_each.var, shape(r.for_each.collection), shape(r.for_each.where),
-                     shape(r.for_each.group_key), r.for_each.group_name),
+        "for_each": (
+            r.for_each.var,
+            shape(r.for_each.collection),
+            shape(r.for_each.where),
+            shape(r.for_each.group_key),
+            r.for_each.group_name,
+        ),
         "when": shape(r.when),
         "lower": (r.lower.severity, shape(r.lower.condition)),
         "suppresses": [s for s, _ in r.suppresses],
@@ -276,18 +311,29 @@ def test_rule_clauses() -> None:
         "duplicates": r.duplicate_clauses,
     }
     expected = {
-        "id": "company-cluster", "title": "Many at one company", "severity": "warning",
-        "category": "diversity", "tags": ("company", "balance"), "source": "How many is too many?",
+        "id": "company-cluster",
+        "title": "Many at one company",
+        "severity": "warning",
+        "category": "diversity",
+        "tags": ("company", "balance"),
+        "source": "How many is too many?",
         "why": "Several people from one company narrow the network.",
         "advice": [("grow", True), ("Branch out.", False)],
-        "for_each": ("c", "connections", "(known (. c company))", "(lower (. c company))",
-                     "company"),
+        "for_each": (
+            "c",
+            "connections",
+            "(known (. c company))",
+            "(lower (. c company))",
+            "company",
+        ),
         "when": "(> (count _ group) 3)",
         "lower": ("info", '(in company ["acme"])'),
         "suppresses": ["other-rule"],
         "evidence": [("people", "(count _ group)"), ("name", "company")],
-        "examples": [(None, ("company-cluster",), (), "company-cluster"),
-                     ("named", (), ("company-cluster",), "company-cluster")],
+        "examples": [
+            (None, ("company-cluster",), (), "company-cluster"),
+            ("named", (), ("company-cluster",), "company-cluster"),
+        ],
         "duplicates": (),
     }
     assert expected == got
@@ -297,17 +343,27 @@ def test_rule_spans() -> None:
     """The rule, its id, its severity word and its clauses carry exact positions."""
     (r,) = parse(RULE).items
     spans = {
-        "rule": r.span, "id": r.id_span, "severity": r.severity_span,
-        "for_each": r.for_each.span, "when": r.when.span,
-        "lower_severity": r.lower.severity_span, "suppress": r.suppresses[0][1],
-        "advice_name": r.advice[0][2], "evidence": r.evidence[0].span,
+        "rule": r.span,
+        "id": r.id_span,
+        "severity": r.severity_span,
+        "for_each": r.for_each.span,
+        "when": r.when.span,
+        "lower_severity": r.lower.severity_span,
+        "suppress": r.suppresses[0][1],
+        "advice_name": r.advice[0][2],
+        "evidence": r.evidence[0].span,
         "example": r.examples[0].span,
     }
     expected = {
-        "rule": Span(1, 1, 18, 2), "id": Span(1, 6, 1, 23), "severity": Span(3, 12, 3, 19),
-        "for_each": Span(10, 3, 10, 88), "when": Span(11, 8, 11, 24),
-        "lower_severity": Span(12, 21, 12, 25), "suppress": Span(13, 14, 13, 26),
-        "advice_name": Span(9, 10, 9, 14), "evidence": Span(15, 14, 15, 34),
+        "rule": Span(1, 1, 18, 2),
+        "id": Span(1, 6, 1, 23),
+        "severity": Span(3, 12, 3, 19),
+        "for_each": Span(10, 3, 10, 88),
+        "when": Span(11, 8, 11, 24),
+        "lower_severity": Span(12, 21, 12, 25),
+        "suppress": Span(13, 14, 13, 26),
+        "advice_name": Span(9, 10, 9, 14),
+        "evidence": Span(15, 14, 15, 34),
         "example": Span(16, 3, 16, 36),
     }
     assert expected == spans
@@ -316,10 +372,13 @@ def test_rule_spans() -> None:
 def test_message_template_parts_and_positions() -> None:
     """A message splits into text and {expr[:format]}; {{ }} are literal braces; exprs keep file positions."""
     (r,) = parse(RULE).items
-    parts = [(shape(p[0]), p[1], p[0].span) if isinstance(p, tuple) else p
-             for p in r.message.parts]
-    assert [("(count _ group)", None, Span(14, 13, 14, 25)), " at ",
-            ("company", "2", Span(14, 31, 14, 38)), " {literal}"] == parts
+    parts = [(shape(p[0]), p[1], p[0].span) if isinstance(p, tuple) else p for p in r.message.parts]
+    assert [
+        ("(count _ group)", None, Span(14, 13, 14, 25)),
+        " at ",
+        ("company", "2", Span(14, 31, 14, 38)),
+        " {literal}",
+    ] == parts
 
 
 def test_template_positions_in_triple_quoted_message() -> None:
@@ -340,8 +399,12 @@ def test_triple_quoted_message_reads_as_one_paragraph() -> None:
 
 @pytest.mark.parametrize(
     ("template", "value"),
-    [("{2024-01-31}", datetime.date(2024, 1, 31)), ("{7 days}", Duration(0, 7)),
-     ("{true}", True), ("{50%}", 0.5)],
+    [
+        ("{2024-01-31}", datetime.date(2024, 1, 31)),
+        ("{7 days}", Duration(0, 7)),
+        ("{true}", True),
+        ("{50%}", 0.5),
+    ],
     ids=["date", "duration", "bool", "percent"],
 )
 def test_template_holding_a_bare_literal(template: str, value: object) -> None:
@@ -352,7 +415,7 @@ def test_template_holding_a_bare_literal(template: str, value: object) -> None:
 
 def test_comments_and_whitespace_are_ignored() -> None:
     """'#' starts a comment to the end of the line; layout does not matter."""
-    a = parse('# header\nparam   x=1   # trailing\n\n\t# indented\nparam y = 2')
+    a = parse("# header\nparam   x=1   # trailing\n\n\t# indented\nparam y = 2")
     assert [("x", 1), ("y", 2)] == [(p.name, p.value.value) for p in a.items]
 
 

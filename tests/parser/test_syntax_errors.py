@@ -8,9 +8,11 @@ import pytest
 
 from netrules.parser import parse_expression, parse_file
 
-LARK_WORDS = re.compile(r"__ANON|ESCAPED|\bNAME\b|\bSTRING\b|\bINT\b|\bFLOAT\b|COMP_OP|ADD_OP|"
-                        r"MUL_OP|\$END|\bLPAR\b|\bRPAR\b|LSQB|RSQB|LBRACE|RBRACE|\bCOLON\b|"
-                        r"\bCOMMA\b|\bDOT\b|\bEQUAL\b|\b_[A-Z]+|Token\(|Tree\(")
+LARK_WORDS = re.compile(
+    r"__ANON|ESCAPED|\bNAME\b|\bSTRING\b|\bINT\b|\bFLOAT\b|COMP_OP|ADD_OP|"
+    r"MUL_OP|\$END|\bLPAR\b|\bRPAR\b|LSQB|RSQB|LBRACE|RBRACE|\bCOLON\b|"
+    r"\bCOMMA\b|\bDOT\b|\bEQUAL\b|\b_[A-Z]+|Token\(|Tree\("
+)
 
 
 def errors(text: str) -> list[tuple[str, int, int]]:
@@ -44,15 +46,16 @@ SYNTAX = [
     ('rule "a" { when count(x in c : ) }', (1, 32), "unexpected ')'", None),
     ('rule "a" { when 1 < 2 < 3 }', (1, 23), "unexpected '<'", None),
     ('rule "a" {}\nrule "b" {\n', (3, 1), "unexpected end of file", None),
-    ("rule 'a' { }", (1, 6), "unexpected character \"'\"", "expected a string"),
+    ("rule 'a' { }", (1, 6), 'unexpected character "\'"', "expected a string"),
     ('rule "a" { severity warning warning }', (1, 29), "unexpected 'warning'", None),
     ("param x = 1 +", (1, 13), "unexpected '+'", None),
     ("table t { default 5 }", (1, 19), "unexpected '5'", "expected ':'"),
 ]
 
 
-@pytest.mark.parametrize(("text", "where", "message", "hint"), SYNTAX,
-                         ids=[s[0].replace("\n", "\\n") for s in SYNTAX])
+@pytest.mark.parametrize(
+    ("text", "where", "message", "hint"), SYNTAX, ids=[s[0].replace("\n", "\\n") for s in SYNTAX]
+)
 def test_syntax_error_is_nr101_at_the_offending_token(text, where, message, hint) -> None:
     """A syntax error is one NR101 at the token's line:column with a readable message and hint."""
     d = only(text)
@@ -60,8 +63,9 @@ def test_syntax_error_is_nr101_at_the_offending_token(text, where, message, hint
     assert ("NR101", where, message, hint) == got
 
 
-@pytest.mark.parametrize(("text", "where", "message", "hint"), SYNTAX,
-                         ids=[s[0].replace("\n", "\\n") for s in SYNTAX])
+@pytest.mark.parametrize(
+    ("text", "where", "message", "hint"), SYNTAX, ids=[s[0].replace("\n", "\\n") for s in SYNTAX]
+)
 def test_syntax_messages_use_words_not_lark_token_names(text, where, message, hint) -> None:
     """Messages and hints never leak lark's terminal names (__ANON_3, NAME, STRING, $END, ...)."""
     d = only(text)
@@ -76,9 +80,12 @@ def test_syntax_error_hint_lists_what_was_expected() -> None:
 
 def test_syntax_error_carries_the_source_line_for_rendering() -> None:
     """The diagnostic holds its source line so render() can draw a caret under the token."""
-    d = only('param a = 1\nparam = 3\n')
-    assert ("param = 3", "f.rules:2:7: error[NR101]: unexpected '='\n  |\n2 | param = 3\n"
-            "  |       ^\n  = hint: expected a name") == (d.source_line, d.render())
+    d = only("param a = 1\nparam = 3\n")
+    assert (
+        "param = 3",
+        "f.rules:2:7: error[NR101]: unexpected '='\n  |\n2 | param = 3\n"
+        "  |       ^\n  = hint: expected a name",
+    ) == (d.source_line, d.render())
 
 
 @pytest.mark.parametrize(
@@ -101,7 +108,7 @@ def test_unterminated_string_is_nr102(text: str, where: tuple[int, int]) -> None
 
 def test_nul_character_is_nr102() -> None:
     """A NUL byte (a binary file) is NR102 at its position, not a lark error."""
-    d = only('param x = 1\nparam y\x00 = 2')
+    d = only("param x = 1\nparam y\x00 = 2")
     assert ("NR102", 2, 8) == (d.code, d.line, d.column)
 
 
@@ -141,8 +148,7 @@ def test_5000_nested_parentheses_are_harmless() -> None:
 def test_nr103_points_inside_the_expression_and_suggests_define() -> None:
     """NR103 is positioned on the rule's line and hints at splitting with 'define'."""
     d = only('param a = 1\nrule "r" { when ' + "not " * 200 + "true }")
-    assert ("NR103", 2, "split it into named definitions with 'define'") == (
-        d.code, d.line, d.hint)
+    assert ("NR103", 2, "split it into named definitions with 'define'") == (d.code, d.line, d.hint)
 
 
 def test_moderate_nesting_is_fine() -> None:
@@ -160,15 +166,31 @@ def test_moderate_nesting_is_fine() -> None:
         ("param x = 99999999999999999999%", (1, 11), "number has more than 15 digits"),
         ('table t { "a": 1..9999999999999999 }', (1, 19), "number has more than 15 digits"),
         ('table t { "a": 99999999999999999+ }', (1, 16), "number has more than 15 digits"),
-        ('rule "r" {\n when member.x > 12345678901234567890 }', (2, 18),
-         "number has more than 15 digits"),
-        ('example "e" { member: { connection_count: 12345678901234567890 } }', (1, 43),
-         "number has more than 15 digits"),
+        (
+            'rule "r" {\n when member.x > 12345678901234567890 }',
+            (2, 18),
+            "number has more than 15 digits",
+        ),
+        (
+            'example "e" { member: { connection_count: 12345678901234567890 } }',
+            (1, 43),
+            "number has more than 15 digits",
+        ),
         ("param x = 2024-02-30", (1, 11), "'2024-02-30' is not a calendar date"),
         ("param x = 2023-13-01", (1, 11), "'2023-13-01' is not a calendar date"),
     ],
-    ids=["int", "float", "duration", "percent", "range-high", "open-range", "in-rule",
-         "example-data", "feb-30", "month-13"],
+    ids=[
+        "int",
+        "float",
+        "duration",
+        "percent",
+        "range-high",
+        "open-range",
+        "in-rule",
+        "example-data",
+        "feb-30",
+        "month-13",
+    ],
 )
 def test_huge_numbers_and_impossible_dates_are_nr104(text, where, message) -> None:
     """Numbers over 15 digits and non-calendar dates are NR104 at the literal."""
@@ -202,7 +224,12 @@ def test_template_expression_errors_point_into_the_file() -> None:
     text = 'param a = 1\nrule "r" {\n  message "x {1 +} y"\n}'
     d = only(text)
     assert ("NR101", 3, 18, "unexpected end of the expression", '  message "x {1 +} y"') == (
-        d.code, d.line, d.column, d.message, d.source_line)
+        d.code,
+        d.line,
+        d.column,
+        d.message,
+        d.source_line,
+    )
 
 
 def test_template_expression_errors_on_later_lines_of_a_triple_quoted_message() -> None:
@@ -215,5 +242,4 @@ def test_template_expression_errors_on_later_lines_of_a_triple_quoted_message() 
 def test_expression_parse_error_reports_end_of_expression() -> None:
     """parse_expression (used for --param values) says 'end of the expression', not 'file'."""
     _, diags = parse_expression("1 +", "<params>", 1, 1)
-    assert [("NR101", "unexpected end of the expression")] == [(d.code, d.message)
-                                                                for d in diags]
+    assert [("NR101", "unexpected end of the expression")] == [(d.code, d.message) for d in diags]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -12,12 +13,20 @@ PROFILE_ENV = "NETRULES_HYPOTHESIS_PROFILE"
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 settings.register_profile(
-    "ci", max_examples=30, derandomize=True, deadline=None, database=None,
-    suppress_health_check=_SLOW, print_blob=True)
+    "ci",
+    max_examples=30,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=_SLOW,
+    print_blob=True,
+)
 settings.register_profile(
-    "dev", max_examples=30, deadline=None, suppress_health_check=_SLOW, print_blob=True)
+    "dev", max_examples=30, deadline=None, suppress_health_check=_SLOW, print_blob=True
+)
 settings.register_profile(
-    "long", max_examples=1000, deadline=None, suppress_health_check=_SLOW, print_blob=True)
+    "long", max_examples=1000, deadline=None, suppress_health_check=_SLOW, print_blob=True
+)
 
 
 def load_profile() -> str:
@@ -32,9 +41,12 @@ def examples(fraction: float) -> int:
     return max(5, int(settings.default.max_examples * fraction))
 
 
-_TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|\s+|'
-                    r'\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|\.\.|\?\?|'
-                    r'[=!<>]=|.', re.S)
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|\s+|'
+    r"\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|\.\.|\?\?|"
+    r"[=!<>]=|.",
+    re.S,
+)
 
 
 def tokens(text: str) -> list[str]:

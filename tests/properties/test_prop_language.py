@@ -43,15 +43,101 @@ def load_or_diagnose(text: str) -> netrules.RuleSet | None:
 
 # ---- arbitrary input ----
 VOCABULARY = [
-    "param", "advice", "table", "define", "set", "disable", "example", "rule", "title",
-    "severity", "category", "tags", "source", "why", "for", "each", "in", "where", "group",
-    "by", "as", "when", "lower", "to", "suppresses", "message", "evidence", "fires", "passes",
-    "default", "and", "or", "not", "true", "false", "null", "within", "count", "sum", "max",
-    "peak", "collect", "any", "all", "info", "warning", "error", "member", "connections",
-    "invitations", "as_of", "c", "x", "p1", "known", "lower", "days", "years", "{", "}", "(",
-    ")", "[", "]", ",", ":", ".", "..", "+", "-", "*", "/", "%", "==", "<", ">=", "??", "=",
-    '"r"', '"a b"', '"{x}"', '"{"', '"""t"""', "1", "2.5", "10%", "2024-01-01", "2024-02-30",
-    "3 weeks", "500+", "1..5", "\n", "#c\n", '"', "\\",
+    "param",
+    "advice",
+    "table",
+    "define",
+    "set",
+    "disable",
+    "example",
+    "rule",
+    "title",
+    "severity",
+    "category",
+    "tags",
+    "source",
+    "why",
+    "for",
+    "each",
+    "in",
+    "where",
+    "group",
+    "by",
+    "as",
+    "when",
+    "lower",
+    "to",
+    "suppresses",
+    "message",
+    "evidence",
+    "fires",
+    "passes",
+    "default",
+    "and",
+    "or",
+    "not",
+    "true",
+    "false",
+    "null",
+    "within",
+    "count",
+    "sum",
+    "max",
+    "peak",
+    "collect",
+    "any",
+    "all",
+    "info",
+    "warning",
+    "error",
+    "member",
+    "connections",
+    "invitations",
+    "as_of",
+    "c",
+    "x",
+    "p1",
+    "known",
+    "lower",
+    "days",
+    "years",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    ".",
+    "..",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "==",
+    "<",
+    ">=",
+    "??",
+    "=",
+    '"r"',
+    '"a b"',
+    '"{x}"',
+    '"{"',
+    '"""t"""',
+    "1",
+    "2.5",
+    "10%",
+    "2024-01-01",
+    "2024-02-30",
+    "3 weeks",
+    "500+",
+    "1..5",
+    "\n",
+    "#c\n",
+    '"',
+    "\\",
 ]
 
 
@@ -92,8 +178,11 @@ def test_text_from_the_grammar_loads_or_fails_with_positions(text: str) -> None:
 def mutated(draw: Any) -> str:
     """A valid rule file (a pack file or a generated one) with tokens deleted,
     duplicated or swapped."""
-    source = draw(st.one_of(st.sampled_from(sorted(PACK_TEXTS)).map(PACK_TEXTS.get),
-                            rule_sources(max_rules=2)))
+    source = draw(
+        st.one_of(
+            st.sampled_from(sorted(PACK_TEXTS)).map(PACK_TEXTS.get), rule_sources(max_rules=2)
+        )
+    )
     toks = tokens(source)
     if not toks:
         return source
@@ -120,8 +209,11 @@ def test_mutated_files_load_or_fail_with_positions(text: str) -> None:
 @given(mutated())
 def test_mutated_files_that_parse_print_back_to_the_same_tree(text: str) -> None:
     rule_file, diagnostics = parse_file(text, PATH)
-    if rule_file is None or diagnostics or any(
-            getattr(item, "duplicate_clauses", ()) for item in rule_file.items):
+    if (
+        rule_file is None
+        or diagnostics
+        or any(getattr(item, "duplicate_clauses", ()) for item in rule_file.items)
+    ):
         return  # the printer writes each clause once; a duplicate is the checker's error
     printed = print_rule_file(rule_file)
     again, diagnostics = parse_file(printed, PATH)
@@ -174,8 +266,9 @@ NESTING = {
     "message hole": _rule("true", "{" + "-" * DEEP + "1}"),
     "example data": 'example "e" ' + "{a: " * DEEP + "1" + "}" * DEEP,
     "example lists": 'example "e" {a: ' + "[" * DEEP + "]" * DEEP + "}",
-    "definitions with parameters": "define d0(x) = x\n" + "".join(
-        f"define d{i}(x) = d{i - 1}(x) + 1\n" for i in range(1, 1000)) + _rule("d999(1) > 0"),
+    "definitions with parameters": "define d0(x) = x\n"
+    + "".join(f"define d{i}(x) = d{i - 1}(x) + 1\n" for i in range(1, 1000))
+    + _rule("d999(1) > 0"),
 }
 
 
@@ -190,8 +283,11 @@ def test_parentheses_add_no_depth() -> None:
 
 
 def _chain(length: int) -> str:
-    return "define d0 = 1\n" + "".join(f"define d{i} = d{i - 1} + 1\n"
-                                       for i in range(1, length)) + _rule(f"d{length - 1} > 0")
+    return (
+        "define d0 = 1\n"
+        + "".join(f"define d{i} = d{i - 1} + 1\n" for i in range(1, length))
+        + _rule(f"d{length - 1} > 0")
+    )
 
 
 def test_a_long_chain_of_definitions_is_a_diagnostic() -> None:
@@ -209,8 +305,9 @@ BIG = {
     "a long unterminated string": _rule('"' + "a" * 1_000_000),
     "a long unterminated triple string": _rule('"""' + "a\n" * 200_000),
     "a long list": _rule("1 in [" + ", ".join(["1"] * 5000) + "]"),
-    "many rules": "".join(f'rule "r{k}" {{ title "t" severity info message "m" }}\n'
-                          for k in range(1000)),
+    "many rules": "".join(
+        f'rule "r{k}" {{ title "t" severity info message "m" }}\n' for k in range(1000)
+    ),
     "many diagnostics": "".join(f'rule "R{k}" {{ }}\n' for k in range(2000)),
 }
 
@@ -256,10 +353,11 @@ def test_message_holes_are_parsed_in_linear_time(monkeypatch: pytest.MonkeyPatch
 
 
 # ---- evaluation of extreme but valid rules ----
-def _evaluate_rule(when: str = "true", evidence: str = "", message: str = "m"
-                   ) -> netrules.Report:
-    text = (f'rule "r" {{ title "t" severity info when {when} message "{message}" '
-            f'evidence {{ {evidence} }} }}')
+def _evaluate_rule(when: str = "true", evidence: str = "", message: str = "m") -> netrules.Report:
+    text = (
+        f'rule "r" {{ title "t" severity info when {when} message "{message}" '
+        f"evidence {{ {evidence} }} }}"
+    )
     rules = load_or_diagnose(text)
     assert rules is not None
     return rules.evaluate({"member": {"connection_count": 1}}, as_of=AS_OF)
@@ -268,14 +366,23 @@ def _evaluate_rule(when: str = "true", evidence: str = "", message: str = "m"
 HUGE_FLOAT = " * ".join(["99999999999999.0"] * 23)  # overflows to inf
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"when": f"round({HUGE_FLOAT}) > 0"},
-    {"evidence": f"x: {HUGE_FLOAT}, y: {HUGE_FLOAT} - {HUGE_FLOAT}"},
-    {"message": "{" + HUGE_FLOAT + "}"},
-    {"when": "as_of + 999999999999999 years > as_of"},
-    {"when": "days_between(as_of - 999999999999999 days, as_of) > 0"},
-], ids=["round(inf)", "inf and nan evidence", "inf in a message", "date overflow",
-        "days_between out of range"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"when": f"round({HUGE_FLOAT}) > 0"},
+        {"evidence": f"x: {HUGE_FLOAT}, y: {HUGE_FLOAT} - {HUGE_FLOAT}"},
+        {"message": "{" + HUGE_FLOAT + "}"},
+        {"when": "as_of + 999999999999999 years > as_of"},
+        {"when": "days_between(as_of - 999999999999999 days, as_of) > 0"},
+    ],
+    ids=[
+        "round(inf)",
+        "inf and nan evidence",
+        "inf in a message",
+        "date overflow",
+        "days_between out of range",
+    ],
+)
 def test_extreme_arithmetic_evaluates(kwargs: dict) -> None:
     report = _evaluate_rule(**kwargs)
     assert json.loads(report.to_json()) == report.to_dict()
@@ -287,8 +394,10 @@ def test_huge_integer_times_a_float_evaluates() -> None:
 
 def test_mixed_list_parameter_is_a_diagnostic() -> None:
     """A parameter list mixing types is refused at load time (NR203), never a TypeError later."""
-    text = ('param p = [1, "a"]\n'
-            'rule "r" { title "t" severity info when (max(x in p : x) ?? 0) == 1 message "m" }')
+    text = (
+        'param p = [1, "a"]\n'
+        'rule "r" { title "t" severity info when (max(x in p : x) ?? 0) == 1 message "m" }'
+    )
     with pytest.raises(netrules.RuleError) as err:
         netrules.load_rules(include_default=False, texts=[(PATH, text)])
     assert [d.code for d in err.value.diagnostics] == ["NR203"]

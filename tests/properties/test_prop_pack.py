@@ -22,24 +22,40 @@ from netrules.values import Duration
 
 ZERO_RULES = {"zero-connections", "zero-connections-acceptable"}
 BELOW_RULES = {"below-industry-target", "below-career-target", "below-job-seeker-target"}
-ITEM_KINDS = {"connection": "connections", "invitation": "invitations", "removal": "removals",
-              "recommendation": "recommendations_given"}
+ITEM_KINDS = {
+    "connection": "connections",
+    "invitation": "invitations",
+    "removal": "removals",
+    "recommendation": "recommendations_given",
+}
 
 # Thresholds low enough that the count-based rules fire on small generated networks.
 LOW_THRESHOLDS: dict[str, Any] = {
-    "burst_min": 2, "burst_factor": 1, "empty_profile_min_connections": 2,
-    "stranger_invitations_min": 1, "accept_min_invitations": 1, "accept_share_max": 0.5,
-    "recommendations_in_span_max": 1, "dormant_min_connections": 2,
-    "recommendation_colleagues_min": 1, "redundant_company_max": 1, "mass_removal_max": 1,
+    "burst_min": 2,
+    "burst_factor": 1,
+    "empty_profile_min_connections": 2,
+    "stranger_invitations_min": 1,
+    "accept_min_invitations": 1,
+    "accept_share_max": 0.5,
+    "recommendations_in_span_max": 1,
+    "dormant_min_connections": 2,
+    "recommendation_colleagues_min": 1,
+    "redundant_company_max": 1,
+    "mass_removal_max": 1,
     "identical_note_min": 2,
 }
 PARAMS = st.sampled_from((None, LOW_THRESHOLDS))
 
 # Networks whose items collide often (few people and relationships, no free text), and
 # networks with everything the model allows.
-NARROW = networks(max_connections=8, max_invitations=8, max_removals=4, max_recommendations=4,
-                  text=False, relationship=st.sampled_from(("none", "online-only", "colleague",
-                                                            None)))
+NARROW = networks(
+    max_connections=8,
+    max_invitations=8,
+    max_removals=4,
+    max_recommendations=4,
+    text=False,
+    relationship=st.sampled_from(("none", "online-only", "colleague", None)),
+)
 WIDE = networks(max_connections=8, max_invitations=8, max_removals=4, max_recommendations=4)
 
 
@@ -48,19 +64,23 @@ def pack() -> netrules.RuleSet:
     return netrules.load_rules()
 
 
-def _evaluate(pack: netrules.RuleSet, network: netrules.Network,
-              params: dict[str, Any] | None = None) -> netrules.Report:
+def _evaluate(
+    pack: netrules.RuleSet, network: netrules.Network, params: dict[str, Any] | None = None
+) -> netrules.Report:
     return pack.evaluate(network, as_of=network.as_of or AS_OF, params=params)
 
 
 def _outcome(report: netrules.Report) -> list[tuple[str, str, str, str, str]]:
-    return sorted((f.rule, f.subject.kind, f.subject.id, f.severity, f.message)
-                  for f in report.findings)
+    return sorted(
+        (f.rule, f.subject.kind, f.subject.id, f.severity, f.message) for f in report.findings
+    )
 
 
 def _evidence(report: netrules.Report) -> list[str]:
-    return sorted(json.dumps([f.rule, f.subject.id, f.to_dict()["evidence"]], sort_keys=True)
-                  for f in report.findings)
+    return sorted(
+        json.dumps([f.rule, f.subject.id, f.to_dict()["evidence"]], sort_keys=True)
+        for f in report.findings
+    )
 
 
 def _subjects(report: netrules.Report, rules: set[str]) -> set[tuple[str, str]]:
@@ -80,16 +100,18 @@ def test_the_strategies_know_the_pack_tables(pack: netrules.RuleSet) -> None:
 
 @settings(max_examples=5)
 @given(network=NARROW)
-def test_a_fresh_load_gives_the_same_report(pack: netrules.RuleSet,
-                                            network: netrules.Network) -> None:
+def test_a_fresh_load_gives_the_same_report(
+    pack: netrules.RuleSet, network: netrules.Network
+) -> None:
     again = netrules.load_rules()
     assert _evaluate(again, network).to_json() == _evaluate(pack, network).to_json()
 
 
 @settings(max_examples=examples(2.5))
 @given(network=st.one_of(NARROW, WIDE), params=PARAMS, data=st.data())
-def test_order_of_items_does_not_matter(pack: netrules.RuleSet, params: Any,
-                                        network: netrules.Network, data: st.DataObject) -> None:
+def test_order_of_items_does_not_matter(
+    pack: netrules.RuleSet, params: Any, network: netrules.Network, data: st.DataObject
+) -> None:
     """Shuffling connections, invitations, removals or recommendations changes no finding:
     the same rules, subjects, severities, messages and evidence."""
     shuffled = attrs.evolve(
@@ -97,8 +119,10 @@ def test_order_of_items_does_not_matter(pack: netrules.RuleSet, params: Any,
         connections=tuple(data.draw(st.permutations(network.connections), "connections")),
         invitations=tuple(data.draw(st.permutations(network.invitations), "invitations")),
         removals=tuple(data.draw(st.permutations(network.removals), "removals")),
-        recommendations_given=tuple(data.draw(st.permutations(network.recommendations_given),
-                                              "recommendations")))
+        recommendations_given=tuple(
+            data.draw(st.permutations(network.recommendations_given), "recommendations")
+        ),
+    )
     before = _evaluate(pack, network, params)
     after = _evaluate(pack, shuffled, params)
     assert _outcome(after) == _outcome(before)
@@ -108,28 +132,34 @@ def test_order_of_items_does_not_matter(pack: netrules.RuleSet, params: Any,
 
 def test_reordered_recommendations_give_the_same_messages(pack: netrules.RuleSet) -> None:
     """Reordering recommendations changes no message: collect() sorts what it gathers."""
-    recs = tuple(netrules.Recommendation(id=f"rec{k}", person=name, relationship="none")
-                 for k, name in ((1, "Ann Lee"), (2, "Bo Chen")))
-    network = netrules.Network(member=netrules.Member(connection_count=0),
-                               recommendations_given=recs)
+    recs = tuple(
+        netrules.Recommendation(id=f"rec{k}", person=name, relationship="none")
+        for k, name in ((1, "Ann Lee"), (2, "Bo Chen"))
+    )
+    network = netrules.Network(
+        member=netrules.Member(connection_count=0), recommendations_given=recs
+    )
     reordered = attrs.evolve(network, recommendations_given=recs[::-1])
     assert _outcome(_evaluate(pack, network)) == _outcome(_evaluate(pack, reordered))
 
 
-def _more_connections(network: netrules.Network, extra: tuple, uncounted: int
-                      ) -> netrules.Network:
+def _more_connections(network: netrules.Network, extra: tuple, uncounted: int) -> netrules.Network:
     start = len(network.connections)
     added = tuple(attrs.evolve(c, id=f"c{start + k + 1}") for k, c in enumerate(extra))
-    member = attrs.evolve(network.member, connection_count=network.member.connection_count
-                          + len(added) + uncounted)
+    member = attrs.evolve(
+        network.member, connection_count=network.member.connection_count + len(added) + uncounted
+    )
     return attrs.evolve(network, member=member, connections=network.connections + added)
 
 
-@given(network=networks(max_connections=5, extra_connections=st.integers(0, 1200)),
-       extra=connections(max_size=4), uncounted=st.integers(0, 600))
-def test_more_connections_never_add_a_target_finding(pack: netrules.RuleSet,
-                                                     network: netrules.Network, extra: tuple,
-                                                     uncounted: int) -> None:
+@given(
+    network=networks(max_connections=5, extra_connections=st.integers(0, 1200)),
+    extra=connections(max_size=4),
+    uncounted=st.integers(0, 600),
+)
+def test_more_connections_never_add_a_target_finding(
+    pack: netrules.RuleSet, network: netrules.Network, extra: tuple, uncounted: int
+) -> None:
     """Adding connections (and raising connection_count to match) adds no zero or
     below-target finding.  The one way a below-target finding can appear is when a
     zero-connections finding, which suppresses them, goes away."""
@@ -141,11 +171,17 @@ def test_more_connections_never_add_a_target_finding(pack: netrules.RuleSet,
         assert rule in BELOW_RULES and zero_before, (rule, subject)
 
 
-@given(network=networks(situation=st.lists(st.sampled_from(SITUATIONS), min_size=1,
-                                           max_size=3, unique=True).map(tuple),
-                        extra_connections=st.integers(0, 1200)))
-def test_acceptable_situations_only_inform(pack: netrules.RuleSet,
-                                           network: netrules.Network) -> None:
+@given(
+    network=networks(
+        situation=st.lists(st.sampled_from(SITUATIONS), min_size=1, max_size=3, unique=True).map(
+            tuple
+        ),
+        extra_connections=st.integers(0, 1200),
+    )
+)
+def test_acceptable_situations_only_inform(
+    pack: netrules.RuleSet, network: netrules.Network
+) -> None:
     """With a declared situation, the zero and below-target rules say at most info."""
     for f in _evaluate(pack, network).findings:
         if f.rule in ZERO_RULES | BELOW_RULES:
@@ -169,16 +205,19 @@ def group_key_probe(pack: netrules.RuleSet) -> tuple[netrules.RuleSet, dict[str,
         probes[probe] = info.node.id
         where = f" where {print_expr(fe.where)}" if fe.where is not None else ""
         key = print_expr(fe.group_key)
-        rules.append(f'rule "{probe}" {{\n  title "probe"\n  severity info\n'
-                     f"  for each {fe.var} in {print_expr(fe.collection)}{where}\n"
-                     f'  when known({key})\n  message "key"\n  evidence {{ key: {key} }}\n}}\n')
+        rules.append(
+            f'rule "{probe}" {{\n  title "probe"\n  severity info\n'
+            f"  for each {fe.var} in {print_expr(fe.collection)}{where}\n"
+            f'  when known({key})\n  message "key"\n  evidence {{ key: {key} }}\n}}\n'
+        )
     return netrules.load_rules(texts=[("probe.rules", "\n".join(rules))]), probes
 
 
 @settings(max_examples=examples(1.5))
 @given(network=st.one_of(NARROW, WIDE), params=PARAMS)
-def test_findings_are_about_things_in_the_input(pack: netrules.RuleSet, group_key_probe: Any,
-                                                params: Any, network: netrules.Network) -> None:
+def test_findings_are_about_things_in_the_input(
+    pack: netrules.RuleSet, group_key_probe: Any, params: Any, network: netrules.Network
+) -> None:
     """Never raises; every rule is the pack's; every subject is the member, an item of the
     input, or a group key that some item has."""
     report = _evaluate(pack, network, params)
@@ -216,8 +255,8 @@ def report_validator() -> Any:
 @settings(max_examples=examples(1))
 @given(network=st.one_of(NARROW, WIDE), params=PARAMS)
 def test_reports_are_deterministic_json_that_follows_the_schema(
-        pack: netrules.RuleSet, report_validator: Any, params: Any,
-        network: netrules.Network) -> None:
+    pack: netrules.RuleSet, report_validator: Any, params: Any, network: netrules.Network
+) -> None:
     """The same network gives byte-for-byte the same report, whose JSON reads back as
     to_dict() and validates against schemas/report.schema.json."""
     report = _evaluate(pack, network, params)
@@ -229,9 +268,10 @@ def test_reports_are_deterministic_json_that_follows_the_schema(
 
 def _durations(unit: str) -> Any:
     make = {"days": lambda k: Duration(0, k), "months": lambda k: Duration(k, 0)}[unit]
-    return st.tuples(st.integers(0, 2000 if unit == "days" else 120),
-                     st.integers(0, 2000 if unit == "days" else 120)).map(
-        lambda t: (make(min(t)), make(max(t))))
+    return st.tuples(
+        st.integers(0, 2000 if unit == "days" else 120),
+        st.integers(0, 2000 if unit == "days" else 120),
+    ).map(lambda t: (make(min(t)), make(max(t))))
 
 
 # (parameter, rule, which way the rule can only go when the parameter is raised)
@@ -257,15 +297,24 @@ MONOTONE = [
 ]
 
 
-@pytest.mark.parametrize("param, rule, direction", MONOTONE,
-                         ids=[f"{p}-{d}" for p, _r, d in MONOTONE])
+@pytest.mark.parametrize(
+    "param, rule, direction", MONOTONE, ids=[f"{p}-{d}" for p, _r, d in MONOTONE]
+)
 @settings(max_examples=examples(0.3))
-@given(network=networks(max_connections=8, max_invitations=8, max_removals=6,
-                        max_recommendations=4, past_days=1500), data=st.data())
-def test_raising_a_parameter_moves_its_rule_one_way(pack: netrules.RuleSet, param: str,
-                                                    rule: str, direction: str,
-                                                    network: netrules.Network,
-                                                    data: st.DataObject) -> None:
+@given(
+    network=networks(
+        max_connections=8, max_invitations=8, max_removals=6, max_recommendations=4, past_days=1500
+    ),
+    data=st.data(),
+)
+def test_raising_a_parameter_moves_its_rule_one_way(
+    pack: netrules.RuleSet,
+    param: str,
+    rule: str,
+    direction: str,
+    network: netrules.Network,
+    data: st.DataObject,
+) -> None:
     """E.g. raising ``inactive_after`` never adds an inactive-connection finding."""
     default = pack.params[param]
     if isinstance(default, Duration):
@@ -273,8 +322,7 @@ def test_raising_a_parameter_moves_its_rule_one_way(pack: netrules.RuleSet, para
     elif isinstance(default, float):
         low, high = sorted(data.draw(st.tuples(st.floats(0, 1), st.floats(0, 1)), "shares"))
     else:
-        low, high = sorted(data.draw(st.tuples(st.integers(0, 12), st.integers(0, 12)),
-                                     "counts"))
+        low, high = sorted(data.draw(st.tuples(st.integers(0, 12), st.integers(0, 12)), "counts"))
     base = {**LOW_THRESHOLDS}
     base.pop(param, None)
     at_low = _subjects(_evaluate(pack, network, {**base, param: low}), {rule})
@@ -286,9 +334,13 @@ def test_raising_a_parameter_moves_its_rule_one_way(pack: netrules.RuleSet, para
 
 
 @settings(max_examples=examples(0.25))
-@given(network=networks(as_of=st.sampled_from((dt.date(1, 1, 1), dt.date(9999, 12, 31))),
-                        max_connections=4))
-def test_dates_at_the_ends_of_the_calendar(pack: netrules.RuleSet,
-                                           network: netrules.Network) -> None:
+@given(
+    network=networks(
+        as_of=st.sampled_from((dt.date(1, 1, 1), dt.date(9999, 12, 31))), max_connections=4
+    )
+)
+def test_dates_at_the_ends_of_the_calendar(
+    pack: netrules.RuleSet, network: netrules.Network
+) -> None:
     """as_of on the first or last day of the calendar still evaluates (no date overflow)."""
     _evaluate(pack, network)

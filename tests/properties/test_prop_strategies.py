@@ -28,15 +28,20 @@ from netrules.strategies import (
 def test_networks_are_valid_documents(network: netrules.Network) -> None:
     """Unique ids, a connection count covering the list, values from the model's enums;
     and the JSON document of the network loads back as the same value."""
-    for items in (network.connections, network.invitations, network.removals,
-                  network.recommendations_given):
+    for items in (
+        network.connections,
+        network.invitations,
+        network.removals,
+        network.recommendations_given,
+    ):
         ids = [x.id for x in items]
         assert len(ids) == len(set(ids))
     m = network.member
     assert m.connection_count >= len(network.connections)
     assert m.career_level in (None, *CAREER_LEVELS)
-    assert m.situations is None or (set(m.situations) <= set(SITUATIONS)
-                                    and len(set(m.situations)) == len(m.situations))
+    assert m.situations is None or (
+        set(m.situations) <= set(SITUATIONS) and len(set(m.situations)) == len(m.situations)
+    )
     for c in network.connections:
         assert c.relationship in (None, *RELATIONSHIPS)
     doc = network_to_document(network)
@@ -63,8 +68,9 @@ def test_generated_rule_files_load_and_print_back(rule_file) -> None:
 
 
 @settings(max_examples=examples(0.5))
-@given(rule_sources(), st.lists(networks(max_connections=4, max_invitations=3), min_size=1,
-                                max_size=3))
+@given(
+    rule_sources(), st.lists(networks(max_connections=4, max_invitations=3), min_size=1, max_size=3)
+)
 def test_generated_rules_evaluate_on_generated_networks(source: str, nets: list) -> None:
     """The compiled code of any valid rule file is total: no exception on any network."""
     rules = netrules.load_rules(include_default=False, texts=[("generated.rules", source)])

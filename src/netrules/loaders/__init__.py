@@ -14,7 +14,7 @@ from .json_doc import network_from_dict
 __all__ = ["load_network"]
 
 
-def load_network(source: "str | os.PathLike[str] | dict[str, Any] | Network") -> Network:
+def load_network(source: str | os.PathLike[str] | dict[str, Any] | Network) -> Network:
     """Load a network from a dict, a JSON file, an export ``.zip`` or its folder.
 
     Raises :class:`~netrules.InputError` naming the file and row or JSON path.
@@ -33,8 +33,11 @@ def load_network(source: "str | os.PathLike[str] | dict[str, Any] | Network") ->
 
         return load_archive(path)
     if path.suffix.lower() in (".csv", ".tsv", ".xlsx"):
-        raise InputError("a single export file cannot be read on its own; pass the export "
-                         ".zip as downloaded, or the folder it unzips to", file=str(path))
+        raise InputError(
+            "a single export file cannot be read on its own; pass the export "
+            ".zip as downloaded, or the folder it unzips to",
+            file=str(path),
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -46,9 +49,13 @@ def load_network(source: "str | os.PathLike[str] | dict[str, Any] | Network") ->
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; expected a JSON document or an export .zip",
-                         file=str(path)) from None
+        raise InputError(
+            "not UTF-8 text; expected a JSON document or an export .zip", file=str(path)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", file=str(path),
-                         location=f"line {exc.lineno} column {exc.colno}") from None
+        raise InputError(
+            f"invalid JSON: {exc.msg}",
+            file=str(path),
+            location=f"line {exc.lineno} column {exc.colno}",
+        ) from None
     return network_from_dict(data, source=str(path))

@@ -20,9 +20,10 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Sequence, cast
+from typing import Any, BinaryIO, cast
 from urllib.parse import unquote
 
 from ..errors import InputError
@@ -114,7 +115,7 @@ _ABSENT = object()  # no matching connection (None is a match of unknown date)
 _EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
 
 
-def load_archive(path: "str | os.PathLike[str]") -> Network:
+def load_archive(path: str | os.PathLike[str]) -> Network:
     """Load a LinkedIn data-export ``.zip`` or its unzipped folder.
 
     Raises :class:`~netrules.errors.InputError` for a missing path, a damaged
@@ -154,7 +155,7 @@ class _Source(abc.ABC):
     def close(self) -> None:  # noqa: B027 - nothing to release unless overridden
         """Release the archive (a folder holds nothing open)."""
 
-    def __enter__(self) -> "_Source":
+    def __enter__(self) -> _Source:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -167,8 +168,9 @@ class _ZipSource(_Source):
         try:
             self.zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile:
-            raise InputError("not a zip archive, or a damaged one (an incomplete download?)",
-                             file=self.label) from None
+            raise InputError(
+                "not a zip archive, or a damaged one (an incomplete download?)", file=self.label
+            ) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=self.label) from None
 
@@ -179,11 +181,13 @@ class _ZipSource(_Source):
         try:
             return self.zip.open(name)  # type: ignore[return-value]
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise InputError(f"damaged entry in the zip archive {self.label} ({exc})",
-                             file=name) from None
+            raise InputError(
+                f"damaged entry in the zip archive {self.label} ({exc})", file=name
+            ) from None
         except (NotImplementedError, RuntimeError) as exc:  # encrypted / unknown method
-            raise InputError(f"cannot unpack this entry of {self.label} ({exc})",
-                             file=name) from None
+            raise InputError(
+                f"cannot unpack this entry of {self.label} ({exc})", file=name
+            ) from None
 
     def close(self) -> None:
         self.zip.close()
@@ -199,12 +203,15 @@ class _FolderSource(_Source):
                 if entry.is_file():
                     out.append(entry.name)
                 elif entry.is_dir() and not entry.name.startswith("."):
-                    out.extend(f"{entry.name}/{sub.name}"
-                               for sub in sorted(os.scandir(entry.path), key=lambda e: e.name)
-                               if sub.is_file())
+                    out.extend(
+                        f"{entry.name}/{sub.name}"
+                        for sub in sorted(os.scandir(entry.path), key=lambda e: e.name)
+                        if sub.is_file()
+                    )
         except OSError as exc:
-            raise InputError(f"cannot list the folder: {exc.strerror or exc}",
-                             file=self.label) from None
+            raise InputError(
+                f"cannot list the folder: {exc.strerror or exc}", file=self.label
+            ) from None
         return out
 
     def open(self, name: str) -> BinaryIO:
@@ -241,10 +248,15 @@ def _csv_root(source: _Source, names: list[str]) -> str:
     if len(folders) == 1:
         return folders[0] + "/"
     if not folders:
-        raise InputError("no CSV files found; expected the LinkedIn data export .zip "
-                         "or the folder it unzips to", file=source.label)
-    raise InputError(f"CSV files in several folders ({', '.join(folders)}); expected them "
-                     "at the top or inside exactly one folder", file=source.label)
+        raise InputError(
+            "no CSV files found; expected the LinkedIn data export .zip or the folder it unzips to",
+            file=source.label,
+        )
+    raise InputError(
+        f"CSV files in several folders ({', '.join(folders)}); expected them "
+        "at the top or inside exactly one folder",
+        file=source.label,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -260,9 +272,11 @@ def _text_stream(name: str, raw: BinaryIO) -> tuple[io.TextIOWrapper, str]:
     head = raw.peek(512)[:512]  # type: ignore[attr-defined]
     if head[:4] == b"PK\x03\x04":
         raw.close()
-        raise InputError("this is an Excel workbook (.xlsx) saved under a .csv name; use the "
-                         "file from the original export, or save it again as 'CSV UTF-8'",
-                         file=name)
+        raise InputError(
+            "this is an Excel workbook (.xlsx) saved under a .csv name; use the "
+            "file from the original export, or save it again as 'CSV UTF-8'",
+            file=name,
+        )
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return io.TextIOWrapper(raw, encoding="utf-16", newline=""), "\t"
     text = head.decode("utf-8", "ignore")
@@ -328,14 +342,19 @@ class _Table:
             return
         line, row = shown
         present = {_header_key(c) for c in row}
-        missing = [names[0] for _f, names, required in spec
-                   if required and not present.intersection(map(_header_key, names))]
+        missing = [
+            names[0]
+            for _f, names, required in spec
+            if required and not present.intersection(map(_header_key, names))
+        ]
         found = ",".join(row)
         if len(found) > 120:
             found = found[:117] + "..."
-        raise InputError(f'unexpected header "{found}": no column '
-                         + ", ".join(f'"{m}"' for m in missing), file=self.name,
-                         location=f"row {line}")
+        raise InputError(
+            f'unexpected header "{found}": no column ' + ", ".join(f'"{m}"' for m in missing),
+            file=self.name,
+            location=f"row {line}",
+        )
 
     def rows(self) -> Iterator[list[str]]:
         """Every non-blank row, padded so that every mapped column exists."""
@@ -356,11 +375,14 @@ class _Table:
         try:
             yield
         except csv.Error as exc:  # a huge field (a runaway quote), ...
-            raise InputError(f"not a readable CSV file ({exc})", file=self.name,
-                             location=self.where()) from None
+            raise InputError(
+                f"not a readable CSV file ({exc})", file=self.name, location=self.where()
+            ) from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it "
-                             "as 'CSV UTF-8'", file=self.name) from None
+            raise InputError(
+                f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as 'CSV UTF-8'",
+                file=self.name,
+            ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InputError(f"damaged or unreadable file ({exc})", file=self.name) from None
 
@@ -374,8 +396,9 @@ class _Table:
 
     def bad_date(self, text: str, field: str) -> InputError:
         column = self.header[self.col[field]]
-        return InputError(f'unparseable date "{text}" in "{column}"', file=self.name,
-                          location=self.where())
+        return InputError(
+            f'unparseable date "{text}" in "{column}"', file=self.name, location=self.where()
+        )
 
     def date(self, text: str, field: str) -> _dt.date | None:
         """A date cell: None when empty, InputError when unreadable."""
@@ -460,8 +483,12 @@ class _Peers:
     normalised on first use: a modern export never needs ``by_name``.
     """
 
-    def __init__(self, url_days: dict[str, _dt.date], name_days: dict[str, _dt.date],
-                 bare_days: dict[str, _dt.date]):
+    def __init__(
+        self,
+        url_days: dict[str, _dt.date],
+        name_days: dict[str, _dt.date],
+        bare_days: dict[str, _dt.date],
+    ):
         self.by_url: dict[str, _dt.date] = {}
         for cell, day in url_days.items():
             for url in cell.split(","):
@@ -543,8 +570,11 @@ class _Loader:
         self.files: dict[str, str] = {}
         groups: dict[str, list[str]] = {}
         for name in names:
-            if (name.startswith(root) and "/" not in name[len(root):]
-                    and name.lower().endswith(".csv")):
+            if (
+                name.startswith(root)
+                and "/" not in name[len(root) :]
+                and name.lower().endswith(".csv")
+            ):
                 key = _file_key(name)
                 if key in _FILES:
                     groups.setdefault(key, []).append(name)
@@ -554,11 +584,16 @@ class _Loader:
                 self.skipped.append(Skipped(canonical, "not in the archive", 0))
                 continue
             if len(found) > 1:
-                found.sort(key=lambda n: (self._is_utf16(n), n[len(root):] != canonical, n))
+                found.sort(key=lambda n: (self._is_utf16(n), n[len(root) :] != canonical, n))
                 for other in found[1:]:
-                    self.skipped.append(Skipped(
-                        other, f"same file as {found[0]} (names compared ignoring case, "
-                        "'_' and spaces); not read", 0))
+                    self.skipped.append(
+                        Skipped(
+                            other,
+                            f"same file as {found[0]} (names compared ignoring case, "
+                            "'_' and spaces); not read",
+                            0,
+                        )
+                    )
             self.files[key] = found[0]
 
     def _is_utf16(self, name: str) -> bool:
@@ -599,7 +634,8 @@ class _Loader:
         peers = self.messages()
         invited = self.invitation_rows()
         connections, count, connected = self.connections(
-            peers, {ukey for _d, _p, ukey, _s, _m in invited if ukey})
+            peers, {ukey for _d, _p, ukey, _s, _m in invited if ukey}
+        )
         name, headline, industry = self.profile()
         member = Member(
             connection_count=count,
@@ -619,8 +655,9 @@ class _Loader:
             skipped=tuple(self.skipped),
         )
 
-    def connections(self, peers: _Peers | None, invited: set[str]
-                    ) -> tuple[tuple[Connection, ...], int, dict[str, _dt.date | None] | None]:
+    def connections(
+        self, peers: _Peers | None, invited: set[str]
+    ) -> tuple[tuple[Connection, ...], int, dict[str, _dt.date | None] | None]:
         """The connections, the row count (blank-member rows included), and the
         latest connected_on per url_key of the invited profiles (None when the
         file has no URL column, so invitations are matched by name).
@@ -633,8 +670,9 @@ class _Loader:
         if table is None:
             return (), 0, None
         c = table.col
-        cells = itemgetter(c["first"], c["last"], c["url"], c["email"], c["company"],
-                           c["position"], c["date"])
+        cells = itemgetter(
+            c["first"], c["last"], c["url"], c["email"], c["company"], c["position"], c["date"]
+        )
         need_keys = peers is not None or bool(invited)
         # Without URL-less participants in messages.csv, a URL is all it takes.
         url_only = peers.by_url.get if peers is not None and not peers.has_bare_names else None
@@ -682,11 +720,25 @@ class _Loader:
                         last_on = peers.latest(ukey, name)
                     if ukey in invited:
                         connected[ukey] = _later(connected.get(ukey, _ABSENT), day)
-                out.append(Connection(ident, name, company.strip() or None,
-                                      position.strip() or None, day, last_on, None,
-                                      url or None, email.strip() or None))
-        self.skip(table, "blank-member rows (deactivated or hidden members): counted in "
-                  "member.connection_count, no connection created", blank)
+                out.append(
+                    Connection(
+                        ident,
+                        name,
+                        company.strip() or None,
+                        position.strip() or None,
+                        day,
+                        last_on,
+                        None,
+                        url or None,
+                        email.strip() or None,
+                    )
+                )
+        self.skip(
+            table,
+            "blank-member rows (deactivated or hidden members): counted in "
+            "member.connection_count, no connection created",
+            blank,
+        )
         has_urls = c["url"] < table.width
         return tuple(out), count, connected if has_urls else None
 
@@ -739,8 +791,12 @@ class _Loader:
         table = self.table("invitations", _INVITATIONS)
         if table is None:
             return []
-        cells = itemgetter(*(table.col[f] for f in
-                             ("direction", "from", "from_url", "to", "to_url", "sent", "message")))
+        cells = itemgetter(
+            *(
+                table.col[f]
+                for f in ("direction", "from", "from_url", "to", "to_url", "sent", "message")
+            )
+        )
         out = []
         odd: list[int] = []
         for row in table.rows():
@@ -754,14 +810,24 @@ class _Loader:
                 odd.append(table.row_number)
                 continue
             url = url.strip()
-            out.append((direction, person.strip(), url_key(url) if url else "",
-                        table.date(sent.strip(), "sent"), message.strip()))
+            out.append(
+                (
+                    direction,
+                    person.strip(),
+                    url_key(url) if url else "",
+                    table.date(sent.strip(), "sent"),
+                    message.strip(),
+                )
+            )
         self.skip(table, "Direction is neither OUTGOING nor INCOMING", odd)
         return out
 
-    def invitations(self, invited: list[tuple[str, str, str, _dt.date | None, str]],
-                    connections: tuple[Connection, ...],
-                    connected: dict[str, _dt.date | None] | None) -> tuple[Invitation, ...]:
+    def invitations(
+        self,
+        invited: list[tuple[str, str, str, _dt.date | None, str]],
+        connections: tuple[Connection, ...],
+        connected: dict[str, _dt.date | None] | None,
+    ) -> tuple[Invitation, ...]:
         """Accepted when a matching connection dates from the sent day - 1 on, else pending.
 
         Matched by profile URL when both files give one, else by name.
@@ -782,12 +848,21 @@ class _Loader:
                             by_name[key] = _later(by_name.get(key, _ABSENT), conn.connected_on)
                 latest = by_name.get(person_key(person), _ABSENT)
             accepted = latest is not _ABSENT and (
-                latest is None or sent is None or latest >= sent - _ONE_DAY)  # type: ignore[operator]
+                latest is None or sent is None or latest >= sent - _ONE_DAY
+            )  # type: ignore[operator]
             prefix = "to" if direction == "outgoing" else "from"
             ident = _unique(f"{prefix} {_label(person, sent)}", seen)
             seen.add(ident)
-            out.append(Invitation(ident, direction, person or None, sent, message or None,
-                                  "accepted" if accepted else "pending"))
+            out.append(
+                Invitation(
+                    ident,
+                    direction,
+                    person or None,
+                    sent,
+                    message or None,
+                    "accepted" if accepted else "pending",
+                )
+            )
         return tuple(out)
 
     def profile(self) -> tuple[str | None, str | None, str | None]:
@@ -802,8 +877,11 @@ class _Loader:
             if n:
                 extra.append(table.row_number)
                 continue
-            found = (_full_name(row[c["first"]].strip(), row[c["last"]].strip()),
-                     row[c["headline"]].strip() or None, row[c["industry"]].strip() or None)
+            found = (
+                _full_name(row[c["first"]].strip(), row[c["last"]].strip()),
+                row[c["headline"]].strip() or None,
+                row[c["industry"]].strip() or None,
+            )
         self.skip(table, "more than one profile row: only the first is read", extra)
         return found
 
@@ -827,9 +905,14 @@ class _Loader:
             if not company:
                 nameless.append(table.row_number)
                 continue
-            out.append(Employer(company, row[c["title"]].strip() or None,
-                                table.month(row[c["start"]], "start"),
-                                table.month(row[c["end"]], "end", end=True)))
+            out.append(
+                Employer(
+                    company,
+                    row[c["title"]].strip() or None,
+                    table.month(row[c["start"]], "start"),
+                    table.month(row[c["end"]], "end", end=True),
+                )
+            )
         self.skip(table, "positions without a Company Name", nameless)
         return tuple(out)
 
@@ -845,9 +928,14 @@ class _Loader:
             if not school:
                 nameless.append(table.row_number)
                 continue
-            out.append(School(school, row[c["degree"]].strip() or None,
-                              table.month(row[c["start"]], "start"),
-                              table.month(row[c["end"]], "end", end=True)))
+            out.append(
+                School(
+                    school,
+                    row[c["degree"]].strip() or None,
+                    table.month(row[c["start"]], "start"),
+                    table.month(row[c["end"]], "end", end=True),
+                )
+            )
         self.skip(table, "schools without a School Name", nameless)
         return tuple(out)
 

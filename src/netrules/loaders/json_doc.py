@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..errors import InputError
 from ..model import (
@@ -31,7 +32,7 @@ from ..model import (
 __all__ = ["NETWORK_SPEC", "json_schema", "network_from_dict", "parse_iso_date"]
 
 _DATE_CACHE: dict[str, _dt.date] = {}
-MAX_INT = 2 ** 53 - 1  # the largest whole number every JSON reader agrees on
+MAX_INT = 2**53 - 1  # the largest whole number every JSON reader agrees on
 
 
 def parse_iso_date(text: str) -> _dt.date | None:
@@ -154,8 +155,11 @@ def _expected(kind: Any) -> str:
         return "true or false"
     if kind == "string":
         return "a string"
-    return {"enum": "one of " + ", ".join(kind[1]) if kind[0] == "enum" else "",
-            "list": "a list", "object": "an object"}[kind[0]]
+    return {
+        "enum": "one of " + ", ".join(kind[1]) if kind[0] == "enum" else "",
+        "list": "a list",
+        "object": "an object",
+    }[kind[0]]
 
 
 def _check(kind: Any, value: Any, path: str) -> Any:
@@ -214,7 +218,9 @@ def _check_object(spec: Spec, value: Any, path: str) -> dict[str, Any]:
             from ..diagnostics import did_you_mean
 
             hint = did_you_mean(key, spec)
-            raise _Bad(f"{prefix}{key}", "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""))
+            raise _Bad(
+                f"{prefix}{key}", "unknown key" + (f" (did you mean '{hint}'?)" if hint else "")
+            )
         out[key] = _check(spec[key][0], item, f"{prefix}{key}")
     for key, (_kind, required) in spec.items():
         if required and out.get(key) is None:
@@ -245,8 +251,12 @@ def network_from_dict(data: Any, source: str = "<document>") -> Network:
         connections = _build(Connection, doc.get("connections"), "connection", "connections")
         invitations = _build(Invitation, doc.get("invitations"), "invitation", "invitations")
         removals = _build(Removal, doc.get("removals"), "removal", "removals")
-        recs = _build(Recommendation, doc.get("recommendations_given"), "recommendation",
-                      "recommendations_given")
+        recs = _build(
+            Recommendation,
+            doc.get("recommendations_given"),
+            "recommendation",
+            "recommendations_given",
+        )
     except _Bad as bad:
         raise InputError(bad.message, file=source, location=bad.path or None) from None
     m = dict(doc.get("member") or {})

@@ -54,7 +54,7 @@ _KINDS: dict[str, Any] = {
 }
 
 
-def load_overlay(path: "str | os.PathLike[str]") -> dict[str, Any]:
+def load_overlay(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read and check an overlay file (``.toml``, or ``.json``); dates become dates.
 
     Raises :class:`~netrules.errors.InputError` naming the file and key path.
@@ -72,13 +72,17 @@ def load_overlay(path: "str | os.PathLike[str]") -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text; expected a TOML or JSON overlay", file=source) from None
     is_json = path.suffix.lower() == ".json" or (
-        path.suffix.lower() != ".toml" and text.lstrip().startswith("{"))
+        path.suffix.lower() != ".toml" and text.lstrip().startswith("{")
+    )
     if is_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", file=source,
-                             location=f"line {exc.lineno} column {exc.colno}") from None
+            raise InputError(
+                f"invalid JSON: {exc.msg}",
+                file=source,
+                location=f"line {exc.lineno} column {exc.colno}",
+            ) from None
     else:
         try:
             data = tomllib.loads(text)
@@ -120,10 +124,14 @@ def _iso_dates(value: Any) -> Any:
 
 def _check_relationships(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise _Bad("relationships", f"expected a table of connection = relationship, "
-                   f"got {_describe(value)}")
-    return {key: _check(("enum", RELATIONSHIPS), item, f"relationships.{json.dumps(key)}")
-            for key, item in value.items()}
+        raise _Bad(
+            "relationships",
+            f"expected a table of connection = relationship, got {_describe(value)}",
+        )
+    return {
+        key: _check(("enum", RELATIONSHIPS), item, f"relationships.{json.dumps(key)}")
+        for key, item in value.items()
+    }
 
 
 class _Resolver:
@@ -150,18 +158,26 @@ class _Resolver:
         if len(found) == 1:
             return found[0]
         if found:
-            ids = ", ".join(json.dumps(self.connections[j].id, ensure_ascii=False)
-                            for j in found[:3])
-            raise _Bad(path, f"{len(found)} connections are named {json.dumps(ref)}; "
-                       f"use the connection id instead ({ids}{', ...' if len(found) > 3 else ''})")
+            ids = ", ".join(
+                json.dumps(self.connections[j].id, ensure_ascii=False) for j in found[:3]
+            )
+            raise _Bad(
+                path,
+                f"{len(found)} connections are named {json.dumps(ref)}; "
+                f"use the connection id instead ({ids}{', ...' if len(found) > 3 else ''})",
+            )
         names = [c.name for c in self.connections if c.name]
         hint = did_you_mean(ref, names) if len(names) <= 5000 else None
-        raise _Bad(path, f"no connection has the id or name {json.dumps(ref, ensure_ascii=False)}"
-                   + (f" (did you mean '{hint}'?)" if hint else ""))
+        raise _Bad(
+            path,
+            f"no connection has the id or name {json.dumps(ref, ensure_ascii=False)}"
+            + (f" (did you mean '{hint}'?)" if hint else ""),
+        )
 
 
-def apply_overlay(network: Network, overlay: dict[str, Any], *,
-                  source: str = "<overlay>") -> Network:
+def apply_overlay(
+    network: Network, overlay: dict[str, Any], *, source: str = "<overlay>"
+) -> Network:
     """A copy of ``network`` with the overlay's member context, relationships and removals.
 
     ``overlay`` is what :func:`load_overlay` returns, or the same shape built
@@ -196,8 +212,9 @@ def apply_overlay(network: Network, overlay: dict[str, Any], *,
             added = []
             for n, entry in enumerate(removals):
                 path = f"removals[{n}]"
-                target = network.connections[resolver.find(entry["connection"],
-                                                           f"{path}.connection")]
+                target = network.connections[
+                    resolver.find(entry["connection"], f"{path}.connection")
+                ]
                 ident = entry.get("id")
                 if ident in taken:
                     raise _Bad(f"{path}.id", f"duplicate id {json.dumps(ident)}")
@@ -205,8 +222,9 @@ def apply_overlay(network: Network, overlay: dict[str, Any], *,
                     number += 1
                     ident = f"removal-{number}"
                 taken.add(ident)
-                added.append(Removal(ident, target.id, entry.get("planned_on"),
-                                     entry.get("notified")))
+                added.append(
+                    Removal(ident, target.id, entry.get("planned_on"), entry.get("notified"))
+                )
             changes["removals"] = network.removals + tuple(added)
     except _Bad as bad:
         raise InputError(bad.message, file=source, location=bad.path or None) from None
