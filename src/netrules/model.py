@@ -47,10 +47,11 @@ RELATIONSHIPS = (
     "mentor",
     "met-in-person",
     "online-only",
+    "known",
     "none",
 )
 DIRECTIONS = ("outgoing", "incoming")
-INVITATION_STATUSES = ("pending", "accepted", "ignored", "declined", "withdrawn")
+INVITATION_STATUSES = ("pending", "accepted", "ignored", "unanswered", "declined", "withdrawn")
 
 Date = _dt.date
 
@@ -80,7 +81,10 @@ class Member:
     """The person whose network is linted.
 
     ``situations`` is None when nobody said (an archive cannot tell), and an
-    empty tuple when the member said that none applies.
+    empty tuple when the member said that none applies.  ``exchanges_recorded``
+    says whether the input records the member's exchanges (messages...), so
+    that a missing ``last_interaction_on`` can mean "never" (True) or stays
+    unknown (None: an export without messages.csv).
     """
 
     connection_count: int
@@ -94,6 +98,7 @@ class Member:
     premium: bool | None = None
     employers: tuple[Employer, ...] = ()
     schools: tuple[School, ...] = ()
+    exchanges_recorded: bool | None = True
 
 
 @attrs.frozen(slots=True)
@@ -113,7 +118,10 @@ class Connection:
 
 @attrs.frozen(slots=True)
 class Invitation:
-    """A connection invitation, sent or received."""
+    """A connection invitation, sent or received.
+
+    ``follow_ups`` is None when unknown (an export records no follow-ups).
+    """
 
     id: str
     direction: str
@@ -121,7 +129,7 @@ class Invitation:
     sent_on: Date | None = None
     message: str | None = None
     status: str | None = None
-    follow_ups: int = 0
+    follow_ups: int | None = 0
     relationship: str | None = None
 
 

@@ -27,6 +27,7 @@ FIELDS: dict[str, dict[str, FieldInfo]] = {
         "premium": ("bool", True, None),
         "employers": ("coll:employer", False, None),
         "schools": ("coll:school", False, None),
+        "exchanges_recorded": ("bool", True, None),
     },
     "employer": {
         "name": ("string", False, None),
@@ -58,7 +59,7 @@ FIELDS: dict[str, dict[str, FieldInfo]] = {
         "sent_on": ("date", True, None),
         "message": ("string", True, None),
         "status": ("string", True, INVITATION_STATUSES),
-        "follow_ups": ("number", False, None),
+        "follow_ups": ("number", True, None),
         "relationship": ("string", True, RELATIONSHIPS),
     },
     "removal": {

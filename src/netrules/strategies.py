@@ -43,6 +43,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from . import nodes as n
 from .checker import SEVERITIES
 from .diagnostics import Span
+from .loaders.json_doc import NULL_IS_UNKNOWN
 from .model import (
     CAREER_LEVELS,
     DIRECTIONS,
@@ -274,6 +275,7 @@ def _members(
         premium=_maybe(st.booleans()),
         employers=st.lists(employers(dates), max_size=max_employers).map(tuple),
         schools=st.lists(schools(dates), max_size=max_schools).map(tuple),
+        exchanges_recorded=_maybe(st.booleans()),
     )
 
 
@@ -516,7 +518,11 @@ def network_to_document(network: Network) -> dict[str, Any]:
         if isinstance(v, tuple):
             return [value(x) for x in v]
         if attrs.has(type(v)):
-            return {k: value(x) for k, x in attrs.asdict(v, recurse=False).items() if x is not None}
+            return {
+                k: value(x)
+                for k, x in attrs.asdict(v, recurse=False).items()
+                if x is not None or k in NULL_IS_UNKNOWN
+            }
         return v
 
     doc: dict[str, Any] = {"member": value(network.member)}

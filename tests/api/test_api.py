@@ -336,6 +336,23 @@ def test_load_network_reads_json_files(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("member", "invitation", "expected"),
+    [
+        ({}, {}, (True, 0)),
+        ({"exchanges_recorded": None}, {"follow_ups": None}, (None, None)),
+        ({"exchanges_recorded": False}, {"follow_ups": 2}, (False, 2)),
+    ],
+    ids=["absent-defaults", "null-is-unknown", "given"],
+)
+def test_defaults_that_are_values_and_explicit_nulls(member, invitation, expected) -> None:
+    """exchanges_recorded defaults to true and follow_ups to 0; an explicit null means unknown."""
+    net = netrules.load_network(
+        {"member": member, "invitations": [{"direction": "outgoing", **invitation}]}
+    )
+    assert expected == (net.member.exchanges_recorded, net.invitations[0].follow_ups)
+
+
 # ---- RuleSet ----
 def test_ruleset_introspection(load_text) -> None:
     """rule_ids(), params, warnings and source describe a loaded set."""

@@ -208,6 +208,16 @@ def test_last_interaction_is_the_latest_sent_message(network: Any) -> None:
     )
 
 
+def test_exchanges_recorded_only_with_messages(load: Callable[..., Any]) -> None:
+    """With messages.csv the exchanges are recorded; without it they are unknown, not "none"."""
+    files = full_archive()
+    assert load(files).member.exchanges_recorded is True
+    del files["messages.csv"]
+    net = load(files)
+    assert net.member.exchanges_recorded is None
+    assert {c.last_interaction_on for c in net.connections} == {None}
+
+
 def test_recommendations_given(network: Any) -> None:
     """Recommendations_Given rows become recommendations with a readable id."""
     [r] = network.recommendations_given
@@ -220,7 +230,7 @@ def test_recommendations_given(network: Any) -> None:
 
 
 def test_invitations(network: Any) -> None:
-    """The person is the other side; ids say direction, person and day; follow_ups is 0."""
+    """The person is the other side; ids say direction, person and day; follow_ups is unknown."""
     out, inc = network.invitations
     assert (out.id, out.direction, out.person, out.message, out.status) == (
         "to Jane Doe (2024-12-15)",
@@ -236,7 +246,7 @@ def test_invitations(network: Any) -> None:
         "Hello!",
         "pending",
     )
-    assert (out.follow_ups, inc.follow_ups) == (0, 0)
+    assert (out.follow_ups, inc.follow_ups) == (None, None)
 
 
 def test_files_not_in_the_archive_are_recorded(load: Callable[..., Any]) -> None:

@@ -645,6 +645,7 @@ class _Loader:
             joined_on=self.registration(),
             employers=self.positions(),
             schools=self.education(),
+            exchanges_recorded=True if peers is not None else None,
         )
         return Network(
             member=member,
@@ -861,6 +862,7 @@ class _Loader:
                     sent,
                     message or None,
                     "accepted" if accepted else "pending",
+                    None,  # follow-ups: an export records none, so unknown
                 )
             )
         return tuple(out)

@@ -102,6 +102,7 @@ MEMBER_SPEC: Spec = {
     "premium": ("bool", False),
     "employers": (("list", ("object", EMPLOYER_SPEC)), False),
     "schools": (("list", ("object", SCHOOL_SPEC)), False),
+    "exchanges_recorded": ("bool", False),
 }
 CONNECTION_SPEC: Spec = {
     "id": ("string", True),
@@ -228,14 +229,24 @@ def _check_object(spec: Spec, value: Any, path: str) -> dict[str, Any]:
     return out
 
 
+# Fields whose default is not "unknown": an explicit null still means unknown.
+NULL_IS_UNKNOWN = frozenset({"follow_ups", "exchanges_recorded"})
+
+
+def _given(row: dict[str, Any]) -> dict[str, Any]:
+    """The keys to pass on: nulls dropped (the class default), except where the
+    default is a value, not unknown."""
+    return {k: v for k, v in row.items() if v is not None or k in NULL_IS_UNKNOWN}
+
+
 def _build(
     cls: Callable[..., Any], rows: list[dict[str, Any]] | None, prefix: str, path: str
 ) -> tuple[Any, ...]:
     out = []
     seen: set[str] = set()
     for n, row in enumerate(rows or (), start=1):
-        row = {k: v for k, v in row.items() if v is not None}
-        if "id" not in row:
+        row = _given(row)
+        if row.get("id") is None:
             row["id"] = f"{prefix}-{n}"
         if row["id"] in seen:
             raise _Bad(f"{path}[{n - 1}].id", f"duplicate id {json.dumps(row['id'])}")
@@ -259,8 +270,7 @@ def network_from_dict(data: Any, source: str = "<document>") -> Network:
         )
     except _Bad as bad:
         raise InputError(bad.message, file=source, location=bad.path or None) from None
-    m = dict(doc.get("member") or {})
-    m = {k: v for k, v in m.items() if v is not None}
+    m = _given(dict(doc.get("member") or {}))
     m.setdefault("connection_count", len(connections))
     if "situations" in m:
         m["situations"] = tuple(dict.fromkeys(m["situations"]))
