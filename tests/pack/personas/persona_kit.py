@@ -115,7 +115,7 @@ def all_personas(folder: Path = HERE) -> list[Persona]:
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        found.extend(getattr(module, "PERSONAS"))
+        found.extend(module.PERSONAS)
     return found
 
 
