@@ -18,6 +18,13 @@ def _named(texts: tuple) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch):
+    """Tests see no colour or debug settings from the shell that runs them."""
+    for name in ("FORCE_COLOR", "NO_COLOR", "NETRULES_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def load_text():
     """load_text(text, ...) -> RuleSet; a text may be a (name, text) pair; no bundled pack."""

@@ -2,7 +2,9 @@
 
 Exit codes: 0 when nothing is at or above ``--fail-on`` (or every example
 passes), 1 when something is (or an example fails), 2 for usage errors, bad
-input and bad rule files.  Bad input never shows a Python traceback.
+input and bad rule files, 3 for an internal error (a bug in netrules).  No
+input ever shows a Python traceback (``NETRULES_DEBUG=1`` shows one for an
+internal error).
 
 Startup time matters (``netrules check --demo`` is benchmarked against a bare
 interpreter), so heavy modules (rich, the parser, the report renderer) are
@@ -259,7 +261,12 @@ def _colour(choice: str, stream: IO[str]) -> bool:
         return True
     if choice == "never":
         return False
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    # https://no-color.org and https://force-color.org: NO_COLOR wins when both are set.
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -727,3 +734,33 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
         return 1
+    except (MemoryError, RecursionError):
+        _err(
+            "the input or the rules are too large or too deeply nested to process "
+            "(see the limits in docs/semantics.md)"
+        )
+        _internal_traceback()
+        return 2
+    except Exception:
+        return _internal_error()
+
+
+INTERNAL_ERROR = 3
+
+
+def _internal_traceback() -> None:
+    if os.environ.get("NETRULES_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+
+
+def _internal_error() -> int:
+    """Exit code 3 and a short note for what can only be a bug (a traceback with NETRULES_DEBUG=1)."""
+    kind = type(sys.exc_info()[1]).__name__
+    _err(
+        f"internal error ({kind}): this is a bug in netrules, please report it "
+        "with the command you ran (NETRULES_DEBUG=1 shows the details)"
+    )
+    _internal_traceback()
+    return INTERNAL_ERROR

@@ -49,24 +49,22 @@ __all__ = [
     "Template",
 ]
 
-_node = attrs.frozen(eq=False, slots=True)
-
 
 # ---- expressions ----
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Literal:
     value: Any  # int | float | str | bool | date | Duration | Range | tuple
     span: Span
     kind: str  # "number" | "string" | "bool" | "date" | "duration" | "percent" | "range" | "list"
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Name:
     name: str
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Field:
     obj: Expr
     name: str
@@ -74,14 +72,14 @@ class Field:
     name_span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Index:
     obj: Expr
     key: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Call:
     func: str
     args: tuple[Expr, ...]
@@ -89,7 +87,7 @@ class Call:
     name_span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Aggregate:
     func: str
     var: str | None  # None for the shorthand ``count(group)``
@@ -100,13 +98,13 @@ class Aggregate:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Neg:
     operand: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Arith:
     op: str
     left: Expr
@@ -114,7 +112,7 @@ class Arith:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Compare:
     op: str
     left: Expr
@@ -122,7 +120,7 @@ class Compare:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class In:
     item: Expr
     container: Expr
@@ -130,40 +128,40 @@ class In:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class And:
     left: Expr
     right: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Or:
     left: Expr
     right: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Not:
     operand: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Coalesce:
     left: Expr
     right: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class ListExpr:
     items: tuple[Expr, ...]
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class RangeExpr:
     low: int
     high: int
@@ -191,7 +189,7 @@ Expr = (
 
 
 # ---- templates ----
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Template:
     """A message: literal text parts interleaved with ``{expr}`` or ``{expr:format}``."""
 
@@ -201,7 +199,7 @@ class Template:
 
 
 # ---- top-level items ----
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Param:
     name: str
     type_name: str | None
@@ -210,28 +208,28 @@ class Param:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Advice:
     name: str
     text: str
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Row:
     key: str | None  # None is the default row
     value: Literal
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Table:
     name: str
     rows: tuple[Row, ...]
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Define:
     name: str
     params: tuple[str, ...]
@@ -239,7 +237,7 @@ class Define:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class ForEach:
     var: str
     collection: Expr
@@ -249,7 +247,7 @@ class ForEach:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Lower:
     severity: str
     severity_span: Span
@@ -257,14 +255,14 @@ class Lower:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Evidence:
     key: str
     value: Expr
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Example:
     """Input data and the rule ids expected to fire (``fires``) or not (``passes``)."""
 
@@ -276,7 +274,7 @@ class Example:
     rule: str | None = None  # set for examples written inside a rule
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Rule:
     id: str
     span: Span
@@ -299,14 +297,14 @@ class Rule:
     duplicate_clauses: tuple[tuple[str, Span], ...] = ()
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class SetParam:
     name: str
     value: Literal
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class SetRow:
     table: str
     key: str | None
@@ -314,7 +312,7 @@ class SetRow:
     span: Span
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class Disable:
     ids: tuple[tuple[str, Span], ...]
     span: Span
@@ -323,7 +321,7 @@ class Disable:
 Item = Param | Advice | Table | Define | Rule | SetParam | SetRow | Disable | Example
 
 
-@_node
+@attrs.frozen(eq=False, slots=True)
 class RuleFile:
     path: str
     text: str
