@@ -609,6 +609,12 @@ class Checker:
         return ftype, nullable or fnull
 
     def type_index(self, e: n.Index, scope: _Scope | None) -> tuple[str, bool]:
+        if (
+            isinstance(e.obj, n.Name)
+            and e.obj.name in ITEM_KINDS
+            and self.lookup(e.obj.name, scope) is None
+        ):
+            return self.type_lookup(e, scope)
         if not isinstance(e.obj, n.Name) or e.obj.name not in self.tables:
             if (
                 isinstance(e.obj, n.Name)
@@ -636,6 +642,21 @@ class Checker:
         if kt not in ("string", "any"):
             self.node_error(e.key, "NR203", f"table keys are strings, not {_word(kt)}")
         return table.value_type, True
+
+    def type_lookup(self, e: n.Index, scope: _Scope | None) -> tuple[str, bool]:
+        """``connections[id]``: the item of a root collection with that id, or unknown."""
+        assert isinstance(e.obj, n.Name)
+        kind = ITEM_KINDS[e.obj.name]
+        self.types[id(e.obj)] = ("coll:" + kind, False)
+        kt, _ = self.typeof(e.key, scope)
+        if kt not in ("string", "any"):
+            self.node_error(
+                e.key,
+                "NR203",
+                f"{e.obj.name} are looked up by id, a string, not {_word(kt)}",
+                f"write {e.obj.name}[x.id] or, from a removal, connections[r.connection]",
+            )
+        return "rec:" + kind, True
 
     def type_call(self, e: n.Call, scope: _Scope | None) -> tuple[str, bool]:
         if e.func in self.defines:

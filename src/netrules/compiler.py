@@ -189,6 +189,10 @@ class Gen:
         return f"{obj}.{field}", closed
 
     def e_Index(self, e: n.Index, ctx: _Ctx) -> tuple[str, bool]:
+        if self.typ(e.obj).startswith("coll:"):  # connections[id]: one dict per evaluation
+            by_id = self.hoist(f"_by_id({_ident('R_', e.obj.name)})")
+            key, closed = self.sub(e.key, ctx)
+            return f"{by_id}.get({key})", closed
         table = e.obj.name
         self.tables_used.add(table)
         key, closed = self.sub(e.key, ctx)

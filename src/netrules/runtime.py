@@ -247,6 +247,14 @@ def _peak(dates: Iterable[Any], window: Duration | None) -> int:
     return best
 
 
+def _by_id(items: Iterable[Any]) -> dict[str, Any]:
+    """Items by id for ``connections[id]`` (the loaders make ids unique)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
+
+
 def _as_set(values: Any) -> Any:
     return None if values is None else frozenset(values)
 
