@@ -48,6 +48,8 @@ def test_lookup_in_a_member_rule_and_unknown_key(load_text) -> None:
 
 def test_lookup_key_must_be_a_string(rule_errors) -> None:
     """Looking up by a number is a type error that names the fix."""
-    (d,) = rule_errors('rule "r" { title "t" severity info when known(connections[3]) message "m" }')
+    (d,) = rule_errors(
+        'rule "r" { title "t" severity info when known(connections[3]) message "m" }'
+    )
     assert d.code == "NR203"
     assert "looked up by id" in d.message and "connections[r.connection]" in (d.hint or "")
