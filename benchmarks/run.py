@@ -9,7 +9,8 @@ Prints one table of medians and ratios against hand-written baselines:
 4. loading a 30,000-connection export archive, against reading the same CSV
    files with the csv module alone;
 5. ``netrules check --demo`` as a whole process, against ``python -c pass``;
-6. peak memory of 2 and 4, measured with tracemalloc in a child process.
+6. peak memory of 2 and 4, measured with tracemalloc in a child process;
+7. the HTML report of the large network (needs the extra netrules[html]), against to_json().
 
 ``--quick`` runs every benchmark once on small inputs (the CI smoke mode).
 Figures on a shared machine are noisy: compare ratios from one run, not
@@ -283,6 +284,34 @@ def bench_process(size: dict[str, Any]) -> list[Row]:
     return [{"name": "5 `netrules check --demo` process", "netrules": t_nr, "baseline": t_bare}]
 
 
+def bench_html(size: dict[str, Any], ruleset: Any) -> list[Row]:
+    """7: the HTML report (charts included) of the large network, against its JSON report.
+
+    Needs the extra ``netrules[html]``; without it the benchmark says so and is left out.
+    """
+    try:
+        import jinja2  # noqa: F401
+        import pygal  # noqa: F401
+    except ImportError:
+        print("7 skipped: the HTML report needs the extra netrules[html]")
+        return []
+    n = size["large"]
+    net = generate.network(
+        n, n_invitations=size["invitations"], n_removals=size["removals"], seed=1
+    )
+    report = ruleset.evaluate(net, as_of=generate.AS_OF)
+    t_html, html = timed(lambda: report.to_html(net, ruleset), size["repeat"])
+    t_json, _ = timed(report.to_json, size["repeat"])
+    kib = len(html.encode()) / 1024
+    return [
+        {
+            "name": f"7 HTML report, {n:,} connections ({kib:,.0f} KiB) vs to_json()",
+            "netrules": t_html,
+            "baseline": t_json,
+        }
+    ]
+
+
 MEMORY_CODE = """
 import gc, json, sys, tracemalloc
 from benchmarks import generate
@@ -402,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
     ap.add_argument(
-        "--only", default="123456", help="which benchmarks to run, by number (default: 123456)"
+        "--only", default="1234567", help="which benchmarks to run, by number (default: 1234567)"
     )
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args(argv)
@@ -435,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_process(size)
         if "6" in args.only and archive is not None:
             rows += bench_memory(size, archive)
+        if "7" in args.only:
+            rows += bench_html(size, ruleset)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()

@@ -141,7 +141,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="do not run this rule (repeatable)",
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="report format (default: text); html needs the extra netrules[html]",
     )
     check.add_argument(
         "--fail-on",
@@ -387,6 +390,10 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     report = ruleset.evaluate(network, as_of=args.as_of, params=params)
     if args.format == "json":
         text = report.to_json() + "\n"
+    elif args.format == "html":
+        from .html_report import render_html
+
+        text = render_html(report, network, ruleset)
     else:
         from .report_text import render_text
 

@@ -102,6 +102,16 @@ class Report:
             "skipped": [s.to_dict() for s in self.skipped],
         }
 
+    def to_html(self, network: Any, ruleset: Any = None) -> str:
+        """The report as one self-contained HTML page (needs the extra ``netrules[html]``).
+
+        ``network`` is the :class:`~netrules.model.Network` the report was computed from
+        (the charts draw it); ``ruleset`` supplies rule titles, reasons and target tables.
+        """
+        from .html_report import render_html
+
+        return render_html(self, network, ruleset)
+
     def to_json(self, indent: int | None = 2) -> str:
         """Byte-for-byte stable JSON for the same input."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)

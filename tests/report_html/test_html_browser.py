@@ -1,0 +1,112 @@
+"""The HTML report in a real browser: headless Chromium driven by Selenium.
+
+Skips, with the reason, where Chromium, its driver or Selenium is missing; .ci/run
+installs all three so CI always runs these.  Screenshots go to
+``$NETRULES_SCREENSHOT_DIR`` (default: the test's temporary folder) for review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="pip install selenium")
+
+from html_support import hostile_network  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+from netrules.html_report import render_html  # noqa: E402
+
+CHROMIUM = (
+    shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+)
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    # The report must work with scripts off; nothing on the page needs them.
+    options.add_experimental_option(
+        "prefs", {"profile.managed_default_content_settings.javascript": 2}
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    # Every request leaving the file is blocked, and attempts are still logged.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]}
+    )
+    yield driver
+    driver.quit()
+
+
+def shots() -> Path | None:
+    folder = os.environ.get("NETRULES_SCREENSHOT_DIR")
+    return Path(folder) if folder else None
+
+
+def open_report(browser, html: str, path: Path, width: int):
+    path.write_text(html, encoding="utf-8")
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.set_window_size(width, 900)
+    browser.get(path.as_uri())
+    console = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    requests = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    return console, [u for u in requests if u != path.as_uri()]
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_demo_in_browser(browser, demo, pack, tmp_path, width):
+    network, report = demo
+    html = render_html(report, network, pack)
+    console, requests = open_report(browser, html, tmp_path / "report.html", width)
+    assert console == []
+    assert requests == []
+    for chart in ("growth", "monthly", "invitations", "companies", "recency"):
+        figure = browser.find_element(By.CSS_SELECTOR, f'figure[data-chart="{chart}"]')
+        assert figure.find_element(By.CSS_SELECTOR, ".takeaway").text.strip()
+        assert figure.find_elements(By.CSS_SELECTOR, "svg")
+        assert figure.find_elements(By.CSS_SELECTOR, "table")
+        box = figure.find_element(By.CSS_SELECTOR, "svg").rect
+        assert 0 < box["width"] <= width
+    shown = browser.find_element(By.CSS_SELECTOR, "[data-findings-count]").text
+    assert int(shown) == len(report.to_dict()["findings"])
+    # usable: nothing wider than the window
+    scroll, inner = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll <= inner
+    target = shots() or tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(target / f"report-{width}.png"))
+
+
+def test_hostile_names_in_browser(browser, pack, tmp_path):
+    text = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+    network = hostile_network(text, text)
+    report = pack.evaluate(network)
+    console, requests = open_report(
+        browser, render_html(report, network, pack), tmp_path / "h.html", 390
+    )
+    assert console == [] and requests == []
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
+    assert text in browser.find_element(By.TAG_NAME, "h1").text
