@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import datetime as _dt
 
+    from .config import Config
     from .findings import Report
     from .model import Network
     from .ruleset import RuleSet
@@ -31,7 +32,7 @@ __all__ = ["main"]
 PROG = "netrules"
 FAIL_ON = ("error", "warning", "info", "never")
 _RANK = {"error": 0, "warning": 1, "info": 2}
-_OPTION_OF_PATH = {"<params>": "--param", "<disable>": "--disable"}
+_OPTION_OF_PATH = {"<params>": "--param", "<disable>": "--disable", "<select>": "--select"}
 
 
 class _Exit(Exception):
@@ -83,7 +84,11 @@ def _choice(allowed: Sequence[str], what: str) -> Callable[[str], str]:
     return check
 
 
-def _add_rule_options(p: argparse.ArgumentParser) -> None:
+def _selectors(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _add_rule_options(p: argparse.ArgumentParser, *, config: bool = True) -> None:
     p.add_argument(
         "--rules",
         metavar="PATH",
@@ -92,7 +97,34 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
         help="also load this rule file or folder of *.rules files (repeatable)",
     )
     p.add_argument(
-        "--no-default-rules", action="store_true", help="do not load the bundled rule pack"
+        "--default-rules",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="load the bundled rule pack (default; --no-default-rules leaves it out)",
+    )
+    if config:
+        p.add_argument(
+            "--config",
+            metavar="FILE",
+            help="read this configuration file instead of looking for netrules.toml "
+            "or [tool.netrules] in pyproject.toml",
+        )
+        p.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+
+
+def _add_selection_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("rule selection (by id, category, tag:NAME, severity:LEVEL, all)")
+    for flag, what in (
+        ("--select", "run only these rules (comma-separated, repeatable)"),
+        ("--extend-select", "also run these rules"),
+        ("--ignore", "do not run these rules"),
+    ):
+        group.add_argument(flag, type=_selectors, action="append", metavar="SELECTOR", help=what)
+    group.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="leave out rules and findings below this severity",
     )
 
 
@@ -140,16 +172,17 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         metavar="RULE",
         help="do not run this rule (repeatable)",
     )
+    _add_selection_options(check)
     check.add_argument(
         "--format",
         choices=("text", "json", "html"),
-        default="text",
+        default=None,
         help="report format (default: text); html needs the extra netrules[html]",
     )
     check.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        default="error",
+        default=None,
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
     check.add_argument(
@@ -158,7 +191,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
-        default="auto",
+        default=None,
         help="colour the text report (default: auto, only on a terminal without NO_COLOR)",
     )
     ctx = check.add_argument_group("member context (applied on top of --overlay)")
@@ -194,6 +227,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         description="List the loaded rules: id, severity, category, title.",
     )
     _add_rule_options(rules)
+    _add_selection_options(rules)
     rules.add_argument(
         "--format",
         choices=("text", "markdown", "json"),
@@ -218,7 +252,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     )
     test.add_argument("paths", nargs="*", metavar="PATH", help="rule file or folder")
     test.add_argument(
-        "--no-default-rules", action="store_true", help="do not load the bundled rule pack"
+        "--default-rules",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="load the bundled rule pack (default; --no-default-rules leaves it out)",
     )
     test.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
     return parser, {"check": check, "rules": rules, "explain": explain, "test": test}
@@ -250,10 +287,38 @@ def _report_rule_error(err: Any) -> None:
         )
 
 
-def _load_rules(args: argparse.Namespace, paths: Sequence[str]) -> RuleSet:
+def _config(args: argparse.Namespace) -> Config:
+    """The configuration file in force: --config, else the nearest one, else none."""
+    from .config import Config
+
+    if getattr(args, "isolated", False):
+        return Config()
+    path = getattr(args, "config", None)
+    if path is None:
+        from .config import find_config
+
+        found = find_config()
+        if found is None:
+            return Config()
+        try:
+            path = str(found.relative_to(os.getcwd()))
+        except ValueError:
+            path = str(found)
+    from .config import load_config
+
+    return load_config(path)
+
+
+def _load_rules(
+    args: argparse.Namespace, paths: Sequence[str], config: Config | None = None
+) -> RuleSet:
     from .ruleset import load_rules
 
-    ruleset = load_rules(*paths, include_default=not args.no_default_rules)
+    default = args.default_rules
+    if default is None and config is not None:
+        default = config.default_rules
+    extra = [*(config.rules if config is not None else ()), *paths]
+    ruleset = load_rules(*dict.fromkeys(extra), include_default=default is not False)
     for d in ruleset.warnings:
         sys.stderr.write(d.one_line() + "\n")
     return ruleset
@@ -332,7 +397,86 @@ def _load_input(args: argparse.Namespace) -> Network:
         return load_network(args.input)
 
 
-def _apply_context(args: argparse.Namespace, network: Network) -> Network:
+def _select(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> RuleSet:
+    """Apply --disable, the configuration's selection, then the command line's."""
+    from .errors import RuleError
+    from .selection import Layer, selected_ids
+
+    disable = [*config.disable, *getattr(args, "disable", ())]
+    if disable:
+        try:
+            ruleset = ruleset.disable(*dict.fromkeys(disable))
+        except RuleError:
+            if config.disable:
+                bad = [r for r in config.disable if r not in ruleset.rule_ids()]
+                if bad:
+                    from .diagnostics import did_you_mean
+
+                    hint = did_you_mean(bad[0], ruleset.rule_ids())
+                    raise config.error(
+                        "disable",
+                        f"cannot disable unknown rule '{bad[0]}'"
+                        + (f" (did you mean '{hint}'?)" if hint else ""),
+                    ) from None
+            raise
+    layers = []
+    if config.select is not None or config.extend_select or config.ignore:
+        for key, group in (
+            ("select", config.select or ()),
+            ("extend-select", config.extend_select),
+            ("ignore", config.ignore),
+        ):
+            try:
+                selected_ids(ruleset.rules, [Layer(extend_select=tuple(group))])
+            except RuleError as exc:
+                d = exc.diagnostics[0]
+                raise config.error(key, d.message + (f" ({d.hint})" if d.hint else "")) from None
+        layers.append(Layer(config.select, config.extend_select, config.ignore, "<config>"))
+
+    def flat(groups: list[list[str]] | None) -> tuple[str, ...]:
+        return tuple(s for g in groups or () for s in g)
+
+    if args.select is not None or args.extend_select or args.ignore:
+        layers.append(
+            Layer(
+                None if args.select is None else flat(args.select),
+                flat(args.extend_select),
+                flat(args.ignore),
+            )
+        )
+    min_severity = args.min_severity or config.min_severity
+    if not layers and min_severity is None:
+        return ruleset
+    return ruleset.select(min_severity=min_severity, layers=layers)
+
+
+def _params(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> dict[str, Any]:
+    """Configuration parameters overlaid with --param; config errors point into the file."""
+    from .errors import RuleError
+
+    if config.params:
+        try:
+            ruleset.resolve_params(config.params)
+        except RuleError as exc:
+            import re
+
+            d = exc.diagnostics[0]
+            m = re.search(r"'([^']+)'", d.message)
+            key = f"params.{m.group(1)}" if m else "params"
+            raise config.error(key, d.message + (f" ({d.hint})" if d.hint else "")) from None
+    params = {**config.params, **dict(args.param)}
+    ruleset.resolve_params(params)  # bad names and values fail before the input is read
+    return params
+
+
+def _apply_context(
+    args: argparse.Namespace, network: Network, config: Config | None = None
+) -> Network:
+    """Member context, each layer winning over the one before: the configuration's
+    overlay file, its [member] and [relationships], --overlay, then the options."""
+    from .config import Config
+
+    config = config or Config()
     cli: dict[str, Any] = {}
     if args.career_level is not None:
         cli["career_level"] = args.career_level
@@ -342,10 +486,20 @@ def _apply_context(args: argparse.Namespace, network: Network) -> Network:
         cli["situations"] = [s for s in args.situation if s != "none"]
     if args.industry is not None:
         cli["industry"] = args.industry
-    if not args.overlay and not cli:
+    layers = (args.overlay, cli, config.overlay, config.member, config.relationships)
+    if not any(layers):
         return network
     from .loaders.overlay import apply_overlay, load_overlay
 
+    if config.overlay and not args.overlay:
+        network = apply_overlay(network, load_overlay(config.overlay), source=config.overlay)
+    if config.member or config.relationships:
+        layer: dict[str, Any] = {}
+        if config.member:
+            layer["member"] = dict(config.member)
+        if config.relationships:
+            layer["relationships"] = dict(config.relationships)
+        network = apply_overlay(network, layer, source=config.path or "<config>")
     if args.overlay:
         network = apply_overlay(network, load_overlay(args.overlay), source=args.overlay)
     if cli:
@@ -381,16 +535,16 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error(
             "an INPUT is required (a JSON document, an export .zip or folder), or use --demo"
         )
-    ruleset = _load_rules(args, args.rules)
-    if args.disable:
-        ruleset = ruleset.disable(*dict.fromkeys(args.disable))
-    params = dict(args.param)
-    ruleset.resolve_params(params)  # bad names and values fail before the input is read
-    network = _apply_context(args, _load_input(args))
-    report = ruleset.evaluate(network, as_of=args.as_of, params=params)
-    if args.format == "json":
+    config = _config(args)
+    ruleset = _select(args, config, _load_rules(args, args.rules, config))
+    params = _params(args, config, ruleset)
+    network = _apply_context(args, _load_input(args), config)
+    report = ruleset.evaluate(network, as_of=args.as_of or config.as_of, params=params)
+    fmt = args.format or config.format or "text"
+    fail_on = args.fail_on or config.fail_on or "error"
+    if fmt == "json":
         text = report.to_json() + "\n"
-    elif args.format == "html":
+    elif fmt == "html":
         from .html_report import render_html
 
         text = render_html(report, network, ruleset)
@@ -398,7 +552,8 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         from .report_text import render_text
 
         stream = sys.stdout if args.output is None else None
-        color = _colour(args.color, stream) if stream is not None else args.color == "always"
+        choice = args.color or config.color or "auto"
+        color = _colour(choice, stream) if stream is not None else choice == "always"
         width = None
         if color:
             import shutil
@@ -407,11 +562,12 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         titles = {r.id: r.title for r in ruleset.rules if r.title}
         text = render_text(report, titles=titles, color=color, width=width)
     _write(text, args.output)
-    return 1 if _fails(report, args.fail_on) else 0
+    return 1 if _fails(report, fail_on) else 0
 
 
 def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    ruleset = _load_rules(args, args.rules)
+    config = _config(args)
+    ruleset = _select(args, config, _load_rules(args, args.rules, config))
     if args.format == "markdown":
         from .docgen import rules_markdown
 
@@ -442,7 +598,7 @@ def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    ruleset = _load_rules(args, args.rules)
+    ruleset = _load_rules(args, args.rules, _config(args))
     try:
         info = ruleset.rule(args.rule)
     except KeyError:
@@ -693,6 +849,7 @@ _COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain, 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (``sys.exit(main())``)."""
+    from .config import ConfigError
     from .errors import InputError, NetrulesError, RuleError
 
     parser, subparsers = _build_parser()
@@ -705,6 +862,9 @@ def main(argv: list[str] | None = None) -> int:
         return _COMMANDS[args.command](args, subparsers[args.command])
     except _Exit as done:
         return done.code
+    except ConfigError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        return 2
     except RuleError as exc:
         if getattr(args, "format", None) == "json":
             import json

@@ -24,6 +24,7 @@ from .findings import Report
 from .loaders import load_network
 from .loaders.json_doc import network_from_dict
 from .model import Network
+from .selection import SEVERITY_RANK, Layer, selected_ids
 from .values import Duration
 
 __all__ = ["ExampleCase", "ExampleResult", "RuleSet", "bundled_rules_dir", "load_rules"]
@@ -102,6 +103,7 @@ class RuleSet:
             for name, t in program.tables.items()
         }
         self._params = {name: p.default for name, p in program.params.items()}
+        self._min_severity: str | None = None
 
     # ---- introspection ----
     @property
@@ -156,13 +158,49 @@ class RuleSet:
                     )
                 )
             raise RuleError(diags)
-        drop = set(rule_ids)
+        return self._without(rule_ids)
+
+    def _without(self, rule_ids: Iterable[str], min_severity: str | None = None) -> RuleSet:
+        drop = tuple(dict.fromkeys(rule_ids))
+        if not drop and min_severity == self._min_severity:
+            return self
         program = attrs.evolve(
             self._program,
-            rules=[ri for ri in self._program.rules if ri.node.id not in drop],
-            disabled=self._program.disabled + tuple(rule_ids),
+            rules=[ri for ri in self._program.rules if ri.node.id not in set(drop)],
+            disabled=self._program.disabled + drop,
         )
-        return RuleSet(program, self._files)
+        out = RuleSet(program, self._files)
+        out._min_severity = min_severity
+        return out
+
+    def select(
+        self,
+        select: Iterable[str] | None = None,
+        *,
+        ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+        min_severity: str | None = None,
+        layers: Iterable[Layer] = (),
+    ) -> RuleSet:
+        """A new RuleSet with only the selected rules (docs/configuration.md).
+
+        Selectors name a rule id, a category (``targets``), a tag (``tag:count``),
+        a declared severity (``severity:info``) or ``all``.  ``select`` (None: all)
+        starts the choice, ``extend_select`` adds, ``ignore`` removes; further
+        ``layers`` (e.g. the command line after the configuration file) refine it.
+        ``min_severity`` drops rules declared below it, and findings lowered below
+        it are left out of reports.  A selector that names nothing raises RuleError.
+
+        >>> rules = load_rules()
+        >>> quiet = rules.select(["targets"], min_severity="warning")
+        >>> {r.category for r in quiet.rules}
+        {'targets'}
+        """
+        first = Layer(
+            None if select is None else tuple(select), tuple(extend_select), tuple(ignore)
+        )
+        keep = set(selected_ids(self.rules, [first, *layers], min_severity))
+        return self._without([r for r in self.rule_ids() if r not in keep], min_severity)
 
     # ---- evaluation ----
     def resolve_params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -221,7 +259,13 @@ class RuleSet:
             network = load_network(dict(network))
         when = as_of or network.as_of or _dt.date.today()
         values = self.resolve_params(params) if params else self._params  # run() only reads
-        return run(self._program, self._compiled, network, when, values, self._tables)
+        report = run(self._program, self._compiled, network, when, values, self._tables)
+        if self._min_severity is not None:
+            limit = SEVERITY_RANK[self._min_severity]
+            kept = tuple(f for f in report.findings if SEVERITY_RANK[f.severity] <= limit)
+            if len(kept) != len(report.findings):
+                report = attrs.evolve(report, findings=kept)
+        return report
 
     # ---- inline examples ----
     def examples(self) -> list[ExampleCase]:

@@ -1,0 +1,493 @@
+"""Project configuration: ``netrules.toml`` or ``[tool.netrules]`` in ``pyproject.toml``.
+
+A member tunes netrules once (rule files, parameters, selection, member context,
+outputs, baseline) instead of repeating options.  :func:`find_config` walks up
+from a folder as Ruff does; :func:`load_config` reads and checks one file.  Every
+problem is a :class:`ConfigError` with the file, line and column of the key, and
+unknown keys get a did-you-mean hint::
+
+    netrules.toml:4:1: error: unknown key 'fial-on' (did you mean 'fail-on'?)
+
+Paths in the file are relative to the file's folder.  Precedence (documented in
+docs/configuration.md): command line > configuration > rule files > defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .diagnostics import did_you_mean
+from .errors import InputError
+
+__all__ = [
+    "CONFIG_FILES",
+    "FORMATS",
+    "SEVERITIES",
+    "Acknowledgement",
+    "Config",
+    "ConfigError",
+    "find_config",
+    "load_config",
+    "parse_config",
+]
+
+CONFIG_FILES = ("netrules.toml", ".netrules.toml", "pyproject.toml")
+FORMATS = ("text", "concise", "json", "jsonl", "csv", "markdown", "github", "html")
+SEVERITIES = ("error", "warning", "info")
+FAIL_ON = ("error", "warning", "info", "never")
+COLORS = ("auto", "always", "never")
+
+# member context keys as written in the file (kebab-case) -> the model's field names
+MEMBER_KEYS = {
+    "name": "name",
+    "industry": "industry",
+    "headline": "headline",
+    "career-level": "career_level",
+    "job-seeking": "job_seeking",
+    "joined-on": "joined_on",
+    "situations": "situations",
+    "connection-count": "connection_count",
+    "premium": "premium",
+}
+ACK_KEYS = ("rule", "subject", "reason", "expires")
+
+
+class ConfigError(InputError):
+    """A configuration file is unreadable or wrong: ``line`` and ``column`` point at it."""
+
+    def __init__(self, message: str, *, file: str, line: int = 1, column: int = 1):
+        self.line = line
+        self.column = column
+        super().__init__(message, file=file, location=f"{line}:{column}")
+
+    def render(self) -> str:
+        """``netrules.toml:4:1: error: unknown key 'fial-on' (did you mean 'fail-on'?)``."""
+        return f"{self.file}:{self.line}:{self.column}: error: {self.message}"
+
+
+@attrs.frozen
+class Acknowledgement:
+    """A finding the member has seen and accepts: ``rule`` about ``subject`` (``kind:id``).
+
+    ``expires`` (optional) is the day it stops hiding the finding; ``origin``
+    says where it was written (``netrules.toml:12:1``) so stale ones can be listed.
+    """
+
+    rule: str
+    subject: str
+    reason: str | None = None
+    expires: _dt.date | None = None
+    origin: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.rule, normal_subject(self.subject))
+
+
+def normal_subject(text: str) -> str:
+    """``member`` and ``member:member`` are the same subject; other keys stay as written."""
+    return "member:member" if text.strip() == "member" else text.strip()
+
+
+@attrs.frozen
+class Config:
+    """What a configuration file sets; None (or empty) means "not set here"."""
+
+    path: str | None = None
+    rules: tuple[str, ...] = ()
+    default_rules: bool | None = None
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    disable: tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_severity: str | None = None
+    fail_on: str | None = None
+    format: str | None = None
+    output: tuple[tuple[str, str], ...] = ()
+    baseline: str | None = None
+    acknowledge: tuple[Acknowledgement, ...] = ()
+    redact: bool | None = None
+    show_emails: bool | None = None
+    statistics: bool | None = None
+    color: str | None = None
+    as_of: _dt.date | None = None
+    overlay: str | None = None
+    member: Mapping[str, Any] = attrs.field(factory=dict)
+    relationships: Mapping[str, str] = attrs.field(factory=dict)
+    positions: Mapping[str, tuple[int, int]] = attrs.field(factory=dict, repr=False)
+
+    def where(self, key: str) -> str:
+        """``path:line:col`` of a key (``params.small_network``), for messages."""
+        line, column = self.positions.get(key, (1, 1))
+        return f"{self.path or '<config>'}:{line}:{column}"
+
+    def error(self, key: str, message: str) -> ConfigError:
+        line, column = self.positions.get(key, (1, 1))
+        return ConfigError(message, file=self.path or "<config>", line=line, column=column)
+
+
+# ---------------------------------------------------------------- discovery
+def _has_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[+\s*tool\s*\.\s*netrules\s*[.\]]", text, re.MULTILINE) is not None
+
+
+def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The nearest configuration from ``start`` (default: cwd) up to the file-system root.
+
+    In each folder ``netrules.toml`` wins over ``.netrules.toml``, which wins over a
+    ``pyproject.toml`` that has a ``[tool.netrules]`` table (one without is passed over).
+    """
+    folder = Path(start if start is not None else os.getcwd()).resolve()
+    for here in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            candidate = here / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and not _has_tool_table(candidate):
+                continue
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------- positions
+_BARE = r"[A-Za-z0-9_-]+"
+_QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
+_KEY = rf"(?:{_BARE}|{_QUOTED})"
+_DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
+_ASSIGN = re.compile(rf"^(\s*)({_DOTTED})\s*=")
+_PART = re.compile(_KEY)
+
+
+def _parts(dotted: str) -> list[str]:
+    out = []
+    for m in _PART.finditer(dotted):
+        token = m.group(0)
+        if token[0] in "\"'":
+            token = token[1:-1]
+        out.append(token)
+    return out
+
+
+def key_positions(text: str, root: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """``"a.b"`` (and ``"acknowledge[0].rule"``) -> (line, column) where each key is written.
+
+    tomllib gives values, not positions; this scan of the text finds table headers
+    and ``key =`` lines, which is all that error messages need.  Keys under
+    ``root`` (``tool.netrules`` in pyproject.toml) are given relative to it.
+    """
+    out: dict[str, tuple[int, int]] = {}
+    arrays: dict[str, int] = {}
+    table: list[str] = []
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if in_multiline in line:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            parts = _parts(header.group(2))
+            if tuple(parts[: len(root)]) != root:
+                table = ["\0"]  # outside our table: ignore its keys
+                continue
+            parts = parts[len(root) :]
+            name = ".".join(parts)
+            if header.group(1) == "[[":
+                index = arrays.get(name, -1) + 1
+                arrays[name] = index
+                parts = [*parts[:-1], f"{parts[-1]}[{index}]"] if parts else parts
+                out.setdefault(name, (number, line.index("[") + 1))
+            table = parts
+            if parts:
+                out.setdefault(".".join(parts), (number, line.index("[") + 1))
+            continue
+        assign = _ASSIGN.match(line)
+        if assign and table != ["\0"]:
+            key = ".".join([*table, *_parts(assign.group(2))])
+            out.setdefault(key, (number, len(assign.group(1)) + 1))
+            rest = line[assign.end() :].strip()
+            for quote in ('"""', "'''"):
+                if rest.startswith(quote) and rest.count(quote) == 1:
+                    in_multiline = quote
+    return out
+
+
+# ---------------------------------------------------------------- reading
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and check one configuration file (``netrules.toml`` or ``pyproject.toml``)."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("no such configuration file", file=shown) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=shown) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", file=shown) from None
+    return parse_config(text, shown, base=path.parent, pyproject=path.name == "pyproject.toml")
+
+
+def parse_config(
+    text: str,
+    path: str = "netrules.toml",
+    *,
+    base: str | os.PathLike[str] | None = None,
+    pyproject: bool = False,
+) -> Config:
+    """Check configuration text; relative paths in it are resolved against ``base``."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line, column = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        raise ConfigError(
+            f"invalid TOML: {message[:1].lower()}{message[1:]}", file=path, line=line, column=column
+        ) from None
+    root: tuple[str, ...] = ("tool", "netrules") if pyproject else ()
+    for part in root:
+        data = data.get(part, {}) if isinstance(data, dict) else {}
+    positions = key_positions(text, root)
+    reader = _Reader(path, positions, Path(base) if base is not None else Path.cwd())
+    return reader.read(data)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+class _Reader:
+    """Checks the parsed TOML key by key; the first problem raises ConfigError."""
+
+    TOP = (
+        "rules",
+        "default-rules",
+        "params",
+        "disable",
+        "select",
+        "extend-select",
+        "ignore",
+        "min-severity",
+        "fail-on",
+        "format",
+        "output",
+        "baseline",
+        "acknowledge",
+        "redact",
+        "show-emails",
+        "statistics",
+        "color",
+        "as-of",
+        "overlay",
+        "member",
+        "relationships",
+    )
+
+    def __init__(self, path: str, positions: dict[str, tuple[int, int]], base: Path):
+        self.path = path
+        self.positions = positions
+        self.base = base
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        probe = key
+        while probe and probe not in self.positions:
+            probe = probe.rpartition(".")[0]
+        line, column = self.positions.get(probe, (1, 1))
+        return ConfigError(message, file=self.path, line=line, column=column)
+
+    def unknown(self, key: str, name: str, known: tuple[str, ...]) -> ConfigError:
+        hint = did_you_mean(name, known) or did_you_mean(name.replace("_", "-"), known)
+        return self.fail(
+            key, f"unknown key '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
+        )
+
+    # -- value checks
+    def string(self, key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"'{key}' must be a string, got {_describe(value)}")
+        return value
+
+    def boolean(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be true or false, got {_describe(value)}")
+        return value
+
+    def choice(self, key: str, value: Any, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            hint = did_you_mean(str(value), allowed) if isinstance(value, str) else None
+            raise self.fail(
+                key,
+                f"'{key}' must be one of {', '.join(allowed)}; got {_describe(value)}"
+                + (f" (did you mean '{hint}'?)" if hint else ""),
+            )
+        return str(value)
+
+    def strings(self, key: str, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"'{key}' must be a list of strings, got {_describe(value)}")
+        return tuple(value)
+
+    def file(self, key: str, value: Any) -> str:
+        text = self.string(key, value)
+        return str(self.base / text) if not os.path.isabs(text) else text
+
+    def table(self, key: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"'{key}' must be a table, got {_describe(value)}")
+        return value
+
+    # -- the whole file
+    def read(self, data: dict[str, Any]) -> Config:
+        out: dict[str, Any] = {"path": self.path, "positions": self.positions}
+        for key, value in data.items():
+            if key not in self.TOP:
+                raise self.unknown(key, key, self.TOP)
+            field = key.replace("-", "_")
+            if key == "rules":
+                out[field] = tuple(self.file(key, v) for v in self.strings(key, value))
+            elif key in ("default-rules", "redact", "show-emails", "statistics"):
+                out[field] = self.boolean(key, value)
+            elif key == "params":
+                out[field] = self.params(value)
+            elif key in ("disable", "select", "extend-select", "ignore"):
+                out[field] = self.strings(key, value)
+            elif key == "min-severity":
+                out[field] = self.choice(key, value, SEVERITIES)
+            elif key == "fail-on":
+                out[field] = self.choice(key, value, FAIL_ON)
+            elif key == "format":
+                out[field] = self.choice(key, value, FORMATS)
+            elif key == "color":
+                out[field] = self.choice(key, value, COLORS)
+            elif key == "output":
+                out[field] = self.outputs(value)
+            elif key in ("baseline", "overlay"):
+                out[field] = self.file(key, value)
+            elif key == "acknowledge":
+                out[field] = self.acknowledgements(value)
+            elif key == "as-of":
+                if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
+                    raise self.fail(
+                        key, f"'as-of' must be a date (as-of = 2025-01-31), got {_describe(value)}"
+                    )
+                out[field] = value
+            elif key == "member":
+                out[field] = self.member(value)
+            elif key == "relationships":
+                out[field] = self.relationships(value)
+        return Config(**out)
+
+    def params(self, value: Any) -> dict[str, Any]:
+        table = self.table("params", value)
+        out = {}
+        for name, item in table.items():
+            if isinstance(item, dict):
+                raise self.fail(
+                    f"params.{name}", f"parameter '{name}' must be a value, not a table"
+                )
+            out[name] = item
+        return out
+
+    def outputs(self, value: Any) -> tuple[tuple[str, str], ...]:
+        table = self.table("output", value)
+        out = []
+        for fmt, target in table.items():
+            if fmt not in FORMATS:
+                raise self.unknown(f"output.{fmt}", fmt, FORMATS)
+            out.append((fmt, self.file(f"output.{fmt}", target)))
+        return tuple(out)
+
+    def member(self, value: Any) -> dict[str, Any]:
+        from .loaders.overlay import check_overlay
+
+        table = self.table("member", value)
+        out: dict[str, Any] = {}
+        for key, item in table.items():
+            if key not in MEMBER_KEYS:
+                raise self.unknown(f"member.{key}", key, tuple(MEMBER_KEYS))
+            out[MEMBER_KEYS[key]] = item
+        try:
+            checked = check_overlay({"member": out}, source=self.path)
+        except InputError as exc:
+            snake = (exc.location or "").removeprefix("member.").split("[")[0]
+            kebab = {v: k for k, v in MEMBER_KEYS.items()}.get(snake, snake)
+            message = exc.message.replace(snake, kebab) if snake else exc.message
+            raise self.fail(f"member.{kebab}", f"member.{kebab}: {message}") from None
+        return checked["member"]
+
+    def relationships(self, value: Any) -> dict[str, str]:
+        from .loaders.overlay import check_overlay
+
+        table = self.table("relationships", value)
+        try:
+            return check_overlay({"relationships": table}, source=self.path)["relationships"]
+        except InputError as exc:
+            raise self.fail("relationships", f"{exc.location}: {exc.message}") from None
+
+    def acknowledgements(self, value: Any) -> tuple[Acknowledgement, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(
+                "acknowledge",
+                "'acknowledge' must be a list of tables ([[acknowledge]] entries), "
+                f"got {_describe(value)}",
+            )
+        out = []
+        for i, entry in enumerate(value):
+            at = f"acknowledge[{i}]"
+            for key in entry:
+                if key not in ACK_KEYS:
+                    raise self.unknown(f"{at}.{key}", key, ACK_KEYS)
+            for key in ("rule", "subject"):
+                if key not in entry:
+                    raise self.fail(at, f"an [[acknowledge]] entry needs '{key}'")
+            expires = entry.get("expires")
+            if expires is not None and (
+                not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime)
+            ):
+                raise self.fail(
+                    f"{at}.expires",
+                    f"'expires' must be a date (expires = 2025-06-30), got {_describe(expires)}",
+                )
+            reason = entry.get("reason")
+            line, column = self.positions.get(at, (1, 1))
+            out.append(
+                Acknowledgement(
+                    self.string(f"{at}.rule", entry["rule"]),
+                    self.string(f"{at}.subject", entry["subject"]),
+                    None if reason is None else self.string(f"{at}.reason", reason),
+                    expires,
+                    f"{self.path}:{line}:{column}",
+                )
+            )
+        return tuple(out)
