@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, Span
-from .errors import InputError, NetrulesError, RuleError
+from .errors import InputError, NetrulesError, RuleError, UnknownRuleError, UsageError
 from .findings import Finding, Report, RuleSkips, Subject
 from .loaders import load_network
 from .model import (
@@ -51,6 +51,8 @@ __all__ = [
     "Skipped",
     "Span",
     "Subject",
+    "UnknownRuleError",
+    "UsageError",
     "load_network",
     "load_rules",
 ]

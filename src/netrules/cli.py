@@ -53,14 +53,14 @@ class _Parser(argparse.ArgumentParser):
 
 # ---------------------------------------------------------------- arguments
 def _iso_date(text: str) -> _dt.date:
-    import datetime as _dt
+    from .loaders.json_doc import parse_iso_date
 
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
+    day = parse_iso_date(text.strip())
+    if day is None:
         raise argparse.ArgumentTypeError(
             f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2025-01-31"
-        ) from None
+        )
+    return day
 
 
 def _name_value(text: str) -> tuple[str, str]:
@@ -262,12 +262,24 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
 
 
 # ---------------------------------------------------------------- helpers
-def _out(text: str = "", stream: IO[str] | None = None) -> None:
+def _out(text: str = "", stream: IO[str] | None = None, *, is_json: bool = False) -> None:
+    """Write to standard output; text from rule files or input never carries escapes."""
+    from .terminal import json_printable, printable
+
+    text = json_printable(text) if is_json else printable(text)
     (stream or sys.stdout).write(text + ("" if text.endswith("\n") else "\n"))
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(f"{PROG}: error: {text}\n")
+    from .terminal import printable
+
+    sys.stderr.write(f"{PROG}: error: {printable(text)}\n")
+
+
+def _errline(text: str) -> None:
+    from .terminal import printable
+
+    sys.stderr.write(printable(text) + "\n")
 
 
 def _report_rule_error(err: Any) -> None:
@@ -276,9 +288,9 @@ def _report_rule_error(err: Any) -> None:
         option = _OPTION_OF_PATH.get(d.path)
         if option:
             hint = f" ({d.hint})" if d.hint else ""
-            sys.stderr.write(f"{PROG}: {d.severity}: {option}: {d.message}{hint}\n")
+            _errline(f"{PROG}: {d.severity}: {option}: {d.message}{hint}")
         else:
-            sys.stderr.write(d.render() + "\n")
+            _errline(d.render())
     errors = sum(1 for d in err.diagnostics if d.severity == "error")
     if not any(d.path in _OPTION_OF_PATH for d in err.diagnostics):
         sys.stderr.write(
@@ -320,7 +332,7 @@ def _load_rules(
     extra = [*(config.rules if config is not None else ()), *paths]
     ruleset = load_rules(*dict.fromkeys(extra), include_default=default is not False)
     for d in ruleset.warnings:
-        sys.stderr.write(d.one_line() + "\n")
+        _errline(d.one_line())
     return ruleset
 
 
@@ -380,18 +392,18 @@ def _load_input(args: argparse.Namespace) -> Network:
             raise InputError(f"cannot read the bundled demo data: {exc}", file="<demo>") from None
         return network_from_dict(data, source="<demo>")
     if args.input == "-":
-        import json
-
         from .loaders.json_doc import network_from_dict
+        from .loaders.reading import MAX_DOCUMENT_BYTES, loads_json, read_stream
 
-        try:
-            data = json.loads(sys.stdin.read())
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"invalid JSON: {exc.msg}",
-                file="<stdin>",
-                location=f"line {exc.lineno} column {exc.colno}",
-            ) from None
+        # Bytes, bounded, decoded as UTF-8 whatever the locale says.
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is not None:
+            raw: bytes | str = read_stream(stdin, MAX_DOCUMENT_BYTES, label="<stdin>")
+        else:  # a text stream put in place by a caller (tests, embedding)
+            raw = sys.stdin.read(MAX_DOCUMENT_BYTES + 1)
+            if len(raw) > MAX_DOCUMENT_BYTES:
+                raise InputError("larger than the limit for a network document", file="<stdin>")
+        data = loads_json(raw, label="<stdin>")
         return network_from_dict(data, source="<stdin>")
     with _progress(f"Loading {args.input} …"):
         return load_network(args.input)
@@ -543,7 +555,9 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     fmt = args.format or config.format or "text"
     fail_on = args.fail_on or config.fail_on or "error"
     if fmt == "json":
-        text = report.to_json() + "\n"
+        from .terminal import json_printable
+
+        text = json_printable(report.to_json()) + "\n"
     elif fmt == "html":
         from .html_report import render_html
 
@@ -585,7 +599,8 @@ def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
                 ],
                 indent=2,
                 ensure_ascii=False,
-            )
+            ),
+            is_json=True,
         )
         return 0
     header = ("RULE", "SEVERITY", "CATEGORY", "TITLE")
@@ -869,13 +884,14 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "format", None) == "json":
             import json
 
-            sys.stdout.write(
+            _out(
                 json.dumps(
                     {"diagnostics": [d.to_dict() for d in exc.diagnostics]},
                     indent=2,
                     ensure_ascii=False,
                 )
-                + "\n"
+                + "\n",
+                is_json=True,
             )
         else:
             _report_rule_error(exc)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
 
-__all__ = ["InputError", "NetrulesError", "RuleError"]
+__all__ = ["InputError", "NetrulesError", "RuleError", "UnknownRuleError", "UsageError"]
 
 
 class NetrulesError(Exception):
@@ -40,3 +40,30 @@ class InputError(NetrulesError):
         self.location = location
         where = ":".join(p for p in (file, location) if p)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class UsageError(NetrulesError, TypeError, ValueError):
+    """A public function was called with an argument it cannot take.
+
+    Also a ``TypeError`` and a ``ValueError``, so code that catches those keeps
+    working; the message says what was expected and, where there is one, which
+    function to call instead (``load_network`` for a path given to ``evaluate``).
+    """
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnknownRuleError(UsageError, KeyError):
+    """``RuleSet.rule(rule_id)`` found no active rule with that id (also a ``KeyError``)."""
+
+    def __init__(self, rule_id: str, hint: str | None = None):
+        self.rule_id = rule_id
+        self.hint = hint
+        super().__init__(
+            f"unknown rule {rule_id!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        )

@@ -218,5 +218,12 @@ def render_text(
     ``titles`` maps rule ids to titles (shown next to each rule id); ``fold``
     is how many messages of one rule are shown before ``… and N more``.
     """
-    lines = report_lines(report, titles=titles, fold=fold)
+    from .terminal import printable
+
+    # Names, messages and evidence come from input data: no escape sequence
+    # in them may reach the terminal (the styles are added after this).
+    lines = [
+        [(printable(text, one_line=True), style) for text, style in line]
+        for line in report_lines(report, titles=titles, fold=fold)
+    ]
     return _coloured(lines, width) if color else _plain(lines)

@@ -15,14 +15,15 @@ from typing import Any
 import attrs
 
 from . import nodes as n
-from .checker import Program, check, literal_type
+from .checker import Program, RuleInfo, check, literal_type
 from .compiler import CompiledProgram, compile_program
 from .diagnostics import Diagnostic, Span, did_you_mean
-from .errors import RuleError
+from .errors import RuleError, UnknownRuleError, UsageError
 from .evaluator import run
 from .findings import Report
 from .loaders import load_network
 from .loaders.json_doc import network_from_dict
+from .loaders.reading import MAX_RULE_FILE_BYTES
 from .model import Network
 from .selection import SEVERITY_RANK, Layer, selected_ids
 from .values import Duration
@@ -112,7 +113,7 @@ class RuleSet:
         return tuple(d for d in self._program.diagnostics if d.severity == "warning")
 
     @property
-    def rules(self) -> tuple[Any, ...]:
+    def rules(self) -> tuple[n.Rule, ...]:
         """The active rules' checked metadata (nodes), in load order."""
         return tuple(ri.node for ri in self._program.rules)
 
@@ -133,11 +134,17 @@ class RuleSet:
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(ri.node.id for ri in self._program.rules)
 
-    def rule(self, rule_id: str) -> Any:
+    def rule(self, rule_id: str) -> RuleInfo:
+        """One active rule's checked information (node, file, subject kind, advice).
+
+        Raises :class:`~netrules.UnknownRuleError` (a ``KeyError``) with a
+        did-you-mean hint when no active rule has this id.
+        """
         for ri in self._program.rules:
             if ri.node.id == rule_id:
                 return ri
-        raise KeyError(rule_id)
+        hint = did_you_mean(rule_id, self.rule_ids()) if isinstance(rule_id, str) else None
+        raise UnknownRuleError(str(rule_id), hint)
 
     def disable(self, *rule_ids: str) -> RuleSet:
         """A new RuleSet without these rules; unknown ids raise RuleError (NR309)."""
@@ -208,8 +215,14 @@ class RuleSet:
         values = dict(self._params)
         if not params:
             return values
+        if not isinstance(params, Mapping):
+            raise UsageError(
+                f"params must be a mapping of parameter name to value, got {type(params).__name__}"
+            )
         diags = []
         for name, raw in params.items():
+            if not isinstance(name, str):
+                raise UsageError(f"parameter names must be strings, got {name!r}")
             info = self._program.params.get(name)
             if info is None:
                 hint = did_you_mean(name, self._program.params)
@@ -246,18 +259,29 @@ class RuleSet:
         self,
         network: Network | Mapping[str, Any],
         *,
-        as_of: _dt.date | None = None,
+        as_of: _dt.date | str | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Report:
         """Run every rule on one network.
 
-        ``as_of`` defaults to the network's own ``as_of``, else today.  ``params``
+        ``as_of`` (a date, a datetime whose day is used, or ISO text
+        ``"2025-01-31"``) defaults to the network's own ``as_of``, else today.  ``params``
         overrides parameter defaults (values or rule-language text such as
         ``"1 year"``).
         """
         if not isinstance(network, Network):
+            if isinstance(network, (str, bytes, os.PathLike)):
+                raise UsageError(
+                    "evaluate() takes a Network or a dict, not a path; read the file "
+                    "first: rules.evaluate(netrules.load_network(path))"
+                )
+            if not isinstance(network, Mapping):
+                raise UsageError(
+                    "evaluate() takes a Network (see netrules.load_network) or a dict in "
+                    f"the JSON document format, got {type(network).__name__}"
+                )
             network = load_network(dict(network))
-        when = as_of or network.as_of or _dt.date.today()
+        when = _as_of_date(as_of) or network.as_of or _dt.date.today()
         values = self.resolve_params(params) if params else self._params  # run() only reads
         report = run(self._program, self._compiled, network, when, values, self._tables)
         if self._min_severity is not None:
@@ -289,6 +313,26 @@ class RuleSet:
         missing = tuple(r for r in case.fires if r not in fired and r in active)
         unexpected = tuple(r for r in case.passes if r in fired)
         return ExampleResult(case, fired, missing, unexpected)
+
+
+def _as_of_date(value: Any) -> _dt.date | None:
+    """``as_of`` as a date: a date, a datetime's day, or ISO ``YYYY-MM-DD`` text."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        from .loaders.json_doc import parse_iso_date
+
+        day = parse_iso_date(value.strip())
+        if day is None:
+            raise UsageError(f"as_of: expected a date as YYYY-MM-DD, got {value[:40]!r}")
+        return day
+    raise UsageError(
+        f"as_of: expected a datetime.date or YYYY-MM-DD text, got {type(value).__name__}"
+    )
 
 
 def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
@@ -352,15 +396,25 @@ def _literal_of(expr: Any) -> tuple[str, Any] | None:
 
 def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        with open(path, "rb") as fh:  # bounded: /dev/zero or a pipe never fills memory
+            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
         return None, Diagnostic(
             "NR100",
             "error",
-            f"cannot read rule file: {exc.strerror}",
+            f"cannot read rule file: {getattr(exc, 'strerror', None) or exc}",
             shown,
             Span.point(),
             "check the path",
+        )
+    if len(raw) > MAX_RULE_FILE_BYTES:
+        return None, Diagnostic(
+            "NR100",
+            "error",
+            f"rule file larger than {MAX_RULE_FILE_BYTES // (1024 * 1024)} MiB",
+            shown,
+            Span.point(),
+            "split the rules into several files",
         )
     try:
         return raw.decode("utf-8-sig"), None
@@ -454,6 +508,41 @@ def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.path, d.line, d.column, d.code))
 
 
+def _checked_sources(
+    paths: tuple[Any, ...], texts: Any, include_default: Any
+) -> tuple[tuple[str | os.PathLike[str], ...], list[tuple[str, str]]]:
+    """The arguments of :func:`load_rules`, checked: UsageError says what was expected."""
+    if not isinstance(include_default, bool):
+        raise UsageError(f"include_default must be True or False, got {include_default!r}")
+    for p in paths:
+        if isinstance(p, (list, tuple, set)):
+            raise UsageError(
+                "pass rule paths as separate arguments: load_rules(*paths), not a list"
+            )
+        if not isinstance(p, (str, os.PathLike)):
+            raise UsageError(f"a rule path must be a str or a path, got {type(p).__name__}")
+    example = "texts=[('my.rules', text)]"
+    if isinstance(texts, (str, bytes)):
+        raise UsageError(f"texts takes (name, text) pairs, not one string: {example}")
+    try:
+        pairs = list(texts)
+    except TypeError:
+        raise UsageError(
+            f"texts takes an iterable of (name, text) pairs, got {type(texts).__name__}"
+        ) from None
+    for pair in pairs:
+        if (
+            not isinstance(pair, (tuple, list))
+            or len(pair) != 2
+            or not all(isinstance(x, str) for x in pair)
+        ):
+            raise UsageError(
+                f"texts takes (name, text) pairs of strings, e.g. {example}; "
+                f"got {type(pair).__name__} {str(pair)[:40]!r}"
+            )
+    return paths, [(name, text) for name, text in pairs]
+
+
 def load_rules(
     *paths: str | os.PathLike[str],
     include_default: bool = True,
@@ -467,6 +556,7 @@ def load_rules(
     """
     from .parser import parse_file
 
+    paths, texts = _checked_sources(paths, texts, include_default)
     files: list[n.RuleFile] = []
     diags: list[Diagnostic] = []
     sources: list[tuple[Path, str]] = []

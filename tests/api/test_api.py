@@ -42,6 +42,8 @@ PUBLIC = [
     "Skipped",
     "Span",
     "Subject",
+    "UnknownRuleError",
+    "UsageError",
     "load_network",
     "load_rules",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Network
 from .json_doc import network_from_dict
+from .reading import MAX_DOCUMENT_BYTES, loads_json, read_file
 
 __all__ = ["load_network"]
 
@@ -26,9 +26,13 @@ def load_network(source: str | os.PathLike[str] | dict[str, Any] | Network) -> N
     if not isinstance(source, (str, os.PathLike)):
         raise InputError(f"expected a path or a JSON object (dict), got {type(source).__name__}")
     path = Path(source)
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError):  # an embedded NUL, a name too long
+        raise InputError("not a valid file name", file=repr(str(path))) from None
+    if not exists:
         raise InputError("no such file or folder", file=str(path))
-    if path.is_dir() or path.suffix.lower() == ".zip":
+    if is_dir or path.suffix.lower() == ".zip":
         from .archive import load_archive
 
         return load_archive(path)
@@ -38,24 +42,10 @@ def load_network(source: str | os.PathLike[str] | dict[str, Any] | Network) -> N
             ".zip as downloaded, or the folder it unzips to",
             file=str(path),
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    raw = read_file(path, MAX_DOCUMENT_BYTES)
     if raw[:4] == b"PK\x03\x04":
         from .archive import load_archive
 
         return load_archive(path)
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(
-            "not UTF-8 text; expected a JSON document or an export .zip", file=str(path)
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}",
-            file=str(path),
-            location=f"line {exc.lineno} column {exc.colno}",
-        ) from None
+    data = loads_json(raw, label=str(path), expected="a JSON document or an export .zip")
     return network_from_dict(data, source=str(path))

@@ -28,6 +28,7 @@ from ..model import (
     Removal,
     School,
 )
+from .reading import HugeNumber
 
 __all__ = ["NETWORK_SPEC", "json_schema", "network_from_dict", "parse_iso_date"]
 
@@ -40,8 +41,8 @@ def parse_iso_date(text: str) -> _dt.date | None:
     d = _DATE_CACHE.get(text)
     if d is not None:
         return d
-    if len(text) != 10:
-        return None
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None  # only YYYY-MM-DD: no week dates (2025-W01-1), no compact forms
     try:
         d = _dt.date.fromisoformat(text)
     except ValueError:
@@ -57,6 +58,20 @@ class _Bad(Exception):
         self.message = message
 
 
+def check_text(value: str, path: str) -> None:
+    """Refuse a string holding a lone surrogate (``"\\ud800"`` in JSON): it is not text
+    and cannot be written out as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(value[exc.start])
+        raise _Bad(
+            path,
+            f"a lone surrogate \\u{code:04x} is not a character; "
+            "the text is damaged (a surrogate pair split in two?)",
+        ) from None
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "null"
@@ -64,7 +79,12 @@ def _describe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return json.dumps(shown, ensure_ascii=False)
+        # (a lone surrogate is shown as its escape: it cannot be written as UTF-8)
+        return json.dumps(shown, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
+    if isinstance(value, HugeNumber):
+        return repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number with about {int(value.bit_length() * 0.30103) + 1} digits"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, list):
@@ -170,6 +190,8 @@ def _check(kind: Any, value: Any, path: str) -> Any:
     if kind == "string":
         if not isinstance(value, str):
             raise _Bad(path, f"expected a string, got {_describe(value)}")
+        if not value.isascii():
+            check_text(value, path)
         return value
     if kind == "date":
         if isinstance(value, str):
@@ -178,6 +200,8 @@ def _check(kind: Any, value: Any, path: str) -> Any:
                 return d
         raise _Bad(path, f"expected a date (YYYY-MM-DD), got {_describe(value)}")
     if kind == "int":
+        if isinstance(value, HugeNumber):
+            raise _Bad(path, f"expected a number up to {MAX_INT}, got {_describe(value)}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise _Bad(path, f"expected a whole number, got {_describe(value)}")
         if value < 0:
@@ -215,6 +239,8 @@ def _check_object(spec: Spec, value: Any, path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     prefix = f"{path}." if path else ""
     for key, item in value.items():
+        if not isinstance(key, str):
+            raise _Bad(path, f"keys must be strings, got {_describe(key)}")
         if key not in spec:
             from ..diagnostics import did_you_mean
 

@@ -39,7 +39,8 @@ from ..diagnostics import did_you_mean
 from ..errors import InputError
 from ..model import RELATIONSHIPS, Connection, Network, Removal
 from .archive import person_key, url_key
-from .json_doc import MEMBER_SPEC, REMOVAL_SPEC, _Bad, _check, _describe
+from .json_doc import MEMBER_SPEC, REMOVAL_SPEC, _Bad, _check, _describe, check_text
+from .reading import MAX_OVERLAY_BYTES, decode_utf8, loads_json, read_file
 
 __all__ = ["OVERLAY_MEMBER_KEYS", "apply_overlay", "check_overlay", "load_overlay"]
 
@@ -61,32 +62,21 @@ def load_overlay(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=source) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; expected a TOML or JSON overlay", file=source) from None
+    raw = read_file(path, MAX_OVERLAY_BYTES, label=source)
+    text = decode_utf8(raw, label=source, expected="a TOML or JSON overlay")
     is_json = path.suffix.lower() == ".json" or (
         path.suffix.lower() != ".toml" and text.lstrip().startswith("{")
     )
     if is_json:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"invalid JSON: {exc.msg}",
-                file=source,
-                location=f"line {exc.lineno} column {exc.colno}",
-            ) from None
+        data = loads_json(text, label=source, expected="a TOML or JSON overlay")
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"invalid TOML: {exc}", file=source) from None
+        except RecursionError:
+            raise InputError("invalid TOML: nested too deeply", file=source) from None
+        except ValueError as exc:  # a whole number of more than 4,300 digits
             raise InputError(f"invalid TOML: {exc}", file=source) from None
     return check_overlay(data, source=source)
 
@@ -98,10 +88,12 @@ def check_overlay(data: Any, *, source: str = "<overlay>") -> dict[str, Any]:
             raise _Bad("", f"expected a table of keys, got {_describe(data)}")
         out: dict[str, Any] = {}
         for key, value in data.items():
+            if not isinstance(key, str):
+                raise _Bad("", f"keys must be strings, got {_describe(key)}")
             if key not in _KINDS:
                 hint = did_you_mean(key, _KINDS)
                 raise _Bad(key, "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""))
-            value = _iso_dates(value)
+            value = _iso_dates(value, key)
             if key == "relationships":
                 out[key] = _check_relationships(value)
             else:
@@ -111,14 +103,24 @@ def check_overlay(data: Any, *, source: str = "<overlay>") -> dict[str, Any]:
     return out
 
 
-def _iso_dates(value: Any) -> Any:
-    """TOML gives dates as date objects; the shared checks expect ISO text."""
+_MAX_DEPTH = 8  # an overlay is three levels deep (removals[0].planned_on)
+
+
+def _iso_dates(value: Any, path: str, depth: int = 0) -> Any:
+    """TOML gives dates as date objects; the shared checks expect ISO text.
+
+    Times (a TOML datetime or time) are refused: facts are days.
+    """
+    if isinstance(value, _dt.datetime | _dt.time):
+        raise _Bad(path, f"expected a date (YYYY-MM-DD), got the date and time {value}")
     if isinstance(value, _dt.date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _iso_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso_dates(v) for v in value]
+    if isinstance(value, dict | list):
+        if depth >= _MAX_DEPTH:
+            raise _Bad(path, "nested too deeply; an overlay is a few levels deep")
+        if isinstance(value, dict):
+            return {k: _iso_dates(v, f"{path}.{k}", depth + 1) for k, v in value.items()}
+        return [_iso_dates(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
     return value
 
 
@@ -128,10 +130,14 @@ def _check_relationships(value: Any) -> dict[str, str]:
             "relationships",
             f"expected a table of connection = relationship, got {_describe(value)}",
         )
-    return {
-        key: _check(("enum", RELATIONSHIPS), item, f"relationships.{json.dumps(key)}")
-        for key, item in value.items()
-    }
+    out = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _Bad("relationships", f"keys must be strings, got {_describe(key)}")
+        shown = f"relationships.{json.dumps(key)}"
+        check_text(key, shown)
+        out[key] = _check(("enum", RELATIONSHIPS), item, shown)
+    return out
 
 
 class _Resolver:
