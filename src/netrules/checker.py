@@ -136,6 +136,8 @@ class Program:
     keep: list[Any] = attrs.Factory(list)
     # file path -> (parameter values, tables) as they stood after that file was read
     snapshots: dict[str, tuple[dict[str, Any], dict[str, Any]]] = attrs.Factory(dict)
+    # precedence: rule -> the rules whose findings it hides (suppresses / defers to)
+    precedence: dict[str, tuple[str, ...]] = attrs.Factory(dict)
 
 
 class _Scope:
@@ -172,6 +174,7 @@ class Checker:
         self.snapshots: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.depth = 0
         self.too_deep = False
+        self.precedence: dict[str, tuple[str, ...]] = {}  # winner -> rules it hides
 
     # ---- diagnostics ----
     def error(
@@ -1021,25 +1024,9 @@ class Checker:
                 )
             self.expect(lw.condition, scope, "bool", "the 'lower severity' condition")
         if r.message is not None:
-            for part in r.message.parts:
-                if isinstance(part, tuple):
-                    expr, fmt = part
-                    t = self.shown(expr, scope, "a message")
-                    if fmt not in (None, "percent") and not (fmt or "").isdigit():
-                        self.node_error(
-                            expr,
-                            "NR105",
-                            f"unknown format '{fmt}'",
-                            "use {x:percent} or {x:2} (decimals)",
-                        )
-                    elif fmt is not None and t not in ("number", "any") and ":" not in t:
-                        self.node_error(
-                            expr, "NR105", f"format '{fmt}' needs a number, not {_word(t)}"
-                        )
-                    elif fmt not in (None, "percent") and (len(fmt) > 2 or int(fmt) > 15):
-                        self.node_error(
-                            expr, "NR105", f"{fmt} decimals are too many", "use at most 15"
-                        )
+            self.check_template(r.message, scope)
+        if r.aggregate is not None:
+            self.check_aggregation(r, scope)
         seen_keys: set[str] = set()
         for ev in r.evidence:
             if ev.key in seen_keys:
@@ -1049,6 +1036,65 @@ class Checker:
         if not ok:
             return None
         return RuleInfo(r, self.path, tuple(advice), kind, coll)
+
+    def check_aggregation(self, r: n.Rule, scope: _Scope) -> None:
+        """``aggregate { ... }``: per-item rules only; the summary sees found and names."""
+        agg = r.aggregate
+        assert agg is not None
+        if r.for_each is None:
+            self.error(
+                "NR314",
+                f'rule "{r.id}" judges the member once: there is nothing to aggregate',
+                agg.span,
+                "aggregate a rule with 'for each'",
+            )
+        for part, span in agg.duplicate_parts:
+            self.error("NR304", f"'{part}' is given twice in 'aggregate'", span)
+        if agg.show < 1:
+            self.error("NR314", "'show' must name at least one subject", agg.span)
+        if agg.order is not None:
+            t, _ = self.typeof(agg.order, scope)
+            if t not in ("number", "date", "string", "duration", "any"):
+                self.node_error(
+                    agg.order,
+                    "NR203",
+                    f"cannot order by {_word(t)}",
+                    "order by a number, a date, a string or a duration",
+                )
+        if agg.label is not None:
+            self.shown(agg.label, scope, "a label")
+        if agg.message is None:
+            self.error(
+                "NR304",
+                f"'aggregate' of rule \"{r.id}\" has no 'message'",
+                agg.span,
+                'add e.g. message "{found} connections: {names}"',
+            )
+        else:
+            summary = _Scope(None, {"found": ("number", False), "names": ("string", False)})
+            self.check_template(agg.message, summary)
+
+    def check_template(self, template: n.Template, scope: _Scope | None) -> None:
+        """The ``{expr}`` holes of a message: shown values and known formats."""
+        for part in template.parts:
+            if isinstance(part, tuple):
+                expr, fmt = part
+                t = self.shown(expr, scope, "a message")
+                if fmt not in (None, "percent") and not (fmt or "").isdigit():
+                    self.node_error(
+                        expr,
+                        "NR105",
+                        f"unknown format '{fmt}'",
+                        "use {x:percent} or {x:2} (decimals)",
+                    )
+                elif fmt is not None and t not in ("number", "any") and ":" not in t:
+                    self.node_error(
+                        expr, "NR105", f"format '{fmt}' needs a number, not {_word(t)}"
+                    )
+                elif fmt not in (None, "percent") and (len(fmt) > 2 or int(fmt) > 15):
+                    self.node_error(
+                        expr, "NR105", f"{fmt} decimals are too many", "use at most 15"
+                    )
 
     def shown(self, e: Any, scope: _Scope | None, where: str) -> str:
         """The type of a value a finding shows; records and collections are not values."""
@@ -1063,11 +1109,33 @@ class Checker:
         return t
 
     def check_suppressions(self, rules: list[RuleInfo]) -> None:
+        """Precedence: ``a suppresses b`` and ``b defers to a`` are the same edge a -> b.
+
+        Unknown rules, a rule over itself, subjects of different kinds (unless the
+        winner judges the member) and cycles are NR311.
+        """
         by_id = {ri.node.id: ri for ri in rules}
-        graph: dict[str, list[str]] = {}
+        graph: dict[str, list[str]] = {ri.node.id: [] for ri in rules}
+        edge_at: dict[tuple[str, str], tuple[Span, str]] = {}
+
+        def edge(winner: RuleInfo, loser: RuleInfo, span: Span, path: str, verb: str) -> None:
+            wk, lk = winner.subject_kind, loser.subject_kind
+            if wk != lk and wk != "member":
+                self.error(
+                    "NR311",
+                    f'"{winner.node.id}" judges each {wk} and "{loser.node.id}" each {lk}: '
+                    f"one cannot {verb} the other",
+                    span,
+                    "precedence is per subject; both rules must judge the same kind",
+                    path,
+                )
+                return
+            if loser.node.id not in graph[winner.node.id]:
+                graph[winner.node.id].append(loser.node.id)
+                edge_at[(winner.node.id, loser.node.id)] = (span, path)
+
         for ri in rules:
             self.path = ri.path
-            targets = []
             for rid, span in ri.node.suppresses:
                 if rid not in by_id:
                     hint = did_you_mean(rid, by_id)
@@ -1080,8 +1148,20 @@ class Checker:
                 elif rid == ri.node.id:
                     self.error("NR311", "a rule cannot suppress itself", span)
                 else:
-                    targets.append(rid)
-            graph[ri.node.id] = targets
+                    edge(ri, by_id[rid], span, ri.path, "suppress")
+            for rid, span in ri.node.defers_to:
+                if rid not in by_id:
+                    hint = did_you_mean(rid, by_id)
+                    self.error(
+                        "NR311",
+                        f'cannot defer to unknown rule "{rid}"',
+                        span,
+                        f'did you mean "{hint}"?' if hint else None,
+                    )
+                elif rid == ri.node.id:
+                    self.error("NR311", "a rule cannot defer to itself", span)
+                else:
+                    edge(by_id[rid], ri, span, ri.path, "defer to")
         # a cycle would make the outcome depend on evaluation order
         state: dict[str, int] = {}
         for start in graph:
@@ -1097,18 +1177,18 @@ class Checker:
                     stack.pop()
                     continue
                 if state.get(nxt) == 1:
-                    ri = by_id[node]
-                    span = next(s for rid, s in ri.node.suppresses if rid == nxt)
+                    span, path = edge_at[(node, nxt)]
                     self.error(
                         "NR311",
                         f'suppression cycle: "{node}" and "{nxt}" suppress each other',
                         span,
                         "only one direction can win",
-                        ri.path,
+                        path,
                     )
                 elif not state.get(nxt):
                     state[nxt] = 1
                     stack.append((nxt, iter(graph.get(nxt, ()))))
+        self.precedence = {rid: tuple(losers) for rid, losers in graph.items() if losers}
 
     def run(self) -> Program:
         self.declare()
@@ -1162,6 +1242,7 @@ class Checker:
             disabled,
             self.keep,
             self.snapshots,
+            precedence=self.precedence,
         )
 
     def check_example_data(self, ex: n.Example) -> None:

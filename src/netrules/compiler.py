@@ -48,6 +48,8 @@ class CompiledProgram:
     source: str  # the generated Python, kept for inspection and tests
     rule_ids: tuple[str, ...] = ()  # by rule index, as the skips name rules
     suppressions: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # rule -> hidden rules
+    # a member rule over per-item rules: when it fires, every finding of theirs is hidden
+    hides_all: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 class _Ctx:
@@ -498,11 +500,19 @@ def _rule_body(
         gen.const(ri.advice),
         gen.const(r.source),
     )
-    em.add(
-        indent + 1,
-        f"out_append(_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, "
-        f"{meta[2]}, {meta[3]}))",
-    )
+    finding = f"_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, {meta[2]}, {meta[3]})"
+    agg = r.aggregate
+    if agg is None:
+        em.add(indent + 1, f"out_append({finding})")
+    else:  # the order key and the label travel beside the finding, for the evaluator
+        key = gen.expr(agg.order, ctx) if agg.order is not None else "None"
+        label = "None"
+        if agg.label is not None:
+            t = gen.t()
+            label = f"(None if ({t} := {gen.expr(agg.label, ctx)}) is None else _fmt({t}, None))"
+        em.add(indent + 1, f"f = {finding}")
+        em.add(indent + 1, "out_append(f)")
+        em.add(indent + 1, f"ax_append((f, {key}, {label}))")
     if nullable:
         em.add(indent, "elif w is None:")
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
@@ -685,11 +695,29 @@ def compile_program(prog: Program) -> CompiledProgram:
         body.add(1, f"for gk, gi in G{i}.items():")
         _rule_body(gen, body, i, ri, ctx, 2, "gk", _probe(gen, [ri.node.when], ctx))
 
+    # summaries of aggregating rules: closures over the hoisted values, called by the evaluator
+    summaries = []
+    for i, ri in enumerate(prog.rules):
+        agg = ri.node.aggregate
+        if agg is None or agg.message is None:
+            continue
+        sctx = _Ctx({"found": "found", "names": "names"})
+        parts = [
+            gen.const(p) if isinstance(p, str) else _format(gen, p[0], p[1], sctx)
+            for p in agg.message.parts
+        ]
+        text = ('f"' + "".join("{" + p + "}" for p in parts) + '"') if parts else gen.const("")
+        body.add(1, f"def S{i}(found, names):")
+        body.add(2, f"return {text}")
+        summaries.append(f"{gen.const(ri.node.id)}: (S{i}, {agg.descending}, {int(agg.show)})")
+
     em.add(0, "def _evaluate(net, as_of, P, T):")
     em.add(1, "out = []")
     em.add(1, "out_append = out.append")
     em.add(1, "skips = {}")
     em.add(1, "skips_get = skips.get")
+    em.add(1, "ax = []")
+    em.add(1, "ax_append = ax.append")
     em.add(1, "R_member = net.member")
     em.add(1, "R_as_of = as_of")
     for coll in ("connections", "invitations", "removals", "recommendations_given"):
@@ -703,8 +731,18 @@ def compile_program(prog: Program) -> CompiledProgram:
     for line in gen.prelude:
         em.add(1, line)
     em.lines.extend(body.lines)
-    em.add(1, "return out, skips")
+    em.add(1, "return out, skips, ax, {" + ", ".join(summaries) + "}")
     source = "\n".join(em.lines) + "\n"
+    kinds = {ri.node.id: ri.subject_kind for ri in prog.rules}
+    precedence: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for winner, losers in prog.precedence.items():
+        if winner not in kinds:
+            continue
+        active = [rid for rid in losers if rid in kinds]
+        precedence[winner] = (
+            tuple(rid for rid in active if kinds[rid] == kinds[winner]),
+            tuple(rid for rid in active if kinds[rid] != kinds[winner]),
+        )
     namespace = dict(NAMESPACE)
     namespace["K"] = tuple(gen.K)
     code = compile(source, "<netrules-generated>", "exec")
@@ -714,9 +752,6 @@ def compile_program(prog: Program) -> CompiledProgram:
         tuple(gen.K),
         source,
         tuple(ri.node.id for ri in prog.rules),
-        {
-            ri.node.id: tuple(target for target, _span in ri.node.suppresses)
-            for ri in prog.rules
-            if ri.node.suppresses
-        },
+        {rid: same for rid, (same, _all) in precedence.items() if same},
+        {rid: every for rid, (_same, every) in precedence.items() if every},
     )

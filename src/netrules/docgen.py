@@ -87,6 +87,10 @@ def rules_markdown(rules: RuleSet) -> str:
         out.append(f"- subject: {ri.subject_kind}")
         if r.suppresses:
             out.append("- suppresses: " + ", ".join(f"`{rid}`" for rid, _ in r.suppresses))
+        if r.defers_to:
+            out.append("- defers to: " + ", ".join(f"`{rid}`" for rid, _ in r.defers_to))
+        if r.aggregate is not None:
+            out.append(f"- aggregated: one finding naming the first {r.aggregate.show} subjects")
         out.append(f"- defined in: `{ri.path}`")
         if r.why:
             out += ["", f"Why: {r.why}"]

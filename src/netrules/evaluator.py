@@ -1,18 +1,54 @@
-"""Compiled rules x network -> a Report: suppressions applied, findings sorted, skips counted."""
+"""Compiled rules x network -> a Report: precedence applied, findings aggregated and sorted,
+skips counted."""
 
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any
 
 from .checker import Program
 from .compiler import CompiledProgram
-from .findings import Finding, Report, RuleSkips, Subject
+from .findings import Finding, Report, RuleSkips, Subject, aggregate
 from .model import Network
 
 __all__ = ["run"]
 
 _sort_key = Finding.sort_key
+
+
+def _aggregate(
+    findings: list[Finding],
+    extra: list[tuple[Finding, Any, str | None]],
+    summaries: dict[str, tuple[Callable[[int, str], str], bool, int]],
+) -> list[Finding]:
+    """Replace the findings of each aggregating rule, per severity, by one finding
+    when there are two or more (after precedence, so hidden subjects are not counted)."""
+    keyed = {id(f): (key, label) for f, key, label in extra}
+    out: list[Finding] = []
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.rule in summaries:
+            groups.setdefault((f.rule, f.severity), []).append(f)
+        else:
+            out.append(f)
+    for (rule, _severity), group in groups.items():
+        if len(group) < 2:
+            out.extend(group)
+            continue
+        summary, descending, show = summaries[rule]
+        pairs = [keyed[id(f)] for f in group]
+        out.append(
+            aggregate(
+                group,
+                [k for k, _ in pairs],
+                [label for _, label in pairs],
+                descending=descending,
+                show=show,
+                summary=summary,
+            )
+        )
+    return out
 
 
 def run(
@@ -28,20 +64,29 @@ def run(
     The generated function builds the :class:`Finding` objects itself; ``raw_skips``
     counts the subjects a rule could not judge by ``(rule index, missing fields)``.
     """
-    findings, raw_skips = compiled.function(network, as_of, params, tables)
+    findings, raw_skips, extra, summaries = compiled.function(network, as_of, params, tables)
     if findings:
-        suppressions = compiled.suppressions
-        if suppressions:
+        suppressions, hides_all = compiled.suppressions, compiled.hides_all
+        if suppressions or hides_all:
             hidden: dict[str, set[Subject]] = {}
+            hidden_all: set[str] = set()
             for f in findings:
                 targets = suppressions.get(f.rule)
                 if targets:
                     for target in targets:
                         hidden.setdefault(target, set()).add(f.subject)
-            if hidden:
+                every = hides_all.get(f.rule)
+                if every:
+                    hidden_all.update(every)
+            if hidden or hidden_all:
                 findings = [
-                    f for f in findings if f.rule not in hidden or f.subject not in hidden[f.rule]
+                    f
+                    for f in findings
+                    if f.rule not in hidden_all
+                    and (f.rule not in hidden or f.subject not in hidden[f.rule])
                 ]
+        if extra:
+            findings = _aggregate(findings, extra, summaries)
         findings.sort(key=_sort_key)
     skipped: tuple[RuleSkips, ...] = ()
     if raw_skips:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 
 from .values import jsonable
 
-__all__ = ["SEVERITY_ORDER", "Finding", "Report", "RuleSkips", "Subject"]
+__all__ = ["SEVERITY_ORDER", "Finding", "Report", "RuleSkips", "Subject", "aggregate", "name_list"]
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -29,6 +30,11 @@ class Finding:
 
     ``evidence`` holds the values the rule read (JSON-ready after ``to_dict``);
     ``advice`` is the rule's advice text; ``source`` the article section.
+
+    An *aggregated* finding (a rule with ``aggregate { ... }`` that fired for two
+    or more subjects at one severity) has the subject ``(kind, "*")``, the
+    summary as its message, ``evidence == {"found": N, "named": [labels]}`` and
+    the per-subject findings, in the rule's order, in ``subjects``.
     """
 
     rule: str
@@ -39,12 +45,18 @@ class Finding:
     evidence: dict[str, Any] = attrs.field(factory=dict, hash=False)
     advice: tuple[str, ...] = ()
     source: str | None = None
+    subjects: tuple[Finding, ...] = attrs.field(default=(), hash=False)
+
+    @property
+    def aggregated(self) -> bool:
+        """True for one finding standing for several subjects (see ``subjects``)."""
+        return bool(self.subjects)
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (SEVERITY_ORDER[self.severity], self.rule, self.subject.kind, self.subject.id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             "category": self.category,
@@ -54,6 +66,64 @@ class Finding:
             "advice": list(self.advice),
             "source": self.source,
         }
+        if self.subjects:
+            out["subjects"] = [
+                {
+                    "subject": {"kind": f.subject.kind, "id": f.subject.id},
+                    "message": f.message,
+                    "evidence": jsonable(f.evidence),
+                }
+                for f in self.subjects
+            ]
+        return out
+
+
+def name_list(labels: Sequence[str], found: int) -> str:
+    """``A``, ``A and B``, ``A, B and C``; ``A, B and 7 more`` when some are not named."""
+    labels = list(labels)
+    if not labels:
+        return f"{found} more" if found else ""
+    rest = found - len(labels)
+    if rest > 0:
+        return ", ".join(labels) + f" and {rest} more"
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def aggregate(
+    findings: Sequence[Finding],
+    keys: Sequence[Any],
+    labels: Sequence[str | None],
+    *,
+    descending: bool,
+    show: int,
+    summary: Callable[[int, str], str],
+) -> Finding:
+    """One finding for the findings of one rule at one severity (``aggregate { ... }``).
+
+    Subjects are ordered by ``keys`` (``descending`` or not; unknown keys last;
+    ties by subject id); the first ``show`` are named by their label (their
+    message when the label is unknown); ``summary(found, names)`` is the message.
+    """
+    items = sorted(zip(findings, keys, labels, strict=True), key=lambda x: x[0].subject)
+    known = [x for x in items if x[1] is not None]
+    known.sort(key=lambda x: x[1], reverse=descending)  # stable: ties stay by id
+    ordered = known + [x for x in items if x[1] is None]
+    first = ordered[0][0]
+    named = [label if label is not None else f.message for f, _k, label in ordered[:show]]
+    found = len(ordered)
+    return Finding(
+        first.rule,
+        first.severity,
+        first.category,
+        Subject(first.subject.kind, "*"),
+        summary(found, name_list(named, found)),
+        {"found": found, "named": named},
+        first.advice,
+        first.source,
+        tuple(f for f, _k, _l in ordered),
+    )
 
 
 @attrs.frozen(slots=True)

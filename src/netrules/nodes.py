@@ -16,6 +16,7 @@ from .diagnostics import Span
 __all__ = [
     "Advice",
     "Aggregate",
+    "Aggregation",
     "And",
     "Arith",
     "Call",
@@ -256,6 +257,24 @@ class Lower:
 
 
 @attrs.frozen(eq=False, slots=True)
+class Aggregation:
+    """``aggregate { ... }``: one finding per rule (and severity) naming its subjects.
+
+    ``order`` sorts the subjects (unknown keys last, ties by id), ``label`` names one
+    subject in the summary, ``show`` is how many are named, ``message`` the summary
+    template (it sees ``found`` and ``names``).
+    """
+
+    order: Any | None
+    descending: bool
+    label: Any | None
+    show: int
+    message: Template | None
+    span: Span
+    duplicate_parts: tuple[tuple[str, Span], ...] = ()
+
+
+@attrs.frozen(eq=False, slots=True)
 class Evidence:
     key: str
     value: Expr
@@ -291,6 +310,8 @@ class Rule:
     when: Expr | None = None
     lower: Lower | None = None
     suppresses: tuple[tuple[str, Span], ...] = ()
+    defers_to: tuple[tuple[str, Span], ...] = ()  # rules that win over this one, per subject
+    aggregate: Aggregation | None = None
     message: Template | None = None
     evidence: tuple[Evidence, ...] = ()
     examples: tuple[Example, ...] = ()

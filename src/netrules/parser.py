@@ -32,6 +32,7 @@ _WORDS = {
     "DEFAULT": "'default'",
     "WITHIN": "'within'",
     "PLUS": "'+'",
+    "ORDER_DIR": "'ascending' or 'descending'",
     "$END": "the end of the file",
 }
 

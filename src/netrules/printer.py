@@ -324,8 +324,22 @@ def _rule(r: n.Rule) -> str:
         add(f"  lower severity to {r.lower.severity} when {print_expr(r.lower.condition)}")
     if r.suppresses:
         add("  suppresses " + ", ".join(print_string(rid) for rid, _span in r.suppresses))
+    if r.defers_to:
+        add("  defers to " + ", ".join(print_string(rid) for rid, _span in r.defers_to))
     if r.message is not None:
         add(f"  message {print_template(r.message)}")
+    agg = r.aggregate
+    if agg is not None:
+        add("  aggregate {")
+        if agg.order is not None:
+            direction = " descending" if agg.descending else ""
+            add(f"    order by {print_expr(agg.order)}{direction}")
+        if agg.label is not None:
+            add(f"    label {print_expr(agg.label)}")
+        add(f"    show {agg.show}")
+        if agg.message is not None:
+            add(f"    message {print_template(agg.message)}")
+        add("  }")
     if r.evidence:
         add(
             "  evidence { "

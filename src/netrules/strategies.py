@@ -1021,6 +1021,7 @@ def _rule_files(
     # rules
     rule_ids = [f"r{k + 1}" for k in range(draw(st.integers(0, max_rules)))]
     suppressed: set[str] = set()
+    kinds: dict[str, str] = {}
     for k, rid in enumerate(rule_ids):
         severity = draw(st.sampled_from(SEVERITIES))
         rule_env = env
@@ -1055,8 +1056,14 @@ def _rule_files(
             n.Evidence(key, ex.expr(rule_env, draw(st.sampled_from(_SCALARS)), max_depth - 1), _S)
             for key in ev_keys
         )
+        kind = "member"
+        if for_each is not None:
+            kind = for_each.group_name or ITEM_KINDS[for_each.collection.name]
+        kinds[rid] = kind
+        # precedence is per subject: same kind, or a member rule over any rule
+        allowed = [r for r in rule_ids[:k] if kind == "member" or kinds[r] == kind]
         targets = (
-            draw(st.lists(st.sampled_from(rule_ids[:k]), unique=True, max_size=2)) if k else []
+            draw(st.lists(st.sampled_from(allowed), unique=True, max_size=2)) if allowed else []
         )
         suppressed.update(targets)
         refs = (

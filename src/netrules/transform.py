@@ -422,6 +422,10 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
             put("lower", n.Lower(ch[0].value, _tspan(ch[0]), tf._token_literal(ch[1]), span), span)
         elif kind == "suppresses":
             put("suppresses", tuple((unescape(t.value), _tspan(t)) for t in ch), span)
+        elif kind == "defers":
+            put("defers_to", tuple((unescape(t.value), _tspan(t)) for t in ch), span)
+        elif kind == "aggregation":
+            put("aggregate", _aggregation(tf, clause, diags), span)
         elif kind == "message":
             put("message", _template(tf, ch[0], diags), span)
         elif kind == "evidence":
@@ -453,6 +457,34 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
         examples=tuple(examples),
         duplicate_clauses=tuple(duplicates),
         **fields,
+    )
+
+
+def _aggregation(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Aggregation:
+    parts: dict[str, Any] = {}
+    duplicates: list[tuple[str, Span]] = []
+    for part in tree.children:
+        word = part.data[4:]  # agg_order -> order
+        if word in parts:
+            duplicates.append((word, _span(part.meta)))
+        ch = part.children
+        if word == "order":
+            parts["order"] = tf._token_literal(ch[0])
+            parts["descending"] = ch[1] is not None and ch[1].value == "descending"
+        elif word == "label":
+            parts["label"] = tf._token_literal(ch[0])
+        elif word == "show":
+            parts["show"] = tf._int(ch[0])
+        else:
+            parts["message"] = _template(tf, ch[0], diags)
+    return n.Aggregation(
+        parts.get("order"),
+        parts.get("descending", False),
+        parts.get("label"),
+        parts.get("show", 3),
+        parts.get("message"),
+        _span(tree.meta),
+        tuple(duplicates),
     )
 
 
