@@ -1088,13 +1088,9 @@ class Checker:
                         "use {x:percent} or {x:2} (decimals)",
                     )
                 elif fmt is not None and t not in ("number", "any") and ":" not in t:
-                    self.node_error(
-                        expr, "NR105", f"format '{fmt}' needs a number, not {_word(t)}"
-                    )
+                    self.node_error(expr, "NR105", f"format '{fmt}' needs a number, not {_word(t)}")
                 elif fmt not in (None, "percent") and (len(fmt) > 2 or int(fmt) > 15):
-                    self.node_error(
-                        expr, "NR105", f"{fmt} decimals are too many", "use at most 15"
-                    )
+                    self.node_error(expr, "NR105", f"{fmt} decimals are too many", "use at most 15")
 
     def shown(self, e: Any, scope: _Scope | None, where: str) -> str:
         """The type of a value a finding shows; records and collections are not values."""
