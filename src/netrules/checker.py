@@ -1104,13 +1104,16 @@ class Checker:
             )
         return t
 
-    def check_suppressions(self, rules: list[RuleInfo]) -> None:
+    def check_suppressions(self, rules: list[RuleInfo], disabled: Iterable[str] = ()) -> None:
         """Precedence: ``a suppresses b`` and ``b defers to a`` are the same edge a -> b.
 
         Unknown rules, a rule over itself, subjects of different kinds (unless the
-        winner judges the member) and cycles are NR311.
+        winner judges the member) and cycles are NR311.  A disabled rule is not
+        unknown: disabling one side of a precedence is an ordinary override, and the
+        edge simply has nothing to act on.
         """
         by_id = {ri.node.id: ri for ri in rules}
+        off = set(disabled)
         graph: dict[str, list[str]] = {ri.node.id: [] for ri in rules}
         edge_at: dict[tuple[str, str], tuple[Span, str]] = {}
 
@@ -1133,6 +1136,8 @@ class Checker:
         for ri in rules:
             self.path = ri.path
             for rid, span in ri.node.suppresses:
+                if rid in off:
+                    continue
                 if rid not in by_id:
                     hint = did_you_mean(rid, by_id)
                     self.error(
@@ -1146,6 +1151,8 @@ class Checker:
                 else:
                     edge(ri, by_id[rid], span, ri.path, "suppress")
             for rid, span in ri.node.defers_to:
+                if rid in off:
+                    continue
                 if rid not in by_id:
                     hint = did_you_mean(rid, by_id)
                     self.error(
@@ -1210,7 +1217,7 @@ class Checker:
                     examples.extend((ex, f.path) for ex in item.examples)
                 elif isinstance(item, n.Example):
                     examples.append((item, f.path))
-        self.check_suppressions(rules)
+        self.check_suppressions(rules, disabled)
         for ex, path in examples:
             self.path = path
             for rid in ex.fires + ex.passes:

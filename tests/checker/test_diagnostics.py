@@ -586,6 +586,12 @@ def test_unused_param_define_and_advice_are_nr320_warnings(load_text) -> None:
     ]
 
 
+def test_disabling_a_suppressed_rule_is_not_an_error(load_text) -> None:
+    """A rule another rule suppresses can be disabled: the suppression simply has no target."""
+    rs = load_text(rule('suppresses "s"') + "\n" + rule(rid="s") + '\ndisable "s"\n')
+    assert list(rs.rule_ids()) == ["r"]
+
+
 def test_used_names_are_not_reported_unused(load_text) -> None:
     """A param used only via set, a define used by another define, advice used once: no warning."""
     rs = load_text(

@@ -118,7 +118,10 @@ def test_skipped_rules_name_the_missing_field(pack: netrules.RuleSet) -> None:
 
 def test_inactive_after_override(pack: netrules.RuleSet) -> None:
     """Raising inactive_after through params removes inactive-connection findings."""
-    doc = {"connections": [{"id": "c1", "connected_on": "2021-06-01"}]}
+    doc = {
+        "member": {"connection_count": 400},
+        "connections": [{"id": "c1", "connected_on": "2021-06-01"}],
+    }
     assert "inactive-connection" in _fired(pack, doc)
     report = pack.evaluate(doc, as_of=AS_OF, params={"inactive_after": "5 years"})
     assert "inactive-connection" not in {f.rule for f in report.findings}
@@ -129,6 +132,7 @@ def test_user_file_overrides_pack(tmp_path) -> None:
     user = tmp_path / "team.rules"
     user.write_text(
         "set redundant_company_max = 1\n"
+        "set pruning_min_connections = 0\n"
         'set industry_targets["Legal"] = 10..20\n'
         'disable "inactive-connection"\n',
         encoding="utf-8",
