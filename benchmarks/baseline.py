@@ -1,6 +1,6 @@
 """The bundled pack written by hand in plain Python: the benchmarks' baseline.
 
-Every one of the 23 rules is an ordinary Python function with the pack's
+Every one of the 25 rules is an ordinary Python function with the pack's
 default parameters as constants, reading the same :class:`netrules.Network`
 objects.  Together they produce what ``RuleSet.evaluate`` produces in
 ``Report.findings``: the same :class:`netrules.Finding` objects (rule,
@@ -45,6 +45,7 @@ BURST_MIN = 50
 BURST_FACTOR = 10
 EMPTY_PROFILE_SHARE_MAX = 0.30
 EMPTY_PROFILE_MIN_CONNECTIONS = 50
+BURST_STRANGER_SHARE = 0.50
 STRANGER_INVITATIONS_MIN = 10
 ACCEPT_MIN_INVITATIONS = 20
 ACCEPT_SHARE_MAX = 0.95
@@ -55,16 +56,42 @@ DORMANT_MONTHS = 12
 DORMANT_SHARE_MAX = 0.80
 DORMANT_MIN_CONNECTIONS = 20
 CHECK_IN_MONTHS = 3
-CLOSE = {"colleague", "client", "mentor", "friend", "family"}
+CLOSE = {"client", "mentor", "friend", "family"}
 RECOMMENDATION_GAP_MONTHS = 12
 RECOMMENDATION_COLLEAGUES_MIN = 3
 OUTDATED_MONTHS = 24
 SCHOOL_LONG_AGO_MONTHS = 60
 INACTIVE_MONTHS = 24
+PRUNING_MIN_CONNECTIONS = 100
+PSEUDO_COMPANIES = {
+    "self-employed",
+    "self employed",
+    "freelance",
+    "freelancer",
+    "independent",
+    "independent consultant",
+    "consultant",
+    "student",
+    "retired",
+    "unemployed",
+    "none",
+    "n/a",
+    "na",
+    "-",
+    "stealth",
+    "stealth startup",
+    "confidential",
+    "various",
+    "open to work",
+    "looking for new opportunities",
+    "career break",
+    "homemaker",
+}
 REDUNDANT_COMPANY_MAX = 25
 MASS_REMOVAL_DAYS = 7
 MASS_REMOVAL_MAX = 10
 FOLLOW_UP_DAYS = 21
+FOLLOW_UP_UNTIL_MONTHS = 3
 MAX_FOLLOW_UPS = 1
 IDENTICAL_NOTE_MIN = 3
 DEFAULT_TEXTS = (
@@ -114,6 +141,11 @@ JOB_SEEKER_LABELS = {
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SUPPRESSED_BY_ZERO = ("below-industry-target", "below-career-target", "below-job-seeker-target")
+# Per-subject suppressions of the pack (besides the zero rules'): rule -> hidden rules.
+SUPPRESSES = {
+    "check-in-due": ("inactive-connection", "outdated-connection"),
+    "request-after-decline": ("request-follow-up",),
+}
 
 
 # ---- small helpers ----
@@ -214,34 +246,60 @@ class Baseline:
     # ---- buying ----
     def buying(self, net: Network, out: list[Finding]) -> None:
         conns = net.connections
-        per_day: dict[_dt.date, int] = {}
+        by_day: dict[_dt.date, list[Any]] = {}
         empty = 0
         for c in conns:
             if c.connected_on is not None:
-                per_day[c.connected_on] = per_day.get(c.connected_on, 0) + 1
+                group = by_day.get(c.connected_on)
+                if group is None:
+                    by_day[c.connected_on] = [c]
+                else:
+                    group.append(c)
             if c.company is None and c.position is None:
                 empty += 1
-        busiest = max(per_day.values(), default=0)
-        dated = sum(per_day.values())
-        usual = dated / len(per_day) if per_day else None
+        dated = sum(len(g) for g in by_day.values())
+        days = len(by_day)
+        for day, group in by_day.items():
+            added = len(group)
+            if added < BURST_MIN:
+                continue
+            usual: float = (dated - added) / (days - 1) if days > 1 else 0
+            if added < BURST_FACTOR * usual:
+                continue
+            blank = sum(1 for x in group if x.company is None and x.position is None)
+            strangers = sum(1 for x in group if x.relationship == "none")
+            if (
+                blank / added >= EMPTY_PROFILE_SHARE_MAX
+                or strangers / added >= BURST_STRANGER_SHARE
+            ):
+                out.append(
+                    self.finding(
+                        "suspected-purchased-connections",
+                        "error",
+                        day.isoformat(),
+                        f"On {day.isoformat()} you gained {added} connections against a usual "
+                        f"{usual:.1f} per active day; {blank} of them have neither company nor "
+                        f"position and {strangers} are people you do not know",
+                        {
+                            "day": day,
+                            "added": added,
+                            "usual_per_day": usual,
+                            "empty_profiles": blank,
+                            "strangers": strangers,
+                        },
+                    )
+                )
         total = len(conns)
-        burst = busiest >= BURST_MIN and usual is not None and busiest >= BURST_FACTOR * usual
-        fake = total >= EMPTY_PROFILE_MIN_CONNECTIONS and empty / total >= EMPTY_PROFILE_SHARE_MAX
-        if burst or fake:
-            usual_text = "unknown" if usual is None else f"{usual:.1f}"
+        if total >= EMPTY_PROFILE_MIN_CONNECTIONS and empty / total >= EMPTY_PROFILE_SHARE_MAX:
+            share = empty / total
             out.append(
                 self.finding(
-                    "suspected-purchased-connections",
-                    "error",
+                    "many-empty-profiles",
+                    "warning",
                     "member",
-                    f"Busiest day added {busiest} connections against a usual {usual_text} per "
-                    f"active day; {empty} of {total} connections have neither company nor position",
-                    {
-                        "busiest_day": busiest,
-                        "usual_per_day": usual,
-                        "empty_profiles": empty,
-                        "connections": total,
-                    },
+                    f"{empty} of {total} connections ({percent(share)}) have neither a company "
+                    "nor a position",
+                    {"empty_profiles": empty, "connections": total, "share": share},
                 )
             )
 
@@ -261,7 +319,7 @@ class Baseline:
                         {"person": i.person, "sent_on": i.sent_on},
                     )
                 )
-            if i.status == "pending" and i.relationship == "none":
+            if i.relationship == "none":
                 strangers += 1
             if i.status in ("accepted", "ignored", "declined"):
                 answered += 1
@@ -273,8 +331,8 @@ class Baseline:
                     "mass-requests-from-strangers",
                     "info",
                     "member",
-                    f"{strangers} pending invitations come from people you do not know",
-                    {"pending_from_strangers": strangers},
+                    f"{strangers} invitations came from people you do not know",
+                    {"from_strangers": strangers},
                 )
             )
         if answered >= ACCEPT_MIN_INVITATIONS and accepted / answered >= ACCEPT_SHARE_MAX:
@@ -308,6 +366,8 @@ class Baseline:
     # ---- maintenance ----
     def maintenance(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
         conns = net.connections
+        recorded = net.member.exchanges_recorded
+        current = current_employers(net, as_of)
         dormant_cutoff = months_before(as_of, DORMANT_MONTHS)
         check_in_cutoff = months_before(as_of, CHECK_IN_MONTHS)
         quiet = colleagues = 0
@@ -317,7 +377,11 @@ class Baseline:
                 quiet += 1
             if c.relationship in ("colleague", "former-colleague"):
                 colleagues += 1
-            if c.relationship in CLOSE and (last is None or last < check_in_cutoff):
+            if (
+                c.relationship in CLOSE
+                and (c.company or "").strip().lower() not in current
+                and no_exchange_since(last, recorded, check_in_cutoff)
+            ):
                 out.append(
                     self.finding(
                         "check-in-due",
@@ -333,7 +397,11 @@ class Baseline:
                     )
                 )
         total = len(conns)
-        if total >= DORMANT_MIN_CONNECTIONS and quiet / total > DORMANT_SHARE_MAX:
+        if (
+            recorded is True
+            and total >= DORMANT_MIN_CONNECTIONS
+            and quiet / total > DORMANT_SHARE_MAX
+        ):
             share = quiet / total
             out.append(
                 self.finding(
@@ -368,23 +436,38 @@ class Baseline:
     # ---- removal ----
     def removal(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
         member = net.member
-        former = {
-            e.name.strip().lower() for e in member.employers if e.end is not None and e.end < as_of
-        }
-        current = {e.name.strip().lower() for e in member.employers if e.end is None}
-        school_end = max((s.end for s in member.schools if s.end is not None), default=None)
-        long_ago = school_end is not None and school_end < months_before(
-            as_of, SCHOOL_LONG_AGO_MONTHS
-        )
+        recorded = member.exchanges_recorded
         outdated_cutoff = months_before(as_of, OUTDATED_MONTHS)
         inactive_cutoff = months_before(as_of, INACTIVE_MONTHS)
+        long_gone = {
+            e.name.strip().lower()
+            for e in member.employers
+            if e.end is not None and e.end < outdated_cutoff
+        }
+        current = current_employers(net, as_of)
+        schools_now = {
+            s.name.strip().lower() for s in member.schools if s.end is None or s.end >= as_of
+        }
+        last_left = max(
+            (e.end for e in member.employers if e.end is not None and e.end < as_of), default=None
+        )
+        school_end = max((s.end for s in member.schools if s.end is not None), default=None)
+        colleagues_long_ago = last_left is not None and last_left < outdated_cutoff
+        classmates_long_ago = school_end is not None and school_end < months_before(
+            as_of, SCHOOL_LONG_AGO_MONTHS
+        )
+        pruning = member.connection_count >= PRUNING_MIN_CONNECTIONS
         by_company: dict[str, list[Any]] = {}
         for c in net.connections:
             last = c.last_interaction_on
             company = c.company.strip().lower() if c.company is not None else None
-            if last is None or last < outdated_cutoff:
-                past_job = company is not None and company in former and company not in current
-                if past_job or (long_ago and c.relationship == "classmate"):
+            if pruning and not (c.relationship == "colleague" or (company or "") in current):
+                past = (
+                    (company or "") in long_gone
+                    or (c.relationship == "former-colleague" and colleagues_long_ago)
+                    or (c.relationship == "classmate" and classmates_long_ago)
+                )
+                if past and no_exchange_since(last, recorded, outdated_cutoff):
                     out.append(
                         self.finding(
                             "outdated-connection",
@@ -400,62 +483,93 @@ class Baseline:
                             },
                         )
                     )
-            if last is None and c.connected_on is not None and c.connected_on < inactive_cutoff:
-                out.append(
-                    self.finding(
-                        "inactive-connection",
-                        "info",
-                        c.id,
-                        f"No exchange with {fmt(c.name)} since you connected on "
-                        f"{c.connected_on.isoformat()}",
-                        {"name": c.name, "connected_on": c.connected_on},
+                if (
+                    recorded is True
+                    and last is None
+                    and c.connected_on is not None
+                    and c.connected_on < inactive_cutoff
+                ):
+                    out.append(
+                        self.finding(
+                            "inactive-connection",
+                            "info",
+                            c.id,
+                            f"{fmt(c.name)} has never engaged with you since you connected on "
+                            f"{c.connected_on.isoformat()}",
+                            {"name": c.name, "connected_on": c.connected_on},
+                        )
                     )
-                )
-            if company:
+            if company and company not in PSEUDO_COMPANIES:
                 group = by_company.get(company)
                 if group is None:
                     by_company[company] = [c]
                 else:
                     group.append(c)
-        for company, group in by_company.items():
-            if len(group) > REDUNDANT_COMPANY_MAX and company not in current:
-                shown = min(c.company for c in group)
+        if pruning:
+            for company, group in by_company.items():
+                if (
+                    len(group) > REDUNDANT_COMPANY_MAX
+                    and company not in current
+                    and company not in schools_now
+                ):
+                    shown = min(c.company.strip() for c in group)
+                    out.append(
+                        self.finding(
+                            "redundant-company",
+                            "info",
+                            company,
+                            f"{len(group)} connections at {shown}; keep the most relevant",
+                            {"company": shown, "connections": len(group)},
+                        )
+                    )
+        by_id = {c.id: c for c in net.connections} if net.removals else {}
+        undated = 0
+        for r in net.removals:
+            if r.planned_on is None:
+                undated += 1
+            target = by_id.get(r.connection)
+            if target is None:
                 out.append(
                     self.finding(
-                        "redundant-company",
-                        "info",
-                        company,
-                        f"{len(group)} connections at {shown}; keep the most relevant",
-                        {"company": shown, "connections": len(group)},
+                        "removal-of-unknown-connection",
+                        "warning",
+                        r.id,
+                        f'Planned removal {r.id} names "{r.connection}", who is not among your '
+                        "connections",
+                        {"connection": r.connection, "planned_on": r.planned_on},
                     )
                 )
-        for r in net.removals:
-            if r.notified is False:
+            elif r.notified is False:
                 out.append(
                     self.finding(
                         "removal-without-notice",
                         "warning",
                         r.id,
-                        f"You plan to remove {r.connection} on {fmt(r.planned_on)} without telling "
-                        "them",
-                        {"connection": r.connection, "planned_on": r.planned_on},
+                        f"You plan to remove {target.name or 'a connection'} (planned for "
+                        f"{fmt(r.planned_on)}) without telling them",
+                        {
+                            "connection": r.connection,
+                            "name": target.name,
+                            "planned_on": r.planned_on,
+                        },
                     )
                 )
         most = peak((r.planned_on for r in net.removals), MASS_REMOVAL_DAYS)
-        if most > MASS_REMOVAL_MAX:
+        if most > MASS_REMOVAL_MAX:  # otherwise undated removals leave it unknown, or it passes
             out.append(
                 self.finding(
                     "mass-removal",
                     "warning",
                     "member",
                     f"Up to {most} removals planned within 1 week; spread them out",
-                    {"most_in_window": most},
+                    {"most_in_window": most, "undated": undated},
                 )
             )
 
     # ---- requests ----
     def requests(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
         follow_up_cutoff = as_of - _dt.timedelta(days=FOLLOW_UP_DAYS)
+        follow_up_limit = months_before(as_of, FOLLOW_UP_UNTIL_MONTHS)
         by_note: dict[str, list[Any]] = {}
         by_person: dict[str, list[Any]] = {}
         for i in net.invitations:
@@ -485,22 +599,6 @@ class Baseline:
                 )
             if message is not None and message.strip():
                 by_note.setdefault(normalize(message, i.person), []).append(i)
-            if (
-                i.status == "pending"
-                and i.follow_ups == 0
-                and i.sent_on is not None
-                and i.sent_on < follow_up_cutoff
-            ):
-                out.append(
-                    self.finding(
-                        "request-follow-up",
-                        "info",
-                        i.id,
-                        f"Invitation to {fmt(i.person)} has been pending since "
-                        f"{i.sent_on.isoformat()}; one short reminder is fine",
-                        {"person": i.person, "sent_on": i.sent_on},
-                    )
-                )
             if i.person is not None:
                 by_person.setdefault(i.person.strip().lower(), []).append(i)
         for note, group in by_note.items():
@@ -520,17 +618,53 @@ class Baseline:
                     )
                 )
         for person, group in by_person.items():
+            shown = min(x.person.strip() for x in group)
+            n = len(group)
             declined = any(x.status == "declined" for x in group)
-            if (len(group) > 1 and declined) or max(x.follow_ups for x in group) > MAX_FOLLOW_UPS:
-                follow_ups = sum(x.follow_ups for x in group)
+            reminders = [x.follow_ups for x in group]
+            pressing = (
+                (n > 1 and declined)
+                or n > MAX_FOLLOW_UPS + 1
+                or any(f is not None and f > MAX_FOLLOW_UPS for f in reminders)
+                or (n > 1 and any(f is not None and f > 0 for f in reminders))
+            )
+            if pressing:
+                follow_ups = sum(f for f in reminders if f is not None)
                 out.append(
                     self.finding(
                         "request-after-decline",
                         "warning",
                         person,
-                        f"{person}: {len(group)} invitation(s), {follow_ups} follow-up(s), declined "
-                        f"before: {fmt(declined)}",
-                        {"invitations": len(group), "follow_ups": follow_ups, "declined": declined},
+                        f"{shown}: invited {n} time(s), {follow_ups} reminder(s) recorded, "
+                        f"declined before: {fmt(declined)}",
+                        {
+                            "person": shown,
+                            "invitations": n,
+                            "follow_ups": follow_ups,
+                            "declined": declined,
+                        },
+                    )
+                )
+                continue
+            if n != 1:
+                continue
+            i = group[0]
+            if (
+                i.status in ("pending", "unanswered")
+                and i.relationship is not None
+                and i.relationship != "none"
+                and i.follow_ups == 0
+                and i.sent_on is not None
+                and follow_up_limit <= i.sent_on < follow_up_cutoff
+            ):
+                out.append(
+                    self.finding(
+                        "request-follow-up",
+                        "info",
+                        person,
+                        f"Your invitation to {shown} of {i.sent_on.isoformat()} is still "
+                        "unanswered; one short reminder is fine",
+                        {"person": shown, "sent_on": i.sent_on},
                     )
                 )
 
@@ -643,9 +777,26 @@ class Baseline:
             )
 
 
+def current_employers(net: Network, as_of: _dt.date) -> set[str]:
+    return {e.name.strip().lower() for e in net.member.employers if e.end is None or e.end >= as_of}
+
+
+def no_exchange_since(last: _dt.date | None, recorded: bool | None, cutoff: _dt.date) -> bool:
+    """True only when known: a missing date means "never" only where exchanges are recorded."""
+    if last is not None:
+        return last < cutoff
+    return recorded is True
+
+
 def finish(out: list[Finding]) -> list[Finding]:
-    """The zero-connection rules hide the target rules; then sort as netrules does."""
+    """The pack's suppressions (the zero-connection rules hide the target rules; a stance on a
+    subject hides the opposite one); then sort as netrules does."""
     if any(f.rule in ("zero-connections", "zero-connections-acceptable") for f in out):
         out = [f for f in out if f.rule not in SUPPRESSED_BY_ZERO]
+    hidden = {
+        (target, f.subject) for f in out if f.rule in SUPPRESSES for target in SUPPRESSES[f.rule]
+    }
+    if hidden:
+        out = [f for f in out if (f.rule, f.subject) not in hidden]
     out.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.subject.kind, f.subject.id))
     return out
