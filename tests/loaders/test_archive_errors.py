@@ -159,6 +159,9 @@ def test_runaway_quote(load: Callable[..., Any]) -> None:
     """A stray quote that swallows the rest of a big file is an InputError with its row."""
     rows = [["Jane", "Doe", "", "", "", "", "16 Dec 2024"]] * 8000
     data = connections(rows[:1]) + b'\n"Bob,Roe,,,,,16 Dec 2024\n' + connections(rows, preamble=b"")
-    with pytest.raises(InputError, match=r"not a readable CSV file .*field larger") as info:
+    with pytest.raises(InputError, match=r"not readable CSV: .*field larger") as info:
         load({"Connections.csv": data})
     assert info.value.file == "Connections.csv"
+    # the row the stray quote opened on, not the row where the reader gave up
+    lines = data.decode().splitlines()
+    assert lines[int(info.value.location.split()[1]) - 1].startswith('"Bob')

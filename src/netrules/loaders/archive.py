@@ -20,11 +20,13 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 from urllib.parse import unquote
+
+import attrs
 
 from ..errors import InputError
 from ..model import (
@@ -109,7 +111,12 @@ _RECOMMENDATIONS: Spec = (
     ("date", ("Creation Date",), True),
 )
 
-_HEADER_SCAN_ROWS = 10  # the notes preamble is 3 lines; hand edits add blank ones
+# Limits (docs/semantics.md, Limits): what one file of an export may inflate
+# to, how much more than its compressed size, and how long one line may be.
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 200  # CSV text compresses 5-15 : 1; a zip bomb 1000 : 1 and more
+_RATIO_FROM = 16 * 1024 * 1024  # small files may compress as much as they like
+MAX_LINE_CHARS = 1024 * 1024
 _ONE_DAY = _dt.timedelta(days=1)
 _ABSENT = object()  # no matching connection (None is a match of unknown date)
 _EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
@@ -124,9 +131,11 @@ def load_archive(path: str | os.PathLike[str]) -> Network:
     with _open_source(Path(path)) as source:
         loader = _Loader(source)
         try:
-            return loader.network()
+            network = loader.network()
         finally:
             loader.close()
+        extra = loader.reading_skips()
+    return attrs.evolve(network, skipped=network.skipped + extra) if extra else network
 
 
 # --------------------------------------------------------------------------
@@ -167,19 +176,34 @@ class _ZipSource(_Source):
         super().__init__(path)
         try:
             self.zip = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=self.label) from None
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OverflowError):
+            # (a bad entry name is a UnicodeDecodeError, a ValueError)
             raise InputError(
                 "not a zip archive, or a damaged one (an incomplete download?)", file=self.label
             ) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", file=self.label) from None
 
     def names(self) -> list[str]:
-        return [i.filename for i in self.zip.infolist() if not i.is_dir()]
+        # An entry without a name, or whose name is only a folder, holds no file.
+        return [i.filename for i in self.zip.infolist() if i.filename and i.filename[-1] != "/"]
 
     def open(self, name: str) -> BinaryIO:
         try:
-            return self.zip.open(name)  # type: ignore[return-value]
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise InputError(f"no entry of this name in {self.label}", file=name) from None
+        if info.file_size > MAX_ENTRY_BYTES or (
+            info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * info.compress_size
+        ):
+            raise InputError(
+                f"unpacks to {info.file_size:,} bytes from {info.compress_size:,}: over the "
+                "limits for one export file (docs/semantics.md, Limits); a damaged or "
+                "hostile archive",
+                file=name,
+            )
+        try:
+            return self.zip.open(info)  # type: ignore[return-value]
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InputError(
                 f"damaged entry in the zip archive {self.label} ({exc})", file=name
@@ -194,20 +218,28 @@ class _ZipSource(_Source):
 
 
 class _FolderSource(_Source):
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self.links: list[str] = []  # symbolic links met while listing: not read
+
     def names(self) -> list[str]:
         # The files at the top and one level down: enough to find the CSVs.
+        # Symbolic links are never followed (a link named Connections.csv could
+        # point at any file the user can read); they are listed as not read.
         out = []
         try:
             top = sorted(os.scandir(self.path), key=lambda e: e.name)
             for entry in top:
-                if entry.is_file():
+                if entry.is_symlink():
+                    self.links.append(entry.name)
+                elif entry.is_file(follow_symlinks=False):
                     out.append(entry.name)
-                elif entry.is_dir() and not entry.name.startswith("."):
-                    out.extend(
-                        f"{entry.name}/{sub.name}"
-                        for sub in sorted(os.scandir(entry.path), key=lambda e: e.name)
-                        if sub.is_file()
-                    )
+                elif entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                    for sub in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                        if sub.is_symlink():
+                            self.links.append(f"{entry.name}/{sub.name}")
+                        elif sub.is_file(follow_symlinks=False):
+                            out.append(f"{entry.name}/{sub.name}")
         except OSError as exc:
             raise InputError(
                 f"cannot list the folder: {exc.strerror or exc}", file=self.label
@@ -216,9 +248,22 @@ class _FolderSource(_Source):
 
     def open(self, name: str) -> BinaryIO:
         try:
-            return open(self.path / name, "rb")
+            # O_NOFOLLOW: a file swapped for a link after listing is still not followed.
+            fd = os.open(self.path / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            raw = os.fdopen(fd, "rb")
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+        try:
+            size = os.fstat(raw.fileno()).st_size
+        except OSError:
+            size = 0
+        if size > MAX_ENTRY_BYTES:
+            raw.close()
+            raise InputError(
+                f"{size:,} bytes: over the limit for one export file (docs/semantics.md, Limits)",
+                file=name,
+            )
+        return raw
 
 
 def _open_source(path: Path) -> _Source:
@@ -242,6 +287,11 @@ def _is_junk(name: str) -> bool:
 def _csv_root(source: _Source, names: list[str]) -> str:
     """The folder holding the CSVs: ``""`` for the top, or ``"<one folder>/"``."""
     csvs = [n for n in names if n.lower().endswith(".csv") and not _is_junk(n)]
+    # The export's own files decide: a stray CSV saved next to the export's
+    # folder must not hide it.  Without any known file, any CSV decides.
+    known = [n for n in csvs if _file_key(n) in _FILES]
+    if known:
+        csvs = known
     if any("/" not in n for n in csvs):
         return ""
     folders = sorted({n.split("/")[0] for n in csvs if n.count("/") == 1})
@@ -289,24 +339,55 @@ def _header_key(cell: str) -> str:
     return " ".join(cell.replace("\ufeff", "").replace("_", " ").lower().split())
 
 
+class _LineTooLong(csv.Error):
+    """One physical line longer than MAX_LINE_CHARS (a zip bomb, a binary file)."""
+
+
+def _lines(stream: io.TextIOWrapper) -> Iterator[str]:
+    """The lines of a text stream, each read with a length bound."""
+    readline = stream.readline
+    while True:
+        line = readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        if len(line) == MAX_LINE_CHARS and line[-1] not in "\r\n":
+            raise _LineTooLong(f"a line longer than {MAX_LINE_CHARS:,} characters")
+        yield line
+
+
 class _Table:
     """One CSV file, positioned just after its header.
 
     ``col`` maps each field of the spec to its column; a field whose optional
     column is absent maps to ``width``, an always-empty padding column, so
     ``row[col[field]]`` works for every row after :meth:`rows` padded it.
+    Rows holding only empty cells (``,,,``) and cells past the header's width
+    are never read silently: ``blank`` and ``wide`` list their rows for the
+    skip entries.
     """
 
-    def __init__(self, name: str, raw: BinaryIO, spec: Spec):
+    def __init__(
+        self,
+        name: str,
+        raw: BinaryIO,
+        spec: Spec,
+        reopen: Callable[[], BinaryIO] | None = None,
+    ):
         self.name = name
         self.header: list[str] = []
         self.col: dict[str, int] = {}
         self.width = 0
         self.reader: Any = None  # a csv reader, once the file is open
+        self.blank: list[int] = []  # rows of empty cells only
+        self.wide: list[int] = []  # rows with filled cells past the header
+        self._reopen = reopen
+        self._delimiter = ","
         try:
             with self.read_errors():
-                self.stream, delimiter = _text_stream(name, raw)
-            self.reader = csv.reader(self.stream, delimiter=delimiter)
+                self.stream, self._delimiter = _text_stream(name, raw)
+            # strict: a quote that is opened and never closed is an error, not
+            # a field that swallows every later row.
+            self.reader = csv.reader(_lines(self.stream), delimiter=self._delimiter, strict=True)
             self._find_header(spec)
         except BaseException:
             raw.close()
@@ -316,11 +397,11 @@ class _Table:
         self.stream.close()
 
     def _find_header(self, spec: Spec) -> None:
+        # The notes preamble (3 lines in the exports seen) may be any length.
         shown: tuple[int, list[str]] | None = None
-        scanned = 0
         with self.read_errors():
             for row in self.reader:
-                if not any(cell.strip() for cell in row):
+                if not "".join(row).strip():
                     continue
                 keys = [_header_key(c) for c in row]
                 col = {}
@@ -334,9 +415,6 @@ class _Table:
                     return
                 if shown is None or (len(shown[1]) < 2 <= len(row)):
                     shown = (self.reader.line_num, row)
-                scanned += 1
-                if scanned >= _HEADER_SCAN_ROWS:
-                    break
         if shown is None:  # an empty file (the reader is exhausted): no rows
             self.col = {field: 0 for field, _names, _req in spec}
             return
@@ -356,16 +434,31 @@ class _Table:
             location=f"row {line}",
         )
 
+    def fit(self, row: list[str]) -> list[str]:
+        """A row cut to the header's width (recorded when it held more) and padded."""
+        if len(row) > self.width:
+            if "".join(row[self.width :]).strip():
+                self.wide.append(self.row_number)
+            del row[self.width :]
+        row.extend([""] * (self.width + 1 - len(row)))
+        return row
+
     def rows(self) -> Iterator[list[str]]:
-        """Every non-blank row, padded so that every mapped column exists."""
+        """Every row with a filled cell, padded so that every mapped column exists."""
         pad = self.width + 1
+        blank = self.blank
         with self.read_errors():
             for row in self.reader:
                 n = len(row)
+                if not n:
+                    continue  # an empty line
+                if not "".join(row).strip():
+                    blank.append(self.reader.line_num)
+                    continue
                 if n < pad:
-                    if not n:
-                        continue
                     row.extend([""] * (pad - n))
+                else:
+                    self.fit(row)
                 yield row
 
     @contextlib.contextmanager
@@ -374,17 +467,66 @@ class _Table:
         InputError."""
         try:
             yield
-        except csv.Error as exc:  # a huge field (a runaway quote), ...
+        except _LineTooLong as exc:
+            line = int(self.reader.line_num) + 1 if self.reader is not None else 1
             raise InputError(
-                f"not a readable CSV file ({exc})", file=self.name, location=self.where()
+                f"not an export CSV file: {exc} (a damaged or hostile file?)",
+                file=self.name,
+                location=f"row {line}",
+            ) from None
+        except csv.Error as exc:  # an unbalanced quote, a huge field, ...
+            start = self._record_start()
+            raise InputError(
+                f"not readable CSV: {exc}; the record starting at row {start} has an "
+                'unbalanced quote (a quote inside a cell is written twice, "")'
+                if start is not None
+                else f"not readable CSV ({exc})",
+                file=self.name,
+                location=f"row {start}" if start is not None else self.where(),
             ) from None
         except UnicodeDecodeError as exc:
+            line = self._bad_byte_line()
             raise InputError(
                 f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as 'CSV UTF-8'",
                 file=self.name,
+                location=f"row {line}" if line is not None else None,
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InputError(f"damaged or unreadable file ({exc})", file=self.name) from None
+
+    def _record_start(self) -> int | None:
+        """The row on which the record that broke the CSV reader began (read again)."""
+        if self._reopen is None or self.reader is None:
+            return None
+        failed = int(self.reader.line_num)
+        try:
+            with self._reopen() as raw:
+                stream, delimiter = _text_stream(self.name, raw)
+                reader = csv.reader(_lines(stream), delimiter=delimiter, strict=True)
+                start = 1
+                with contextlib.suppress(csv.Error):  # it breaks again, at the same record
+                    for _row in reader:
+                        if reader.line_num >= failed:
+                            break
+                        start = reader.line_num + 1
+                return start
+        except (csv.Error, UnicodeDecodeError, InputError, OSError, zipfile.BadZipFile):
+            return None
+
+    def _bad_byte_line(self) -> int | None:
+        """The line of the first byte that is not UTF-8 (the file read again, bounded)."""
+        if self._reopen is None:
+            return None
+        try:
+            with self._reopen() as raw:
+                data = raw.read(MAX_ENTRY_BYTES)
+        except (OSError, InputError, zipfile.BadZipFile, zlib.error, EOFError):
+            return None
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return data.count(b"\n", 0, exc.start) + 1
+        return None
 
     @property
     def row_number(self) -> int:
@@ -463,13 +605,24 @@ def _label(name: str | None, day: _dt.date | None) -> str:
     return f"{name} ({day.isoformat()})" if day else name
 
 
+class _Ids(set[str]):
+    """The ids taken so far, and per base id the next number to try, so that
+    N rows of one name take linear time, not quadratic."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next: dict[str, int] = {}
+
+
 def _unique(ident: str, seen: set[str]) -> str:
     """``ident``, or ``ident #2``, ``#3``... (the first free one) when already taken."""
     if ident not in seen:
         return ident
-    n = 2
+    following = seen.next if isinstance(seen, _Ids) else {}
+    n = following.get(ident, 2)
     while f"{ident} #{n}" in seen:
         n += 1
+    following[ident] = n + 1
     return f"{ident} #{n}"
 
 
@@ -605,13 +758,43 @@ class _Loader:
         name = self.files.get(key)
         if name is None:
             return None
-        table = _Table(name, self.source.open(name), spec)
+        table = _Table(name, self.source.open(name), spec, lambda: self.source.open(name))
         self.opened.append(table)
         return table
 
     def close(self) -> None:
         for table in self.opened:
             table.close()
+
+    def reading_skips(self) -> tuple[Skipped, ...]:
+        """What reading itself passed over: rows of empty cells, cells past the
+        header, symbolic links in a folder."""
+        out = []
+        for table in self.opened:
+            if table.blank:
+                out.append(
+                    Skipped(
+                        table.name,
+                        "rows with nothing to read (empty cells only)",
+                        len(table.blank),
+                        tuple(table.blank),
+                    )
+                )
+            if table.wide:
+                out.append(
+                    Skipped(
+                        table.name,
+                        "rows with more cells than the header: the cells past the header "
+                        "have no column name and are not read",
+                        len(table.wide),
+                        tuple(table.wide),
+                    )
+                )
+        out.extend(
+            Skipped(link, "a symbolic link: not followed, not read", 0)
+            for link in getattr(self.source, "links", ())
+        )
+        return tuple(out)
 
     def skip(self, table: _Table, reason: str, rows: list[int]) -> None:
         if rows:
@@ -680,7 +863,7 @@ class _Loader:
         connected: dict[str, _dt.date | None] = {}
         dates: dict[str, _dt.date] = {}
         out: list[Connection] = []
-        seen: set[str] = set()
+        seen: set[str] = _Ids()
         blank: list[int] = []
         count = 0
         pad = table.width + 1
@@ -690,6 +873,8 @@ class _Loader:
                     if not row:
                         continue
                     row.extend([""] * (pad - len(row)))
+                else:
+                    table.fit(row)
                 first, last, url, email, company, position, text = cells(row)
                 # Names often end in spaces; the other cells LinkedIn writes
                 # trimmed, and dates and URLs are trimmed where parsed.
@@ -699,6 +884,8 @@ class _Loader:
                     if text.strip():  # a deactivated or hidden member: counted, not listed
                         count += 1
                         blank.append(table.row_number)
+                    else:
+                        table.blank.append(table.row_number)
                     continue
                 count += 1
                 day = dates.get(text)
@@ -835,7 +1022,7 @@ class _Loader:
         """
         by_name: dict[str, object] | None = None  # built when first needed
         out = []
-        seen: set[str] = set()
+        seen: set[str] = _Ids()
         for direction, person, ukey, sent, message in invited:
             latest: object = _ABSENT  # the latest connected_on of the matches
             if ukey and connected is not None:
@@ -891,9 +1078,15 @@ class _Loader:
         table = self.table("registration", _REGISTRATION)
         if table is None:
             return None
-        for row in table.rows():
-            return table.date(row[table.col["date"]].strip(), "date")
-        return None
+        found = None
+        extra: list[int] = []
+        for n, row in enumerate(table.rows()):
+            if n:
+                extra.append(table.row_number)
+            else:
+                found = table.date(row[table.col["date"]].strip(), "date")
+        self.skip(table, "more than one registration row: only the first is read", extra)
+        return found
 
     def positions(self) -> tuple[Employer, ...]:
         table = self.table("positions", _POSITIONS)
@@ -947,7 +1140,7 @@ class _Loader:
             return ()
         c = table.col
         out = []
-        seen: set[str] = set()
+        seen: set[str] = _Ids()
         for row in table.rows():
             person = _full_name(row[c["first"]].strip(), row[c["last"]].strip())
             given = table.date(row[c["date"]].strip(), "date")
