@@ -421,6 +421,9 @@ def _children(e: Any) -> list[Any]:
 
 
 def _label(e: Any, gen: Gen) -> str:
+    """A stable name for what was unknown (no positions): ``connection.connected_on``,
+    ``industry_targets[member.industry]``, ``max(connection.connected_on)``, ...;
+    words.describe turns it into words for people."""
     if isinstance(e, n.Field):
         t = gen.typ(e.obj)
         record = t[4:] if t.startswith("rec:") else _label(e.obj, gen)
@@ -428,12 +431,44 @@ def _label(e: Any, gen: Gen) -> str:
     if isinstance(e, n.Index):
         key = _label(e.key, gen) if not isinstance(e.key, n.Literal) else repr(e.key.value)
         return f"{e.obj.name}[{key}]"
-    if isinstance(e, n.Call):
-        return f"{e.func}(...) at line {e.span.line}"
-    if isinstance(e, n.Aggregate):
-        return f"{e.func}(...) at line {e.span.line}"
-    what = "division by zero" if getattr(e, "op", "") == "/" else "value"
-    return f"{what} at line {e.span.line}, column {e.span.column}"
+    if isinstance(e, n.Name) and e.name in gen.prog.defines:
+        return _label(gen.prog.defines[e.name].body, gen)
+    if isinstance(e, n.Call) and id(e) in gen.prog.expansions:
+        return _label(gen.prog.expansions[id(e)], gen)
+    if isinstance(e, (n.Call, n.Aggregate)):
+        inner = _inner_fields(e, gen)
+        return f"{e.func}({', '.join(inner)})"
+    if getattr(e, "op", "") == "/":
+        return "division by zero"
+    inner = _inner_fields(e, gen)
+    return ", ".join(inner) if inner else "unknown value"
+
+
+def _inner_fields(e: Any, gen: Gen) -> list[str]:
+    """The nullable record fields an expression reads (through definitions), in order."""
+    found: list[str] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Field) and gen.typ(node.obj).startswith("rec:"):
+            if gen.prog.types.get(id(node), ("any", False))[1]:
+                label = _label(node, gen)
+                if label not in found:
+                    found.append(label)
+            continue
+        if isinstance(node, n.Name) and node.name in gen.prog.defines:
+            stack.append(gen.prog.defines[node.name].body)
+            continue
+        if isinstance(node, n.Call) and id(node) in gen.prog.expansions:
+            stack.append(gen.prog.expansions[id(node)])
+            continue
+        kids = _children(node)
+        if isinstance(node, n.Aggregate):
+            kids = [k for k in (node.value, node.where) if k is not None]
+        elif isinstance(node, n.Coalesce):
+            kids = [node.left, node.right]
+        stack.extend(reversed(kids))
+    return found
 
 
 class _Emitter:

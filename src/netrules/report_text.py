@@ -1,10 +1,11 @@
-"""The human text report: findings grouped by category and severity, advice once per rule.
+"""The human text report: findings grouped by category and severity, each advice text once.
 
 :func:`render_text` returns the whole report as one string.  Plain text (for
 pipes and files) is built without importing ``rich``; colour goes through
 ``rich`` only when asked for, so piped output never holds an ANSI escape.
 Per-item rules that fire many times are folded: the first few subjects'
-messages, then ``… and N more``.  The skipped section at the end says which
+messages, then ``… and N more``; an aggregated finding is its one summary line.
+An advice text shared by several rules is printed under the first of them only.  The skipped section at the end says which
 rules could not judge which subjects, so that silence is never mysterious.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from .words import describe
 
 if TYPE_CHECKING:
     from .findings import Finding, Report
@@ -68,9 +71,24 @@ def _header(report: Report) -> list[Line]:
     return lines
 
 
+def _plural_kind(kind: str) -> str:
+    if kind.endswith("y") and kind[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return kind[:-1] + "ies"
+    return kind if kind.endswith("s") else kind + "s"
+
+
 def _rule_group(
-    rule: str, findings: list[Finding], titles: Mapping[str, str], fold: int
+    rule: str,
+    findings: list[Finding],
+    titles: Mapping[str, str],
+    fold: int,
+    seen_advice: set[str] | None = None,
 ) -> list[Line]:
+    """One rule's findings at one severity: a head line, the messages, new advice only.
+
+    An aggregated finding is one line (its summary); ``seen_advice`` holds the advice
+    texts already printed higher up in the report, which are not repeated.
+    """
     first = findings[0]
     head: Line = [
         ("  ", None),
@@ -81,7 +99,9 @@ def _rule_group(
     title = titles.get(rule)
     if title:
         head.append((f": {title}", "title"))
-    if len(findings) > 1:
+    if len(findings) == 1 and first.subjects:
+        head.append((f" ({len(first.subjects)} {_plural_kind(first.subject.kind)})", "dim"))
+    elif len(findings) > 1:
         head.append((f" ({len(findings)} findings)", "dim"))
     lines = [head]
     shown = findings if len(findings) <= fold + 1 else findings[:fold]
@@ -90,6 +110,10 @@ def _rule_group(
     if len(shown) < len(findings):
         lines.append([(f"      … and {len(findings) - len(shown)} more", "dim")])
     for text in first.advice:
+        if seen_advice is not None:
+            if text in seen_advice:
+                continue
+            seen_advice.add(text)
         lines.append([("      advice: ", "advice"), (text, None)])
     return lines
 
@@ -110,24 +134,25 @@ def _findings(report: Report, titles: Mapping[str, str], fold: int) -> list[Line
         return (min(rank.get(s, 9) for s in sevs), name)
 
     lines: list[Line] = []
+    seen_advice: set[str] = set()  # each advice text once per report
     for category, sevs in sorted(by_category.items(), key=category_key):
         lines.append([])
         lines.append([(category, "category")])
         for severity in sorted(sevs, key=lambda s: rank.get(s, 9)):
             for rule, group in sevs[severity].items():
-                lines.extend(_rule_group(rule, group, titles, fold))
+                lines.extend(_rule_group(rule, group, titles, fold, seen_advice))
     return lines
 
 
-def _fields_text(fields: Mapping[str, int]) -> str:
+def _fields_text(fields: Mapping[str, int], words: Mapping[str, str] | None = None) -> str:
+    """The missing facts in words (words.describe), never as an expression."""
     parts = []
     for name, count in sorted(fields.items()):
-        what = "a value that was unknown" if name == "unknown value" else name
-        parts.append(f"{what} ({count})")
+        parts.append(f"{describe(name, words)} ({count})")
     return "missing " + ", ".join(parts)
 
 
-def _footer(report: Report) -> list[Line]:
+def _footer(report: Report, words: Mapping[str, str] | None = None) -> list[Line]:
     summary = report.summary
     lines: list[Line] = [[]]
     if not report.findings:
@@ -151,7 +176,7 @@ def _footer(report: Report) -> list[Line]:
                 [
                     ("  ", None),
                     (s.rule, "rule"),
-                    (f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields)}", None),
+                    (f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields, words)}", None),
                 ]
             )
     loader = report.network.get("skipped") or ()
@@ -166,12 +191,20 @@ def _footer(report: Report) -> list[Line]:
 
 
 def report_lines(
-    report: Report, *, titles: Mapping[str, str] | None = None, fold: int = DEFAULT_FOLD
+    report: Report,
+    *,
+    titles: Mapping[str, str] | None = None,
+    fold: int = DEFAULT_FOLD,
+    words: Mapping[str, str] | None = None,
 ) -> list[Line]:
-    """The report as styled lines (for :func:`render_text` and for tests)."""
+    """The report as styled lines (for :func:`render_text` and for tests).
+
+    ``words`` adds to or overrides :data:`netrules.words.FIELD_WORDS` for the
+    skipped section.
+    """
     lines = _header(report)
     lines.extend(_findings(report, titles or {}, fold))
-    lines.extend(_footer(report))
+    lines.extend(_footer(report, words))
     return lines
 
 
@@ -212,11 +245,13 @@ def render_text(
     color: bool = False,
     width: int | None = None,
     fold: int = DEFAULT_FOLD,
+    words: Mapping[str, str] | None = None,
 ) -> str:
     """The report for people; ``color`` adds ANSI styles (via rich), else plain text.
 
     ``titles`` maps rule ids to titles (shown next to each rule id); ``fold``
-    is how many messages of one rule are shown before ``… and N more``.
+    is how many messages of one rule are shown before ``… and N more``; ``words``
+    extends the field→words table of the skipped section (netrules.words).
     """
     from .terminal import printable
 

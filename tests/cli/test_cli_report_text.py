@@ -121,9 +121,9 @@ def test_summary_and_skipped_section():
     )
     text = render_text(report)
     assert "Summary: 1 error, 0 warnings, 0 info" in text
-    assert "  needs-industry skipped 1 subject: missing member.industry (1)\n" in text
+    assert "  needs-industry skipped 1 subject: missing your industry (1)\n" in text
     assert (
-        "  per-item skipped 4 subjects: missing connection.company (3), "
+        "  per-item skipped 4 subjects: missing the connection's company (3), "
         "a value that was unknown (1)\n"
     ) in text
 
