@@ -176,7 +176,10 @@ def _footer(report: Report, words: Mapping[str, str] | None = None) -> list[Line
                 [
                     ("  ", None),
                     (s.rule, "rule"),
-                    (f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields, words)}", None),
+                    (
+                        f" skipped {_plural(s.count, 'subject')}: {_fields_text(s.fields, words)}",
+                        None,
+                    ),
                 ]
             )
     loader = report.network.get("skipped") or ()

@@ -235,7 +235,12 @@ def test_per_item_skips_count_every_item(load_text) -> None:
             member(),
             {"division by zero": 1},
         ),
-        ("", "max(c in connections : c.connected_on) < as_of", {}, {"max(connection.connected_on)": 1}),
+        (
+            "",
+            "max(c in connections : c.connected_on) < as_of",
+            {},
+            {"max(connection.connected_on)": 1},
+        ),
     ],
     ids=["table-miss", "missing-key", "open-range-high", "division-by-zero", "empty-max"],
 )
