@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import hashlib
 import os
-import pickle
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -25,6 +22,7 @@ from .loaders import load_network
 from .loaders.json_doc import network_from_dict
 from .loaders.reading import MAX_RULE_FILE_BYTES
 from .model import Network
+from .parse_cache import parse_cached
 from .selection import SEVERITY_RANK, Layer, selected_ids
 from .values import Duration
 
@@ -431,78 +429,6 @@ def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
         )
 
 
-def cache_dir() -> Path | None:
-    """Where parsed rule files are cached: $NETRULES_CACHE_DIR, else the user cache folder.
-
-    ``NETRULES_CACHE_DIR=""`` (empty) turns the cache off.
-    """
-    env = os.environ.get("NETRULES_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "netrules"
-
-
-@functools.cache
-def _grammar_digest() -> str:
-    """A fingerprint of everything that shapes a syntax tree: grammar and tree-building code."""
-    from . import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    package = resources.files("netrules")
-    for name in (
-        "grammar.lark",
-        "parser.py",
-        "transform.py",
-        "nodes.py",
-        "values.py",
-        "diagnostics.py",
-    ):
-        h.update(package.joinpath(name).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _parse_cached(parse: Any, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
-    """Parse a rule file, reusing the syntax tree of an identical earlier parse.
-
-    Parsing is most of the cost of loading the pack; the tree depends only on the
-    text, its display name and the grammar, which together make the cache key.  Only
-    files that parse cleanly are cached, and any problem with the cache falls back
-    to parsing: the cache can make loading faster, never different.
-    """
-    folder = cache_dir()
-    if folder is None:
-        return parse(text, shown)
-    key = hashlib.sha256(f"{_grammar_digest()}\0{shown}\0{text}".encode()).hexdigest()
-    entry = folder / f"{key}.pickle"
-    try:
-        with open(entry, "rb") as fh:
-            cached = pickle.load(fh)
-        if isinstance(cached, n.RuleFile) and cached.text == text and cached.path == shown:
-            return cached, []
-    except (
-        OSError,
-        pickle.PickleError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
-        pass
-    rule_file, diags = parse(text, shown)
-    if rule_file is not None and not diags:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(rule_file, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, entry)
-        except (OSError, pickle.PickleError, RecursionError):
-            pass  # a cache we cannot write only costs speed
-    return rule_file, diags
-
-
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
     order = {"error": 0, "warning": 1}
     return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.path, d.line, d.column, d.code))
@@ -588,7 +514,7 @@ def load_rules(
             loaded.append((shown, text or ""))
     loaded.extend(texts)
     for shown, text in loaded:
-        rule_file, file_diags = _parse_cached(parse_file, text, shown)
+        rule_file, file_diags = parse_cached(parse_file, text, shown)
         diags.extend(file_diags)
         if rule_file is not None:
             files.append(rule_file)

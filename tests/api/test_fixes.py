@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import netrules
-from netrules import ruleset
+from netrules import parse_cache
 
 
 @pytest.mark.parametrize(
@@ -72,12 +72,12 @@ def test_parse_cache_key_follows_the_parser_code(monkeypatch, tmp_path) -> None:
         return parse_file(text, shown)
 
     text = 'rule "r" {\n title "t"\n severity info\n message "m"\n}\n'
-    first, _ = ruleset._parse_cached(parse, text, "a.rules")
-    again, _ = ruleset._parse_cached(parse, text, "a.rules")
-    _other, _ = ruleset._parse_cached(parse, text, "b.rules")
+    first, _ = parse_cache.parse_cached(parse, text, "a.rules")
+    again, _ = parse_cache.parse_cached(parse, text, "a.rules")
+    _other, _ = parse_cache.parse_cached(parse, text, "b.rules")
     assert calls == ["a.rules", "b.rules"]
     assert again.items[0].id == first.items[0].id == "r"
-    assert len(list(tmp_path.glob("*.pickle"))) == 2
+    assert len(list(tmp_path.glob("*.json"))) == 2
 
 
 def test_a_lone_csv_file_is_explained(tmp_path) -> None:

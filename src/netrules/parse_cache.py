@@ -1,0 +1,250 @@
+"""The parsed-rule-file cache: syntax trees as authenticated JSON, never pickles.
+
+Parsing is most of the cost of loading the pack, so each file's tree is kept in
+the user's cache folder.  Whoever can write that folder must not be able to run
+code in every user of it, nor change what the rules say, so an entry is
+
+* plain JSON of the tree (node class names from a fixed list, field values,
+  tuples, dates): loading it constructs netrules' own node classes and nothing
+  else, whatever the file holds; and
+* authenticated by an HMAC-SHA256 with a key in the cache folder (``key``,
+  created ``0600``, used only when it belongs to the current user and nobody
+  else can read or write it).  An entry whose tag does not match, whose text
+  or name differs, or that does not decode is ignored and the file is parsed
+  again: the cache can make loading faster, never different.
+
+docs/api.md ("The parse cache") says where the folder is and how to turn it off.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import nodes as n
+from .diagnostics import Diagnostic, Span
+from .values import Duration, Range
+
+__all__ = ["cache_dir", "parse_cached"]
+
+_KEY_FILE = "key"
+_KEY_BYTES = 32
+_SUFFIX = ".json"
+
+# The only classes an entry may name.
+_CLASSES: dict[str, type] = {
+    name: cls
+    for name, cls in ((name, getattr(n, name)) for name in n.__all__)
+    if isinstance(cls, type) and attrs.has(cls)
+}
+_CLASSES.update(Span=Span, Duration=Duration, Range=Range)
+_FIELDS = {name: tuple(f.name for f in attrs.fields(cls)) for name, cls in _CLASSES.items()}
+
+
+def cache_dir() -> Path | None:
+    """Where parsed rule files are cached: $NETRULES_CACHE_DIR, else the user cache folder.
+
+    ``NETRULES_CACHE_DIR=""`` (empty) turns the cache off.
+    """
+    env = os.environ.get("NETRULES_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "netrules"
+
+
+@functools.cache
+def grammar_digest() -> str:
+    """A fingerprint of everything that shapes a syntax tree: grammar and tree-building code."""
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    package = resources.files("netrules")
+    for name in (
+        "grammar.lark",
+        "parser.py",
+        "transform.py",
+        "nodes.py",
+        "values.py",
+        "diagnostics.py",
+        "parse_cache.py",
+    ):
+        h.update(package.joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- the key
+
+
+def _owned_privately(st: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and st.st_uid != getuid():
+        return False
+    return stat.S_ISREG(st.st_mode) and not (os.name == "posix" and st.st_mode & 0o077)
+
+
+def _key(folder: Path) -> bytes | None:
+    """The cache's HMAC key, made on first use; None when it cannot be trusted."""
+    path = folder / _KEY_FILE
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(
+                    path,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                    0o600,
+                )
+            except FileExistsError:
+                continue  # another process made it first: read theirs
+            except OSError:
+                return None
+            try:
+                key = secrets.token_bytes(_KEY_BYTES)
+                os.write(fd, key)
+                return key
+            finally:
+                os.close(fd)
+        except OSError:
+            return None
+        try:
+            if not _owned_privately(os.fstat(fd)):
+                return None
+            key = os.read(fd, _KEY_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return key if len(key) == _KEY_BYTES else None
+    return None
+
+
+def _tag(key: bytes, body: bytes) -> str:
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+# ---------------------------------------------------------------- the format
+
+
+class _Uncacheable(Exception):
+    """A value the JSON form has no way to say (the tree is then not cached)."""
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, tuple):
+        return {"t": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"m": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, _dt.datetime):
+        raise _Uncacheable("datetime")
+    if isinstance(value, _dt.date):
+        return {"d": value.isoformat()}
+    name = type(value).__name__
+    if _CLASSES.get(name) is type(value):
+        return {"c": name, "f": [_encode(getattr(value, f)) for f in _FIELDS[name]]}
+    raise _Uncacheable(name)
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    """One JSON object of an entry back into a value (json's object_hook, bottom-up)."""
+    if "c" in obj:
+        cls = _CLASSES[obj["c"]]  # KeyError for any other name: the entry is ignored
+        fields = obj["f"]
+        if not isinstance(fields, list) or len(fields) != len(_FIELDS[obj["c"]]):
+            raise ValueError("bad fields")
+        return cls(*fields)
+    if "t" in obj:
+        return tuple(obj["t"])
+    if "m" in obj:
+        return {k: v for k, v in obj["m"]}
+    if "d" in obj:
+        return _dt.date.fromisoformat(obj["d"])
+    raise ValueError("unknown object")
+
+
+def _entry_name(text: str, shown: str) -> str:
+    return hashlib.sha256(f"{grammar_digest()}\0{shown}\0{text}".encode()).hexdigest()
+
+
+def parse_cached(
+    parse: Callable[[str, str], tuple[Any, list[Diagnostic]]], text: str, shown: str
+) -> tuple[Any, list[Diagnostic]]:
+    """``parse(text, shown)``, reusing the authenticated tree of an identical earlier parse.
+
+    Only files that parse cleanly are cached.  Any problem with the cache (no
+    folder, a key that is not private, a tampered or damaged entry) falls back
+    to parsing.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return parse(text, shown)
+    key = _key(folder)
+    if key is None:
+        return parse(text, shown)
+    entry = folder / f"{_entry_name(text, shown)}{_SUFFIX}"
+    cached = _load(entry, key, text, shown)
+    if cached is not None:
+        return cached, []
+    rule_file, diags = parse(text, shown)
+    if rule_file is not None and not diags:
+        _store(entry, key, rule_file)
+    return rule_file, diags
+
+
+def _load(entry: Path, key: bytes, text: str, shown: str) -> n.RuleFile | None:
+    try:
+        with open(entry, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    tag, _, body = raw.partition(b"\n")
+    if not hmac.compare_digest(tag, _tag(key, body).encode()):
+        return None  # not written by this user's netrules: never decoded
+    try:
+        digest, tree = json.loads(body, object_hook=_decode)
+        if (
+            digest == grammar_digest()
+            and isinstance(tree, n.RuleFile)
+            and tree.text == text
+            and tree.path == shown
+        ):
+            return tree
+    except (ValueError, KeyError, TypeError, RecursionError):
+        pass
+    return None
+
+
+def _store(entry: Path, key: bytes, rule_file: n.RuleFile) -> None:
+    try:
+        body = json.dumps(
+            [grammar_digest(), _encode(rule_file)], ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+    except (_Uncacheable, RecursionError, ValueError, UnicodeEncodeError):
+        return
+    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_tag(key, body).encode() + b"\n" + body)
+        os.replace(tmp, entry)
+    except OSError:
+        pass  # a cache we cannot write only costs speed
