@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from . import nodes as n
-from .diagnostics import Diagnostic, Span, did_you_mean
+from .diagnostics import Diagnostic, Span, Suggester
 from .schema import FIELDS, FUNCTIONS, ITEM_KINDS, ROOTS
 from .values import Duration, Range
 
@@ -26,6 +26,10 @@ _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 _AGGREGATES = ("count", "sum", "min", "max", "avg", "any", "all", "distinct", "peak", "collect")
 MAX_NESTING = 200  # total expression depth, definitions included (the compiler recurses too)
+# Cost bounds proved before anything runs (docs/semantics.md, "Limits"):
+MAX_EXPANSION = 20_000  # nodes that calls of definitions with parameters may expand to (NR209)
+MAX_STRING_CHARS = 100_000  # characters of rule text a string expression may join (NR210)
+MAX_STRING_COPIES = 64  # input values a string expression may join (NR210)
 _TYPE_NAMES = ("number", "string", "bool", "date", "duration", "list")
 _ORDERED = ("number", "date", "string", "duration")
 _WORD = {
@@ -175,6 +179,11 @@ class Checker:
         self.depth = 0
         self.too_deep = False
         self.precedence: dict[str, tuple[str, ...]] = {}  # winner -> rules it hides
+        self.suggest = Suggester()
+        self.expanded = 0  # nodes made by expanding definitions with parameters so far
+        self.too_big = False
+        self.sizes: dict[int, int] = {}  # id(node) -> nodes in its tree
+        self.str_sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (literal chars, copies)
 
     # ---- diagnostics ----
     def error(
@@ -250,7 +259,7 @@ class Checker:
         ptype = ltype
         if p.type_name is not None:
             if p.type_name not in _TYPE_NAMES:
-                hint = did_you_mean(p.type_name, _TYPE_NAMES)
+                hint = self.suggest(p.type_name, _TYPE_NAMES)
                 self.error(
                     "NR203",
                     f"unknown type '{p.type_name}'",
@@ -329,7 +338,7 @@ class Checker:
                 if isinstance(item, n.SetParam):
                     info = self.params.get(item.name)
                     if info is None:
-                        hint = did_you_mean(item.name, self.params)
+                        hint = self.suggest(item.name, self.params)
                         self.error(
                             "NR309",
                             f"unknown parameter '{item.name}'",
@@ -353,7 +362,7 @@ class Checker:
                 elif isinstance(item, n.SetRow):
                     table = self.tables.get(item.table)
                     if table is None:
-                        hint = did_you_mean(item.table, self.tables)
+                        hint = self.suggest(item.table, self.tables)
                         self.error(
                             "NR309",
                             f"unknown table '{item.table}'",
@@ -381,7 +390,7 @@ class Checker:
                 elif isinstance(item, n.Disable):
                     for rid, span in item.ids:
                         if rid not in rule_ids:
-                            hint = did_you_mean(rid, rule_ids)
+                            hint = self.suggest(rid, rule_ids)
                             self.error(
                                 "NR309",
                                 f'cannot disable unknown rule "{rid}"',
@@ -435,7 +444,46 @@ class Checker:
         finally:
             self.depth -= 1
         self.types[id(e)] = result
+        if result[0] == "string":
+            self.string_growth(e)
         return result
+
+    def string_growth(self, e: Any) -> None:
+        """Bound what a string can grow to: ``s + s`` through a chain of definitions
+        doubles at every step, so the checker counts, before anything runs, the
+        literal characters and the input values each string expression joins."""
+        sizes = self.str_sizes
+        if isinstance(e, n.Literal):
+            size = (len(e.value), 0)
+        elif isinstance(e, n.Arith):
+            (lc, lk), (rc, rk) = sizes.get(id(e.left), (0, 1)), sizes.get(id(e.right), (0, 1))
+            size = (lc + rc, lk + rk)
+        elif isinstance(e, n.Coalesce):
+            (lc, lk), (rc, rk) = sizes.get(id(e.left), (0, 1)), sizes.get(id(e.right), (0, 1))
+            size = (max(lc, rc), max(lk, rk))
+        elif isinstance(e, n.Name) and e.name in self.defines:
+            size = sizes.get(id(self.defines[e.name].body), (0, 1))
+        elif isinstance(e, n.Call) and id(e) in self.expansions:
+            size = sizes.get(id(self.expansions[id(e)]), (0, 1))
+        elif isinstance(e, n.Call) and e.func in ("lower", "upper", "trim", "normalize") and e.args:
+            size = sizes.get(id(e.args[0]), (0, 1))
+        else:
+            size = (0, 1)  # an input value, a table row, a parameter: one bounded copy
+        sizes[id(e)] = size
+        chars, copies = size
+        too_long = chars > MAX_STRING_CHARS or copies > MAX_STRING_COPIES
+        if too_long and isinstance(e, n.Arith) and not self.too_big:
+            self.too_big = True
+            self.node_error(
+                e,
+                "NR210",
+                f"this string joins {copies:,} values (fields, parameters, rows)"
+                if copies > MAX_STRING_COPIES
+                else f"this string can grow to {chars:,} characters",
+                f"a string may join at most {MAX_STRING_CHARS:,} characters and "
+                f"{MAX_STRING_COPIES} values; joining a definition with itself "
+                "doubles it at every step",
+            )
 
     def expect(self, e: Any, scope: _Scope | None, want: str, what: str) -> tuple[str, bool]:
         t, nullable = self.typeof(e, scope)
@@ -533,7 +581,7 @@ class Checker:
         if name == "group":
             self.node_error(e, "NR201", "'group' exists only in a rule with 'group by'")
             return "any", True
-        hint = did_you_mean(name, self.visible(scope))
+        hint = None if self.suggest.spent else self.suggest(name, self.visible(scope))
         if name in ("null", "none", "None"):
             hint_text = "test for missing data with known(x), or give a fallback with x ?? value"
         else:
@@ -542,15 +590,24 @@ class Checker:
         return "any", True
 
     def note_local(self, name: str, scope: _Scope | None, e: Any) -> None:
-        """A local used inside an aggregate must be bound inside it (linear time)."""
+        """A local used inside an aggregate must be bound inside it (linear time).
+
+        One exception: an aggregate over ``group`` may read the group's key and the
+        group itself (once per group: linear in all).  Inside another aggregate it
+        would run once per item of that one, quadratic, like any correlated aggregate.
+        """
         s = scope
+        crossed = 0
         while s is not None:
             if name in s.names:
                 return
             agg = s.aggregate
-            if agg is not None and not (
-                isinstance(agg.collection, n.Name) and agg.collection.name == "group"
-            ):
+            if agg is None:
+                s = s.parent
+                continue
+            crossed += 1
+            over_group = isinstance(agg.collection, n.Name) and agg.collection.name == "group"
+            if not over_group or crossed > 1 or self.binds_in_aggregate(name, s.parent):
                 self.node_error(
                     e,
                     "NR205",
@@ -560,6 +617,16 @@ class Checker:
                 )
                 return
             s = s.parent
+
+    @staticmethod
+    def binds_in_aggregate(name: str, scope: _Scope | None) -> bool:
+        """Whether ``name`` is bound by an enclosing aggregate (not the group rule)."""
+        s = scope
+        while s is not None:
+            if name in s.names:
+                return s.aggregate is not None
+            s = s.parent
+        return False
 
     def type_define(self, d: n.Define) -> tuple[str, bool]:
         if d.name in self.define_types:
@@ -599,7 +666,7 @@ class Checker:
             return "any", True
         fields = FIELDS[record]
         if e.name not in fields:
-            hint = did_you_mean(e.name, fields)
+            hint = self.suggest(e.name, fields)
             self.node_error(
                 e,
                 "NR202",
@@ -626,7 +693,7 @@ class Checker:
                 and e.obj.name not in self.params
                 and e.obj.name not in self.defines
             ):
-                hint = did_you_mean(e.obj.name, self.tables)
+                hint = self.suggest(e.obj.name, self.tables)
                 self.node_error(
                     e.obj,
                     "NR201",
@@ -665,7 +732,7 @@ class Checker:
         if e.func in self.defines:
             return self.expand(e, scope)
         if e.func not in FUNCTIONS:
-            hint = did_you_mean(e.func, list(FUNCTIONS) + list(self.defines))
+            hint = self.suggest(e.func, list(FUNCTIONS) + list(self.defines))
             self.node_error(
                 e,
                 "NR204",
@@ -719,6 +786,23 @@ class Checker:
             )
             return "any", True
         mapping = dict(zip(d.params, e.args, strict=False))
+        self.expanded += self.expansion_size(d, mapping)
+        if self.expanded > MAX_EXPANSION:
+            if not self.too_big:
+                self.too_big = True
+                self.node_error(
+                    e,
+                    "NR209",
+                    f"calls of definitions with parameters expand to more than "
+                    f"{MAX_EXPANSION:,} nodes",
+                    "each call copies the definition's body with its arguments; a definition "
+                    "that calls another one twice doubles the size at every step. "
+                    "Use a definition without parameters, computed once",
+                    e.name_span,
+                )
+            for a in e.args:
+                self.typeof(a, scope)
+            return "any", True
         body = _substitute(d.body, mapping, self.node_paths, self.define_paths[d.name])
         self.keep.append(body)
         self.expansions[id(e)] = body
@@ -728,7 +812,65 @@ class Checker:
         finally:
             self.define_stack.pop()
 
+    def size(self, root: Any) -> int:
+        """Nodes in an expression tree (iteratively, cached by node)."""
+        hit = self.sizes.get(id(root))
+        if hit is not None:
+            return hit
+        count = 0
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, tuple):
+                stack.extend(node)
+                continue
+            if not attrs.has(type(node)) or isinstance(node, (n.Literal, n.RangeExpr)):
+                count += isinstance(node, (n.Literal, n.RangeExpr))
+                continue
+            count += 1
+            if isinstance(node, n.Call) and id(node) in self.expansions:
+                stack.append(self.expansions[id(node)])
+                continue
+            for field in attrs.fields(type(node)):
+                if field.name not in ("span", "name_span"):
+                    stack.append(getattr(node, field.name))
+        self.sizes[id(root)] = count
+        return count
+
+    def expansion_size(self, d: n.Define, mapping: dict[str, Any]) -> int:
+        """The nodes one call makes: the body, each parameter counted as its argument."""
+        uses: dict[str, int] = {}
+        stack = [d.body]
+        count = 0
+        while stack:
+            node = stack.pop()
+            if isinstance(node, tuple):
+                stack.extend(node)
+                continue
+            if not attrs.has(type(node)):
+                continue
+            count += 1
+            if isinstance(node, n.Name) and node.name in mapping:
+                uses[node.name] = uses.get(node.name, 0) + 1
+            for field in attrs.fields(type(node)):
+                if field.name not in ("span", "name_span"):
+                    stack.append(getattr(node, field.name))
+        return count + sum(k * self.size(mapping[name]) for name, k in uses.items())
+
     def type_aggregate(self, e: n.Aggregate, scope: _Scope | None) -> tuple[str, bool]:
+        outer = scope
+        while outer is not None and outer.aggregate is None:
+            outer = outer.parent
+        if outer is not None:  # nested: it runs once per item of the enclosing aggregate
+            name = _local_in(e.collection, scope, self.lookup)
+            if name is not None:
+                self.node_error(
+                    e,
+                    "NR205",
+                    f"this {e.func}(...) over '{name}' runs again for every item of the "
+                    f"enclosing {outer.aggregate.func}(...)",
+                    "compute it once: move it out of the enclosing aggregate, or into a definition",
+                )
         ct, c_null = self.typeof(e.collection, scope)
         result = self._type_aggregate(e, scope, ct)
         return result[0], result[1] or c_null
@@ -865,7 +1007,7 @@ class Checker:
             ]
         for value, span in values:
             if value not in allowed:
-                hint = did_you_mean(value, allowed)
+                hint = self.suggest(value, allowed)
                 self.error(
                     "NR206",
                     f'{record}.{field.name} is never "{value}"',
@@ -944,7 +1086,7 @@ class Checker:
                     f"add a '{clause}' clause",
                 )
         if r.severity is not None and r.severity not in SEVERITIES:
-            hint = did_you_mean(r.severity, SEVERITIES)
+            hint = self.suggest(r.severity, SEVERITIES)
             self.error(
                 "NR303",
                 f"unknown severity '{r.severity}'",
@@ -955,7 +1097,7 @@ class Checker:
         for ref, is_name, span in r.advice:
             if is_name:
                 if ref not in self.advice:
-                    hint = did_you_mean(ref, self.advice)
+                    hint = self.suggest(ref, self.advice)
                     self.error(
                         "NR308",
                         f"unknown advice '{ref}'",
@@ -1008,7 +1150,7 @@ class Checker:
         if r.lower is not None:
             lw = r.lower
             if lw.severity not in SEVERITIES:
-                hint = did_you_mean(lw.severity, SEVERITIES)
+                hint = self.suggest(lw.severity, SEVERITIES)
                 self.error(
                     "NR303",
                     f"unknown severity '{lw.severity}'",
@@ -1139,7 +1281,7 @@ class Checker:
                 if rid in off:
                     continue
                 if rid not in by_id:
-                    hint = did_you_mean(rid, by_id)
+                    hint = self.suggest(rid, by_id)
                     self.error(
                         "NR311",
                         f'cannot suppress unknown rule "{rid}"',
@@ -1154,7 +1296,7 @@ class Checker:
                 if rid in off:
                     continue
                 if rid not in by_id:
-                    hint = did_you_mean(rid, by_id)
+                    hint = self.suggest(rid, by_id)
                     self.error(
                         "NR311",
                         f'cannot defer to unknown rule "{rid}"',
@@ -1222,7 +1364,7 @@ class Checker:
             self.path = path
             for rid in ex.fires + ex.passes:
                 if rid not in ids:
-                    hint = did_you_mean(rid, ids)
+                    hint = self.suggest(rid, ids)
                     self.error(
                         "NR313",
                         f'example names unknown rule "{rid}"',
@@ -1293,6 +1435,21 @@ class Checker:
                     path,
                     "warning",
                 )
+
+
+def _local_in(root: Any, scope: _Scope | None, lookup: Any) -> str | None:
+    """The first name in an expression that is a local of ``scope`` (or None)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Name):
+            if lookup(node.name, scope) is not None:
+                return node.name
+        elif isinstance(node, n.Field):
+            stack.append(node.obj)
+        elif isinstance(node, n.Coalesce):
+            stack.extend((node.left, node.right))
+    return None
 
 
 def _substitute(body: Any, mapping: dict[str, Any], paths: dict[int, str], path: str) -> Any:

@@ -33,6 +33,7 @@ PROG = "netrules"
 FAIL_ON = ("error", "warning", "info", "never")
 _RANK = {"error": 0, "warning": 1, "info": 2}
 _OPTION_OF_PATH = {"<params>": "--param", "<disable>": "--disable", "<select>": "--select"}
+MAX_SHOWN = 50  # diagnostics printed in full; the rest are counted
 
 
 class _Exit(Exception):
@@ -283,14 +284,24 @@ def _errline(text: str) -> None:
 
 
 def _report_rule_error(err: Any) -> None:
-    """Every diagnostic of a RuleError on stderr: full form with caret, or option form."""
-    for d in err.diagnostics:
+    """The diagnostics of a RuleError on stderr: full form with caret, or option form.
+
+    At most MAX_SHOWN are printed (errors first, in file order), then a count of the
+    rest: the output of a broken file stays short however many mistakes it holds.
+    """
+    for d in err.diagnostics[:MAX_SHOWN]:
         option = _OPTION_OF_PATH.get(d.path)
         if option:
             hint = f" ({d.hint})" if d.hint else ""
             _errline(f"{PROG}: {d.severity}: {option}: {d.message}{hint}")
         else:
             _errline(d.render())
+    hidden = len(err.diagnostics) - MAX_SHOWN
+    if hidden > 0:
+        sys.stderr.write(
+            f"{PROG}: ... and {hidden} more diagnostic{'s' if hidden != 1 else ''} "
+            f"(the first {MAX_SHOWN} are shown; fix them first)\n"
+        )
     errors = sum(1 for d in err.diagnostics if d.severity == "error")
     if not any(d.path in _OPTION_OF_PATH for d in err.diagnostics):
         sys.stderr.write(

@@ -30,6 +30,10 @@ from .values import Range
 __all__ = ["CompiledProgram", "compile_program"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+# Python refuses source nested more than 200 brackets deep ("too many nested
+# parentheses"); code deeper than this moves into a helper function of its own.
+MAX_CODE_DEPTH = 40
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
 
 
@@ -78,6 +82,7 @@ class Gen:
         self.refs: set[str] = set()  # local (loop/aggregate) variables the code just read
         self.inline = False  # True: emit in place instead of hoisting (code that runs once)
         self.by_node: dict[int, str] = {}  # id(node) -> its hoisted name
+        self.splits: list[tuple[str, tuple[str, ...], str]] = []  # (name, args, code)
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -132,7 +137,22 @@ class Gen:
 
     def _expr(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         m = getattr(self, "e_" + type(e).__name__)
-        return m(e, ctx)
+        code, closed = m(e, ctx)
+        return self._bounded(code, ctx), closed
+
+    def _bounded(self, code: str, ctx: _Ctx) -> str:
+        """Code nested too deeply for Python's parser becomes a call of a helper function.
+
+        The helper takes the local names in scope (the loop item, aggregate
+        variables) as arguments and reads everything else (parameters, hoisted
+        values) from the enclosing function, so a split never changes a value.
+        """
+        if len(code) <= 2 * MAX_CODE_DEPTH or _bracket_depth(code) <= MAX_CODE_DEPTH:
+            return code
+        args = tuple(sorted(set(ctx.names.values())))
+        name = f"_s{len(self.splits)}"
+        self.splits.append((name, args, code))
+        return f"{name}({', '.join(args)})"
 
     def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         """A child: hoisted when closed, so the parent can be hoisted too."""
@@ -396,6 +416,18 @@ class Gen:
             out.append((e, label, tuple(children)))
 
 
+def _bracket_depth(code: str) -> int:
+    """How deeply brackets nest in generated code (it holds no string literals)."""
+    depth = deepest = 0
+    for ch in _NOT_BRACKET.sub("", code):
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def _trivial(e: Any) -> bool:
     return isinstance(e, (n.Literal, n.Name, n.RangeExpr))
 
@@ -517,7 +549,7 @@ def _rule_body(
             else:
                 expr, fmt = part
                 parts.append(_format(gen, expr, fmt, ctx))
-        msg = ('f"' + "".join("{" + p + "}" for p in parts) + '"') if parts else gen.const("")
+        msg = _join(gen, parts)
         ev = (
             "{"
             + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}" for e in r.evidence)
@@ -551,6 +583,21 @@ def _rule_body(
     if nullable:
         em.add(indent, "elif w is None:")
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
+
+
+def _join(gen: Gen, parts: list[str]) -> str:
+    """Code joining a message's parts: one f-string, or (long messages) a join of
+    f-strings of a few parts each, since compiling one f-string costs the square of
+    its length."""
+    if not parts:
+        return gen.const("")
+    chunks = [
+        'f"' + "".join("{" + p + "}" for p in parts[i : i + 16]) + '"'
+        for i in range(0, len(parts), 16)
+    ]
+    if len(chunks) == 1:
+        return chunks[0]
+    return f"{gen.const('')}.join(({', '.join(chunks)},))"
 
 
 def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
@@ -763,6 +810,9 @@ def compile_program(prog: Program) -> CompiledProgram:
         em.add(1, f"{_ident('T_', name)} = T[{gen.const(name)}]")
     for i, _ri in group_rules:
         em.add(1, f"G{i} = {{}}")
+    for name, args, code in gen.splits:  # defined first, called from the prelude or the loops
+        em.add(1, f"def {name}({', '.join(args)}):")
+        em.add(2, f"return {code}")
     for line in gen.prelude:
         em.add(1, line)
     em.lines.extend(body.lines)

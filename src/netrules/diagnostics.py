@@ -8,7 +8,19 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Diagnostic", "Span", "did_you_mean"]
+__all__ = ["MAX_EXCERPT", "MAX_MESSAGE", "Diagnostic", "Span", "Suggester", "did_you_mean"]
+
+# Output stays linear in the input: a diagnostic shows at most this much of its
+# source line (a window around the column) and of its message and hint.
+MAX_EXCERPT = 100
+MAX_MESSAGE = 300
+MAX_CANDIDATES = 1_000  # did-you-mean compares a name with at most this many others
+
+
+def _clip(text: str | None, limit: int = MAX_MESSAGE) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 3] + "..."
 
 
 @attrs.frozen(slots=True)
@@ -53,26 +65,37 @@ class Diagnostic:
     def one_line(self) -> str:
         """``path:line:col: error[NR201]: message`` (hint appended after ``;``)."""
         text = (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
+            f"{_clip(self.message)}"
         )
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        return f"{text} (hint: {_clip(self.hint)})" if self.hint else text
 
     def render(self) -> str:
         """The full form: header, source line, a caret under the span, the hint."""
         out = [
-            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
+            f"{_clip(self.message)}"
         ]
         if self.source_line is not None:
             num = str(self.line)
             pad = " " * len(num)
             src = self.source_line.expandtabs(1)
             end = self.span.end_column if self.span.end_line == self.line else len(src) + 1
+            start = self.column - 1
             width = max(1, min(end, len(src) + 1) - self.column)
+            if len(src) > MAX_EXCERPT:  # a window around the column, never the whole line
+                left = max(0, min(start - MAX_EXCERPT // 3, len(src) - MAX_EXCERPT))
+                shown = src[left : left + MAX_EXCERPT]
+                lead = "..." if left > 0 else ""
+                trail = "..." if left + MAX_EXCERPT < len(src) else ""
+                src = lead + shown + trail
+                start = start - left + len(lead)
+                width = max(1, min(width, len(shown) - (start - len(lead)) + 1))
             out.append(f"{pad} |")
             out.append(f"{num} | {src}")
-            out.append(f"{pad} | {' ' * (self.column - 1)}{'^' * width}")
+            out.append(f"{pad} | {' ' * start}{'^' * width}")
         if self.hint:
-            out.append(f"  = hint: {self.hint}")
+            out.append(f"  = hint: {_clip(self.hint)}")
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,21 +108,51 @@ class Diagnostic:
             "end_column": self.span.end_column,
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
-            "hint": self.hint,
+            "message": _clip(self.message),
+            "hint": _clip(self.hint),
         }
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to a misspelt name, or None when nothing is close."""
-    pool = list(candidates)
-    if not pool:
-        return None
-    lowered = {c.lower(): c for c in pool}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    found = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    if found:
-        return found[0]
-    prefixed = [c for c in pool if c.startswith(name) or name.startswith(c)]
-    return prefixed[0] if len(prefixed) == 1 else None
+    return Suggester()(name, candidates)
+
+
+class Suggester:
+    """did-you-mean with a budget: a file with thousands of unknown names costs a
+    bounded number of string comparisons in all, not (names x candidates).
+
+    A candidate whose length differs too much to reach the cutoff is never
+    compared; each call compares at most MAX_CANDIDATES, and once ``budget``
+    comparisons are spent, no more suggestions are made.
+    """
+
+    def __init__(self, budget: int = 10_000):
+        self.budget = budget
+
+    @property
+    def spent(self) -> bool:
+        return self.budget <= 0
+
+    def __call__(self, name: str, candidates: Iterable[str]) -> str | None:
+        if self.spent or len(name) > MAX_MESSAGE:
+            return None
+        pool = list(dict.fromkeys(candidates))
+        self.budget -= len(pool) // 100  # the cheap passes below count a little too
+        if not pool:
+            return None
+        folded = name.lower()
+        for c in pool:
+            if c.lower() == folded:
+                return c
+        # ratio = 2 * matches / (len(a) + len(b)) >= 0.6 needs the shorter one to be
+        # at least 3/7 of the longer one
+        size = len(name)
+        near = [c for c in pool if 3 * max(size, len(c)) <= 7 * min(size, len(c))]
+        near = near[: min(MAX_CANDIDATES, max(0, self.budget))]
+        self.budget -= len(near)
+        found = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
+        if found:
+            return found[0]
+        prefixed = [c for c in pool if c.startswith(name) or name.startswith(c)]
+        return prefixed[0] if len(prefixed) == 1 else None
