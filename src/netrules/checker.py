@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from . import nodes as n
-from .diagnostics import Diagnostic, Span, Suggester
+from .diagnostics import Diagnostic, Span, Suggester, source_lines
 from .schema import FIELDS, FUNCTIONS, ITEM_KINDS, ROOTS
 from .values import Duration, Range
 
@@ -159,7 +159,7 @@ class Checker:
     def __init__(self, files: list[n.RuleFile]):
         self.files = files
         self.diags: list[Diagnostic] = []
-        self.lines: dict[str, list[str]] = {f.path: f.text.splitlines() for f in files}
+        self.lines: dict[str, list[str]] = {f.path: source_lines(f.text) for f in files}
         self.path = ""
         self.params: dict[str, ParamInfo] = {}
         self.param_nodes: dict[str, n.Param] = {}

@@ -719,10 +719,12 @@ def _names_used(ruleset: RuleSet, info: Any) -> tuple[list[str], list[str]]:
 
 def _source_text(ruleset: RuleSet, path: str, span: Any) -> str | None:
     """The text a span covers in one of the loaded rule files (None when not found)."""
+    from .diagnostics import source_lines
+
     for rule_file in getattr(ruleset, "_files", ()):
         if rule_file.path != path:
             continue
-        lines = rule_file.text.splitlines()
+        lines = source_lines(rule_file.text)
         if not 1 <= span.line <= span.end_line <= len(lines):
             return None
         chunk = lines[span.line - 1 : span.end_line]

@@ -8,13 +8,43 @@ from typing import Any
 
 import attrs
 
-__all__ = ["MAX_EXCERPT", "MAX_MESSAGE", "Diagnostic", "Span", "Suggester", "did_you_mean"]
+__all__ = [
+    "MAX_EXCERPT",
+    "MAX_MESSAGE",
+    "Diagnostic",
+    "Span",
+    "Suggester",
+    "did_you_mean",
+    "normalize_newlines",
+    "source_lines",
+]
 
 # Output stays linear in the input: a diagnostic shows at most this much of its
 # source line (a window around the column) and of its message and hint.
 MAX_EXCERPT = 100
 MAX_MESSAGE = 300
 MAX_CANDIDATES = 1_000  # did-you-mean compares a name with at most this many others
+
+
+def normalize_newlines(text: str) -> str:
+    """Windows ``\\r\\n`` line ends as ``\\n``, and in a file with no ``\\n`` at all (an
+    old-Mac file) every ``\\r``: the parser counts lines by ``\\n`` only, and a ``#``
+    comment runs to the end of its line.  A lone ``\\r`` in a file that has ``\\n``
+    line ends is a character like any other (it may sit inside a string)."""
+    if "\r" not in text:
+        return text
+    if "\n" not in text:
+        return text.replace("\r", "\n")
+    return text.replace("\r\n", "\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a rule file as the parser counts them: split at ``\\n`` only.
+
+    ``str.splitlines`` would also split at form feeds, U+2028 and other separators
+    and shift every later diagnostic's excerpt.
+    """
+    return text.split("\n")
 
 
 def _clip(text: str | None, limit: int = MAX_MESSAGE) -> str | None:

@@ -11,7 +11,7 @@ import functools
 from importlib import resources
 from typing import Any
 
-from .diagnostics import Diagnostic, Span
+from .diagnostics import Diagnostic, Span, normalize_newlines, source_lines
 
 __all__ = ["MAX_DEPTH", "parse_expression", "parse_file"]
 
@@ -68,7 +68,7 @@ def describe_terminal(name: str) -> str:
 
 
 def _line_of(text: str, line: int) -> str:
-    lines = text.splitlines()
+    lines = source_lines(text)
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
@@ -186,6 +186,7 @@ def parse_file(text: str, path: str = "<rules>") -> tuple[Any, list[Diagnostic]]
     """Parse one rule file; returns (RuleFile or None, diagnostics)."""
     from .transform import to_nodes
 
+    text = normalize_newlines(text)
     if "\x00" in text:
         pos = text.index("\x00")
         line = text.count("\n", 0, pos) + 1

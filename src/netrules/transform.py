@@ -11,7 +11,7 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from . import nodes as n
-from .diagnostics import Diagnostic, Span
+from .diagnostics import Diagnostic, Span, source_lines
 from .values import Range, make_duration
 
 __all__ = ["expr_to_node", "to_nodes", "unescape"]
@@ -46,7 +46,7 @@ class _ToNodes(Transformer):
         super().__init__(visit_tokens=False)
         self.path = path
         self.text = text
-        self.lines = text.splitlines()
+        self.lines = source_lines(text)
 
     def _diag(self, code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
         line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else ""
