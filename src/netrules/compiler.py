@@ -788,7 +788,7 @@ def compile_program(prog: Program) -> CompiledProgram:
             gen.const(p) if isinstance(p, str) else _format(gen, p[0], p[1], sctx)
             for p in agg.message.parts
         ]
-        text = ('f"' + "".join("{" + p + "}" for p in parts) + '"') if parts else gen.const("")
+        text = _join(gen, parts)
         body.add(1, f"def S{i}(found, names):")
         body.add(2, f"return {text}")
         summaries.append(f"{gen.const(ri.node.id)}: (S{i}, {agg.descending}, {int(agg.show)})")
