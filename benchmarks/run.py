@@ -10,7 +10,9 @@ Prints one table of medians and ratios against hand-written baselines:
    files with the csv module alone;
 5. ``netrules check --demo`` as a whole process, against ``python -c pass``;
 6. peak memory of 2 and 4, measured with tracemalloc in a child process;
-7. the HTML report of the large network (needs the extra netrules[html]), against to_json().
+7. the HTML report of the large network (needs the extra netrules[html]), against to_json();
+8. the member batch of 3 given as plain dicts, through ``RuleSet.evaluate_many``, against
+   the hand-written count rules including the conversion to a Member.
 
 ``--quick`` runs every benchmark once on small inputs (the CI smoke mode).
 Figures on a shared machine are noisy: compare ratios from one run, not
@@ -235,6 +237,48 @@ def bench_members(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) -
     ]
 
 
+def bench_many(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) -> list[Row]:
+    """8: the same member batch as 3, from plain member dicts, through evaluate_many().
+
+    The baseline converts each dict to a Member itself and runs the count rules by hand.
+    """
+    import attrs as _attrs
+
+    from netrules.model import Employer, Member, Network, School
+
+    def to_member(row: dict[str, Any]) -> Member:
+        fields = dict(row)
+        fields["employers"] = tuple(Employer(**e) for e in row.get("employers", ()))
+        fields["schools"] = tuple(School(**s) for s in row.get("schools", ()))
+        if "situations" in row:
+            fields["situations"] = tuple(row["situations"])
+        return Member(**fields)
+
+    nets = generate.members(size["members"], seed=1)
+    rows = [{k: v for k, v in _attrs.asdict(net.member).items() if v is not None} for net in nets]
+    counts = count_ruleset(ruleset)
+    as_of = generate.AS_OF
+
+    def with_netrules() -> list[Any]:
+        return [r.findings for r in counts.evaluate_many(rows, as_of=as_of)]
+
+    def by_hand() -> list[Any]:
+        evaluate = base.evaluate_count_rules
+        return [evaluate(Network(member=to_member(row)), as_of) for row in rows]
+
+    t_nr, got, t_bl, expected = timed_pair(with_netrules, by_hand, size["repeat_members"])
+    if any(list(g) != e for g, e in zip(got, expected, strict=True)):
+        raise AssertionError("baseline and evaluate_many disagree on the member batch")
+    n = len(rows)
+    return [
+        {
+            "name": f"8 evaluate_many from member dicts, per member ({n:,})",
+            "netrules": t_nr / n,
+            "baseline": t_bl / n,
+        }
+    ]
+
+
 def csv_only(path: Path) -> dict[str, list[list[str]]]:
     """The baseline for loading an archive: every CSV the loader reads, through the csv
     module and nothing else (no header matching, no dates, no objects)."""
@@ -431,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
     ap.add_argument(
-        "--only", default="1234567", help="which benchmarks to run, by number (default: 1234567)"
+        "--only", default="12345678", help="which benchmarks to run, by number (default: 12345678)"
     )
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args(argv)
@@ -464,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_process(size)
         if "6" in args.only and archive is not None:
             rows += bench_memory(size, archive)
+        if "8" in args.only:
+            rows += bench_many(size, ruleset, base)
         if "7" in args.only:
             rows += bench_html(size, ruleset)
     finally:

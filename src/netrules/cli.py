@@ -259,7 +259,16 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="load the bundled rule pack (default; --no-default-rules leaves it out)",
     )
     test.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
-    return parser, {"check": check, "rules": rules, "explain": explain, "test": test}
+    from . import batch_cli
+
+    batch = batch_cli.add_parser(sub, _add_rule_options)
+    return parser, {
+        "check": check,
+        "rules": rules,
+        "explain": explain,
+        "test": test,
+        "batch": batch,
+    }
 
 
 # ---------------------------------------------------------------- helpers
@@ -872,7 +881,22 @@ def _ids(ids: Sequence[str]) -> str:
     return "[" + ", ".join(ids) + "]"
 
 
-_COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain, "test": _cmd_test}
+def _cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import batch_cli
+
+    ruleset = _load_rules(args, args.rules)
+    if args.disable:
+        ruleset = ruleset.disable(*dict.fromkeys(args.disable))
+    return batch_cli.run(args, ruleset, _errline)
+
+
+_COMMANDS = {
+    "check": _cmd_check,
+    "rules": _cmd_rules,
+    "explain": _cmd_explain,
+    "test": _cmd_test,
+    "batch": _cmd_batch,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -25,6 +25,9 @@ from .model import Network
 from .parse_cache import parse_cached
 from .selection import SEVERITY_RANK, Layer, selected_ids
 from .values import Duration
+
+if TYPE_CHECKING:
+    from .batch import MemberResult
 
 __all__ = ["ExampleCase", "ExampleResult", "RuleSet", "bundled_rules_dir", "load_rules"]
 
@@ -279,9 +282,40 @@ class RuleSet:
                     f"the JSON document format, got {type(network).__name__}"
                 )
             network = load_network(dict(network))
-        when = _as_of_date(as_of) or network.as_of or _dt.date.today()
-        values = self.resolve_params(params) if params else self._params  # run() only reads
-        report = run(self._program, self._compiled, network, when, values, self._tables)
+        values = self.resolve_params(params) if params else None
+        return self._evaluate_prepared(network, _as_of_date(as_of), values)
+
+    def evaluate_many(
+        self,
+        inputs: Any,
+        *,
+        as_of: _dt.date | str | None = None,
+        params: Mapping[str, Any] | None = None,
+        reports: bool = False,
+        errors: str = "raise",
+    ) -> Iterator[MemberResult]:
+        """Evaluate many members, yielding one compact result each, in input order.
+
+        ``inputs``: an iterable of network documents (dicts), ``Network`` objects or
+        member rows (dicts of member fields, with an optional ``id``), or a table of
+        member rows (an Arrow table, a pandas or polars DataFrame).  Unreadable rows
+        raise :class:`InputError` naming the row, or with ``errors="collect"`` come back
+        with ``result.error`` set.  See docs/batch.md.
+        """
+        from .batch import evaluate_many
+
+        return evaluate_many(
+            self, inputs, as_of=as_of, params=params, reports=reports, errors=errors
+        )
+
+    def _evaluate_prepared(
+        self, network: Network, as_of: _dt.date | None, values: dict[str, Any] | None
+    ) -> Report:
+        """evaluate() once its arguments are checked: the batch path calls this directly."""
+        when = as_of or network.as_of or _dt.date.today()
+        report = run(
+            self._program, self._compiled, network, when, values or self._params, self._tables
+        )
         if self._min_severity is not None:
             limit = SEVERITY_RANK[self._min_severity]
             kept = tuple(f for f in report.findings if SEVERITY_RANK[f.severity] <= limit)

@@ -194,6 +194,9 @@ def _check(kind: Any, value: Any, path: str) -> Any:
             check_text(value, path)
         return value
     if kind == "date":
+        # A dict built in Python (a batch row, a DataFrame) may hold date objects already.
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            return value
         if isinstance(value, str):
             d = parse_iso_date(value)
             if d is not None:
@@ -220,7 +223,7 @@ def _check(kind: Any, value: Any, path: str) -> Any:
             raise _Bad(path, f"expected one of {allowed}; got {_describe(value)}")
         return value
     if tag == "list":
-        if not isinstance(value, list):
+        if not isinstance(value, (list, tuple)):  # tuples: dicts built in Python
             raise _Bad(path, f"expected a list, got {_describe(value)}")
         out = []
         for i, v in enumerate(value):
