@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import netrules
+
+# Hypothesis examples outside tests/properties (the docs' samples, the batch tests) run on
+# shared 2-core machines too: slow input generation there is load, not a bug.
+# tests/properties loads its own profiles on top of this one.
+settings.register_profile(
+    "netrules-base", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("netrules-base")
 
 AS_OF = datetime.date(2025, 1, 1)
 
