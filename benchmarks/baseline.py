@@ -1,6 +1,6 @@
 """The bundled pack written by hand in plain Python: the benchmarks' baseline.
 
-Every one of the 25 rules is an ordinary Python function with the pack's
+Every one of the 28 rules is an ordinary Python function with the pack's
 default parameters as constants, reading the same :class:`netrules.Network`
 objects.  Together they produce what ``RuleSet.evaluate`` produces in
 ``Report.findings``: the same :class:`netrules.Finding` objects (rule,
@@ -33,9 +33,12 @@ from netrules.values import Range
 __all__ = ["COUNT_RULES", "Baseline"]
 
 COUNT_RULES = (
+    "below-every-target",
     "below-industry-target",
+    "industry-without-target",
     "below-career-target",
     "below-job-seeker-target",
+    "job-seeker-industry-range",
     "zero-connections",
     "zero-connections-acceptable",
 )
@@ -101,7 +104,15 @@ DEFAULT_TEXTS = (
 )
 NEW_ACCOUNT_MONTHS = 3
 RECENT_GRADUATE_MONTHS = 12
-DECLARED = {"career-break", "career-change", "selective-networker", "job-search-privacy"}
+SITUATION_MONTHS = 12
+SITUATION_PHRASES = {
+    "new-to-linkedin": "new to LinkedIn",
+    "recent-graduate": "a recent graduate",
+    "career-break": "back from a career break",
+    "career-change": "changing careers",
+    "selective-networker": "a selective networker",
+    "job-search-privacy": "keeping a job search private",
+}
 
 INDUSTRY_TARGETS = {
     "business services": Range(500, None, True),
@@ -119,11 +130,11 @@ CAREER_TARGETS = {
     "executive": Range(1000, 5000, True),
 }
 CAREER_LABELS = {
-    "student": "Student / Recent Graduate",
-    "entry": "Entry Level Professional",
-    "mid-career": "Mid-Career Professional",
-    "senior": "Senior-Level Professional",
-    "executive": "Executive",
+    "student": "a Student / Recent Graduate",
+    "entry": "an Entry Level Professional",
+    "mid-career": "a Mid-Career Professional",
+    "senior": "a Senior-Level Professional",
+    "executive": "an Executive",
 }
 JOB_SEEKER_TARGETS = {
     "student": Range(250, 500, True),
@@ -133,19 +144,36 @@ JOB_SEEKER_TARGETS = {
     "executive": Range(1000, 3000, True),
 }
 JOB_SEEKER_LABELS = {
-    "student": "recent graduate",
-    "entry": "entry level",
-    "mid-career": "mid-career",
-    "senior": "director and up",
-    "executive": "director and up",
+    "student": "a job-seeking recent graduate",
+    "entry": "an entry-level job seeker",
+    "mid-career": "a mid-career job seeker",
+    "senior": "a job seeker at director level and up",
+    "executive": "a job seeker at director level and up",
 }
+LOWEST_TARGET = 100  # the student row: the smallest figure of the three tables
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-SUPPRESSED_BY_ZERO = ("below-industry-target", "below-career-target", "below-job-seeker-target")
-# Per-subject suppressions of the pack (besides the zero rules'): rule -> hidden rules.
+# rule -> the rules whose finding about the same subject it hides when it fires
+SIZE_RULES = ("below-industry-target", "below-career-target", "below-job-seeker-target")
 SUPPRESSES = {
+    "zero-connections": (*SIZE_RULES, "below-every-target", "industry-without-target"),
+    "zero-connections-acceptable": (*SIZE_RULES, "below-every-target", "industry-without-target"),
+    "below-industry-target": ("below-every-target",),
+    "below-career-target": ("below-industry-target", "below-every-target"),
+    "below-job-seeker-target": (
+        "below-career-target",
+        "below-industry-target",
+        "below-every-target",
+        "job-seeker-industry-range",
+    ),
     "check-in-due": ("inactive-connection", "outdated-connection"),
     "request-after-decline": ("request-follow-up",),
 }
+ZERO_MESSAGE = (
+    "0 connections. An empty network is expected only at first: when you are new to "
+    "LinkedIn, a recent graduate, back from a career break, changing careers, a selective "
+    "networker or keeping a job search private. If one of these applies, declare it "
+    "(--situation career-break, or situations in an overlay)."
+)
 
 
 # ---- small helpers ----
@@ -218,6 +246,11 @@ class Baseline:
             ri.node.id: (ri.node.category or "general", ri.subject_kind, ri.advice, ri.node.source)
             for ri in ruleset.program.rules
         }
+        # LinkedIn's industry names -> the article's rows: data of the pack, like the advice.
+        self.industry_rows = dict(ruleset.program.tables["industry_rows"].rows)
+        matches = ruleset.program.tables["industry_row_confidence"]
+        self.industry_matches = dict(matches.rows)
+        self.industry_match_default = matches.default
 
     def finding(
         self, rule: str, severity: str, subject_id: str, message: str, evidence: dict[str, Any]
@@ -669,94 +702,198 @@ class Baseline:
                 )
 
     # ---- targets and zero connections ----
-    def targets_and_zero(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
+    def situations(self, net: Network, as_of: _dt.date) -> tuple[tuple, tuple, bool, bool]:
+        """(phrases of the situations that explain a small network now, of the declared ones
+        that no longer do, new to LinkedIn, recent graduate), as zero.rules defines them."""
         m = net.member
-        count = m.connection_count
-        situations = m.situations
-        # Three-valued, as the pack defines them: None where the data cannot tell.
+        declared = set(m.situations or ())
+        window_start = months_before(as_of, SITUATION_MONTHS)
+
+        def began_recently(day: _dt.date | None) -> bool:
+            return day is None or day >= window_start
+
+        job_starts = [e.start for e in m.employers if e.end is None and e.start is not None]
+        current_job_start = max(job_starts) if job_starts else None
+        ends = [s.end for s in m.schools if s.end is not None and s.end <= as_of]
+        graduated_on = max(ends) if ends else None
+        employed = not m.employers or any(e.end is None for e in m.employers)
         new_account = m.joined_on is not None and m.joined_on >= months_before(
             as_of, NEW_ACCOUNT_MONTHS
         )
-        if situations is not None and "new-to-linkedin" in situations:
-            new_to_linkedin: bool | None = True
-        elif new_account:
-            new_to_linkedin = True
-        else:
-            new_to_linkedin = None if situations is None else False
+        new_to_linkedin = new_account or (
+            "new-to-linkedin" in declared and began_recently(m.joined_on)
+        )
         grad_cutoff = months_before(as_of, RECENT_GRADUATE_MONTHS)
         graduated = any(s.end is not None and grad_cutoff <= s.end <= as_of for s in m.schools)
-        if (situations is not None and "recent-graduate" in situations) or graduated:
-            recent_graduate: bool | None = True
-        else:
-            recent_graduate = None if situations is None else False
-        if situations is None:
-            acceptable = True if (new_to_linkedin or recent_graduate) else None
-        else:
-            acceptable = bool(
-                new_to_linkedin or recent_graduate or any(s in DECLARED for s in situations)
-            )
-        lowered = "info" if acceptable else "warning"
+        recent_graduate = graduated or (
+            "recent-graduate" in declared and began_recently(graduated_on)
+        )
 
-        key = m.industry.strip().casefold() if m.industry is not None else None
-        target = INDUSTRY_TARGETS.get(key) if key is not None else None
-        if target is not None and count < target.low:
+        def explains(s: str) -> bool:
+            if s == "new-to-linkedin":
+                return new_to_linkedin
+            if s == "recent-graduate":
+                return recent_graduate
+            if s not in declared:
+                return False
+            if s in ("career-break", "career-change"):
+                return began_recently(current_job_start)
+            if s == "selective-networker":
+                return began_recently(m.joined_on)
+            return employed  # job-search-privacy
+
+        now = tuple(sorted(SITUATION_PHRASES[s] for s in SITUATION_PHRASES if explains(s)))
+        past = tuple(sorted(SITUATION_PHRASES[s] for s in m.situations or () if not explains(s)))
+        return now, past, new_to_linkedin, recent_graduate
+
+    def targets_and_zero(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
+        m = net.member
+        count = m.connection_count
+        now, past, new_to_linkedin, recent_graduate = self.situations(net, as_of)
+        acceptable = bool(now)
+        lowered = "info" if acceptable else "warning"
+        tail = (
+            f"; a small network is expected for now while you are {', '.join(now)}" if now else ""
+        )
+
+        key = m.industry.casefold().strip() if m.industry is not None else None
+        row = self.industry_rows.get(key) if key is not None else None
+        itarget = INDUSTRY_TARGETS.get(row.casefold().strip()) if row is not None else None
+        match = (
+            self.industry_matches.get(key, self.industry_match_default) if key is not None else None
+        )
+        via = (
+            f"{m.industry} → "
+            if m.industry is not None
+            and row is not None
+            and m.industry.strip().lower() != row.lower()
+            else ""
+        )
+        loose = " (a loose match: treat it as a hint)" if match == "low" else ""
+        working = m.career_level != "student"
+        level = m.career_level
+
+        if 0 < count < LOWEST_TARGET:
             out.append(
                 self.finding(
-                    "below-industry-target",
+                    "below-every-target",
                     lowered,
                     "member",
-                    f"{count} connections; {m.industry} professionals usually have {target}",
+                    f"{count} connections, fewer than the smallest figure the article gives "
+                    f"anyone ({LOWEST_TARGET}, for students){tail}",
                     {
                         "connection_count": count,
-                        "industry": m.industry,
-                        "target": target,
-                        "short_by": target.low - count,
+                        "lowest_target": LOWEST_TARGET,
+                        "short_by": LOWEST_TARGET - count,
+                        "explained_by": now,
+                        "no_longer_explaining": past,
                     },
                 )
             )
-        level = m.career_level.strip().casefold() if m.career_level is not None else None
+        if count > 0 and working and itarget is not None and count < itarget.low:
+            out.append(
+                self.finding(
+                    "below-industry-target",
+                    "info" if acceptable or match == "low" else "warning",
+                    "member",
+                    f"{count} connections; for {via}{row}{loose} the article's figure is "
+                    f"{itarget}: aim for at least {itarget.low}{tail}",
+                    {
+                        "connection_count": count,
+                        "industry": m.industry,
+                        "industry_row": row,
+                        "match": match,
+                        "target": itarget,
+                        "short_by": itarget.low - count,
+                        "explained_by": now,
+                    },
+                )
+            )
+        if working and m.industry is not None and itarget is None:
+            out.append(
+                self.finding(
+                    "industry-without-target",
+                    "info",
+                    "member",
+                    f"The article has no connection figure for {m.industry}: its industry "
+                    "figures cover Business Services, Healthcare, Higher Education, Information "
+                    "Technology, Legal and Manufacturing",
+                    {"industry": m.industry, "recognised": row is not None},
+                )
+            )
         target = CAREER_TARGETS.get(level) if level is not None else None
-        if target is not None and count < target.low:
+        if count > 0 and target is not None and count < target.low:
             out.append(
                 self.finding(
                     "below-career-target",
                     lowered,
                     "member",
-                    f"{count} connections; a {CAREER_LABELS[level]} usually has {target}",
+                    f"{count} connections; as {CAREER_LABELS[level]} aim for {target}{tail}",
                     {
                         "connection_count": count,
-                        "career_level": m.career_level,
+                        "career_level": level,
                         "target": target,
                         "short_by": target.low - count,
+                        "industry_row": row,
+                        "industry_target": itarget,
+                        "explained_by": now,
                     },
                 )
             )
-        target = JOB_SEEKER_TARGETS.get(level) if level is not None else None
-        if m.job_seeking and target is not None and count < target.low:
+        seeker = JOB_SEEKER_TARGETS.get(level) if level is not None else None
+        if count > 0 and m.job_seeking and seeker is not None and count < seeker.low:
+            assert target is not None and level is not None
             out.append(
                 self.finding(
                     "below-job-seeker-target",
                     lowered,
                     "member",
-                    f"{count} connections while job seeking; for {JOB_SEEKER_LABELS[level]} job "
-                    f"seekers aim for {target}",
+                    f"{count} connections while looking for work: a job search calls for the "
+                    f"higher end of the figures, and for {JOB_SEEKER_LABELS[level]} the "
+                    f"article's figure is {seeker}{tail}",
                     {
                         "connection_count": count,
-                        "career_level": m.career_level,
-                        "target": target,
-                        "short_by": target.low - count,
+                        "career_level": level,
+                        "target": seeker,
+                        "short_by": seeker.low - count,
+                        "career_target": target,
+                        "industry_row": row,
+                        "industry_target": itarget,
+                        "explained_by": now,
                     },
                 )
             )
-        if count == 0 and acceptable is False:
+        if m.job_seeking and working and itarget is not None and itarget.high is not None:
+            upper = round((itarget.low + itarget.high) / 2)
+            if itarget.low <= count < upper:
+                out.append(
+                    self.finding(
+                        "job-seeker-industry-range",
+                        "info",
+                        "member",
+                        f"{count} connections while looking for work: within the {via}{row} "
+                        f"range of {itarget}, but a job search calls for its upper half, "
+                        f"{upper} or more",
+                        {
+                            "connection_count": count,
+                            "industry_row": row,
+                            "target": itarget,
+                            "upper_part": upper,
+                        },
+                    )
+                )
+        if count == 0 and not acceptable:
             out.append(
                 self.finding(
                     "zero-connections",
                     "warning",
                     "member",
-                    "0 connections, and none of the situations that explain an empty network "
-                    "applies",
-                    {"connection_count": count, "situations": situations},
+                    ZERO_MESSAGE,
+                    {
+                        "connection_count": count,
+                        "situations": m.situations,
+                        "no_longer_explaining": past,
+                    },
                 )
             )
         if count == 0 and acceptable:
@@ -765,11 +902,11 @@ class Baseline:
                     "zero-connections-acceptable",
                     "info",
                     "member",
-                    f"0 connections, which is expected for now (declared: {fmt(situations)}; new "
-                    f"account: {fmt(new_to_linkedin)}; recent graduate: {fmt(recent_graduate)}); "
-                    "keep building it",
+                    f"0 connections, which is expected for now while you are {', '.join(now)}; "
+                    "start building your network now",
                     {
-                        "situations": situations,
+                        "situations": m.situations,
+                        "explained_by": now,
                         "new_to_linkedin": new_to_linkedin,
                         "recent_graduate": recent_graduate,
                     },
@@ -789,10 +926,8 @@ def no_exchange_since(last: _dt.date | None, recorded: bool | None, cutoff: _dt.
 
 
 def finish(out: list[Finding]) -> list[Finding]:
-    """The pack's suppressions (the zero-connection rules hide the target rules; a stance on a
+    """The pack's suppressions (the size rules: one finding per member; a stance on a
     subject hides the opposite one); then sort as netrules does."""
-    if any(f.rule in ("zero-connections", "zero-connections-acceptable") for f in out):
-        out = [f for f in out if f.rule not in SUPPRESSED_BY_ZERO]
     hidden = {
         (target, f.subject) for f in out if f.rule in SUPPRESSES for target in SUPPRESSES[f.rule]
     }

@@ -21,7 +21,12 @@ from netrules.strategies import AS_OF, PACK_INDUSTRIES, connections, networks
 from netrules.values import Duration
 
 ZERO_RULES = {"zero-connections", "zero-connections-acceptable"}
-BELOW_RULES = {"below-industry-target", "below-career-target", "below-job-seeker-target"}
+BELOW_RULES = {
+    "below-industry-target",
+    "below-career-target",
+    "below-job-seeker-target",
+    "below-every-target",
+}
 ITEM_KINDS = {
     "connection": "connections",
     "invitation": "invitations",
@@ -162,13 +167,18 @@ def test_more_connections_never_add_a_target_finding(
 ) -> None:
     """Adding connections (and raising connection_count to match) adds no zero or
     below-target finding.  The one way a below-target finding can appear is when a
-    zero-connections finding, which suppresses them, goes away."""
+    finding that suppressed it (a zero finding, or a more specific size finding) goes
+    away: one member gets one size finding, the most specific that applies."""
+    suppressors = {
+        hidden: {ri.node.id for ri in pack.program.rules if hidden in dict(ri.node.suppresses)}
+        for hidden in BELOW_RULES
+    }
     rules = ZERO_RULES | BELOW_RULES
     before = _subjects(_evaluate(pack, network), rules)
     after = _subjects(_evaluate(pack, _more_connections(network, extra, uncounted)), rules)
-    zero_before = any(rule in ZERO_RULES for rule, _ in before)
+    gone = {rule for rule, _ in before - after}
     for rule, subject in after - before:
-        assert rule in BELOW_RULES and zero_before, (rule, subject)
+        assert rule in BELOW_RULES and suppressors[rule] & gone, (rule, subject)
 
 
 @given(
@@ -182,10 +192,41 @@ def test_more_connections_never_add_a_target_finding(
 def test_acceptable_situations_only_inform(
     pack: netrules.RuleSet, network: netrules.Network
 ) -> None:
-    """With a declared situation, the zero and below-target rules say at most info."""
-    for f in _evaluate(pack, network).findings:
+    """With a declared situation that began recently, the zero and below-target rules say at
+    most info (the member joined a month ago, has no job and no school on record)."""
+    day = network.as_of or AS_OF
+    member = attrs.evolve(
+        network.member, joined_on=day - dt.timedelta(days=30), employers=(), schools=()
+    )
+    for f in _evaluate(pack, attrs.evolve(network, member=member)).findings:
         if f.rule in ZERO_RULES | BELOW_RULES:
             assert f.severity == "info", f
+
+
+@given(
+    network=networks(
+        situation=st.sampled_from(
+            ("career-break", "career-change", "selective-networker", "recent-graduate")
+        ).map(lambda s: (s,)),
+        extra_connections=st.integers(0, 1200),
+    )
+)
+def test_a_situation_explains_only_at_first(
+    pack: netrules.RuleSet, network: netrules.Network
+) -> None:
+    """Two years after the situation began (joining, the current job, the last school),
+    it no longer lowers a zero or below-target finding: they are warnings again."""
+    long_ago = (network.as_of or AS_OF) - dt.timedelta(days=730)
+    member = attrs.evolve(
+        network.member,
+        joined_on=long_ago,
+        employers=(netrules.model.Employer("Acme", None, long_ago, None),),
+        schools=(netrules.model.School("State University", None, None, long_ago),),
+    )
+    for f in _evaluate(pack, attrs.evolve(network, member=member)).findings:
+        assert f.rule != "zero-connections-acceptable", f
+        if f.rule in ZERO_RULES | BELOW_RULES:
+            assert f.severity == "warning" or f.evidence.get("match") == "low", f
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,7 @@ class Expect:
     why: str
     source: str
     severity: str | None = None  # for `fires`: every finding of the rule has this severity
+    says: str | None = None  # for `fires`: text that one of the rule's messages contains
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,14 @@ def _expects(items: Any, where: str) -> tuple[Expect, ...]:
         raise ValueError(f"{where}: a list of {{rule, why, source}} objects expected")
     out = []
     for i, item in enumerate(items):
-        unknown = set(item) - {"rule", "why", "source", "severity"}
+        unknown = set(item) - {"rule", "why", "source", "severity", "says"}
         if unknown:
             raise ValueError(f"{where}[{i}]: unknown keys {sorted(unknown)}")
-        out.append(Expect(item["rule"], item["why"], item["source"], item.get("severity")))
+        out.append(
+            Expect(
+                item["rule"], item["why"], item["source"], item.get("severity"), item.get("says")
+            )
+        )
     return tuple(out)
 
 
@@ -138,6 +143,8 @@ def problems(persona: Persona, pack: netrules.RuleSet) -> list[str]:
                 out.append(f"{kind} {e.rule}: {e.source!r} is not a section of the article")
             if e.severity is not None and (kind != "fires" or e.severity not in SEVERITIES):
                 out.append(f"{kind} {e.rule}: severity {e.severity!r} not allowed here")
+            if e.says is not None and kind != "fires":
+                out.append(f"{kind} {e.rule}: 'says' is only for rules that fire")
     both = {e.rule for e in persona.fires} & {e.rule for e in persona.passes}
     if both:
         out.append(f"expected both to fire and not to fire: {sorted(both)}")
@@ -154,6 +161,9 @@ def problems(persona: Persona, pack: netrules.RuleSet) -> list[str]:
             out.append(f"{e.rule} did not fire ({e.why})")
         elif e.severity is not None and fired[e.rule] != {e.severity}:
             out.append(f"{e.rule} fired at {sorted(fired[e.rule])}, expected {e.severity}")
+        messages = [f.message for f in report.findings if f.rule == e.rule]
+        if e.says is not None and e.rule in fired and not any(e.says in m for m in messages):
+            out.append(f"{e.rule} does not say {e.says!r}: {messages[:2]}")
     for e in persona.passes:
         if e.rule in fired:
             messages = [f.message for f in report.findings if f.rule == e.rule][:2]
