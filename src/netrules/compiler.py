@@ -83,6 +83,10 @@ class Gen:
         self.inline = False  # True: emit in place instead of hoisting (code that runs once)
         self.by_node: dict[int, str] = {}  # id(node) -> its hoisted name
         self.splits: list[tuple[str, tuple[str, ...], str]] = []  # (name, args, code)
+        # True while compiling the *optimistic* reading of a condition: a count whose
+        # `where` is unknown for some items counts them (see _rule_body)
+        self.optimistic = False
+        self._uncertain: dict[int, bool] = {}
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -120,7 +124,7 @@ class Gen:
 
     # ---- expressions: return (code, closed) ----
     def expr(self, e: Any, ctx: _Ctx) -> str:
-        hit = self.by_node.get(id(e))
+        hit = None if self.optimistic else self.by_node.get(id(e))
         if hit is not None:
             return hit
         code, closed = self._expr(e, ctx)
@@ -131,7 +135,7 @@ class Gen:
     def _hoist_node(self, e: Any, code: str) -> str:
         """Hoist a closed node's code once; later uses of the same node reuse the name."""
         name = self.hoist(code)
-        if not self.inline:
+        if not self.inline and not self.optimistic:
             self.by_node[id(e)] = name
         return name
 
@@ -156,7 +160,7 @@ class Gen:
 
     def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         """A child: hoisted when closed, so the parent can be hoisted too."""
-        hit = self.by_node.get(id(e))
+        hit = None if self.optimistic else self.by_node.get(id(e))
         if hit is not None:
             return hit, True
         code, closed = self._expr(e, ctx)
@@ -185,6 +189,9 @@ class Gen:
             self.params_used.add(e.name)
             return _ident("P_", e.name), True
         if e.name in self.prog.defines:
+            body = self.prog.defines[e.name].body
+            if self.optimistic and self.uncertain(body):
+                return self.expr(body, _Ctx()), True
             return self.define(e.name), True
         if e.name in _ROOT_NAMES:
             return _ident("R_", e.name), True
@@ -260,7 +267,16 @@ class Gen:
         self.refs |= outer_refs
         gen = f"{value} for {var} in {coll}{cond}"
         f = e.func
-        if f == "count":
+        if f == "count" and guard is None and e.where is not None and self.nullable(e.where):
+            # two readings: unknown `where` items left out (the value), or counted
+            if closed and not self.inline:
+                both = self.hoist(f"_count_both([{w} for {var} in {coll}])")
+                code = f"{both}[1]" if self.optimistic else f"{both}[0]"
+            elif self.optimistic:
+                code = f"sum(1 for {var} in {coll} if {w} is not False)"
+            else:
+                code = f"sum(1 for {var} in {coll}{cond})"
+        elif f == "count":
             code = f"len({coll})" if not cond else f"sum(1 for {var} in {coll}{cond})"
         elif f == "any" and e.value is None:
             code = f"any(True for {var} in {coll}{cond})"
@@ -390,6 +406,61 @@ class Gen:
             return self.const(tuple(i.value for i in e.items)), True
         parts = [self.sub(i, ctx) for i in e.items]
         return "(" + "".join(f"{c}, " for c, _ in parts) + ")", all(c for _, c in parts)
+
+    # ---- counts over unknowns ----
+    def uncertain(self, e: Any) -> bool:
+        """Whether ``e`` reads a count whose ``where`` can be unknown (through definitions)."""
+        key = id(e)
+        if key in self._uncertain:
+            return self._uncertain[key]
+        self._uncertain[key] = False  # definitions are not recursive; this stops a revisit
+        found = False
+        stack = [e]
+        while stack and not found:
+            node = stack.pop()
+            if isinstance(node, n.Aggregate):
+                found = (
+                    node.func == "count"
+                    and node.where is not None
+                    and self.nullable(node.where)
+                    and not self.nullable(node.collection)
+                )
+                stack.extend(k for k in (node.collection, node.value, node.where) if k is not None)
+            elif isinstance(node, n.Name) and node.name in self.prog.defines:
+                found = self.uncertain(self.prog.defines[node.name].body)
+            elif isinstance(node, n.Call) and id(node) in self.prog.expansions:
+                stack.append(self.prog.expansions[id(node)])
+            else:
+                stack.extend(
+                    _children(node) if not isinstance(node, n.Coalesce) else [node.left, node.right]
+                )
+        self._uncertain[key] = found
+        return found
+
+    def uncertain_labels(self, e: Any) -> tuple[str, ...]:
+        """``count(connection.relationship)``: the facts that left such counts open."""
+        out: list[str] = []
+        seen_defines: set[str] = set()
+        stack = [e]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, n.Aggregate):
+                if node.func == "count" and node.where is not None and self.nullable(node.where):
+                    label = f"count({', '.join(_inner_fields(node.where, self))})"
+                    if label not in out:
+                        out.append(label)
+                stack.extend(k for k in (node.collection, node.value, node.where) if k is not None)
+            elif isinstance(node, n.Name) and node.name in self.prog.defines:
+                if node.name not in seen_defines:
+                    seen_defines.add(node.name)
+                    stack.append(self.prog.defines[node.name].body)
+            elif isinstance(node, n.Call) and id(node) in self.prog.expansions:
+                stack.append(self.prog.expansions[id(node)])
+            else:
+                stack.extend(
+                    _children(node) if not isinstance(node, n.Coalesce) else [node.left, node.right]
+                )
+        return tuple(out)
 
     # ---- missing-data probes ----
     def leaves(self, e: Any, out: list[tuple[Any, str, tuple[Any, ...]]], seen: set[str]) -> None:
@@ -531,7 +602,19 @@ def _rule_body(
     when = gen.expr(r.when, ctx) if r.when is not None else "True"
     nullable = r.when is not None and gen.nullable(r.when)
     em.add(indent, f"w = {when}")
-    em.add(indent, "if w is True:" if nullable else "if w:")
+    if r.when is not None and gen.uncertain(r.when):
+        # A count whose `where` is unknown for some items is only known to lie between
+        # two readings; when they disagree the rule cannot decide: skipped, not passed.
+        gen.optimistic = True
+        try:
+            alt = gen.expr(r.when, ctx)
+        finally:
+            gen.optimistic = False
+        em.add(indent, f"if w is not None and ({alt}) != w:")
+        _skip(em, indent + 1, ri_index, gen.const(gen.uncertain_labels(r.when)))
+        em.add(indent, "elif w is True:" if nullable else "elif w:")
+    else:
+        em.add(indent, "if w is True:" if nullable else "if w:")
     # A member rule's body runs at most once: its message and evidence are built in
     # place, only when it fires, instead of being hoisted and computed every time.
     gen.inline = subject == "None"

@@ -247,6 +247,17 @@ def _peak(dates: Iterable[Any], window: Duration | None) -> int:
     return best
 
 
+def _count_both(values: Iterable[Any]) -> tuple[int, int]:
+    """``count(x where w)`` read twice: items whose ``w`` is true, and those not false."""
+    true = unknown = 0
+    for v in values:
+        if v is True:
+            true += 1
+        elif v is None:
+            unknown += 1
+    return true, true + unknown
+
+
 def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     """Items by id for ``connections[id]`` (the loaders make ids unique)."""
     out: dict[str, Any] = {}

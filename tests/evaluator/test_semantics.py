@@ -355,7 +355,9 @@ CONNECTIONS = {
 AGGREGATES = [
     ("count(connections) == 4", "fires"),
     ("count(c in connections where known(c.company)) == 3", "fires"),
-    ('count(c in connections where c.company == "A") == 1', "fires"),
+    ('count(c in connections where c.company == "A") == 1', "skipped"),  # 1 or 2: open
+    ('count(c in connections where c.company == "A") >= 1', "fires"),  # at least 1 either way
+    ('count(c in connections where c.company == "Q") < 5', "fires"),  # at most 1 either way
     ("sum(c in connections : length(c.company)) == 3", "fires"),
     ("sum(c in connections where false : 1) == 0", "fires"),
     ("avg(c in connections : length(c.company)) == 1", "fires"),
