@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "netrules"
+FORMATS = ("text", "concise", "json", "jsonl", "csv", "markdown", "github", "html")
 FAIL_ON = ("error", "warning", "info", "never")
 _RANK = {"error": 0, "warning": 1, "info": 2}
 _OPTION_OF_PATH = {"<params>": "--param", "<disable>": "--disable", "<select>": "--select"}
@@ -176,7 +177,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     _add_selection_options(check)
     check.add_argument(
         "--format",
-        choices=("text", "json", "html"),
+        choices=FORMATS,
         default=None,
         help="report format (default: text); html needs the extra netrules[html]",
     )
@@ -187,7 +188,43 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
     check.add_argument(
-        "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+        "-o",
+        "--output",
+        metavar="[FORMAT=]FILE",
+        action="append",
+        default=[],
+        help="FORMAT=FILE also writes the report in FORMAT to FILE (repeatable); a plain FILE "
+        "takes the report that would go to standard output",
+    )
+    check.add_argument(
+        "--statistics",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="print the number of findings per rule instead of the report",
+    )
+    ack = check.add_argument_group("acknowledged findings")
+    ack.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="hide the findings recorded in this baseline; report new, fixed, acknowledged",
+    )
+    ack.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings in FILE (TOML) and exit 0",
+    )
+    privacy = check.add_argument_group("privacy")
+    privacy.add_argument(
+        "--redact",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="replace names, e-mails, profile URLs and notes by stable pseudonyms",
+    )
+    privacy.add_argument(
+        "--show-emails",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep e-mail addresses in the report (hidden by default)",
     )
     check.add_argument(
         "--color",
@@ -259,6 +296,12 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="load the bundled rule pack (default; --no-default-rules leaves it out)",
     )
     test.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
+    test.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text (default) or GitHub workflow annotations for failures",
+    )
     from . import batch_cli
 
     batch = batch_cli.add_parser(sub, _add_rule_options)
@@ -574,29 +617,121 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     report = ruleset.evaluate(network, as_of=args.as_of or config.as_of, params=params)
     fmt = args.format or config.format or "text"
     fail_on = args.fail_on or config.fail_on or "error"
-    if fmt == "json":
-        from .terminal import json_printable
+    if args.write_baseline:
+        return _write_baseline(report, args.write_baseline)
+    report, ctx = _finish(args, config, ruleset, network, report)
+    outputs, main_file = _outputs(args, config)
+    for out_fmt, path in outputs.items():
+        _write(_render(out_fmt, report, ctx, None, "never"), path)
+    choice = args.color or config.color or "auto"
+    if args.statistics if args.statistics is not None else config.statistics:
+        from .formats import statistics
 
-        text = json_printable(report.to_json()) + "\n"
-    elif fmt == "html":
-        from .html_report import render_html
-
-        text = render_html(report, network, ruleset)
+        _write(statistics(report, ctx, as_json=fmt in ("json", "jsonl")), main_file)
     else:
-        from .report_text import render_text
+        _write(_render(fmt, report, ctx, main_file, choice), main_file)
+    return 1 if _fails(report, fail_on) else 0
 
-        stream = sys.stdout if args.output is None else None
-        choice = args.color or config.color or "auto"
+
+def _write_baseline(report: Report, path: str) -> int:
+    from .baseline import baseline_text, finding_keys
+
+    _write(baseline_text(report), path)
+    count = len({k for f in report.findings for k in finding_keys(f)})
+    sys.stderr.write(
+        f"{PROG}: wrote {count} acknowledgement{'s' if count != 1 else ''} to {path}\n"
+    )
+    return 0
+
+
+def _finish(
+    args: argparse.Namespace, config: Config, ruleset: RuleSet, network: Network, report: Report
+) -> tuple[Report, Any]:
+    """Acknowledgements, then redaction or e-mail hiding; the context every format reads."""
+    from .formats import Context
+
+    acks = list(config.acknowledge)
+    baseline_path = args.baseline or config.baseline
+    result = None
+    if baseline_path:
+        from .baseline import load_baseline
+
+        acks.extend(load_baseline(baseline_path))
+    if acks or baseline_path:
+        from .baseline import apply_acknowledgements
+
+        report, result = apply_acknowledgements(report, acks)
+    redact = args.redact if args.redact is not None else bool(config.redact)
+    show = args.show_emails if args.show_emails is not None else bool(config.show_emails)
+    details: dict[str, Any] = {}
+    wants_csv = (
+        (args.format or config.format) == "csv"
+        or any(o.startswith("csv=") for o in args.output)
+        or any(f == "csv" for f, _p in config.output)
+    )
+    if wants_csv:
+        from .redact import subject_details
+
+        details = subject_details(network)
+    if redact:
+        from .redact import Redactor
+
+        redactor = Redactor(network)
+        report = redactor.report(report)
+        details = redactor.details(details)
+    elif not show:
+        from .redact import hide_emails
+
+        report = hide_emails(report)
+        if details:
+            from .redact import EMAIL
+
+            for row in details.values():
+                for key, value in row.items():
+                    if value and "@" in value:
+                        row[key] = EMAIL.sub("[e-mail hidden]", value)
+    titles = {r.id: r.title for r in ruleset.rules if r.title}
+    ctx = Context(
+        titles=titles,
+        details=details,
+        baseline=result,
+        baseline_path=baseline_path,
+        redacted=redact,
+        network=network,
+        ruleset=ruleset,
+    )
+    return report, ctx
+
+
+def _outputs(args: argparse.Namespace, config: Config) -> tuple[dict[str, str], str | None]:
+    """Extra FORMAT=FILE outputs (config first, the command line wins) and the main file."""
+    outputs = dict(config.output)
+    main_file = None
+    for item in args.output:
+        fmt, sep, path = item.partition("=")
+        if sep and fmt in FORMATS and path:
+            outputs[fmt] = path
+        else:
+            main_file = item
+    return outputs, main_file
+
+
+def _render(fmt: str, report: Report, ctx: Any, main_file: str | None, choice: str) -> str:
+    from .formats import render
+
+    if fmt == "html" and ctx.redacted:
+        _err("--redact does not cover the html format yet; use text, markdown, json or csv")
+        raise _Exit(2)
+    color = False
+    width = None
+    if fmt == "text":
+        stream = sys.stdout if main_file is None else None
         color = _colour(choice, stream) if stream is not None else choice == "always"
-        width = None
         if color:
             import shutil
 
             width = shutil.get_terminal_size().columns
-        titles = {r.id: r.title for r in ruleset.rules if r.title}
-        text = render_text(report, titles=titles, color=color, width=width)
-    _write(text, args.output)
-    return 1 if _fails(report, fail_on) else 0
+    return render(fmt, report, ctx, color=color, width=width)
 
 
 def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -858,7 +993,7 @@ def _cmd_test(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             result = ruleset.run_example(case)
         except NetrulesError as exc:
             failed += 1
-            _out(f"FAIL {where}: the example cannot run: {exc}")
+            _test_failure(args, case, where, f"the example cannot run: {exc}")
             continue
         if result.ok:
             passed += 1
@@ -872,9 +1007,48 @@ def _cmd_test(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if result.unexpected:
             parts.append(f"expected not to fire: {_ids(case.passes)}")
         parts.append(f"fired: {_ids(result.fired)}")
-        _out(f"FAIL {where}: " + "; ".join(parts))
+        _test_failure(args, case, where, "; ".join(parts))
     _out(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def _test_failure(args: argparse.Namespace, case: Any, where: str, text: str) -> None:
+    _out(f"FAIL {where}: {text}")
+    if getattr(args, "format", "text") == "github" and not case.path.startswith("<"):
+        from .formats import github_annotation
+
+        _out(
+            github_annotation(
+                "error",
+                f"{case.name}: {text}",
+                title="netrules example failed",
+                file=case.path,
+                line=case.line,
+            )
+        )
+
+
+def _github_diagnostics(err: Any) -> None:
+    """Rule-file diagnostics as GitHub workflow annotations on standard output."""
+    from .formats import github_annotation
+
+    for d in err.diagnostics:
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        if d.path.startswith("<"):
+            _out(github_annotation(d.severity, message, title=f"netrules {d.code}"))
+            continue
+        _out(
+            github_annotation(
+                d.severity,
+                message,
+                title=f"netrules {d.code}",
+                file=d.path,
+                line=d.span.line,
+                column=d.span.column,
+                end_line=d.span.end_line,
+                end_column=d.span.end_column,
+            )
+        )
 
 
 def _ids(ids: Sequence[str]) -> str:
@@ -918,7 +1092,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(exc.render() + "\n")
         return 2
     except RuleError as exc:
-        if getattr(args, "format", None) == "json":
+        if getattr(args, "format", None) == "github":
+            _github_diagnostics(exc)
+            _report_rule_error(exc)
+        elif getattr(args, "format", None) == "json":
             import json
 
             _out(

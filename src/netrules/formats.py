@@ -1,0 +1,327 @@
+"""Report formats for people and for tools: text, concise, json, jsonl, csv, markdown, github.
+
+Each renderer takes the finished :class:`~netrules.findings.Report` and a
+:class:`Context` (rule titles, what a baseline hid, whether names were redacted,
+and the people behind subject ids for the CSV) and returns one string.  They use
+only the public Report/Finding API, so any report renders in any format.
+docs/report-format.md describes every format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .config import FORMATS
+
+__all__ = ["CSV_COLUMNS", "FORMATS", "Context", "render", "report_dict", "statistics"]
+
+CSV_COLUMNS = (
+    "rule",
+    "severity",
+    "category",
+    "title",
+    "subject_kind",
+    "subject_id",
+    "name",
+    "company",
+    "position",
+    "profile_url",
+    "message",
+)
+
+
+@attrs.frozen
+class Context:
+    """Everything a renderer may show besides the report itself."""
+
+    titles: Mapping[str, str] = attrs.field(factory=dict)
+    details: Mapping[str, Mapping[str, str | None]] = attrs.field(factory=dict)
+    baseline: Any = None  # a BaselineResult
+    baseline_path: str | None = None
+    redacted: bool = False
+    network: Any = None  # for the HTML report
+    ruleset: Any = None
+
+
+def _parts(finding: Any) -> tuple[Any, ...]:
+    """The per-subject findings of an aggregated finding, else the finding itself."""
+    many = getattr(finding, "subjects", None)
+    return tuple(many) if many else (finding,)
+
+
+def _line(text: str) -> str:
+    from .terminal import printable
+
+    return printable(" ".join(text.split()), one_line=True)
+
+
+def report_dict(report: Any, ctx: Context | None = None) -> dict[str, Any]:
+    """``Report.to_dict()`` plus ``baseline`` counts and ``redacted`` when they apply."""
+    data = report.to_dict()
+    ctx = ctx or Context()
+    if ctx.baseline is not None:
+        data["baseline"] = ctx.baseline.to_dict()
+    if ctx.redacted:
+        data["redacted"] = True
+    return data
+
+
+def _extra_lines(ctx: Context) -> list[str]:
+    lines = []
+    if ctx.baseline is not None:
+        from .baseline import counts_line, stale_lines
+
+        lines.append("")
+        lines.append(counts_line(ctx.baseline))
+        lines.extend(stale_lines(ctx.baseline, ctx.baseline_path))
+    if ctx.redacted:
+        lines.append("")
+        lines.append("Redacted: names, e-mails, profile URLs and notes are pseudonyms.")
+    return lines
+
+
+def _text(report: Any, ctx: Context, color: bool, width: int | None) -> str:
+    from .report_text import render_text
+
+    out = render_text(report, titles=ctx.titles, color=color, width=width)
+    extra = _extra_lines(ctx)
+    return out + "".join(line + "\n" for line in extra)
+
+
+def _concise(report: Any, ctx: Context) -> str:
+    lines = []
+    for f in report.findings:
+        for p in _parts(f):
+            s = p.subject
+            lines.append(_line(f"{s.kind}:{s.id}: {f.severity}[{f.rule}] {p.message}"))
+    summary = report.summary
+    lines.append(
+        f"Found {len(lines)} finding{'s' if len(lines) != 1 else ''} "
+        f"({summary['error']} error, {summary['warning']} warning, {summary['info']} info)."
+    )
+    if ctx.baseline is not None:
+        from .baseline import counts_line
+
+        lines.append(counts_line(ctx.baseline) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def _jsonl(report: Any, ctx: Context) -> str:
+    return "".join(
+        json.dumps(f.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for f in report.findings
+    )
+
+
+def _csv(report: Any, ctx: Context) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in report.findings:
+        for p in _parts(f):
+            s = p.subject
+            who = ctx.details.get(f"{s.kind}:{s.id}", {})
+            row = [
+                f.rule,
+                f.severity,
+                f.category,
+                ctx.titles.get(f.rule, ""),
+                s.kind,
+                s.id,
+                who.get("name") or "",
+                who.get("company") or "",
+                who.get("position") or "",
+                who.get("url") or "",
+                p.message,
+            ]
+            writer.writerow([_formula_safe(_line(cell)) for cell in row])
+    return buffer.getvalue()
+
+
+def _formula_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).translate(_MD_SPECIAL)
+
+
+def _markdown(report: Any, ctx: Context, fold: int = 20) -> str:
+    who = report.member or "this member"
+    summary = report.summary
+    out = [f"# netrules report for {_md(who)}, as of {report.as_of.isoformat()}", ""]
+    out += ["| errors | warnings | info |", "|---:|---:|---:|"]
+    out += [f"| {summary['error']} | {summary['warning']} | {summary['info']} |", ""]
+    if not report.findings:
+        out += ["No findings.", ""]
+    by_category: dict[str, dict[str, list[Any]]] = {}
+    for f in report.findings:
+        by_category.setdefault(f.category, {}).setdefault(f.rule, []).append(f)
+    for category, rules in by_category.items():
+        out += [f"## {_md(category)}", ""]
+        for rule, group in rules.items():
+            first = group[0]
+            title = ctx.titles.get(rule)
+            count = f" ({len(group)} findings)" if len(group) > 1 else ""
+            out += [
+                f"### {first.severity}: `{rule}`" + (f" — {_md(title)}" if title else "") + count,
+                "",
+            ]
+            for f in group[:fold]:
+                out.append(f"- {_md(f.message)}")
+                if getattr(f, "subjects", None):
+                    out.extend(f"  - {_md(p.message)}" for p in f.subjects[:fold])
+                    if len(f.subjects) > fold:
+                        out.append(f"  - … and {len(f.subjects) - fold} more")
+            if len(group) > fold:
+                out.append(f"- … and {len(group) - fold} more")
+            out.append("")
+            for advice in first.advice:
+                out += [f"> **Advice:** {_md(advice)}", ""]
+    if report.skipped:
+        out += [
+            "## Skipped for missing data",
+            "",
+            "| rule | subjects | missing |",
+            "|---|---:|---|",
+        ]
+        for s in report.skipped:
+            fields = ", ".join(f"{_md(k)} ({v})" for k, v in sorted(s.fields.items()))
+            out.append(f"| `{s.rule}` | {s.count} | {fields} |")
+        out.append("")
+    for line in _extra_lines(ctx):
+        out.append(_md(line) if line else "")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def github_escape(text: str, *, prop: bool = False) -> str:
+    """Escape text for a GitHub workflow command (``::error ...::message``)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def github_annotation(
+    level: str,
+    message: str,
+    *,
+    title: str | None = None,
+    file: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    end_line: int | None = None,
+    end_column: int | None = None,
+) -> str:
+    """One workflow annotation line, e.g. ``::error file=a.rules,line=3,col=5::message``."""
+    props = []
+    for key, value in (
+        ("file", file),
+        ("line", line),
+        ("col", column),
+        ("endLine", end_line),
+        ("endColumn", end_column),
+        ("title", title),
+    ):
+        if value is not None:
+            props.append(f"{key}={github_escape(str(value), prop=True)}")
+    head = f"::{GITHUB_LEVEL.get(level, level)}"
+    if props:
+        head += " " + ",".join(props)
+    return f"{head}::{github_escape(message)}"
+
+
+def _github(report: Any, ctx: Context) -> str:
+    lines = []
+    for f in report.findings:
+        s = f.subject
+        lines.append(
+            github_annotation(
+                f.severity,
+                f.message if getattr(f, "subjects", None) else f"{s.kind} {s.id}: {f.message}",
+                title=f"netrules {f.rule}"
+                + (f": {ctx.titles[f.rule]}" if f.rule in ctx.titles else ""),
+            )
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+def _html(report: Any, ctx: Context) -> str:
+    from .html_report import render_html
+
+    return render_html(report, ctx.network, ctx.ruleset)
+
+
+def render(
+    fmt: str,
+    report: Any,
+    ctx: Context | None = None,
+    *,
+    color: bool = False,
+    width: int | None = None,
+) -> str:
+    """The report in one format (a name from :data:`FORMATS`), as one string."""
+    ctx = ctx or Context()
+    if fmt == "text":
+        return _text(report, ctx, color, width)
+    from .terminal import json_printable, printable
+
+    if fmt == "json":
+        text = json.dumps(report_dict(report, ctx), indent=2, ensure_ascii=False)
+        return json_printable(text) + "\n"
+    if fmt == "jsonl":
+        return json_printable(_jsonl(report, ctx))
+    renderers = {
+        "concise": _concise,
+        "csv": _csv,
+        "markdown": _markdown,
+        "github": _github,
+        "html": _html,
+    }
+    if fmt not in renderers:
+        raise ValueError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
+    text = renderers[fmt](report, ctx)
+    return text if fmt in ("csv", "html") else printable(text)
+
+
+def statistics(report: Any, ctx: Context | None = None, *, as_json: bool = False) -> str:
+    """Findings counted per rule, most first (``--statistics``)."""
+    ctx = ctx or Context()
+    counts: dict[str, list[Any]] = {}
+    for f in report.findings:
+        entry = counts.setdefault(f.rule, [0, f.severity])
+        entry[0] += len(_parts(f))
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    if as_json:
+        data = [
+            {"rule": rule, "count": count, "severity": sev, "title": ctx.titles.get(rule)}
+            for rule, (count, sev) in rows
+        ]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if not rows:
+        return "No findings.\n"
+    width_count = max(len(str(c)) for _r, (c, _s) in rows)
+    width_rule = max(len(r) for r, _ in rows)
+    out = []
+    for rule, (count, sev) in rows:
+        title = ctx.titles.get(rule, "")
+        out.append(f"{count:>{width_count}}  {rule:<{width_rule}}  {sev:<7}  {title}".rstrip())
+    total = sum(c for _r, (c, _s) in rows)
+    out.append(
+        f"Found {total} finding{'s' if total != 1 else ''} from {len(rows)} rule{'s' if len(rows) != 1 else ''}."
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,232 @@
+"""Privacy: stable pseudonyms for people, and no e-mail address in a report unless asked.
+
+``--redact`` lets a member share a report with a coach: every name, e-mail address,
+profile URL and invitation note of the network is replaced, in every output, by a
+pseudonym (``Person 17``, ``person-17``, ``[note]``) while the report keeps its
+structure.  Pseudonyms are stable: a person's number comes from a hash of their
+connection id (the profile URL in an export), so the same person has the same
+pseudonym in two runs, two exports and both sides of a ``netrules diff``.
+
+Redaction works on the finished report, never on the network: rules still judge the
+real data (a note's length, a name's spelling), only what is shown changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+__all__ = ["EMAIL", "Redactor", "hide_emails", "subject_details"]
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PROFILE_URL = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/[^\s\"'<>),]+", re.I)
+HIDDEN_EMAIL = "[e-mail hidden]"
+
+
+def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_strings(v, fn) for v in value)
+    return value
+
+
+def _map_finding(f: Any, fn: Callable[[str], str], subject_id: Callable[[Any], Any]) -> Any:
+    changes: dict[str, Any] = {
+        "message": fn(f.message),
+        "evidence": _map_strings(dict(f.evidence), fn),
+        "subject": subject_id(f.subject),
+    }
+    if getattr(f, "subjects", None):
+        changes["subjects"] = tuple(_map_finding(p, fn, subject_id) for p in f.subjects)
+    return attrs.evolve(f, **changes)
+
+
+def _map_report(report: Any, fn: Callable[[str], str], subject_id: Callable[[Any], Any]) -> Any:
+    findings = tuple(_map_finding(f, fn, subject_id) for f in report.findings)
+    member = fn(report.member) if report.member else report.member
+    return attrs.evolve(report, findings=findings, member=member)
+
+
+def hide_emails(report: Any) -> Any:
+    """The report with every e-mail address replaced by ``[e-mail hidden]``.
+
+    The command line applies this unless ``--show-emails`` is given: a report is
+    shared more often than its author expects.
+    """
+
+    def has_email(value: Any) -> bool:
+        if isinstance(value, str):
+            return "@" in value and EMAIL.search(value) is not None
+        if isinstance(value, dict):
+            return any(has_email(v) for v in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(has_email(v) for v in value)
+        return False
+
+    def finding_has(f: Any) -> bool:
+        if has_email(f.message) or has_email(f.evidence) or "@" in f.subject.id:
+            return True
+        return any(finding_has(p) for p in getattr(f, "subjects", ()) or ())
+
+    if not any(finding_has(f) for f in report.findings):
+        return report
+
+    def fn(text: str) -> str:
+        return EMAIL.sub(HIDDEN_EMAIL, text) if "@" in text else text
+
+    def subject(s: Any) -> Any:
+        return attrs.evolve(s, id=fn(s.id)) if "@" in s.id else s
+
+    return _map_report(report, fn, subject)
+
+
+def subject_details(network: Any) -> dict[str, dict[str, str | None]]:
+    """``kind:id`` -> name, company, position and url of the person a subject is about."""
+    out: dict[str, dict[str, str | None]] = {}
+    by_id = {}
+    for c in network.connections:
+        row = {"name": c.name, "company": c.company, "position": c.position, "url": c.url}
+        out[f"connection:{c.id}"] = row
+        by_id[c.id] = row
+    for i in network.invitations:
+        out[f"invitation:{i.id}"] = {
+            "name": i.person,
+            "company": None,
+            "position": None,
+            "url": None,
+        }
+    for r in network.removals:
+        row = by_id.get(r.connection) or {"name": None, "company": None, "position": None}
+        out[f"removal:{r.id}"] = {**row, "url": row.get("url")}
+    for r in network.recommendations_given:
+        out[f"recommendation:{r.id}"] = {
+            "name": r.person,
+            "company": None,
+            "position": None,
+            "url": None,
+        }
+    name = network.member.name
+    out["member:member"] = {"name": name, "company": None, "position": None, "url": None}
+    return out
+
+
+class Redactor:
+    """Pseudonyms for the people of one network; apply with :meth:`report` and :meth:`text`.
+
+    >>> import netrules
+    >>> net = netrules.load_network({"member": {"name": "Ada Lovelace"},
+    ...     "connections": [{"id": "c1", "name": "Jane Doe", "email": "jane@example.com"}]})
+    >>> r = Redactor(net)
+    >>> r.text("Jane Doe (jane@example.com) knows Ada Lovelace")
+    'Person 15 ([e-mail]) knows the member'
+    """
+
+    def __init__(self, network: Any):
+        self._numbers: dict[str, int] = {}
+        self._replace: dict[str, str] = {}
+        self._ids: dict[str, str] = {}
+        taken: set[int] = set()
+        size = 100
+        people = len(network.connections) + len(network.invitations)
+        people += len(network.recommendations_given)
+        while size < people * 10:
+            size *= 10
+
+        def number(key: str) -> int:
+            if key in self._numbers:
+                return self._numbers[key]
+            n = int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % size + 1
+            while n in taken:  # a collision: the next free number, in id order
+                n = n % size + 1
+            taken.add(n)
+            self._numbers[key] = n
+            return n
+
+        def person(key: str, name: str | None, *refs: str | None) -> str:
+            n = number(key)
+            pseudonym = f"Person {n}"
+            if name:
+                self._replace.setdefault(name, pseudonym)
+            for ref in refs:
+                if ref:
+                    self._replace.setdefault(ref, f"person-{n}")
+            return f"person-{n}"
+
+        for c in sorted(network.connections, key=lambda c: c.id):
+            self._ids[c.id] = person(c.url or c.id, c.name, c.id, c.url)
+            if c.email:
+                self._replace.setdefault(c.email, "[e-mail]")
+
+        def named(name: str | None) -> None:
+            if name and name not in self._replace:
+                self._replace[name] = f"Person {number(f'name:{name}')}"
+
+        for n_inv, i in enumerate(sorted(network.invitations, key=lambda i: i.id), start=1):
+            self._ids[i.id] = f"invitation-{n_inv}"
+            self._replace.setdefault(i.id, f"invitation-{n_inv}")
+            named(i.person)
+            if i.message and i.message.strip():
+                self._replace.setdefault(i.message, "[note]")
+                self._replace.setdefault(i.message.strip(), "[note]")
+        for n_rec, r in enumerate(sorted(network.recommendations_given, key=lambda r: r.id), 1):
+            self._ids[r.id] = f"recommendation-{n_rec}"
+            self._replace.setdefault(r.id, f"recommendation-{n_rec}")
+            named(r.person)
+        for r in network.removals:
+            target = self._ids.get(r.connection)
+            if target:
+                self._ids.setdefault(r.id, r.id)
+                self._replace.setdefault(r.connection, target)
+        if network.member.name:
+            self._replace[network.member.name] = "the member"
+        words = sorted((k for k in self._replace if k.strip()), key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words)) if words else None
+        )
+
+    def text(self, text: str) -> str:
+        """The text with every known name, id, URL, e-mail and note replaced."""
+        if self._pattern is not None:
+            text = self._pattern.sub(lambda m: self._replace[m.group(0)], text)
+        if "@" in text:
+            text = EMAIL.sub("[e-mail]", text)
+        if "linkedin.com" in text.lower():
+            text = PROFILE_URL.sub("[profile]", text)
+        return text
+
+    def subject(self, subject: Any) -> Any:
+        pseudonym = self._ids.get(subject.id)
+        if pseudonym is None:
+            return attrs.evolve(subject, id=self.text(subject.id))
+        return attrs.evolve(subject, id=pseudonym)
+
+    def key(self, key: str) -> str:
+        """A ``kind:id`` subject key, redacted like the subject."""
+        kind, _, ident = key.partition(":")
+        pseudonym = self._ids.get(ident)
+        return f"{kind}:{pseudonym if pseudonym is not None else self.text(ident)}"
+
+    def report(self, report: Any) -> Any:
+        """The report with every person replaced by their pseudonym."""
+        return _map_report(report, self.text, self.subject)
+
+    def details(
+        self, details: Mapping[str, Mapping[str, str | None]]
+    ) -> dict[str, dict[str, str | None]]:
+        """:func:`subject_details` with names and URLs replaced (companies kept)."""
+        out = {}
+        for key, row in details.items():
+            new = dict(row)
+            if new.get("name"):
+                new["name"] = self.text(new["name"] or "")
+            if new.get("url"):
+                new["url"] = None
+            out[self.key(key)] = new
+        return out
