@@ -251,6 +251,13 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="the member is (or with --no-job-seeking is not) looking for a job",
     )
     ctx.add_argument(
+        "--not-job-seeking",
+        dest="job_seeking",
+        action="store_false",
+        default=None,
+        help="the member is not looking for a job (same as --no-job-seeking)",
+    )
+    ctx.add_argument(
         "--situation",
         type=_choice((*SITUATIONS, "none"), "situation"),
         action="append",
@@ -258,6 +265,12 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help=f"repeatable; one of: {', '.join(SITUATIONS)}; 'none' says that none applies",
     )
     ctx.add_argument("--industry", metavar="NAME", help="the member's industry")
+    ctx.add_argument(
+        "--no-infer",
+        action="store_true",
+        help="derive nothing from an export (career level, job seeking, relationships, "
+        "invitation outcomes, ...): use only what its files state",
+    )
 
     rules = sub.add_parser(
         "rules",
@@ -469,7 +482,7 @@ def _load_input(args: argparse.Namespace) -> Network:
         data = loads_json(raw, label="<stdin>")
         return network_from_dict(data, source="<stdin>")
     with _progress(f"Loading {args.input} …"):
-        return load_network(args.input)
+        return load_network(args.input, infer=not args.no_infer)
 
 
 def _select(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> RuleSet:

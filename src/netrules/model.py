@@ -8,17 +8,21 @@ frozen and slotted so that compiled rules read attributes at plain-Python speed.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import attrs
 
 __all__ = [
     "CAREER_LEVELS",
+    "CONFIDENCES",
     "DIRECTIONS",
+    "FACT_SOURCES",
     "INVITATION_STATUSES",
     "RELATIONSHIPS",
     "SITUATIONS",
     "Connection",
     "Employer",
+    "Fact",
     "Invitation",
     "Member",
     "Network",
@@ -52,6 +56,10 @@ RELATIONSHIPS = (
 )
 DIRECTIONS = ("outgoing", "incoming")
 INVITATION_STATUSES = ("pending", "accepted", "ignored", "unanswered", "declined", "withdrawn")
+
+# Where a fact came from, most trusted first, and how sure netrules is of it.
+FACT_SOURCES = ("declared", "stated", "linkedin-inferred", "derived", "default")
+CONFIDENCES = ("high", "medium", "low")
 
 Date = _dt.date
 
@@ -164,8 +172,55 @@ class Skipped:
 
 
 @attrs.frozen(slots=True)
+class Fact:
+    """Where one fact came from: its provenance.
+
+    ``name`` is the field (``member.career_level``, ``as_of``) or, for a
+    summary over a collection, the collection's field
+    (``connections.relationship``, whose ``value`` is then a count per value).
+    ``source`` is one of FACT_SOURCES, ``confidence`` one of CONFIDENCES;
+    ``rule`` names the derivation, ``why`` says it in one sentence,
+    ``evidence`` quotes the file, column and value it used, and ``override``
+    says how the member corrects it.
+    """
+
+    name: str
+    value: Any
+    source: str
+    confidence: str
+    rule: str | None = None
+    why: str | None = None
+    evidence: tuple[str, ...] = ()
+    override: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (docs/report-format.md, ``assumptions``)."""
+        value = self.value
+        if isinstance(value, _dt.date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dict):
+            value = dict(value)
+        return {
+            "fact": self.name,
+            "value": value,
+            "source": self.source,
+            "confidence": self.confidence,
+            "rule": self.rule,
+            "why": self.why,
+            "evidence": list(self.evidence),
+            "override": self.override,
+        }
+
+
+@attrs.frozen(slots=True)
 class Network:
-    """Everything known about one member, as one immutable value."""
+    """Everything known about one member, as one immutable value.
+
+    ``facts`` records the provenance of what a loader stated or derived (an
+    export); it is empty for a network document and with ``infer=False``.
+    """
 
     member: Member
     as_of: Date | None = None
@@ -174,6 +229,15 @@ class Network:
     removals: tuple[Removal, ...] = ()
     recommendations_given: tuple[Recommendation, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    facts: tuple[Fact, ...] = ()
+
+    def fact(self, name: str) -> Fact | None:
+        """The provenance of ``name`` (``member.career_level``), or None when none
+        was recorded (a network document: what it gives is declared)."""
+        for f in self.facts:
+            if f.name == name:
+                return f
+        return None
 
     def counts(self) -> dict[str, int]:
         """How many items of each collection were loaded (for report headers)."""

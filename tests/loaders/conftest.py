@@ -24,10 +24,11 @@ def make_archive(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def load(make_archive: Callable[..., Path]) -> Callable[..., Any]:
-    """``load(files, **options)``: build an archive and load it with load_archive."""
+    """``load(files, infer=False, **options)``: build an archive and load it with
+    load_archive; without derivations unless ``infer`` (test_derive_* ask for them)."""
     from netrules.loaders.archive import load_archive
 
-    def build_and_load(files: dict[str, str | bytes], **options: Any) -> Any:
-        return load_archive(make_archive(files, **options))
+    def build_and_load(files: dict[str, str | bytes], infer: bool = False, **options: Any) -> Any:
+        return load_archive(make_archive(files, **options), infer=infer)
 
     return build_and_load

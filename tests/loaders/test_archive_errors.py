@@ -128,15 +128,11 @@ def test_bad_date_names_file_row_and_column(load: Callable[..., Any]) -> None:
             'Invitations.csv:row 2: unparseable date "last week" in "Sent At"',
         ),
         (
-            {"Positions.csv": table(POSITIONS, [["Acme", "Lead", "", "", "Summer 2018", ""]])},
-            'Positions.csv:row 2: unparseable date "Summer 2018" in "Started On"',
-        ),
-        (
             {"messages.csv": table(MESSAGES["2020"], [["A", "B", "soon", "", "", "", ""]])},
             'messages.csv:row 2: unparseable date "soon" in "DATE"',
         ),
     ],
-    ids=["invitations", "positions", "messages"],
+    ids=["invitations", "messages"],
 )
 def test_bad_dates_in_other_files(
     load: Callable[..., Any], files: dict[str, str], expected: str
@@ -145,6 +141,22 @@ def test_bad_dates_in_other_files(
     with pytest.raises(InputError) as info:
         load(files)
     assert str(info.value) == expected
+
+
+def test_bad_position_date_is_left_out_and_listed(load: Callable[..., Any]) -> None:
+    """A position with an unreadable date is left out and listed; the rest loads."""
+    net = load(
+        {
+            "Positions.csv": table(
+                POSITIONS,
+                [["Acme", "Lead", "", "", "Summer 2018", ""], ["Initech", "Dev", "", "", "2015", ""]],
+            )
+        }
+    )
+    assert [e.name for e in net.member.employers] == ["Initech"]
+    [left] = [s for s in net.skipped if s.file == "Positions.csv"]
+    assert (left.count, left.rows) == (1, (2,))
+    assert left.reason.startswith("unreadable date")
 
 
 def test_not_utf8(load: Callable[..., Any]) -> None:

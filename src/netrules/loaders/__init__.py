@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..model import Network
 from .json_doc import network_from_dict
 from .reading import MAX_DOCUMENT_BYTES, loads_json, read_file
 
+if TYPE_CHECKING:
+    from .derive import DeriveOptions
+
 __all__ = ["load_network"]
 
 
-def load_network(source: str | os.PathLike[str] | dict[str, Any] | Network) -> Network:
+def load_network(
+    source: str | os.PathLike[str] | dict[str, Any] | Network,
+    *,
+    infer: bool = True,
+    options: DeriveOptions | None = None,
+) -> Network:
     """Load a network from a dict, a JSON file, an export ``.zip`` or its folder.
 
+    From an export, the facts it does not state (career level, job seeking,
+    relationships, ...) are derived, each with its provenance in
+    ``Network.facts``; ``infer=False`` turns every derivation off, and
+    ``options`` (a :class:`~netrules.loaders.derive.DeriveOptions`) tunes them.
+    A JSON document is taken as given (what it says is declared).
     Raises :class:`~netrules.InputError` naming the file and row or JSON path.
     """
     if isinstance(source, Network):
@@ -35,7 +48,7 @@ def load_network(source: str | os.PathLike[str] | dict[str, Any] | Network) -> N
     if is_dir or path.suffix.lower() == ".zip":
         from .archive import load_archive
 
-        return load_archive(path)
+        return load_archive(path, infer=infer, options=options)
     if path.suffix.lower() in (".csv", ".tsv", ".xlsx"):
         raise InputError(
             "a single export file cannot be read on its own; pass the export "
@@ -46,6 +59,6 @@ def load_network(source: str | os.PathLike[str] | dict[str, Any] | Network) -> N
     if raw[:4] == b"PK\x03\x04":
         from .archive import load_archive
 
-        return load_archive(path)
+        return load_archive(path, infer=infer, options=options)
     data = loads_json(raw, label=str(path), expected="a JSON document or an export .zip")
     return network_from_dict(data, source=str(path))

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from urllib.parse import unquote
 
 import attrs
@@ -41,6 +41,9 @@ from ..model import (
 )
 from .dates import parse_date, parse_month
 
+if TYPE_CHECKING:
+    from .derive import DeriveOptions, Deriver, ExportEvidence
+
 __all__ = ["load_archive"]
 
 # The files read, by key (lower case, "_" and spaces alike), with the
@@ -54,6 +57,21 @@ _FILES = {
     "education": "Education.csv",
     "registration": "Registration.csv",
     "recommendations given": "Recommendations_Given.csv",
+}
+# Files read only for the derivations (loaders/derive.py), when present; the
+# Jobs/ ones sit in a Jobs folder.  Never listed as "not in the archive".
+_EVIDENCE_FILES = {
+    "job applications": "Jobs/Job Applications.csv",
+    "job seeker preferences": "Jobs/Job Seeker Preferences.csv",
+    "saved jobs": "Jobs/Saved Jobs.csv",
+    "inferences about you": "Inferences_about_you.csv",
+    "ad targeting": "Ad_Targeting.csv",
+    "endorsement received info": "Endorsement_Received_Info.csv",
+    "endorsement given info": "Endorsement_Given_Info.csv",
+    "recommendations received": "Recommendations_Received.csv",
+    "contacts": "Contacts.csv",
+    "importedcontacts": "ImportedContacts.csv",
+    "imported contacts": "Imported Contacts.csv",
 }
 
 # A column spec: (field, header names that mean it, required).  Header names
@@ -109,7 +127,38 @@ _RECOMMENDATIONS: Spec = (
     ("first", ("First Name",), True),
     ("last", ("Last Name",), True),
     ("date", ("Creation Date",), True),
+    ("company", ("Company",), False),
 )
+_APPLICATIONS: Spec = (
+    ("date", ("Application Date",), True),
+    ("company", ("Company Name",), False),
+    ("title", ("Job Title",), False),
+)
+_SAVED_JOBS: Spec = (("date", ("Saved Date",), True),)
+_INFERENCES: Spec = (
+    ("type", ("Type of inference",), True),
+    ("inference", ("Inference",), True),
+)
+_ENDORSEMENTS_RECEIVED: Spec = (
+    ("date", ("Endorsement Date",), True),
+    ("first", ("Endorser First Name",), True),
+    ("last", ("Endorser Last Name",), True),
+    ("url", ("Endorser Public Url",), False),
+)
+_ENDORSEMENTS_GIVEN: Spec = (
+    ("date", ("Endorsement Date",), True),
+    ("first", ("Endorsee First Name",), True),
+    ("last", ("Endorsee Last Name",), True),
+    ("url", ("Endorsee Public Url",), False),
+)
+_CONTACTS: Spec = (
+    ("full", ("FullName", "Full Name"), False),
+    ("first", ("FirstName", "First Name"), False),
+    ("last", ("LastName", "Last Name"), False),
+    ("emails", ("Emails", "Email Address", "E-mail Address"), False),
+)
+# One-row files read whole: every column by its header.
+_WHOLE_ROW: Spec = ()
 
 # Limits (docs/semantics.md, Limits): what one file of an export may inflate
 # to, how much more than its compressed size, and how long one line may be.
@@ -117,21 +166,33 @@ MAX_ENTRY_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200  # CSV text compresses 5-15 : 1; a zip bomb 1000 : 1 and more
 _RATIO_FROM = 16 * 1024 * 1024  # small files may compress as much as they like
 MAX_LINE_CHARS = 1024 * 1024
+_UNREADABLE_MONTH = (
+    "unreadable date (expected a month such as Jun 2018, or a year): row left out, "
+    "so facts derived from it may be missing"
+)
 _ONE_DAY = _dt.timedelta(days=1)
 _ABSENT = object()  # no matching connection (None is a match of unknown date)
 _EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
 
 
-def load_archive(path: str | os.PathLike[str]) -> Network:
+def load_archive(
+    path: str | os.PathLike[str],
+    *,
+    infer: bool = True,
+    options: DeriveOptions | None = None,
+) -> Network:
     """Load a LinkedIn data-export ``.zip`` or its unzipped folder.
 
+    With ``infer`` (the default) the facts an export does not state are
+    derived (loaders/derive.py, with ``options``) and ``Network.facts`` says
+    where each came from; ``infer=False`` gives what the files state, only.
     Raises :class:`~netrules.errors.InputError` for a missing path, a damaged
     zip, a file that is not CSV, an unexpected header or an unreadable date.
     """
     with _open_source(Path(path)) as source:
-        loader = _Loader(source)
+        loader = _Loader(source, infer=infer)
         try:
-            network = loader.network()
+            network = loader.network(options)
         finally:
             loader.close()
         extra = loader.reading_skips()
@@ -163,6 +224,10 @@ class _Source(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - nothing to release unless overridden
         """Release the archive (a folder holds nothing open)."""
+
+    def entry_time(self) -> _dt.datetime | None:
+        """The newest time stamp of the CSV entries (a zip records one per entry)."""
+        return None
 
     def __enter__(self) -> _Source:
         return self
@@ -212,6 +277,17 @@ class _ZipSource(_Source):
             raise InputError(
                 f"cannot unpack this entry of {self.label} ({exc})", file=name
             ) from None
+
+    def entry_time(self) -> _dt.datetime | None:
+        stamps = [
+            i.date_time
+            for i in self.zip.infolist()
+            if not i.is_dir() and i.filename.lower().endswith(".csv")
+        ]
+        try:
+            return _dt.datetime(*max(stamps)) if stamps else None
+        except ValueError:  # a zero (unset) DOS time stamp
+            return None
 
     def close(self) -> None:
         self.zip.close()
@@ -713,8 +789,9 @@ def _bump(table: dict[str, _dt.date], key: str, day: _dt.date) -> None:
 
 
 class _Loader:
-    def __init__(self, source: _Source):
+    def __init__(self, source: _Source, *, infer: bool = False):
         self.source = source
+        self.infer = infer
         self.skipped: list[Skipped] = []
         self.opened: list[_Table] = []
         names = source.names()
@@ -729,8 +806,14 @@ class _Loader:
                 and name.lower().endswith(".csv")
             ):
                 key = _file_key(name)
-                if key in _FILES:
+                if key in _FILES or (infer and key in _EVIDENCE_FILES):
                     groups.setdefault(key, []).append(name)
+            elif infer and name.startswith(root) and name.lower().endswith(".csv"):
+                rest = name[len(root) :]
+                if rest.count("/") == 1 and rest.lower().startswith("jobs/"):
+                    key = _file_key(name)
+                    if key in _EVIDENCE_FILES:
+                        groups.setdefault(key, []).append(name)
         for key, canonical in _FILES.items():
             found = groups.get(key)
             if not found:
@@ -748,6 +831,15 @@ class _Loader:
                         )
                     )
             self.files[key] = found[0]
+        for key, canonical in _EVIDENCE_FILES.items():
+            found = groups.get(key)
+            if found:
+                found.sort(key=lambda n: (self._is_utf16(n), not n.endswith(canonical), n))
+                self.files[key] = found[0]
+        self.registration_text: str | None = None
+        self.positions_text: list[tuple[str, str]] = []
+        self.education_text: list[tuple[str, str]] = []
+        self.recommendations_given: list[tuple[str, str, _dt.date | None]] = []
 
     def _is_utf16(self, name: str) -> bool:
         with self.source.open(name) as raw:
@@ -811,36 +903,184 @@ class _Loader:
                     return None
         return None
 
+    def optional(self, key: str, read: Any, default: Any) -> Any:
+        """``read()``, or ``default`` when the file cannot be read at all: a file
+        that only adds context never stops the load; it is listed as left out."""
+        try:
+            return read()
+        except InputError as exc:
+            where = f" at {exc.location}" if exc.location else ""
+            self.skipped.append(
+                Skipped(
+                    exc.file or self.files.get(key, key),
+                    f"not read ({exc.message}{where}); the facts it gives stay unknown",
+                    0,
+                )
+            )
+            return default
+
+    def read_evidence(self) -> ExportEvidence:
+        """The extra files the derivations read (loaders/derive.py), each optional:
+        one that cannot be read is listed in ``network.skipped``, never an error."""
+        from .derive import ExportEvidence
+
+        ev = ExportEvidence(
+            archive_name=re.sub(r"(?i)\.zip$", "", self.source.path.name),
+            entry_time=self.source.entry_time(),
+            positions=self.positions_text,
+            education=self.education_text,
+            registration=self.registration_text,
+        )
+        ev.files = {_EVIDENCE_FILES.get(k) or _FILES[k] for k in self.files}
+        self.optional("job applications", lambda: self.applications(ev), None)
+        self.optional("saved jobs", lambda: self.saved_jobs(ev), None)
+        self.optional(
+            "job seeker preferences",
+            lambda: self.whole_row(ev.seeker, "job seeker preferences"),
+            None,
+        )
+        self.optional("ad targeting", lambda: self.whole_row(ev.ad_targeting, "ad targeting"), None)
+        self.optional("inferences about you", lambda: self.inferences(ev), None)
+        for key, spec, direction in (
+            ("endorsement received info", _ENDORSEMENTS_RECEIVED, "received"),
+            ("endorsement given info", _ENDORSEMENTS_GIVEN, "given"),
+        ):
+            self.optional(
+                key, lambda k=key, sp=spec, d=direction: self.endorsements(ev, k, sp, d), None
+            )
+        self.optional("recommendations received", lambda: self.recommendations_received(ev), None)
+        ev.recommendations.extend(("given", n, co, d) for n, co, d in self.recommendations_given)
+        for key in ("contacts", "importedcontacts", "imported contacts"):
+            self.optional(key, lambda k=key: self.contacts(ev, k), None)
+        return ev
+
+    # -- the files read for the derivations ------------------------------------
+
+    def dated_rows(self, key: str, spec: Spec) -> Iterator[tuple[_Table, list[str], _dt.date]]:
+        """Rows with a readable date in the ``date`` column; the others are listed."""
+        table = self.table(key, spec)
+        if table is None:
+            return
+        bad: list[int] = []
+        for row in table.rows():
+            text = row[table.col["date"]].strip()
+            day = parse_date(text) if text else None
+            if day is None:
+                bad.append(table.row_number)
+                continue
+            yield table, row, day
+        self.skip(
+            table, "no readable date: row left out, so facts derived from it may be missing", bad
+        )
+
+    def applications(self, ev: ExportEvidence) -> None:
+        for table, row, day in self.dated_rows("job applications", _APPLICATIONS):
+            c = table.col
+            what = " — ".join(p for p in (row[c["title"]].strip(), row[c["company"]].strip()) if p)
+            ev.applications.append((day, what))
+
+    def saved_jobs(self, ev: ExportEvidence) -> None:
+        ev.saved_jobs.extend(day for _t, _r, day in self.dated_rows("saved jobs", _SAVED_JOBS))
+
+    def whole_row(self, into: dict[str, str], key: str) -> None:
+        """The first row of a one-row file, by header (Job Seeker Preferences, Ad_Targeting)."""
+        table = self.table(key, _WHOLE_ROW)
+        if table is None:
+            return
+        for row in table.rows():
+            into.update(
+                (" ".join(h.replace("\ufeff", "").split()), v.strip())
+                for h, v in zip(table.header, row, strict=False)
+                if v.strip()
+            )
+            return
+
+    def inferences(self, ev: ExportEvidence) -> None:
+        table = self.table("inferences about you", _INFERENCES)
+        if table is None:
+            return
+        c = table.col
+        for row in table.rows():
+            kind = row[c["type"]].strip()
+            if kind:
+                ev.inferences.append((kind, row[c["inference"]].strip()))
+
+    def endorsements(self, ev: ExportEvidence, key: str, spec: Spec, direction: str) -> None:
+        for table, row, day in self.dated_rows(key, spec):
+            c = table.col
+            name = _full_name(row[c["first"]].strip(), row[c["last"]].strip())
+            if name or row[c["url"]].strip():
+                ev.endorsements.append((direction, name or "", row[c["url"]].strip(), day))
+
+    def recommendations_received(self, ev: ExportEvidence) -> None:
+        for table, row, day in self.dated_rows("recommendations received", _RECOMMENDATIONS):
+            c = table.col
+            name = _full_name(row[c["first"]].strip(), row[c["last"]].strip())
+            if name:
+                ev.recommendations.append(("received", name, row[c["company"]].strip(), day))
+
+    def contacts(self, ev: ExportEvidence, key: str) -> None:
+        table = self.table(key, _CONTACTS)
+        if table is None:
+            return
+        c = table.col
+        for row in table.rows():
+            name = row[c["full"]].strip() or (
+                _full_name(row[c["first"]].strip(), row[c["last"]].strip()) or ""
+            )
+            mails = row[c["emails"]].strip()
+            if name or mails:
+                ev.contacts.append((name, mails))
+
     # -- the files ---------------------------------------------------------
 
-    def network(self) -> Network:
+    def network(self, options: DeriveOptions | None = None) -> Network:
+        """The network; with ``infer``, derived facts too (a :class:`Deriver` is
+        called per connection and invitation as they are built)."""
+        name, headline, industry = self.profile()
+        joined_on = self.registration()
+        employers = self.optional("positions", self.positions, ())
+        schools = self.optional("education", self.education, ())
+        recommendations = self.recommendations()
+        deriver = None
+        if self.infer:
+            from .derive import Deriver
+
+            known = Member(0, name, industry, headline, joined_on=joined_on)
+            known = attrs.evolve(known, employers=employers, schools=schools)
+            deriver = Deriver(known, self.read_evidence(), options)
         peers = self.messages()
         invited = self.invitation_rows()
         connections, count, connected = self.connections(
-            peers, {ukey for _d, _p, ukey, _s, _m in invited if ukey}
+            peers, {ukey for _d, _p, ukey, _s, _m in invited if ukey}, deriver
         )
-        name, headline, industry = self.profile()
+        as_of = self.as_of()
+        if deriver is not None:
+            days = [c.connected_on for c in connections if c.connected_on]
+            days += [sent for _d, _p, _u, sent, _m in invited if sent]
+            deriver.settle(as_of, max(days, default=None))
         member = Member(
             connection_count=count,
             name=name,
             industry=industry,
             headline=headline,
-            joined_on=self.registration(),
-            employers=self.positions(),
-            schools=self.education(),
+            joined_on=joined_on,
+            employers=employers,
+            schools=schools,
             exchanges_recorded=True if peers is not None else None,
         )
-        return Network(
+        network = Network(
             member=member,
-            as_of=self.as_of(),
+            as_of=as_of,
             connections=connections,
-            invitations=self.invitations(invited, connections, connected),
-            recommendations_given=self.recommendations(),
+            invitations=self.invitations(invited, connections, connected, deriver),
+            recommendations_given=recommendations,
             skipped=tuple(self.skipped),
         )
+        return deriver.finish(network) if deriver is not None else network
 
     def connections(
-        self, peers: _Peers | None, invited: set[str]
+        self, peers: _Peers | None, invited: set[str], deriver: Deriver | None = None
     ) -> tuple[tuple[Connection, ...], int, dict[str, _dt.date | None] | None]:
         """The connections, the row count (blank-member rows included), and the
         latest connected_on per url_key of the invited profiles (None when the
@@ -858,6 +1098,7 @@ class _Loader:
             c["first"], c["last"], c["url"], c["email"], c["company"], c["position"], c["date"]
         )
         need_keys = peers is not None or bool(invited)
+        derive = deriver.connection if deriver is not None else None
         # Without URL-less participants in messages.csv, a URL is all it takes.
         url_only = peers.by_url.get if peers is not None and not peers.has_bare_names else None
         connected: dict[str, _dt.date | None] = {}
@@ -908,17 +1149,25 @@ class _Loader:
                         last_on = peers.latest(ukey, name)
                     if ukey in invited:
                         connected[ukey] = _later(connected.get(ukey, _ABSENT), day)
+                company = company.strip() or None
+                position = position.strip() or None
+                email = email.strip() or None
+                relationship = None
+                if derive is not None:
+                    relationship, last_on = derive(
+                        company, position, day, url, name, email, last_on
+                    )
                 out.append(
                     Connection(
                         ident,
                         name,
-                        company.strip() or None,
-                        position.strip() or None,
+                        company,
+                        position,
                         day,
                         last_on,
-                        None,
+                        relationship,
                         url or None,
-                        email.strip() or None,
+                        email,
                     )
                 )
         self.skip(
@@ -1015,6 +1264,7 @@ class _Loader:
         invited: list[tuple[str, str, str, _dt.date | None, str]],
         connections: tuple[Connection, ...],
         connected: dict[str, _dt.date | None] | None,
+        deriver: Deriver | None = None,
     ) -> tuple[Invitation, ...]:
         """Accepted when a matching connection dates from the sent day - 1 on, else pending.
 
@@ -1038,6 +1288,9 @@ class _Loader:
             accepted = latest is not _ABSENT and (
                 latest is None or sent is None or latest >= sent - _ONE_DAY
             )  # type: ignore[operator]
+            status = "accepted" if accepted else "pending"
+            if deriver is not None:
+                status = deriver.invitation(direction, sent, status)
             prefix = "to" if direction == "outgoing" else "from"
             ident = _unique(f"{prefix} {_label(person, sent)}", seen)
             seen.add(ident)
@@ -1048,7 +1301,7 @@ class _Loader:
                     person or None,
                     sent,
                     message or None,
-                    "accepted" if accepted else "pending",
+                    status,
                     None,  # follow-ups: an export records none, so unknown
                 )
             )
@@ -1084,7 +1337,8 @@ class _Loader:
             if n:
                 extra.append(table.row_number)
             else:
-                found = table.date(row[table.col["date"]].strip(), "date")
+                self.registration_text = row[table.col["date"]].strip()
+                found = table.date(self.registration_text, "date")
         self.skip(table, "more than one registration row: only the first is read", extra)
         return found
 
@@ -1095,20 +1349,22 @@ class _Loader:
         c = table.col
         out = []
         nameless: list[int] = []
+        undated: list[int] = []
         for row in table.rows():
             company = row[c["company"]].strip()
             if not company:
                 nameless.append(table.row_number)
                 continue
-            out.append(
-                Employer(
-                    company,
-                    row[c["title"]].strip() or None,
-                    table.month(row[c["start"]], "start"),
-                    table.month(row[c["end"]], "end", end=True),
-                )
-            )
+            start, end = row[c["start"]].strip(), row[c["end"]].strip()
+            try:
+                dates = (table.month(start, "start"), table.month(end, "end", end=True))
+            except InputError:
+                undated.append(table.row_number)
+                continue
+            out.append(Employer(company, row[c["title"]].strip() or None, *dates))
+            self.positions_text.append((start, end))
         self.skip(table, "positions without a Company Name", nameless)
+        self.skip(table, _UNREADABLE_MONTH, undated)
         return tuple(out)
 
     def education(self) -> tuple[School, ...]:
@@ -1118,20 +1374,22 @@ class _Loader:
         c = table.col
         out = []
         nameless: list[int] = []
+        undated: list[int] = []
         for row in table.rows():
             school = row[c["school"]].strip()
             if not school:
                 nameless.append(table.row_number)
                 continue
-            out.append(
-                School(
-                    school,
-                    row[c["degree"]].strip() or None,
-                    table.month(row[c["start"]], "start"),
-                    table.month(row[c["end"]], "end", end=True),
-                )
-            )
+            start, end = row[c["start"]].strip(), row[c["end"]].strip()
+            try:
+                dates = (table.month(start, "start"), table.month(end, "end", end=True))
+            except InputError:
+                undated.append(table.row_number)
+                continue
+            out.append(School(school, row[c["degree"]].strip() or None, *dates))
+            self.education_text.append((start, end))
         self.skip(table, "schools without a School Name", nameless)
+        self.skip(table, _UNREADABLE_MONTH, undated)
         return tuple(out)
 
     def recommendations(self) -> tuple[Recommendation, ...]:
@@ -1144,6 +1402,8 @@ class _Loader:
         for row in table.rows():
             person = _full_name(row[c["first"]].strip(), row[c["last"]].strip())
             given = table.date(row[c["date"]].strip(), "date")
+            if person:
+                self.recommendations_given.append((person, row[c["company"]].strip(), given))
             ident = _unique(f"for {_label(person, given)}", seen)
             seen.add(ident)
             out.append(Recommendation(ident, person, given))

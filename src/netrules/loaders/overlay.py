@@ -37,7 +37,7 @@ import attrs
 
 from ..diagnostics import did_you_mean
 from ..errors import InputError
-from ..model import RELATIONSHIPS, Connection, Network, Removal
+from ..model import RELATIONSHIPS, Connection, Fact, Network, Removal
 from .archive import person_key, url_key
 from .json_doc import MEMBER_SPEC, REMOVAL_SPEC, _Bad, _check, _describe, check_text
 from .reading import MAX_OVERLAY_BYTES, decode_utf8, loads_json, read_file
@@ -181,6 +181,98 @@ class _Resolver:
         )
 
 
+_OPTIONS = {
+    "industry": "--industry",
+    "career_level": "--career-level",
+    "job_seeking": "--job-seeking / --not-job-seeking",
+    "situations": "--situation",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]" if value else "[] (none applies)"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _declared_facts(
+    network: Network,
+    overlay: dict[str, Any],
+    member: dict[str, Any],
+    changes: dict[str, Any],
+    source: str,
+) -> tuple[Fact, ...]:
+    """``network.facts`` with what the overlay declares: a declared value replaces
+    the derived one's record, and no other record changes provenance."""
+    cli = source == "<command line>"
+
+    def declared(name: str, key: str, value: Any, how: str) -> Fact:
+        where = "on the command line" if cli else f"in {source}"
+        return Fact(
+            name,
+            value,
+            "declared",
+            "high",
+            None,
+            f"you declared it {where}",
+            (f"{_OPTIONS.get(key, key) if cli else source} → {key} = {_shown(value)}",),
+            how,
+        )
+
+    facts = list(network.facts)
+    names = [f.name for f in facts]
+
+    def put(fact: Fact) -> None:
+        if fact.name in names:
+            facts[names.index(fact.name)] = fact
+        else:
+            facts.append(fact)
+            names.append(fact.name)
+
+    for key, value in member.items():
+        how = f"change {_OPTIONS[key]}" if cli and key in _OPTIONS else f"edit {source}"
+        put(declared(f"member.{key}", key, value, how))
+    if overlay.get("as_of") is not None:
+        put(declared("as_of", "as_of", overlay["as_of"], f"edit {source}"))
+    relationships = overlay.get("relationships") or {}
+    if relationships and "connections" in changes:
+        counts: dict[str, int] = {}
+        was: dict[str, int] = {}
+        for old, new in zip(network.connections, changes["connections"], strict=True):
+            if old is not new:
+                counts[new.relationship] = counts.get(new.relationship, 0) + 1
+                if old.relationship is not None:
+                    was[old.relationship] = was.get(old.relationship, 0) + 1
+        derived = [
+            i
+            for i, f in enumerate(facts)
+            if f.name == "connections.relationship" and f.source == "derived"
+        ]
+        if derived and was:
+            f = facts[derived[0]]
+            value = {k: v - was.get(k, 0) for k, v in f.value.items() if v - was.get(k, 0) > 0}
+            facts[derived[0]] = attrs.evolve(
+                f, value=value, why=f"{f.why} (before {sum(was.values())} declared in {source})"
+            )
+        facts.append(
+            Fact(
+                "connections.relationship",
+                dict(sorted(counts.items())),
+                "declared",
+                "high",
+                None,
+                f"you declared {sum(counts.values())} relationship(s) in {source}",
+                (f"{source} → [relationships]",),
+                f"edit {source}",
+            )
+        )
+    return tuple(facts)
+
+
 def apply_overlay(
     network: Network, overlay: dict[str, Any], *, source: str = "<overlay>"
 ) -> Network:
@@ -211,6 +303,8 @@ def apply_overlay(
                 i = resolver.find(ref, f"relationships.{json.dumps(ref, ensure_ascii=False)}")
                 connections[i] = attrs.evolve(connections[i], relationship=relationship)
             changes["connections"] = tuple(connections)
+        if network.facts:
+            changes["facts"] = _declared_facts(network, overlay, member, changes, source)
         if removals:
             assert resolver is not None
             taken = {r.id for r in network.removals}
