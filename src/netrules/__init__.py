@@ -16,6 +16,7 @@ from .loaders import load_network
 from .model import (
     Connection,
     Employer,
+    Fact,
     Invitation,
     Member,
     Network,
@@ -34,6 +35,7 @@ __all__ = [
     "Diagnostic",
     "Duration",
     "Employer",
+    "Fact",
     "Finding",
     "InputError",
     "Invitation",

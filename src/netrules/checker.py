@@ -16,7 +16,7 @@ import attrs
 
 from . import nodes as n
 from .diagnostics import Diagnostic, Span, Suggester, source_lines
-from .schema import FIELDS, FUNCTIONS, ITEM_KINDS, ROOTS
+from .schema import FACT_FUNCTIONS, FIELDS, FUNCTIONS, ITEM_KINDS, ROOTS
 from .values import Duration, Range
 
 __all__ = ["SEVERITIES", "ParamInfo", "Program", "TableInfo", "check", "literal_type"]
@@ -764,6 +764,20 @@ class Checker:
                 )
         if e.func == "known":
             return "bool", False
+        if e.func in FACT_FUNCTIONS and e.args:
+            arg = e.args[0]
+            if not (
+                isinstance(arg, n.Field)
+                and isinstance(arg.obj, n.Name)
+                and arg.obj.name == "member"
+                and self.lookup("member", scope) is None
+            ):
+                self.node_error(
+                    arg,
+                    "NR203",
+                    f"{e.func}() takes a member field, such as member.career_level",
+                )
+            return result, True
         return result, nullable
 
     def expand(self, e: n.Call, scope: _Scope | None) -> tuple[str, bool]:

@@ -238,6 +238,9 @@ class Gen:
         args = [self.sub(a, ctx) for a in e.args]
         closed = all(c for _, c in args)
         codes = [c for c, _ in args]
+        if e.func in ("provenance", "confidence"):  # where member.X came from
+            field = self.const(f"member.{e.args[0].name}")
+            return f"_{e.func}(net, {field}, {codes[0]})", closed
         if e.func == "known":
             if not self.nullable(e.args[0]):
                 return "True", closed  # never missing (and no 'literal is not None' warning)

@@ -10,7 +10,7 @@ from typing import Any
 from .checker import Program
 from .compiler import CompiledProgram
 from .findings import Finding, Report, RuleSkips, Subject, aggregate
-from .model import Network
+from .model import Fact, Network
 
 __all__ = ["run"]
 
@@ -106,4 +106,31 @@ def run(
         summary_net["skipped"] = [
             {"file": s.file, "reason": s.reason, "count": s.count} for s in network.skipped
         ]
-    return Report(as_of, summary_net, tuple(findings), skipped, network.member.name)
+    return Report(
+        as_of,
+        summary_net,
+        tuple(findings),
+        skipped,
+        network.member.name,
+        assumptions(network, as_of) if network.facts else (),
+    )
+
+
+def assumptions(network: Network, as_of: _dt.date) -> tuple[dict[str, Any], ...]:
+    """The provenance records for the report, with the day actually used: an
+    ``as_of`` given to the evaluation (``--as-of``) is declared."""
+    out = []
+    for fact in network.facts:
+        if fact.name == "as_of" and fact.value != as_of:
+            fact = Fact(
+                "as_of",
+                as_of,
+                "declared",
+                "high",
+                None,
+                "the day you asked for",
+                (f"--as-of {as_of.isoformat()}",),
+                "change --as-of",
+            )
+        out.append(fact.to_dict())
+    return tuple(out)

@@ -147,6 +147,9 @@ class Report:
     findings: tuple[Finding, ...]
     skipped: tuple[RuleSkips, ...] = ()
     member: str | None = None
+    # What netrules assumed about the member: Fact.to_dict() records (empty for a
+    # network document and with infer=False); see docs/report-format.md.
+    assumptions: tuple[dict[str, Any], ...] = attrs.field(default=(), hash=False)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -164,13 +167,16 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented report format (docs/report-format.md)."""
-        return {
+        out = {
             "as_of": self.as_of.isoformat(),
             "network": dict(self.network),
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary,
             "skipped": [s.to_dict() for s in self.skipped],
         }
+        if self.assumptions:
+            out["assumptions"] = [dict(a) for a in self.assumptions]
+        return out
 
     def to_html(self, network: Any, ruleset: Any = None) -> str:
         """The report as one self-contained HTML page (needs the extra ``netrules[html]``).

@@ -77,6 +77,63 @@ def _plural_kind(kind: str) -> str:
     return kind if kind.endswith("s") else kind + "s"
 
 
+_FACT_LABELS = {
+    "as_of": "as of",
+    "member.industry": "industry",
+    "member.career_level": "career level",
+    "member.job_seeking": "job seeking",
+    "member.situations": "situations",
+    "member.joined_on": "joined LinkedIn",
+    "member.exchanges_recorded": "exchanges",
+    "connections.relationship": "relationships",
+    "connections.last_interaction_on": "last interactions",
+    "invitations.status": "invitations",
+}
+
+
+def _fact_value(value: Any) -> str:
+    if value is None:
+        return "not known"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none applies"
+    if isinstance(value, dict):
+        return ", ".join(f"{n:,} {k}" for k, n in value.items())
+    if isinstance(value, int):
+        return f"{value:,} connections"
+    return str(value)
+
+
+def assumptions_block(report: Report) -> list[Line]:
+    """ "What netrules assumed about you": each fact an export did not state
+    outright, its value, why, and how to correct it (empty without any)."""
+    facts = report.assumptions
+    if not facts:
+        return []
+    lines: list[Line] = [
+        [],
+        [("What netrules assumed about you (correct what is wrong):", "heading")],
+    ]
+    for fact in facts:
+        name = str(fact.get("fact"))
+        label = _FACT_LABELS.get(name, name)
+        source = fact.get("source")
+        value = fact.get("value")
+        tag = f"{source}, {fact.get('confidence')} confidence" if value is not None else ""
+        head: Line = [("  ", None), (f"{label}: ", "rule"), (_fact_value(value), None)]
+        if tag:
+            head.append((f" ({tag})", "dim"))
+        lines.append(head)
+        if fact.get("why"):
+            lines.append([("      why: ", "dim"), (str(fact["why"]), None)])
+        if fact.get("override"):
+            lines.append([("      correct with: ", "advice"), (str(fact["override"]), None)])
+    return lines
+
+
 def _rule_group(
     rule: str,
     findings: list[Finding],
@@ -206,6 +263,7 @@ def report_lines(
     skipped section.
     """
     lines = _header(report)
+    lines.extend(assumptions_block(report))
     lines.extend(_findings(report, titles or {}, fold))
     lines.extend(_footer(report, words))
     return lines

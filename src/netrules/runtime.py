@@ -73,6 +73,23 @@ def _normalize(s: str | None, name: str | None = None) -> str | None:
     return out
 
 
+def _provenance(net: Any, name: str, value: Any) -> str | None:
+    """Where a member field's value came from: unknown when the value is; a value
+    with no record (a network document) was declared."""
+    if value is None:
+        return None
+    fact = net.fact(name)
+    return "declared" if fact is None else fact.source
+
+
+def _confidence(net: Any, name: str, value: Any) -> str | None:
+    """How sure netrules is of a member field's value (declared: high)."""
+    if value is None:
+        return None
+    fact = net.fact(name)
+    return "high" if fact is None else fact.confidence
+
+
 def _days_between(a: Any, b: Any) -> int | None:
     return None if a is None or b is None else (b - a).days
 

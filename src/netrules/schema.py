@@ -114,4 +114,9 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "days_between": (("date", "date"), 2, "number"),
     "abs": (("number",), 1, "number"),
     "round": (("number",), 1, "number"),
+    "provenance": (("*",), 1, "string"),
+    "confidence": (("*",), 1, "string"),
 }
+# Functions whose one argument must be a member field: they read where its value
+# came from (Network.facts), not the value.
+FACT_FUNCTIONS = ("provenance", "confidence")

@@ -530,6 +530,11 @@ def network_to_document(network: Network) -> dict[str, Any]:
         doc["as_of"] = network.as_of.isoformat()
     for name in ("connections", "invitations", "removals", "recommendations_given"):
         doc[name] = value(getattr(network, name))
+    if network.facts:
+        doc["facts"] = [
+            {k: v for k, v in f.to_dict().items() if k != "value" and v is not None}
+            for f in network.facts
+        ]
     return doc
 
 

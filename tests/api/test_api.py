@@ -25,6 +25,7 @@ PUBLIC = [
     "Diagnostic",
     "Duration",
     "Employer",
+    "Fact",
     "Finding",
     "InputError",
     "Invitation",

@@ -70,6 +70,38 @@ REGISTRATION = {
     ),
 }
 
+# Files the derivations read (loaders/derive.py).
+JOB_APPLICATIONS = (
+    "Application Date,Contact Email,Contact Phone Number,Company Name,Job Title,Job Url,"
+    "Resume Name,Question And Answers"
+)
+SAVED_JOBS = "Saved Date,Job Url,Job Title,Company Name"
+JOB_SEEKER_PREFERENCES = (
+    "Locations,Industries,Company Employee Count,Preferred Job Types,Job Titles,"
+    "Open To Recruiters,Dream Companies,Profile Shared With Job Poster,"
+    "Job Title For Searching Fast Growing Companies,Introduction Statement,Phone Number,"
+    "Job Seeker Activity Level,Preferred Start Time Range,Commute Preference Starting Time,"
+    "Commute Preference Starting Address,Commute Preference Mode,Maximum Commute Duration,"
+    "Open Candidate Visibility,Job Seeking Urgency Level"
+)
+INFERENCES = "Category,Type of inference,Description,Inference"
+AD_TARGETING = (
+    "Member Age,Company Names,Company Names,Job Seniorities,Years of Experience,"
+    "Member Traits,Graduation Year,Degrees,Member Schools,Job Titles,Job Titles"
+)
+ENDORSEMENTS_RECEIVED = (
+    "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,"
+    "Endorsement Status"
+)
+ENDORSEMENTS_GIVEN = (
+    "Endorsement Date,Skill Name,Endorsee First Name,Endorsee Last Name,Endorsee Public Url,"
+    "Endorsement Status"
+)
+CONTACTS = (
+    "Source,FirstName,LastName,Companies,Title,Emails,PhoneNumbers,CreatedAt,Addresses,Sites,"
+    "InstantMessageHandles,FullName,Birthday,Location,BookmarkedAt,Profiles"
+)
+
 ARCHIVE_NAME = "Basic_LinkedInDataExport_07-11-2023"
 
 
@@ -113,10 +145,12 @@ def write_archive(
     kind: str = "zip",
     top: str | None = None,
     name: str = ARCHIVE_NAME,
+    stamp: tuple[int, int, int, int, int, int] | None = None,
 ) -> Path:
     """Write ``files`` as ``<dest>/<name>.zip`` or the folder ``<dest>/<name>``.
 
-    ``top`` puts the files under one top-level folder, as an OS unzip tool does.
+    ``top`` puts the files under one top-level folder, as an OS unzip tool does;
+    ``stamp`` is every zip entry's time stamp (default: now).
     """
     dest.mkdir(parents=True, exist_ok=True)
     prefix = f"{top}/" if top else ""
@@ -124,9 +158,11 @@ def write_archive(
         path = dest / f"{name}.zip"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             for member, data in files.items():
-                zf.writestr(
-                    prefix + member, data.encode("utf-8") if isinstance(data, str) else data
-                )
+                entry: str | zipfile.ZipInfo = prefix + member
+                if stamp is not None:
+                    entry = zipfile.ZipInfo(prefix + member, date_time=stamp)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(entry, data.encode("utf-8") if isinstance(data, str) else data)
         return path
     if kind != "folder":
         raise ValueError(kind)

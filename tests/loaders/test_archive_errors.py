@@ -149,7 +149,10 @@ def test_bad_position_date_is_left_out_and_listed(load: Callable[..., Any]) -> N
         {
             "Positions.csv": table(
                 POSITIONS,
-                [["Acme", "Lead", "", "", "Summer 2018", ""], ["Initech", "Dev", "", "", "2015", ""]],
+                [
+                    ["Acme", "Lead", "", "", "Summer 2018", ""],
+                    ["Initech", "Dev", "", "", "2015", ""],
+                ],
             )
         }
     )

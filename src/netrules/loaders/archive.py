@@ -987,12 +987,11 @@ class _Loader:
         table = self.table(key, _WHOLE_ROW)
         if table is None:
             return
-        for row in table.rows():
-            into.update(
-                (" ".join(h.replace("\ufeff", "").split()), v.strip())
-                for h, v in zip(table.header, row, strict=False)
-                if v.strip()
-            )
+        for row in table.rows():  # Ad_Targeting repeats some headers: values are joined
+            for head, cell in zip(table.header, row, strict=False):
+                head, cell = " ".join(head.replace("\ufeff", "").split()), cell.strip()
+                if cell:
+                    into[head] = f"{into[head]}; {cell}" if head in into else cell
             return
 
     def inferences(self, ev: ExportEvidence) -> None:

@@ -15,12 +15,15 @@ from typing import Any
 from ..errors import InputError
 from ..model import (
     CAREER_LEVELS,
+    CONFIDENCES,
     DIRECTIONS,
+    FACT_SOURCES,
     INVITATION_STATUSES,
     RELATIONSHIPS,
     SITUATIONS,
     Connection,
     Employer,
+    Fact,
     Invitation,
     Member,
     Network,
@@ -157,6 +160,15 @@ RECOMMENDATION_SPEC: Spec = {
     "given_on": ("date", False),
     "relationship": (("enum", RELATIONSHIPS), False),
 }
+FACT_SPEC: Spec = {
+    "fact": ("string", True),
+    "source": (("enum", FACT_SOURCES), True),
+    "confidence": (("enum", CONFIDENCES), True),
+    "rule": ("string", False),
+    "why": ("string", False),
+    "evidence": (("list", "string"), False),
+    "override": ("string", False),
+}
 NETWORK_SPEC: Spec = {
     "as_of": ("date", False),
     "member": (("object", MEMBER_SPEC), False),
@@ -164,6 +176,7 @@ NETWORK_SPEC: Spec = {
     "invitations": (("list", ("object", INVITATION_SPEC)), False),
     "removals": (("list", ("object", REMOVAL_SPEC)), False),
     "recommendations_given": (("list", ("object", RECOMMENDATION_SPEC)), False),
+    "facts": (("list", ("object", FACT_SPEC)), False),
 }
 
 
@@ -305,13 +318,36 @@ def network_from_dict(data: Any, source: str = "<document>") -> Network:
         m["situations"] = tuple(dict.fromkeys(m["situations"]))
     m["employers"] = tuple(Employer(**e) for e in m.get("employers", ()))
     m["schools"] = tuple(School(**s) for s in m.get("schools", ()))
+    member = Member(**m)
     return Network(
-        member=Member(**m),
+        member=member,
         as_of=doc.get("as_of"),
         connections=connections,
         invitations=invitations,
         removals=removals,
         recommendations_given=recs,
+        facts=tuple(_fact(f, member, doc.get("as_of")) for f in doc.get("facts") or ()),
+    )
+
+
+def _fact(entry: dict[str, Any], member: Member, as_of: _dt.date | None) -> Fact:
+    """A provenance record of a document: its value is the field's (member.X, as_of)."""
+    name = entry["fact"]
+    if name == "as_of":
+        value: Any = as_of
+    elif name.startswith("member."):
+        value = getattr(member, name[7:], None)
+    else:
+        value = None
+    return Fact(
+        name,
+        value,
+        entry["source"],
+        entry["confidence"],
+        entry.get("rule"),
+        entry.get("why"),
+        tuple(entry.get("evidence") or ()),
+        entry.get("override"),
     )
 
 
