@@ -202,6 +202,20 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         default=None,
         help="print the number of findings per rule instead of the report",
     )
+    what_if = check.add_argument_group("what if")
+    what_if.add_argument(
+        "--what-if-remove",
+        nargs="+",
+        action="extend",
+        metavar="CONNECTION",
+        help="also show the findings as they would be after removing these connections "
+        "(ids, profile URLs or names)",
+    )
+    what_if.add_argument(
+        "--what-if",
+        metavar="FILE",
+        help="the same for the [[removals]] of a TOML or JSON file (the overlay format)",
+    )
     ack = check.add_argument_group("acknowledged findings")
     ack.add_argument(
         "--baseline",
@@ -272,6 +286,38 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         "invitation outcomes, ...): use only what its files state",
     )
 
+    diff = sub.add_parser(
+        "diff",
+        help="compare two inputs or two JSON reports",
+        description="Compare two networks (documents, exports) or two JSON reports: findings "
+        "gained, gone and changed, and the facts that moved.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the earlier input or JSON report")
+    diff.add_argument("new", metavar="NEW", help="the later input or JSON report")
+    _add_rule_options(diff)
+    _add_selection_options(diff)
+    diff.add_argument(
+        "--param",
+        type=_name_value,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter for the inputs (repeatable)",
+    )
+    diff.add_argument(
+        "--disable", action="append", default=[], metavar="RULE", help="do not run this rule"
+    )
+    diff.add_argument("--overlay", metavar="FILE", help="member context for both inputs")
+    diff.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="never",
+        help="exit 1 when a gained finding is at or above this severity (default: never)",
+    )
+
     rules = sub.add_parser(
         "rules",
         help="list the loaded rules",
@@ -320,6 +366,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     batch = batch_cli.add_parser(sub, _add_rule_options)
     return parser, {
         "check": check,
+        "diff": diff,
         "rules": rules,
         "explain": explain,
         "test": test,
@@ -632,7 +679,8 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     fail_on = args.fail_on or config.fail_on or "error"
     if args.write_baseline:
         return _write_baseline(report, args.write_baseline)
-    report, ctx = _finish(args, config, ruleset, network, report)
+    later = _what_if(args, ruleset, network, report, params)
+    report, ctx = _finish(args, config, ruleset, network, report, later)
     outputs, main_file = _outputs(args, config)
     for out_fmt, path in outputs.items():
         _write(_render(out_fmt, report, ctx, None, "never"), path)
@@ -646,6 +694,55 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 1 if _fails(report, fail_on) else 0
 
 
+def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .diff import diff_json, diff_reports, render_diff
+
+    config = _config(args)
+    # the member-context options of `check`, at their defaults, for _apply_context
+    full = _build_parser()[1]["check"].parse_args(["--demo"])
+    for key, value in vars(args).items():
+        setattr(full, key, value)
+    state: dict[str, Any] = {}
+    sides = [_diff_side(full, config, path, state) for path in (args.old, args.new)]
+    (old, old_facts), (new, new_facts) = sides
+    result = diff_reports(
+        old, new, old_facts=old_facts, new_facts=new_facts, labels=(args.old, args.new)
+    )
+    _write(diff_json(result) if args.format == "json" else render_diff(result), None)
+    if args.fail_on == "never":
+        return 0
+    return 1 if any(_RANK[e.severity] <= _RANK[args.fail_on] for e in result.gained) else 0
+
+
+def _diff_side(
+    args: argparse.Namespace, config: Config, path: str, state: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """One side of a diff: a JSON report as it is, or an input evaluated like `check` does."""
+    from .diff import network_facts, report_facts
+
+    if path.lower().endswith(".json") and os.path.isfile(path):
+        import json
+
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict) and "findings" in data and "summary" in data:
+            return data, report_facts(data)
+    if "ruleset" not in state:
+        ruleset = _select(args, config, _load_rules(args, args.rules, config))
+        state["ruleset"] = ruleset
+        state["params"] = _params(args, config, ruleset)
+    from .loaders import load_network
+
+    with _progress(f"Loading {path} …"):
+        network = load_network(path)
+    network = _apply_context(args, network, config)
+    report = state["ruleset"].evaluate(network, as_of=config.as_of, params=state["params"])
+    return report, network_facts(network, report.as_of)
+
+
 def _write_baseline(report: Report, path: str) -> int:
     from .baseline import baseline_text, finding_keys
 
@@ -657,11 +754,68 @@ def _write_baseline(report: Report, path: str) -> int:
     return 0
 
 
+def _what_if(
+    args: argparse.Namespace,
+    ruleset: RuleSet,
+    network: Network,
+    report: Report,
+    params: dict[str, Any],
+) -> tuple[Report, list[str], Network] | None:
+    """The report after the planned removals of --what-if-remove / --what-if, if any."""
+    refs = list(args.what_if_remove or [])
+    source = "--what-if-remove"
+    if args.what_if:
+        from .loaders.overlay import load_overlay
+
+        plan = load_overlay(args.what_if)
+        refs.extend(r["connection"] for r in plan.get("removals") or [])
+        source = args.what_if
+    if not refs:
+        return None
+    from .diff import remove_connections
+
+    pruned, ids = remove_connections(network, refs, source=source)
+    return ruleset.evaluate(pruned, as_of=report.as_of, params=params), ids, pruned
+
+
 def _finish(
-    args: argparse.Namespace, config: Config, ruleset: RuleSet, network: Network, report: Report
+    args: argparse.Namespace,
+    config: Config,
+    ruleset: RuleSet,
+    network: Network,
+    report: Report,
+    later: tuple[Report, list[str], Network] | None = None,
 ) -> tuple[Report, Any]:
-    """Acknowledgements, then redaction or e-mail hiding; the context every format reads."""
+    """What-if diff, acknowledgements, then redaction or e-mail hiding; the context
+    every format reads."""
     from .formats import Context
+
+    what_if = None
+    if later is not None:
+        from .diff import diff_reports, network_facts
+
+        after, ids, pruned = later
+        before = report
+        if args.redact if args.redact is not None else bool(config.redact):
+            from .redact import Redactor
+
+            red = Redactor(network)
+            before, after = red.report(before), red.report(after)
+            ids = [red.key(f"connection:{i}").partition(":")[2] for i in ids]
+        elif not (args.show_emails if args.show_emails is not None else config.show_emails):
+            from .redact import hide_emails
+
+            before, after = hide_emails(before), hide_emails(after)
+        what_if = (
+            diff_reports(
+                before,
+                after,
+                old_facts=network_facts(network, report.as_of),
+                new_facts=network_facts(pruned, report.as_of),
+                labels=("today", "after the removals"),
+            ),
+            ids,
+        )
 
     acks = list(config.acknowledge)
     baseline_path = args.baseline or config.baseline
@@ -712,6 +866,7 @@ def _finish(
         redacted=redact,
         network=network,
         ruleset=ruleset,
+        what_if=what_if,
     )
     return report, ctx
 
@@ -1079,6 +1234,7 @@ def _cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 _COMMANDS = {
     "check": _cmd_check,
+    "diff": _cmd_diff,
     "rules": _cmd_rules,
     "explain": _cmd_explain,
     "test": _cmd_test,

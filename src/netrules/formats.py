@@ -45,6 +45,7 @@ class Context:
     redacted: bool = False
     network: Any = None  # for the HTML report
     ruleset: Any = None
+    what_if: Any = None  # (DiffResult, removed ids)
 
 
 def _parts(finding: Any) -> tuple[Any, ...]:
@@ -67,11 +68,28 @@ def report_dict(report: Any, ctx: Context | None = None) -> dict[str, Any]:
         data["baseline"] = ctx.baseline.to_dict()
     if ctx.redacted:
         data["redacted"] = True
+    if ctx.what_if is not None:
+        result, removed = ctx.what_if
+        diff = result.to_dict()
+        data["what_if"] = {"removed": list(removed), **{k: diff[k] for k in _WHAT_IF_KEYS}}
     return data
+
+
+_WHAT_IF_KEYS = ("facts", "gained", "lost", "changed", "summary")
 
 
 def _extra_lines(ctx: Context) -> list[str]:
     lines = []
+    if ctx.what_if is not None:
+        from .diff import render_diff
+
+        result, removed = ctx.what_if
+        shown = ", ".join(removed[:5]) + (
+            f" and {len(removed) - 5} more" if len(removed) > 5 else ""
+        )
+        title = f"What if you remove {len(removed)} connection{'s' if len(removed) != 1 else ''} ({shown})"
+        lines.append("")
+        lines.extend(render_diff(result, title=title).rstrip("\n").split("\n"))
     if ctx.baseline is not None:
         from .baseline import counts_line, stale_lines
 
