@@ -753,7 +753,10 @@ class Baseline:
         acceptable = bool(now)
         lowered = "info" if acceptable else "warning"
         tail = (
-            f"; a small network is expected for now while you are {', '.join(now)}" if now else ""
+            f"; a small network is expected for now while you are {', '.join(now)}, as long as "
+            "you keep adding people you know"
+            if now
+            else ""
         )
 
         key = m.industry.casefold().strip() if m.industry is not None else None

@@ -70,7 +70,8 @@ def test_below_target_is_info_while_a_situation_applies(pack: netrules.RuleSet) 
     size = [f for f in report.findings if f.category == "targets"]
     assert [(f.rule, f.severity) for f in size] == [("below-job-seeker-target", "info")]
     assert size[0].message.endswith(
-        "; a small network is expected for now while you are back from a career break"
+        "; a small network is expected for now while you are back from a career break, "
+        "as long as you keep adding people you know"
     )
 
 
