@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from netrules.findings import Finding, Subject
+from netrules.findings import Finding, Subject, aggregate
 from netrules.model import Network
 from netrules.values import Range
 
@@ -154,6 +154,64 @@ LOWEST_TARGET = 100  # the student row: the smallest figure of the three tables
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # rule -> the rules whose finding about the same subject it hides when it fires
 SIZE_RULES = ("below-industry-target", "below-career-target", "below-job-seeker-target")
+# The aggregating rules: (descending order?, summary with {found} and {names}).
+AGGREGATES = {
+    "request-to-stranger": (True, "{found} invitations went to people you do not know: {names}"),
+    "request-without-note": (
+        True,
+        "{found} invitations went out without a personal note: {names}",
+    ),
+    "request-not-individualized": (
+        True,
+        "{found} notes, names aside, each went to 3 or more people: {names}",
+    ),
+    "request-follow-up": (
+        True,
+        "{found} invitations to people you know are still unanswered after 3 weeks; one short "
+        "reminder each is fine: {names}",
+    ),
+    "request-after-decline": (
+        True,
+        "{found} people were invited again after a decline, invited three times or more, or "
+        "reminded more than once: {names}",
+    ),
+    "accepted-stranger": (
+        True,
+        "You accepted {found} invitations from people you do not know: {names}",
+    ),
+    "check-in-due": (
+        False,
+        "{found} close contacts have had no exchange with you in the last 3 months: {names}",
+    ),
+    "outdated-connection": (
+        False,
+        "{found} connections are from a job or school you left long ago, with no exchange in "
+        "2 years: {names}",
+    ),
+    "inactive-connection": (
+        False,
+        "{found} connections have never engaged with you since you connected, over 2 years "
+        "ago: {names}",
+    ),
+    "redundant-company": (
+        True,
+        "{found} companies each account for more than 25 of your connections: {names}; keep "
+        "the most relevant at each",
+    ),
+    "removal-without-notice": (
+        False,
+        "You plan to remove {found} people without telling them first: {names}",
+    ),
+    "removal-of-unknown-connection": (
+        False,
+        "{found} planned removals name nobody among your connections: {names}",
+    ),
+    "suspected-purchased-connections": (
+        True,
+        "{found} days brought bursts of connections that look bought: {names}",
+    ),
+}
+# Per-subject suppressions of the pack (besides the zero rules'): rule -> hidden rules.
 SUPPRESSES = {
     "zero-connections": (*SIZE_RULES, "below-every-target", "industry-without-target"),
     "zero-connections-acceptable": (*SIZE_RULES, "below-every-target", "industry-without-target"),
@@ -252,13 +310,26 @@ class Baseline:
         self.industry_matches = dict(matches.rows)
         self.industry_match_default = matches.default
 
+        self.keyed: dict[int, tuple[Any, str | None]] = {}
+
     def finding(
-        self, rule: str, severity: str, subject_id: str, message: str, evidence: dict[str, Any]
+        self,
+        rule: str,
+        severity: str,
+        subject_id: str,
+        message: str,
+        evidence: dict[str, Any],
+        key: Any = None,
+        label: Any = None,
     ) -> Finding:
+        """One finding; ``key`` and ``label`` are its order key and name for aggregation."""
         category, kind, advice, source = self.meta[rule]
-        return Finding(
+        f = Finding(
             rule, severity, category, Subject(kind, subject_id), message, evidence, advice, source
         )
+        if rule in AGGREGATES:
+            self.keyed[id(f)] = (key, None if label is None else fmt(label))
+        return f
 
     # ---- the whole pack ----
     def evaluate(self, net: Network, as_of: _dt.date) -> list[Finding]:
@@ -269,7 +340,36 @@ class Baseline:
         self.removal(net, as_of, out)
         self.requests(net, as_of, out)
         self.targets_and_zero(net, as_of, out)
-        return finish(out)
+        return self.aggregate(finish(out))
+
+    def aggregate(self, out: list[Finding]) -> list[Finding]:
+        """One finding per aggregating rule and severity when it has two or more subjects."""
+        keyed, self.keyed = self.keyed, {}
+        groups: dict[tuple[str, str], list[Finding]] = {}
+        kept: list[Finding] = []
+        for f in out:
+            if f.rule in AGGREGATES:
+                groups.setdefault((f.rule, f.severity), []).append(f)
+            else:
+                kept.append(f)
+        for (rule, _severity), group in groups.items():
+            if len(group) < 2:
+                kept.extend(group)
+                continue
+            descending, text = AGGREGATES[rule]
+            pairs = [keyed[id(f)] for f in group]
+            kept.append(
+                aggregate(
+                    group,
+                    [k for k, _ in pairs],
+                    [label for _, label in pairs],
+                    descending=descending,
+                    show=3,
+                    summary=lambda found, names, text=text: text.format(found=found, names=names),
+                )
+            )
+        kept.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.subject.kind, f.subject.id))
+        return kept
 
     def evaluate_count_rules(self, net: Network, as_of: _dt.date) -> list[Finding]:
         out: list[Finding] = []
@@ -320,6 +420,8 @@ class Baseline:
                             "empty_profiles": blank,
                             "strangers": strangers,
                         },
+                        key=added,
+                        label=day,
                     )
                 )
         total = len(conns)
@@ -350,6 +452,8 @@ class Baseline:
                         i.id,
                         f"You accepted {fmt(i.person)}, whom you do not know",
                         {"person": i.person, "sent_on": i.sent_on},
+                        key=i.sent_on,
+                        label=i.person,
                     )
                 )
             if i.relationship == "none":
@@ -427,6 +531,8 @@ class Baseline:
                             "relationship": c.relationship,
                             "last_interaction_on": last,
                         },
+                        key=last or c.connected_on,
+                        label=c.name,
                     )
                 )
         total = len(conns)
@@ -514,6 +620,8 @@ class Baseline:
                                 "relationship": c.relationship,
                                 "last_interaction_on": last,
                             },
+                            key=last or c.connected_on,
+                            label=c.name,
                         )
                     )
                 if (
@@ -530,6 +638,8 @@ class Baseline:
                             f"{fmt(c.name)} has never engaged with you since you connected on "
                             f"{c.connected_on.isoformat()}",
                             {"name": c.name, "connected_on": c.connected_on},
+                            key=c.connected_on,
+                            label=c.name,
                         )
                     )
             if company and company not in PSEUDO_COMPANIES:
@@ -553,6 +663,8 @@ class Baseline:
                             company,
                             f"{len(group)} connections at {shown}; keep the most relevant",
                             {"company": shown, "connections": len(group)},
+                            key=len(group),
+                            label=shown,
                         )
                     )
         by_id = {c.id: c for c in net.connections} if net.removals else {}
@@ -570,6 +682,8 @@ class Baseline:
                         f'Planned removal {r.id} names "{r.connection}", who is not among your '
                         "connections",
                         {"connection": r.connection, "planned_on": r.planned_on},
+                        key=r.planned_on,
+                        label=r.connection,
                     )
                 )
             elif r.notified is False:
@@ -585,6 +699,8 @@ class Baseline:
                             "name": target.name,
                             "planned_on": r.planned_on,
                         },
+                        key=r.planned_on,
+                        label=target.name,
                     )
                 )
         most = peak((r.planned_on for r in net.removals), MASS_REMOVAL_DAYS)
@@ -616,6 +732,8 @@ class Baseline:
                         i.id,
                         f"You invited {fmt(i.person)}, whom you do not know",
                         {"person": i.person, "sent_on": i.sent_on, "status": i.status},
+                        key=i.sent_on,
+                        label=i.person,
                     )
                 )
             message = i.message
@@ -628,6 +746,8 @@ class Baseline:
                         f"Invitation to {fmt(i.person)} was sent {fmt(i.sent_on)} without a "
                         "personal note",
                         {"person": i.person, "message": message},
+                        key=i.sent_on,
+                        label=i.person,
                     )
                 )
             if message is not None and message.strip():
@@ -648,6 +768,8 @@ class Baseline:
                                 sorted(x.person for x in group if x.person is not None)
                             ),
                         },
+                        key=len(group),
+                        label=note,
                     )
                 )
         for person, group in by_person.items():
@@ -676,6 +798,8 @@ class Baseline:
                             "follow_ups": follow_ups,
                             "declined": declined,
                         },
+                        key=n,
+                        label=shown,
                     )
                 )
                 continue
@@ -698,6 +822,8 @@ class Baseline:
                         f"Your invitation to {shown} of {i.sent_on.isoformat()} is still "
                         "unanswered; one short reminder is fine",
                         {"person": shown, "sent_on": i.sent_on},
+                        key=i.sent_on,
+                        label=shown,
                     )
                 )
 
