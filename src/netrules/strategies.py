@@ -79,6 +79,7 @@ __all__ = [
     "networks",
     "print_rule_file",
     "recommendations",
+    "register_types",
     "relationships",
     "removals",
     "rule_files",
@@ -1253,3 +1254,36 @@ def grammar_sources() -> Strategy:
     grammar = resources.files("netrules").joinpath("grammar.lark").read_text(encoding="utf-8")
     lark = Lark(grammar, parser="lalr", start="start")
     return from_lark(lark, start="start").map(lambda s: re.sub("\x00", " ", s))
+
+
+# ---- st.from_type(...) for the model ----
+def _one(many: Strategy) -> Strategy:
+    return many.map(lambda records: records[0])
+
+
+def _from_type() -> dict[type, Callable[[], Strategy]]:
+    """The strategy behind ``st.from_type(cls)`` for each model class."""
+    days = functools.partial(dates_near, AS_OF)
+    return {
+        Network: networks,
+        Member: members,
+        Connection: lambda: _one(connections(min_size=1, max_size=1)),
+        Invitation: lambda: _one(invitations(min_size=1, max_size=1)),
+        Removal: lambda: _one(removals(("c1",), min_size=1, max_size=1)),
+        Recommendation: lambda: _one(recommendations(min_size=1, max_size=1)),
+        Employer: lambda: employers(days()),
+        School: lambda: schools(days()),
+    }
+
+
+def register_types() -> None:
+    """Make ``st.from_type(Network)`` (and every model class) draw valid values.
+
+    Done when this module is imported, and by hypothesis itself through the
+    ``hypothesis`` entry point of the installed package (no import needed).
+    """
+    for cls, make in _from_type().items():
+        st.register_type_strategy(cls, st.deferred(make))
+
+
+register_types()
