@@ -17,7 +17,7 @@ import datetime as _dt
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -543,12 +543,8 @@ def _rule_view(rule_findings: list[Finding], ruleset: Any) -> dict[str, Any]:
 
 
 def _items(f: Finding) -> list[str]:
-    items = getattr(f, "items", None) or ()
-    out = []
-    for item in items:
-        message = getattr(item, "message", None)
-        out.append(message if isinstance(message, str) else str(item))
-    return out
+    """The per-subject messages of an aggregated finding (one per connection, ...)."""
+    return [sub.message for sub in getattr(f, "subjects", ()) or ()]
 
 
 def _evidence_text(value: Any) -> str:
@@ -573,11 +569,26 @@ def _grouped(findings: Iterable[Finding], ruleset: Any) -> list[dict[str, Any]]:
     return [{"category": c, "findings": groups[c]} for c in order]
 
 
-def _facts(network: Network) -> list[dict[str, Any]]:
+def _facts(report: Report) -> list[dict[str, str]]:
+    """The report's assumptions, as the text report's block shows them."""
+    from .report_text import _FACT_LABELS, _fact_value
+
     out = []
-    for fact in getattr(network, "facts", ()) or ():
-        d = attrs.asdict(fact) if attrs.has(type(fact)) else dict(fact)
-        out.append({k: _evidence_text(jsonable(v)) for k, v in d.items()})
+    for fact in getattr(report, "assumptions", ()) or ():
+        name = str(fact.get("fact"))
+        value = fact.get("value")
+        known = value is not None
+        out.append(
+            {
+                "fact": _FACT_LABELS.get(name, name),
+                "value": _fact_value(value),
+                "source": f"{fact.get('source')}, {fact.get('confidence')} confidence"
+                if known
+                else "",
+                "why": str(fact.get("why") or ""),
+                "correct": str(fact.get("override") or ""),
+            }
+        )
     return out
 
 
@@ -597,15 +608,5 @@ def render_html(report: Report, network: Network, ruleset: Any = None) -> str:
         groups=_grouped(report.findings, ruleset),
         skipped=[s.to_dict() for s in report.skipped],
         charts=charts,
-        facts=_facts(network),
-        fact_columns=_fact_columns(network),
+        facts=_facts(report),
     )
-
-
-def _fact_columns(network: Network) -> list[str]:
-    for fact in getattr(network, "facts", ()) or ():
-        if attrs.has(type(fact)):
-            return [a.name for a in attrs.fields(type(fact))]
-        if isinstance(fact, Mapping):
-            return list(fact)
-    return []

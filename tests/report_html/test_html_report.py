@@ -162,3 +162,26 @@ def test_cli_html(tmp_path, capsys):
     assert code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "Your network in pictures" in text
+
+
+def test_export_shows_assumptions_and_aggregates(pack, tmp_path):
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from benchmarks import generate
+
+    archive = generate.write_archive(tmp_path, generate.archive_files(400, 300, seed=2))
+    network = netrules.load_network(archive)
+    report = pack.evaluate(network)
+    html = render_html(report, network, pack)
+    assert 'id="assumptions"' in html and "career level" in html
+    assert report.assumptions  # the same facts the text report opens with
+    # an aggregated finding lists its subjects by name, and is counted once
+    aggregated = [f for f in report.findings if f.subjects]
+    assert aggregated
+    assert aggregated[0].subjects[0].message in html
+    count = int(re.search(r'data-findings-count="(\d+)"', html).group(1))
+    assert count == len(report.to_dict()["findings"])
