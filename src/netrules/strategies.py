@@ -1028,6 +1028,7 @@ def _rule_files(
     rule_ids = [f"r{k + 1}" for k in range(draw(st.integers(0, max_rules)))]
     suppressed: set[str] = set()
     kinds: dict[str, str] = {}
+    use_defers = bool(rule_ids) and draw(st.booleans())  # one direction per rule set
     for k, rid in enumerate(rule_ids):
         severity = draw(st.sampled_from(SEVERITIES))
         rule_env = env
@@ -1068,10 +1069,26 @@ def _rule_files(
         kinds[rid] = kind
         # precedence is per subject: same kind, or a member rule over any rule
         allowed = [r for r in rule_ids[:k] if kind == "member" or kinds[r] == kind]
+        if use_defers:  # this rule defers to earlier ones: edges run forwards, no cycle
+            allowed = [r for r in rule_ids[:k] if kinds[r] in (kind, "member")]
         targets = (
             draw(st.lists(st.sampled_from(allowed), unique=True, max_size=2)) if allowed else []
         )
         suppressed.update(targets)
+        aggregation = None
+        if for_each is not None and draw(st.booleans()):
+            order_type = draw(st.sampled_from(("number", "date", "string")))
+            summary_env = attrs.evolve(
+                env, locals={"found": "number", "names": "string"}, template=True
+            )
+            aggregation = n.Aggregation(
+                ex.expr(rule_env, order_type, max_depth - 1) if draw(st.booleans()) else None,
+                draw(st.booleans()),
+                ex.expr(rule_env, "string", max_depth - 1) if draw(st.booleans()) else None,
+                draw(st.integers(1, 4)),
+                _message(draw, ex, summary_env, max_depth - 1),
+                _S,
+            )
         refs = (
             draw(
                 st.lists(
@@ -1113,7 +1130,9 @@ def _rule_files(
                 for_each=for_each,
                 when=when,
                 lower=lower,
-                suppresses=tuple((t, _S) for t in targets),
+                suppresses=() if use_defers else tuple((t, _S) for t in targets),
+                defers_to=tuple((t, _S) for t in targets) if use_defers else (),
+                aggregate=aggregation,
                 message=message,
                 evidence=evidence,
                 examples=rule_examples,
@@ -1215,8 +1234,8 @@ def rule_files(
 
     Parameters ``p1..``, advice ``adv1..``, tables ``t1..``, definitions
     ``d1..`` (some with parameters), rules ``r1..`` with ``for each``, ``where``,
-    ``group by``, ``when``, ``lower severity``, ``suppresses`` (of earlier
-    rules), message templates with holes and formats, evidence and examples;
+    ``group by``, ``when``, ``lower severity``, ``suppresses`` or ``defers to`` (of earlier
+    rules), ``aggregate``, message templates with holes and formats, evidence and examples;
     then ``set`` overrides and ``disable``.  Expressions nest at most
     ``max_depth`` deep.  ``shuffle`` puts the items in any order (names resolve
     regardless).  Spans are placeholders: print the file to get real ones.
