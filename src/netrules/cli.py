@@ -286,6 +286,15 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         "invitation outcomes, ...): use only what its files state",
     )
 
+    completion = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for bash, zsh or fish (see docs/cli.md).",
+    )
+    completion.add_argument(
+        "shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish"
+    )
+
     diff = sub.add_parser(
         "diff",
         help="compare two inputs or two JSON reports",
@@ -366,6 +375,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     batch = batch_cli.add_parser(sub, _add_rule_options)
     return parser, {
         "check": check,
+        "completion": completion,
         "diff": diff,
         "rules": rules,
         "explain": explain,
@@ -673,6 +683,8 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     config = _config(args)
     ruleset = _select(args, config, _load_rules(args, args.rules, config))
     params = _params(args, config, ruleset)
+    if config.infer is False:
+        args.no_infer = True
     network = _apply_context(args, _load_input(args), config)
     report = ruleset.evaluate(network, as_of=args.as_of or config.as_of, params=params)
     fmt = args.format or config.format or "text"
@@ -692,6 +704,13 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     else:
         _write(_render(fmt, report, ctx, main_file, choice), main_file)
     return 1 if _fails(report, fail_on) else 0
+
+
+def _cmd_completion(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .completion import completion_script
+
+    _write(completion_script(args.shell, _build_parser()[0], PROG), None)
+    return 0
 
 
 def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -737,7 +756,7 @@ def _diff_side(
     from .loaders import load_network
 
     with _progress(f"Loading {path} …"):
-        network = load_network(path)
+        network = load_network(path, infer=config.infer is not False)
     network = _apply_context(args, network, config)
     report = state["ruleset"].evaluate(network, as_of=config.as_of, params=state["params"])
     return report, network_facts(network, report.as_of)
@@ -1234,6 +1253,7 @@ def _cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 _COMMANDS = {
     "check": _cmd_check,
+    "completion": _cmd_completion,
     "diff": _cmd_diff,
     "rules": _cmd_rules,
     "explain": _cmd_explain,

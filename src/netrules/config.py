@@ -122,6 +122,7 @@ class Config:
     overlay: str | None = None
     member: Mapping[str, Any] = attrs.field(factory=dict)
     relationships: Mapping[str, str] = attrs.field(factory=dict)
+    infer: bool | None = None
     positions: Mapping[str, tuple[int, int]] = attrs.field(factory=dict, repr=False)
 
     def where(self, key: str) -> str:
@@ -310,6 +311,7 @@ class _Reader:
         "overlay",
         "member",
         "relationships",
+        "infer",
     )
 
     def __init__(self, path: str, positions: dict[str, tuple[int, int]], base: Path):
@@ -376,7 +378,7 @@ class _Reader:
             field = key.replace("-", "_")
             if key == "rules":
                 out[field] = tuple(self.file(key, v) for v in self.strings(key, value))
-            elif key in ("default-rules", "redact", "show-emails", "statistics"):
+            elif key in ("default-rules", "redact", "show-emails", "statistics", "infer"):
                 out[field] = self.boolean(key, value)
             elif key == "params":
                 out[field] = self.params(value)

@@ -288,3 +288,9 @@ def test_key_positions_follow_tables_and_arrays():
     assert pos["b[0].y"] == (5, 1)
     assert pos["b[1].y"] == (7, 3)
     assert pos["b[1].c.d"] == (8, 1)
+
+
+def test_infer_false_is_no_infer(project):
+    """infer = false in the file reads as --no-infer."""
+    assert parse_config("infer = false\n").infer is False
+    assert parse_config("").infer is None
