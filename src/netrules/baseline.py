@@ -19,7 +19,14 @@ from typing import Any
 
 import attrs
 
-from .config import Acknowledgement, ConfigError, _Reader, key_positions, normal_subject
+from .config import (
+    MAX_CONFIG_BYTES,
+    Acknowledgement,
+    ConfigError,
+    _Reader,
+    key_positions,
+    normal_subject,
+)
 
 __all__ = [
     "BaselineResult",
@@ -166,8 +173,10 @@ def load_baseline(path: str | os.PathLike[str]) -> tuple[Acknowledgement, ...]:
 
     shown = str(path)
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read()
+        with open(path, encoding="utf-8-sig") as fh:  # bounded, like every input
+            text = fh.read(MAX_CONFIG_BYTES * 16 + 1)
+        if len(text) > MAX_CONFIG_BYTES * 16:
+            raise ConfigError("larger than 16 MiB; not a baseline file", file=shown)
     except FileNotFoundError:
         raise ConfigError(
             "no such baseline file (write one with --write-baseline)", file=shown
@@ -178,6 +187,8 @@ def load_baseline(path: str | os.PathLike[str]) -> tuple[Acknowledgement, ...]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=shown) from None
+    except (RecursionError, ValueError) as exc:  # too deep, or a number of 4,300+ digits
+        raise ConfigError(f"invalid TOML: {exc or 'nested too deeply'}", file=shown) from None
     reader = _Reader(shown, key_positions(text), Path(shown).parent)
     for key in data:
         if key not in ("version", "acknowledge"):

@@ -26,6 +26,8 @@ import attrs
 from .diagnostics import did_you_mean
 from .errors import InputError
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration or baseline file (docs/semantics.md, Limits)
+
 __all__ = [
     "CONFIG_FILES",
     "FORMATS",
@@ -138,7 +140,8 @@ class Config:
 # ---------------------------------------------------------------- discovery
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:  # bounded: a pyproject.toml is small
+            text = fh.read(MAX_CONFIG_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     return re.search(r"^\s*\[+\s*tool\s*\.\s*netrules\s*[.\]]", text, re.MULTILINE) is not None
@@ -232,11 +235,19 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     path = Path(path)
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:  # bounded: /dev/zero or a pipe never fills memory
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError("no such configuration file", file=shown) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=shown) from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=shown
+        ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MiB; not a configuration file",
+            file=shown,
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -263,6 +274,13 @@ def parse_config(
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         raise ConfigError(
             f"invalid TOML: {message[:1].lower()}{message[1:]}", file=path, line=line, column=column
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        # nested too deeply, or a whole number of more than 4,300 digits
+        raise ConfigError(
+            "invalid TOML: "
+            + ("nested too deeply" if isinstance(exc, RecursionError) else str(exc)),
+            file=path,
         ) from None
     root: tuple[str, ...] = ("tool", "netrules") if pyproject else ()
     for part in root:

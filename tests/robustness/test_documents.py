@@ -225,3 +225,30 @@ def test_network_from_python_with_huge_int():
         netrules.load_network({"member": {"connection_count": 10**10000}})
     assert info.value.location == "member.connection_count"
     assert len(str(info.value)) < 200
+
+
+@pytest.mark.parametrize("option", ["--config", "--baseline"])
+def test_dev_zero_as_config_or_baseline(capsys, option):
+    """/dev/zero as a configuration or baseline file stops at the size limit: exit 2."""
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    capsys.readouterr()
+    code = cli.main(["check", "--demo", option, "/dev/zero"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "/dev/zero" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x = " + "[" * 5000 + "]" * 5000 + "\n", "fail-on = " + "9" * 5000 + "\n"],
+    ids=["deep", "huge-int"],
+)
+def test_hostile_config(tmp_path, capsys, text):
+    """A configuration nested too deeply or with a huge number is exit 2 naming the file."""
+    path = tmp_path / "netrules.toml"
+    path.write_text(text, encoding="utf-8")
+    code = cli.main(["check", "--demo", "--config", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert str(path) in err and "Traceback" not in err
