@@ -47,7 +47,7 @@ class _Exit(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors raise instead of calling sys.exit inside library code."""
 
-    def exit(self, status: int = 0, message: str | None = None) -> Any:  # type: ignore[override]
+    def exit(self, status: int = 0, message: str | None = None) -> Any:
         if message:
             sys.stderr.write(message)
         raise _Exit(status)

@@ -99,8 +99,8 @@ class Range:
 
     def __contains__(self, value: Any) -> bool:
         if self.high is None or self.open:
-            return value >= self.low
-        return self.low <= value <= self.high
+            return bool(value >= self.low)
+        return bool(self.low <= value <= self.high)
 
 
 def format_value(value: Any, spec: str | None = None) -> str:

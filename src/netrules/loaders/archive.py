@@ -561,11 +561,11 @@ class _Table:
                 location=f"row {start}" if start is not None else self.where(),
             ) from None
         except UnicodeDecodeError as exc:
-            line = self._bad_byte_line()
+            bad = self._bad_byte_line()
             raise InputError(
                 f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as 'CSV UTF-8'",
                 file=self.name,
-                location=f"row {line}" if line is not None else None,
+                location=f"row {bad}" if bad is not None else None,
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InputError(f"damaged or unreadable file ({exc})", file=self.name) from None
@@ -1285,8 +1285,8 @@ class _Loader:
                             by_name[key] = _later(by_name.get(key, _ABSENT), conn.connected_on)
                 latest = by_name.get(person_key(person), _ABSENT)
             accepted = latest is not _ABSENT and (
-                latest is None or sent is None or latest >= sent - _ONE_DAY
-            )  # type: ignore[operator]
+                latest is None or sent is None or cast(_dt.date, latest) >= sent - _ONE_DAY
+            )
             status = "accepted" if accepted else "pending"
             if deriver is not None:
                 status = deriver.invitation(direction, sent, status)
