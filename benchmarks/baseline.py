@@ -151,6 +151,25 @@ JOB_SEEKER_LABELS = {
     "executive": "a job seeker at director level and up",
 }
 LOWEST_TARGET = 100  # the student row: the smallest figure of the three tables
+CAREER_LEVEL_SOURCES = {
+    "derived": "; based on your positions and education you look ",
+    "linkedin-inferred": "; going by LinkedIn's own inference you look ",
+    "default": "; without better information netrules takes you to look ",
+}
+CAREER_LEVEL_WORDS = {
+    "student": "like a student",
+    "entry": "entry-level",
+    "mid-career": "mid-career",
+    "senior": "senior",
+    "executive": "like an executive",
+}
+JOB_SEEKING_SOURCES = {
+    "derived": "; your export suggests that you are looking for work (if not, say "
+    "--not-job-seeking)",
+    "linkedin-inferred": "; LinkedIn's own data says that you are looking for work (if not, "
+    "say --not-job-seeking)",
+    "default": "; netrules assumed that you are looking for work (if not, say --not-job-seeking)",
+}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # rule -> the rules whose finding about the same subject it hides when it fires
 SIZE_RULES = ("below-industry-target", "below-career-target", "below-job-seeker-target")
@@ -901,6 +920,20 @@ class Baseline:
         loose = " (a loose match: treat it as a hint)" if match == "low" else ""
         working = m.career_level != "student"
         level = m.career_level
+        # provenance() and confidence(): a value with no record was declared (high).
+        level_fact = net.fact("member.career_level") if level is not None else None
+        seeking_fact = net.fact("member.job_seeking") if m.job_seeking is not None else None
+        level_basis = ""
+        if level_fact is not None and level_fact.source in CAREER_LEVEL_SOURCES:
+            level_basis = (
+                f"{CAREER_LEVEL_SOURCES[level_fact.source]}{CAREER_LEVEL_WORDS[level]} "
+                "(if not, say so with --career-level)"
+            )
+        seeking_basis = ""
+        if seeking_fact is not None:
+            seeking_basis = JOB_SEEKING_SOURCES.get(seeking_fact.source, "")
+        level_guessed = level_fact is not None and level_fact.confidence == "low"
+        seeking_guessed = seeking_fact is not None and seeking_fact.confidence == "low"
 
         if 0 < count < LOWEST_TARGET:
             out.append(
@@ -955,9 +988,10 @@ class Baseline:
             out.append(
                 self.finding(
                     "below-career-target",
-                    lowered,
+                    "info" if acceptable or level_guessed else "warning",
                     "member",
-                    f"{count} connections; as {CAREER_LABELS[level]} aim for {target}{tail}",
+                    f"{count} connections; as {CAREER_LABELS[level]} aim for {target}"
+                    f"{level_basis}{tail}",
                     {
                         "connection_count": count,
                         "career_level": level,
@@ -975,11 +1009,11 @@ class Baseline:
             out.append(
                 self.finding(
                     "below-job-seeker-target",
-                    lowered,
+                    "info" if acceptable or level_guessed or seeking_guessed else "warning",
                     "member",
                     f"{count} connections while looking for work: a job search calls for the "
                     f"higher end of the figures, and for {JOB_SEEKER_LABELS[level]} the "
-                    f"article's figure is {seeker}{tail}",
+                    f"article's figure is {seeker}{seeking_basis}{level_basis}{tail}",
                     {
                         "connection_count": count,
                         "career_level": level,

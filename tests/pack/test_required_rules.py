@@ -168,3 +168,67 @@ def test_user_file_overrides_pack(tmp_path) -> None:
     assert "redundant-company" in fired
     assert "below-industry-target" in fired
     assert "inactive-connection" not in fired
+
+
+@pytest.mark.parametrize(
+    ("facts", "severity", "says"),
+    [
+        ([], "warning", None),
+        (
+            [{"fact": "member.career_level", "source": "derived", "confidence": "medium"}],
+            "warning",
+            "; based on your positions and education you look mid-career (if not, say so with "
+            "--career-level)",
+        ),
+        (
+            [{"fact": "member.career_level", "source": "derived", "confidence": "low"}],
+            "info",
+            "based on your positions and education you look mid-career",
+        ),
+        (
+            [{"fact": "member.career_level", "source": "linkedin-inferred", "confidence": "high"}],
+            "warning",
+            "going by LinkedIn's own inference you look mid-career",
+        ),
+    ],
+)
+def test_a_derived_career_level_is_said_and_a_guess_only_informs(
+    pack: netrules.RuleSet, facts: list, severity: str, says: str | None
+) -> None:
+    """The message says where a worked-out level came from; a low-confidence one caps at info."""
+    member = {"career_level": "mid-career", "connection_count": 300, "situations": []}
+    report = pack.evaluate({"member": member, "facts": facts}, as_of=AS_OF)
+    (finding,) = [f for f in report.findings if f.rule == "below-career-target"]
+    assert finding.severity == severity
+    if says is None:
+        assert finding.message == "300 connections; as a Mid-Career Professional aim for 500–1000"
+    else:
+        assert says in finding.message
+
+
+def test_a_derived_job_search_is_said_and_a_guess_only_informs(pack: netrules.RuleSet) -> None:
+    member = {
+        "career_level": "entry",
+        "job_seeking": True,
+        "connection_count": 320,
+        "situations": [],
+    }
+    facts = [{"fact": "member.job_seeking", "source": "derived", "confidence": "low"}]
+    report = pack.evaluate({"member": member, "facts": facts}, as_of=AS_OF)
+    (finding,) = [f for f in report.findings if f.category == "targets"]
+    assert (finding.rule, finding.severity) == ("below-job-seeker-target", "info")
+    assert finding.message.endswith(
+        "; your export suggests that you are looking for work (if not, say --not-job-seeking)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "phrase"),
+    [("executive", "as an Executive aim"), ("entry", "as an Entry Level Professional aim")],
+)
+def test_career_labels_take_the_right_article(
+    pack: netrules.RuleSet, level: str, phrase: str
+) -> None:
+    member = {"career_level": level, "connection_count": 250, "situations": []}
+    messages = [f.message for f in pack.evaluate({"member": member}, as_of=AS_OF).findings]
+    assert any(phrase in m for m in messages), messages

@@ -64,7 +64,7 @@ class Persona:
     name: str
     about: str
     as_of: datetime.date
-    network: Mapping[str, Any]
+    network: Mapping[str, Any] | netrules.Network  # a document, or a loaded export
     fires: tuple[Expect, ...] = ()
     passes: tuple[Expect, ...] = ()
     skipped: tuple[Expect, ...] = ()
@@ -151,7 +151,10 @@ def problems(persona: Persona, pack: netrules.RuleSet) -> list[str]:
     if out:
         return out
 
-    report = pack.evaluate(dict(persona.network), as_of=persona.as_of, params=persona.params)
+    network = persona.network
+    if not isinstance(network, netrules.Network):
+        network = dict(network)
+    report = pack.evaluate(network, as_of=persona.as_of, params=persona.params)
     fired: dict[str, set[str]] = {}
     for f in report.findings:
         fired.setdefault(f.rule, set()).add(f.severity)
