@@ -900,14 +900,14 @@ def _job_seeking(
         weak.append(f"Jobs/Job Seeker Preferences.csv → Open To Recruiters = {_q(recruiters)}")
     rule = "job-seeking"
     if strong:
+        why = (
+            f"you applied for a job on {recent[0].isoformat()}, within the {window} days "
+            f"before {day.isoformat()}"
+            if recent
+            else "your headline says you are open to work"
+        )
         return _fact(
-            "member.job_seeking",
-            True,
-            "derived",
-            "high",
-            rule,
-            "you applied for a job recently or say so in your headline",
-            strong + medium + weak,
+            "member.job_seeking", True, "derived", "high", rule, why, strong + medium + weak
         )
     if medium:
         linkedin = all(e.startswith("Inferences") for e in medium)
@@ -947,8 +947,8 @@ def _job_seeking(
         "default",
         "low",
         rule,
-        "not known: no recent application, open-to-work setting or phrase found "
-        "(which does not mean you are not looking)",
+        f"no application in the {window} days before {day.isoformat()}, no open-to-work "
+        "setting or phrase found (which does not mean you are not looking)",
         [f"read: {', '.join(looked)}" if looked else "no job files in this export"] + weak,
     )
 
@@ -1505,8 +1505,8 @@ def _stated(network: Network, ev: ExportEvidence) -> list[Fact]:
                 "default",
                 "high",
                 None,
-                "not known: the export has no messages.csv, so when you last talked to "
-                "each connection is unknown (not 'never')",
+                "the export has no messages.csv, so when you last talked to each "
+                "connection is unknown (not 'never')",
                 [],
             )
         )

@@ -1,8 +1,9 @@
 """The member context an archive cannot tell, from a small TOML or JSON file.
 
-A LinkedIn export says nothing about career level, job seeking, situations or
-how the member knows each connection; those stay None (unknown).  An overlay
-supplies them::
+A LinkedIn export never states career level, job seeking, situations or how
+the member knows each connection; netrules derives what the files support
+(loaders/derive.py) and leaves the rest None (unknown).  An overlay declares
+them, and a declared value always wins (its provenance record says "declared")::
 
     as_of = 2025-01-31
 
