@@ -702,7 +702,9 @@ def _career_level(
     member: Member, ev: ExportEvidence, day: Date, h: _History, options: DeriveOptions
 ) -> Fact | None:
     rule = "career-level"
-    current_cls = min((j.cls for j in h.current if j.cls), key=_CLASS_RANK.get, default=None)
+    current_cls = min(
+        (j.cls for j in h.current if j.cls), key=lambda c: _CLASS_RANK[c], default=None
+    )
     current_title = next(
         (j for j in h.current if j.cls == current_cls and j.cls),
         h.current[0] if h.current else None,
@@ -715,7 +717,7 @@ def _career_level(
     student_signals = []
     texts = ev.education if len(ev.education) == len(member.schools) else []
     for s in studying:
-        end_text = texts[member.schools.index(s)][1] if texts else s.end.isoformat()
+        end_text = texts[member.schools.index(s)][1] if texts else str(s.end)
         student_signals.append(
             f"Education.csv → End Date = {_q(end_text)} ({s.name}): still studying"
         )
@@ -857,9 +859,7 @@ def _career_level(
 # Job seeking.
 
 
-def _job_seeking(
-    member: Member, ev: ExportEvidence, day: Date, options: DeriveOptions
-) -> Fact | None:
+def _job_seeking(member: Member, ev: ExportEvidence, day: Date, options: DeriveOptions) -> Fact:
     window = options.job_search_window_days
     since = day - _dt.timedelta(days=window)
     strong: list[str] = []
