@@ -545,7 +545,6 @@ def _load_input(args: argparse.Namespace) -> Network:
 def _select(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> RuleSet:
     """Apply --disable, the configuration's selection, then the command line's."""
     from .errors import RuleError
-    from .selection import Layer, selected_ids
 
     disable = [*config.disable, *getattr(args, "disable", ())]
     if disable:
@@ -564,6 +563,12 @@ def _select(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> RuleS
                         + (f" (did you mean '{hint}'?)" if hint else ""),
                     ) from None
             raise
+    chosen = (args.select, args.extend_select, args.ignore, args.min_severity)
+    configured = (config.extend_select, config.ignore, config.min_severity)
+    if not any(chosen) and config.select is None and not any(configured):
+        return ruleset
+    from .selection import Layer, selected_ids
+
     layers = []
     if config.select is not None or config.extend_select or config.ignore:
         for key, group in (
@@ -870,12 +875,12 @@ def _finish(
 
         report = hide_emails(report)
         if details:
-            from .redact import EMAIL
+            from .redact import email_re
 
             for row in details.values():
                 for key, value in row.items():
                     if value and "@" in value:
-                        row[key] = EMAIL.sub("[e-mail hidden]", value)
+                        row[key] = email_re().sub("[e-mail hidden]", value)
     titles = {r.id: r.title for r in ruleset.rules if r.title}
     ctx = Context(
         titles=titles,

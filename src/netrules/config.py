@@ -15,13 +15,13 @@ docs/configuration.md): command line > configuration > rule files > defaults.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import attrs
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .diagnostics import did_you_mean
 from .errors import InputError
@@ -74,8 +74,7 @@ class ConfigError(InputError):
         return f"{self.file}:{self.line}:{self.column}: error: {self.message}"
 
 
-@attrs.frozen
-class Acknowledgement:
+class Acknowledgement(NamedTuple):
     """A finding the member has seen and accepts: ``rule`` about ``subject`` (``kind:id``).
 
     ``expires`` (optional) is the day it stops hiding the finding; ``origin``
@@ -98,14 +97,20 @@ def normal_subject(text: str) -> str:
     return "member:member" if text.strip() == "member" else text.strip()
 
 
-@attrs.frozen
-class Config:
-    """What a configuration file sets; None (or empty) means "not set here"."""
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class Config(NamedTuple):
+    """What a configuration file sets; None (or empty) means "not set here".
+
+    A NamedTuple rather than an attrs class: every ``netrules check`` builds one, and
+    this keeps the import cheap (benchmark 5 times the whole process).
+    """
 
     path: str | None = None
     rules: tuple[str, ...] = ()
     default_rules: bool | None = None
-    params: Mapping[str, Any] = attrs.field(factory=dict)
+    params: Mapping[str, Any] = _EMPTY
     disable: tuple[str, ...] = ()
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
@@ -122,10 +127,10 @@ class Config:
     color: str | None = None
     as_of: _dt.date | None = None
     overlay: str | None = None
-    member: Mapping[str, Any] = attrs.field(factory=dict)
-    relationships: Mapping[str, str] = attrs.field(factory=dict)
+    member: Mapping[str, Any] = _EMPTY
+    relationships: Mapping[str, str] = _EMPTY
     infer: bool | None = None
-    positions: Mapping[str, tuple[int, int]] = attrs.field(factory=dict, repr=False)
+    positions: Mapping[str, tuple[int, int]] = _EMPTY
 
     def where(self, key: str) -> str:
         """``path:line:col`` of a key (``params.small_network``), for messages."""
@@ -170,14 +175,21 @@ _BARE = r"[A-Za-z0-9_-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
 _KEY = rf"(?:{_BARE}|{_QUOTED})"
 _DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
-_ASSIGN = re.compile(rf"^(\s*)({_DOTTED})\s*=")
-_PART = re.compile(_KEY)
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(table header, key assignment, one key part), compiled on first use only."""
+    return (
+        re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?"),
+        re.compile(rf"^(\s*)({_DOTTED})\s*="),
+        re.compile(_KEY),
+    )
 
 
 def _parts(dotted: str) -> list[str]:
     out = []
-    for m in _PART.finditer(dotted):
+    for m in _patterns()[2].finditer(dotted):
         token = m.group(0)
         if token[0] in "\"'":
             token = token[1:-1]
@@ -192,6 +204,7 @@ def key_positions(text: str, root: tuple[str, ...] = ()) -> dict[str, tuple[int,
     and ``key =`` lines, which is all that error messages need.  Keys under
     ``root`` (``tool.netrules`` in pyproject.toml) are given relative to it.
     """
+    header_re, assign_re, _part = _patterns()
     out: dict[str, tuple[int, int]] = {}
     arrays: dict[str, int] = {}
     table: list[str] = []
@@ -201,7 +214,7 @@ def key_positions(text: str, root: tuple[str, ...] = ()) -> dict[str, tuple[int,
             if in_multiline in line:
                 in_multiline = None
             continue
-        header = _HEADER.match(line)
+        header = header_re.match(line)
         if header:
             parts = _parts(header.group(2))
             if tuple(parts[: len(root)]) != root:
@@ -218,7 +231,7 @@ def key_positions(text: str, root: tuple[str, ...] = ()) -> dict[str, tuple[int,
             if parts:
                 out.setdefault(".".join(parts), (number, line.index("[") + 1))
             continue
-        assign = _ASSIGN.match(line)
+        assign = assign_re.match(line)
         if assign and table != ["\0"]:
             key = ".".join([*table, *_parts(assign.group(2))])
             out.setdefault(key, (number, len(assign.group(1)) + 1))

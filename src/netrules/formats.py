@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from .config import FORMATS
 
@@ -34,12 +32,11 @@ CSV_COLUMNS = (
 )
 
 
-@attrs.frozen
-class Context:
+class Context(NamedTuple):
     """Everything a renderer may show besides the report itself."""
 
-    titles: Mapping[str, str] = attrs.field(factory=dict)
-    details: Mapping[str, Mapping[str, str | None]] = attrs.field(factory=dict)
+    titles: Mapping[str, str] = {}  # never mutated
+    details: Mapping[str, Mapping[str, str | None]] = {}
     baseline: Any = None  # a BaselineResult
     baseline_path: str | None = None
     redacted: bool = False

@@ -13,6 +13,7 @@ real data (a note's length, a name's spelling), only what is shown changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -20,10 +21,23 @@ from typing import Any
 
 import attrs
 
-__all__ = ["EMAIL", "Redactor", "hide_emails", "subject_details"]
+__all__ = ["Redactor", "email_re", "hide_emails", "subject_details"]
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-PROFILE_URL = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/[^\s\"'<>),]+", re.I)
+EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+PROFILE_URL_PATTERN = r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/[^\s\"'<>),]+"
+
+
+@functools.cache
+def email_re() -> re.Pattern[str]:
+    """The e-mail pattern, compiled on first use (most reports hold no ``@``)."""
+    return re.compile(EMAIL_PATTERN)
+
+
+@functools.cache
+def _profile_re() -> re.Pattern[str]:
+    return re.compile(PROFILE_URL_PATTERN, re.I)
+
+
 HIDDEN_EMAIL = "[e-mail hidden]"
 
 
@@ -63,7 +77,7 @@ def hide_emails(report: Any) -> Any:
 
     def has_email(value: Any) -> bool:
         if isinstance(value, str):
-            return "@" in value and EMAIL.search(value) is not None
+            return "@" in value and email_re().search(value) is not None
         if isinstance(value, dict):
             return any(has_email(v) for v in value.values())
         if isinstance(value, (list, tuple)):
@@ -79,7 +93,7 @@ def hide_emails(report: Any) -> Any:
         return report
 
     def fn(text: str) -> str:
-        return EMAIL.sub(HIDDEN_EMAIL, text) if "@" in text else text
+        return email_re().sub(HIDDEN_EMAIL, text) if "@" in text else text
 
     def subject(s: Any) -> Any:
         return attrs.evolve(s, id=fn(s.id)) if "@" in s.id else s
@@ -196,9 +210,9 @@ class Redactor:
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self._replace[m.group(0)], text)
         if "@" in text:
-            text = EMAIL.sub("[e-mail]", text)
+            text = email_re().sub("[e-mail]", text)
         if "linkedin.com" in text.lower():
-            text = PROFILE_URL.sub("[profile]", text)
+            text = _profile_re().sub("[profile]", text)
         return text
 
     def subject(self, subject: Any) -> Any:

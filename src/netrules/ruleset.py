@@ -23,7 +23,6 @@ from .loaders.json_doc import network_from_dict
 from .loaders.reading import MAX_RULE_FILE_BYTES
 from .model import Network
 from .parse_cache import parse_cached
-from .selection import SEVERITY_RANK, Layer, selected_ids
 from .values import Duration
 
 if TYPE_CHECKING:
@@ -188,7 +187,7 @@ class RuleSet:
         ignore: Iterable[str] = (),
         extend_select: Iterable[str] = (),
         min_severity: str | None = None,
-        layers: Iterable[Layer] = (),
+        layers: Iterable[Any] = (),
     ) -> RuleSet:
         """A new RuleSet with only the selected rules (docs/configuration.md).
 
@@ -204,6 +203,8 @@ class RuleSet:
         >>> {r.category for r in quiet.rules}
         {'targets'}
         """
+        from .selection import Layer, selected_ids
+
         first = Layer(
             None if select is None else tuple(select), tuple(extend_select), tuple(ignore)
         )
@@ -317,8 +318,9 @@ class RuleSet:
             self._program, self._compiled, network, when, values or self._params, self._tables
         )
         if self._min_severity is not None:
-            limit = SEVERITY_RANK[self._min_severity]
-            kept = tuple(f for f in report.findings if SEVERITY_RANK[f.severity] <= limit)
+            rank = {"error": 0, "warning": 1, "info": 2}
+            limit = rank[self._min_severity]
+            kept = tuple(f for f in report.findings if rank[f.severity] <= limit)
             if len(kept) != len(report.findings):
                 report = attrs.evolve(report, findings=kept)
         return report
