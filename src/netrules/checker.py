@@ -1228,7 +1228,25 @@ class Checker:
             )
         else:
             summary = _Scope(None, {"found": ("number", False), "names": ("string", False)})
-            self.check_template(agg.message, summary)
+            fe = r.for_each
+            item_names = {fe.var, fe.group_name or "", "group"} if fe is not None else set()
+            for part in agg.message.parts:
+                if not isinstance(part, tuple):
+                    continue
+                loose = [
+                    x
+                    for x in _names_in(part[0])
+                    if x.name in item_names and x.name not in ("found", "names")
+                ]
+                if loose:  # the summary speaks for every subject: no single item is in scope
+                    self.node_error(
+                        loose[0],
+                        "NR201",
+                        f"'{loose[0].name}' is one subject; the summary speaks for all of them",
+                        "use found and names here, and 'label' to name each subject",
+                    )
+                else:
+                    self.check_template(n.Template((part,), "", agg.message.span), summary)
 
     def check_template(self, template: n.Template, scope: _Scope | None) -> None:
         """The ``{expr}`` holes of a message: shown values and known formats."""
@@ -1464,6 +1482,25 @@ def _local_in(root: Any, scope: _Scope | None, lookup: Any) -> str | None:
         elif isinstance(node, n.Coalesce):
             stack.extend((node.left, node.right))
     return None
+
+
+def _names_in(e: Any) -> list[n.Name]:
+    """The free Name nodes of an expression (not through definitions)."""
+    out: list[n.Name] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Name):
+            out.append(node)
+        elif isinstance(node, n.Aggregate) and node.var:
+            stack.append(node.collection)  # its own variable shadows any outer name
+        elif isinstance(node, tuple):
+            stack.extend(node)
+        elif attrs.has(type(node)) and type(node).__module__ == n.__name__:
+            for field in attrs.fields(type(node)):
+                if field.name not in ("span", "name_span"):
+                    stack.append(getattr(node, field.name))
+    return out
 
 
 def _substitute(body: Any, mapping: dict[str, Any], paths: dict[int, str], path: str) -> Any:
