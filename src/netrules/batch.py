@@ -20,6 +20,7 @@ import attrs
 from .errors import InputError
 from .findings import Finding, Report, RuleSkips
 from .loaders.json_doc import network_from_dict
+from .loaders.reading import loads_json
 from .model import Network
 from .values import jsonable
 
@@ -251,13 +252,11 @@ def evaluate_lines(
     severities = {"error": 0, "warning": 0, "info": 0}
     for number, line in lines:
         if isinstance(line, str):
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append((number, f"invalid JSON: {exc.msg} (column {exc.colno})"))
-                continue
-            except RecursionError:
-                bad.append((number, "invalid JSON: nested too deeply"))
+            try:  # strict: duplicate keys, NaN, huge numbers, deep nesting (loaders/reading.py)
+                item = loads_json(line, label="<line>")
+            except InputError as exc:
+                where = exc.location.split(" ")[-1] if exc.location else None
+                bad.append((number, exc.message + (f" (column {where})" if where else "")))
                 continue
         elif isinstance(line, BadLine):
             bad.append((number, line.reason))

@@ -106,8 +106,20 @@ def add_parser(sub: Any, add_rule_options: Callable[..., None]) -> argparse.Argu
 
 
 def _chunks_jsonl(stream: IO[bytes], size: int) -> Iterator[list[tuple[int, Any]]]:
+    from .loaders.reading import MAX_DOCUMENT_BYTES
+
     chunk: list[tuple[int, Any]] = []
-    for number, raw in enumerate(stream, start=1):
+    # Each line is read with a bound: one endless line (/dev/zero on stdin) stops there.
+    lines = iter(lambda: stream.readline(MAX_DOCUMENT_BYTES + 1), b"")
+    for number, raw in enumerate(lines, start=1):
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise InputError(
+                f"line {number} is longer than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; "
+                "expected one JSON document per line",
+                file=getattr(stream, "name", None)
+                if isinstance(getattr(stream, "name", None), str)
+                else "<stdin>",
+            )
         if not raw.strip():
             continue
         try:

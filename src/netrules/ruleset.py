@@ -148,6 +148,12 @@ class RuleSet:
 
     def disable(self, *rule_ids: str) -> RuleSet:
         """A new RuleSet without these rules; unknown ids raise RuleError (NR309)."""
+        for rid in rule_ids:
+            if not isinstance(rid, str):
+                raise UsageError(
+                    f"disable() takes rule ids as separate strings, got {type(rid).__name__}"
+                    + ("; unpack a list: disable(*ids)" if isinstance(rid, (list, tuple)) else "")
+                )
         known = set(self.rule_ids())
         bad = [r for r in rule_ids if r not in known]
         if bad:
@@ -206,7 +212,9 @@ class RuleSet:
         from .selection import Layer, selected_ids
 
         first = Layer(
-            None if select is None else tuple(select), tuple(extend_select), tuple(ignore)
+            None if select is None else _selectors("select", select),
+            _selectors("extend_select", extend_select),
+            _selectors("ignore", ignore),
         )
         keep = set(selected_ids(self.rules, [first, *layers], min_severity))
         return self._without([r for r in self.rule_ids() if r not in keep], min_severity)
@@ -337,6 +345,8 @@ class RuleSet:
 
     def run_example(self, case: ExampleCase) -> ExampleResult:
         """Evaluate one example with the whole set and compare the rule ids."""
+        if not isinstance(case, ExampleCase):
+            raise UsageError("run_example() takes an ExampleCase from RuleSet.examples()")
         network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
         params, tables = self._program.snapshots.get(case.path, (self._params, self._tables))
         report = run(
@@ -347,6 +357,16 @@ class RuleSet:
         missing = tuple(r for r in case.fires if r not in fired and r in active)
         unexpected = tuple(r for r in case.passes if r in fired)
         return ExampleResult(case, fired, missing, unexpected)
+
+
+def _selectors(what: str, value: Any) -> tuple[str, ...]:
+    """A selector list as a tuple of strings (UsageError for anything else)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise UsageError(f"{what} takes a list of selector strings, e.g. ['targets']")
+    out = tuple(value)
+    if not all(isinstance(v, str) for v in out):
+        raise UsageError(f"{what} takes a list of selector strings, e.g. ['targets']")
+    return out
 
 
 def _as_of_date(value: Any) -> _dt.date | None:

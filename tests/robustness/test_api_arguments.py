@@ -108,3 +108,33 @@ def test_rule_info_is_typed(rules):
 
     assert all(isinstance(r, nodes.Rule) for r in rules.rules)
     assert rules.rule("tiny").node is rules.rules[0]
+
+
+def test_disable_takes_strings(rules):
+    """disable() with a list or a number is a UsageError that says to unpack."""
+    with pytest.raises(netrules.UsageError, match=r"disable\(\*ids\)"):
+        rules.disable(["tiny"])
+    with pytest.raises(netrules.UsageError):
+        rules.disable(5)
+
+
+def test_select_takes_lists_of_strings(rules):
+    """select() refuses a bare string or non-string selectors; a generator works."""
+    with pytest.raises(netrules.UsageError):
+        rules.select("tiny")
+    with pytest.raises(netrules.UsageError):
+        rules.select([5])
+    assert rules.select(s for s in ["tiny"]).rule_ids() == ("tiny",)
+
+
+def test_run_example_takes_an_example_case(rules):
+    """run_example() with anything but an ExampleCase is a UsageError."""
+    with pytest.raises(netrules.UsageError, match="ExampleCase"):
+        rules.run_example("tiny")
+
+
+def test_huge_int_parameter_evaluates(rules):
+    """A huge whole number given as a parameter value never crashes evaluation."""
+    pack = netrules.load_rules()
+    name = next(k for k, v in pack.params.items() if isinstance(v, int) and not isinstance(v, bool))
+    pack.evaluate(NET, as_of="2025-01-01", params={name: 10**5000})

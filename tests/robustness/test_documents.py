@@ -252,3 +252,24 @@ def test_hostile_config(tmp_path, capsys, text):
     err = capsys.readouterr().err
     assert code == 2, err
     assert str(path) in err and "Traceback" not in err
+
+
+def test_batch_hostile_lines_are_skipped_with_reasons(tmp_path, capsys):
+    """Hostile JSON Lines are skipped lines with a reason each, never a crash."""
+    lines = [
+        '{"member": {"connection_count": ' + "9" * 5000 + "}}",
+        "[" * 100_000,
+        '{"a": 1, "a": 2}',
+        '{"member": {"name": "\\ud800"}}',
+        '{"as_of": NaN}',
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = cli.main(["batch", str(src), "-o", str(tmp_path / "out.jsonl")])
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2), err
+    assert "Traceback" not in err and "internal error" not in err
+    for number, needle in enumerate(
+        ["5000 digits", "nested too deeply", "duplicate key", "lone surrogate", "NaN"], start=1
+    ):
+        assert f"in.jsonl:{number}:" in err and needle in err

@@ -82,3 +82,11 @@ def test_deep_json(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text("[" * 1_000_000 + "]" * 1_000_000, encoding="utf-8")
     assert_refused(run("check", str(path)), "nested too deeply")
+
+
+@needs_dev_zero
+def test_batch_dev_zero_on_stdin(tmp_path):
+    """`batch -` on an endless line stops at the line limit: exit 2."""
+    with open("/dev/zero", "rb") as zero:
+        result = run("batch", "-", "-o", str(tmp_path / "out.jsonl"), stdin=zero)
+    assert_refused(result, "<stdin>")
