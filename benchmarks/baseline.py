@@ -585,8 +585,8 @@ class Baseline:
                     "no-recent-recommendations",
                     "info",
                     "member",
-                    f"{colleagues} colleagues in your network, and your last recommendation was "
-                    f"given {fmt(last_given)}",
+                    f"{colleagues} colleagues in your network, and no recommendation from you in "
+                    "the last 1 year",
                     {"colleagues": colleagues, "last_given": last_given},
                 )
             )

@@ -229,6 +229,30 @@ def test_a_situation_explains_only_at_first(
             assert f.severity == "warning" or f.evidence.get("match") == "low", f
 
 
+# Opposite stances: no subject may get a finding from both sides.
+OPPOSED = (
+    ({"check-in-due"}, {"inactive-connection", "outdated-connection"}),  # keep in touch / remove
+    ({"request-follow-up"}, {"request-after-decline"}),  # remind / stop
+)
+
+
+@settings(max_examples=examples(1.5))
+@given(network=st.one_of(NARROW, WIDE), params=PARAMS)
+def test_one_stance_per_subject(
+    pack: netrules.RuleSet, params: Any, network: netrules.Network
+) -> None:
+    """A connection is never told both to keep in touch and to consider removing, and a
+    person never both that one reminder is fine and to stop (aggregated findings included)."""
+    report = _evaluate(pack, network, params)
+    rules_of: dict[tuple[str, str], set[str]] = {}
+    for g in report.findings:
+        for f in g.subjects or (g,):
+            rules_of.setdefault((f.subject.kind, f.subject.id), set()).add(f.rule)
+    for subject, rules in rules_of.items():
+        for keep, drop in OPPOSED:
+            assert not (rules & keep and rules & drop), (subject, sorted(rules))
+
+
 @pytest.fixture(scope="module")
 def group_key_probe(pack: netrules.RuleSet) -> tuple[netrules.RuleSet, dict[str, str]]:
     """The pack plus one per-item rule per group rule, reporting each item's group key.
