@@ -321,6 +321,18 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
     )
     diff.add_argument(
+        "--redact",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="replace names, e-mails, profile URLs and notes by stable pseudonyms (two inputs)",
+    )
+    diff.add_argument(
+        "--show-emails",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep e-mail addresses (hidden by default)",
+    )
+    diff.add_argument(
         "--fail-on",
         choices=FAIL_ON,
         default="never",
@@ -729,6 +741,31 @@ def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     state: dict[str, Any] = {}
     sides = [_diff_side(full, config, path, state) for path in (args.old, args.new)]
     (old, old_facts), (new, new_facts) = sides
+    redact = args.redact if args.redact is not None else bool(config.redact)
+    networks = state.get("networks", [])
+    if redact:
+        if len(networks) != 2:
+            _err("--redact needs two inputs (a JSON report keeps no network to redact with)")
+            return 2
+        import attrs
+
+        from .redact import Redactor
+
+        first, second = networks
+        known = {c.id for c in second.connections}
+        merged = attrs.evolve(
+            second,
+            connections=second.connections
+            + tuple(c for c in first.connections if c.id not in known),
+            invitations=second.invitations + first.invitations,
+        )
+        red = Redactor(merged)
+        old, new = red.report(old), red.report(new)
+    elif not (args.show_emails if args.show_emails is not None else config.show_emails):
+        from .redact import hide_emails
+
+        if not isinstance(old, dict) and not isinstance(new, dict):
+            old, new = hide_emails(old), hide_emails(new)
     result = diff_reports(
         old, new, old_facts=old_facts, new_facts=new_facts, labels=(args.old, args.new)
     )
@@ -764,6 +801,7 @@ def _diff_side(
         network = load_network(path, infer=config.infer is not False)
     network = _apply_context(args, network, config)
     report = state["ruleset"].evaluate(network, as_of=config.as_of, params=state["params"])
+    state.setdefault("networks", []).append(network)
     return report, network_facts(network, report.as_of)
 
 

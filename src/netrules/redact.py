@@ -139,7 +139,7 @@ class Redactor:
     ...     "connections": [{"id": "c1", "name": "Jane Doe", "email": "jane@example.com"}]})
     >>> r = Redactor(net)
     >>> r.text("Jane Doe (jane@example.com) knows Ada Lovelace")
-    'Person 15 ([e-mail]) knows the member'
+    'Person 6515 ([e-mail]) knows the member'
     """
 
     def __init__(self, network: Any):
@@ -147,7 +147,7 @@ class Redactor:
         self._replace: dict[str, str] = {}
         self._ids: dict[str, str] = {}
         taken: set[int] = set()
-        size = 100
+        size = 10_000  # fixed for networks under 1,000 people: numbers survive growth
         people = len(network.connections) + len(network.invitations)
         people += len(network.recommendations_given)
         while size < people * 10:

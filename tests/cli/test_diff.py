@@ -155,3 +155,20 @@ def test_remove_connections_api():
     net = netrules.load_network(NETWORK)
     after, ids = remove_connections(net, ["c3", "https://nowhere.example/x"][:1], source="-")
     assert (ids, after.member.connection_count, len(after.connections)) == (["c3"], 11, 9)
+
+
+def test_diff_redact_hides_people_on_both_sides(run, basic, newer):
+    """diff --redact: no name of either side is shown, gained or gone."""
+    res = run("diff", str(NETWORK), newer, *basic, "--redact")
+    assert res.code == 0
+    for name in ("Newcomer", "Person 1:", "Person 2:"):
+        assert name not in res.out
+    assert "connection:person-" in res.out
+
+
+def test_diff_redact_needs_inputs(run, basic, tmp_path):
+    """A JSON report cannot be redacted after the fact: exit 2 with the reason."""
+    report = tmp_path / "r.json"
+    run("check", str(NETWORK), *basic, "--output", f"json={report}")
+    res = run("diff", str(report), str(NETWORK), *basic, "--redact")
+    assert res.code == 2 and "needs two inputs" in res.err
