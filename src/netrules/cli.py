@@ -383,8 +383,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="text (default) or GitHub workflow annotations for failures",
     )
     from . import batch_cli
+    from .authoring import add_commands
 
     batch = batch_cli.add_parser(sub, _add_rule_options)
+    authoring = add_commands(sub)  # fmt, lint: each sets its own handler
     return parser, {
         "check": check,
         "completion": completion,
@@ -393,6 +395,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         "explain": explain,
         "test": test,
         "batch": batch,
+        **authoring,
     }
 
 
@@ -1317,7 +1320,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        return _COMMANDS[args.command](args, subparsers[args.command])
+        handler = _COMMANDS.get(args.command) or args.handler
+        return handler(args, subparsers[args.command])
     except _Exit as done:
         return done.code
     except ConfigError as exc:

@@ -1,0 +1,145 @@
+"""The rule author's commands: ``netrules fmt`` and ``netrules lint``.
+
+Kept out of cli.py so that the command line stays one small dispatcher; the
+heavy modules (the formatter, the linter, rich) are imported only when a
+command runs.  See docs/authoring.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_commands", "rule_paths"]
+
+
+def add_commands(sub: Any) -> dict[str, argparse.ArgumentParser]:
+    """Add the authoring sub-commands; each sets ``handler`` (called with args and its parser)."""
+    fmt = sub.add_parser(
+        "fmt",
+        help="format rule files",
+        description="Rewrite rule files in the canonical layout, keeping every comment. "
+        "With --check or --diff nothing is written.",
+    )
+    fmt.add_argument("paths", nargs="+", metavar="PATH", help="rule file or folder; - for stdin")
+    fmt.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a file is not formatted"
+    )
+    fmt.add_argument("--diff", action="store_true", help="write nothing; show what would change")
+    fmt.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the diff (auto: on a terminal)",
+    )
+    fmt.set_defaults(handler=_cmd_fmt)
+    return {"fmt": fmt}
+
+
+# ---------------------------------------------------------------- helpers
+def rule_paths(paths: Sequence[str]) -> list[Path]:
+    """Files named on the command line, folders searched for ``*.rules`` (sorted)."""
+    out: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*.rules") if p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _read(path: Path) -> str:
+    from .errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except IsADirectoryError:  # pragma: no cover - folders are expanded before
+        raise InputError("is a folder", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not a UTF-8 text file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot be read", file=str(path)) from None
+
+
+def _colour(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _print_diff(old: str, new: str, name: str, colour: bool) -> None:
+    import difflib
+
+    diff = "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"{name} (original)",
+            f"{name} (formatted)",
+        )
+    )
+    if colour:
+        from .highlight import highlight_diff
+
+        diff = highlight_diff(diff)
+    sys.stdout.write(diff)
+
+
+# ---------------------------------------------------------------- fmt
+def _cmd_fmt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .fmt import format_cached, format_file
+
+    write = not (args.check or args.diff)
+    colour = _colour(args.color)
+    if "-" in args.paths:
+        if len(args.paths) > 1:
+            parser.error("'-' (standard input) cannot be combined with other paths")
+        text = sys.stdin.read()
+        result = format_file(text, "<stdin>")
+        if result.text is None:
+            for d in result.diagnostics:
+                sys.stderr.write(d.render() + "\n")
+            return 2
+        if args.diff:
+            _print_diff(text, result.text, "<stdin>", colour)
+        elif not args.check:
+            sys.stdout.write(result.text)
+        return 1 if args.check and result.changed else 0
+    files = rule_paths(args.paths)
+    changed = broken = 0
+    for path in files:
+        text = _read(path)
+        result = format_cached(text, str(path))
+        if result.text is None:
+            broken += 1
+            for d in result.diagnostics:
+                sys.stderr.write(d.render() + "\n")
+            continue
+        if not result.changed:
+            continue
+        changed += 1
+        if args.diff:
+            _print_diff(text, result.text, str(path), colour)
+        if write:
+            path.write_text(result.text, encoding="utf-8")
+            sys.stderr.write(f"reformatted {path}\n")
+        elif args.check:
+            sys.stderr.write(f"would reformat {path}\n")
+    done = "reformatted" if write else "would be reformatted"
+    same = len(files) - changed - broken
+    summary = f"{changed} file{'s' if changed != 1 else ''} {done}, {same} unchanged"
+    if broken:
+        summary += f", {broken} with syntax errors (left alone)"
+    sys.stderr.write(summary + "\n")
+    if broken:
+        return 2
+    return 1 if args.check and changed else 0

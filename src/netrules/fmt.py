@@ -1,0 +1,744 @@
+"""Rule text -> the same rules in one canonical layout, every comment kept.
+
+The formatter works on lark's concrete syntax tree (the same grammar, parsed
+with every token kept) rather than on nodes, so it accepts exactly what the
+parser accepts and lays out clauses it has never heard of.  Comments are
+collected by the lexer (``lexer_callbacks``) and attached to the token they
+follow on the same line (trailing) or precede (leading).  Layout is a small
+Wadler/Prettier document printer: a group is printed on one line when it
+fits in :data:`WIDTH` columns, otherwise its line breaks open.
+
+The canonical layout: top-level items one per line, a blank line around
+rules and tables, other blank lines kept (at most one); rule clauses one per
+line, two-space indented, in the order the grammar lists them; long ``or`` /
+``and`` chains broken before the operator; long example data, lists and
+evidence broken one entry per line with a trailing comma.
+
+    >>> print(format_text('param  limit=3 # few\\nrule "r" { severity info\\n'
+    ...                   ' title "T" when member.connection_count<limit message "few" }'), end="")
+    param limit = 3  # few
+    <BLANKLINE>
+    rule "r" {
+      title "T"
+      severity info
+      when member.connection_count < limit
+      message "few"
+    }
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from .diagnostics import Diagnostic
+
+__all__ = ["WIDTH", "FormatResult", "clause_order", "format_cached", "format_file", "format_text"]
+
+WIDTH = 100
+_INDENT = 2
+_local = threading.local()
+
+
+# ---------------------------------------------------------------- the CST parser
+def _grammar() -> str:
+    return resources.files("netrules").joinpath("grammar.lark").read_text(encoding="utf-8")
+
+
+@functools.cache
+def clause_order() -> tuple[str, ...]:
+    """The rule clauses in the order ``?clause:`` lists them in grammar.lark (canonical order)."""
+    match = re.search(r"^\?clause:(.*?)(?=^\S|\n\n)", _grammar(), re.M | re.S)
+    if match is None:  # pragma: no cover - the grammar always has clauses
+        return ()
+    return tuple(re.findall(r"[a-z_]+", match.group(1)))
+
+
+def _on_comment(token: Any) -> Any:
+    _local.comments.append(token)
+    return token
+
+
+@functools.cache
+def _lark() -> Any:
+    from lark import Lark
+
+    kwargs: dict[str, Any] = dict(
+        parser="lalr",
+        start="start",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _on_comment},
+    )
+    try:
+        return Lark(_grammar(), cache=True, **kwargs)
+    except OSError:  # a read-only temp dir: build without the cache
+        return Lark(_grammar(), **kwargs)
+
+
+def _parse(text: str) -> tuple[Any, list[Any]]:
+    _local.comments = []
+    try:
+        tree = _lark().parse(text)
+        return tree, list(_local.comments)
+    finally:
+        _local.comments = []
+
+
+# ---------------------------------------------------------------- documents
+@attrs.frozen
+class _Line:
+    soft: bool = False  # flat: "" instead of " "
+    hard: bool = False
+
+
+@attrs.frozen
+class _Group:
+    parts: tuple[Any, ...]
+    broken: bool  # holds a hard break: can never be flat
+    width: float  # printed flat (infinite when broken)
+
+
+@attrs.frozen
+class _Indent:
+    parts: tuple[Any, ...]
+
+
+@attrs.frozen
+class _IfBreak:
+    text: str
+
+
+@attrs.frozen
+class _Own:
+    """A comment on a line of its own (a line break is added before it when needed)."""
+
+    text: str
+
+
+@attrs.frozen
+class _Suffix:
+    """Text printed just before the next line break (a trailing comment)."""
+
+    text: str
+
+
+LINE, SOFT, HARD = _Line(), _Line(soft=True), _Line(hard=True)
+_BREAK = object()  # marks its enclosing groups as broken
+
+
+_INF = float("inf")
+
+
+def _flat_width(parts: Any) -> float:
+    """The width of ``parts`` printed on one line; infinite when they hold a hard break."""
+    width = 0.0
+    for p in parts:
+        if isinstance(p, str):
+            if "\n" in p:
+                return _INF
+            width += len(p)
+        elif isinstance(p, _Group):
+            width += p.width
+        elif isinstance(p, _Line):
+            if p.hard:
+                return _INF
+            width += 0 if p.soft else 1
+        elif p is _BREAK or isinstance(p, _Own):
+            return _INF
+        elif isinstance(p, _Indent):
+            width += _flat_width(p.parts)
+        elif isinstance(p, (list, tuple)):
+            width += _flat_width(p)
+    return width
+
+
+def group(*parts: Any) -> _Group:
+    width = _flat_width(parts)
+    return _Group(parts, width == _INF, width)
+
+
+def indent(*parts: Any) -> _Indent:
+    return _Indent(tuple(parts))
+
+
+def _fits(parts: tuple[Any, ...], ind: int, rest: list[Any], width: int) -> bool:
+    """Whether a group's ``parts``, flat, and what follows them fit in ``width`` up to a break.
+
+    ``rest`` is the printer's stack (read from its end, never copied): what follows is
+    measured in the mode it will be printed in, so a break there ends the measurement.
+    """
+    stack: list[tuple[int, bool, Any]] = [(ind, True, p) for p in reversed(parts)]
+    r = len(rest)
+    while width >= 0:
+        if not stack:
+            if r == 0:
+                return True
+            r -= 1
+            stack.append(rest[r])
+            continue
+        ind, flat, doc = stack.pop()
+        if isinstance(doc, str):
+            if "\n" in doc:
+                return width - len(doc.split("\n", 1)[0]) >= 0
+            width -= len(doc)
+        elif isinstance(doc, _Line):
+            if not flat or doc.hard:
+                return True
+            width -= 0 if doc.soft else 1
+        elif isinstance(doc, _Group):
+            if flat or doc.width <= width:
+                width -= doc.width  # flat, or fits flat: no break in it either way
+            else:
+                stack.extend((ind, flat, p) for p in reversed(doc.parts))
+        elif isinstance(doc, _Indent):
+            stack.extend((ind, flat, p) for p in reversed(doc.parts))
+        elif isinstance(doc, _IfBreak):
+            width -= 0 if flat else len(doc.text)
+        elif isinstance(doc, _Own):
+            return True
+        elif isinstance(doc, (list, tuple)):
+            stack.extend((ind, flat, p) for p in reversed(doc))
+    return False
+
+
+def render(doc: Any, width: int = WIDTH) -> str:
+    """Lay a document out: groups flat when they fit, broken otherwise."""
+    out: list[str] = []
+    suffixes: list[str] = []
+    pos = 0
+    fresh = True  # nothing but indentation on the current line yet
+    stack: list[tuple[int, bool, Any]] = [(0, False, doc)]
+
+    def newline(ind: int) -> None:
+        nonlocal pos, fresh
+        if suffixes:
+            while out and out[-1] == " ":
+                out.pop()
+        out.extend(suffixes)
+        suffixes.clear()
+        out.append("\n" + " " * ind)
+        pos, fresh = ind, True
+
+    while stack:
+        ind, flat, d = stack.pop()
+        if d is _BREAK:
+            continue
+        if isinstance(d, str):
+            if suffixes and d.strip() and d.strip()[0] not in ",)]}":
+                newline(ind)  # never put code after a comment on one line
+            out.append(d)
+            pos = len(d) - d.rfind("\n") - 1 if "\n" in d else pos + len(d)
+            fresh = fresh and not d.strip()
+        elif isinstance(d, _Own):
+            if not fresh or suffixes:
+                newline(ind)
+            out.append(d.text)
+            newline(ind)
+        elif isinstance(d, _Line):
+            if flat and not d.hard:
+                if not d.soft:
+                    out.append(" ")
+                    pos += 1
+                continue
+            newline(ind)
+        elif isinstance(d, _Group):
+            if flat:
+                stack.extend((ind, True, p) for p in reversed(d.parts))
+            else:
+                flat_ok = not d.broken and _fits(d.parts, ind, stack, width - pos)
+                stack.extend((ind, flat_ok, p) for p in reversed(d.parts))
+        elif isinstance(d, _Indent):
+            stack.extend((ind + _INDENT, flat, p) for p in reversed(d.parts))
+        elif isinstance(d, _IfBreak):
+            if not flat:
+                out.append(d.text)
+                pos += len(d.text)
+        elif isinstance(d, _Suffix):
+            suffixes.append(d.text)
+        elif isinstance(d, (list, tuple)):
+            stack.extend((ind, flat, p) for p in reversed(d))
+    out.extend(suffixes)
+    text = "".join(out)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+# ---------------------------------------------------------------- comments
+@attrs.define
+class _Notes:
+    """Comments and blank lines around each token (keyed by the token's id)."""
+
+    leading: dict[int, list[tuple[str, bool]]] = attrs.Factory(dict)  # (text, blank before)
+    trailing: dict[int, list[str]] = attrs.Factory(dict)
+    blank: set[int] = attrs.Factory(set)  # a blank line right before the token itself
+    paragraph: set[int] = attrs.Factory(set)  # a blank line before the token or its comments
+    end: list[tuple[str, bool]] = attrs.Factory(list)  # comments after the last token
+
+
+def _leaves(tree: Any) -> Iterator[Any]:
+    from lark import Token
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            yield node
+        else:
+            stack.extend(reversed(node.children))
+
+
+def _notes(tree: Any, comments: list[Any]) -> _Notes:
+    notes = _Notes()
+    tokens = list(_leaves(tree))
+    events = sorted([(t.start_pos, 0, t) for t in tokens] + [(c.start_pos, 1, c) for c in comments])
+    prev_tok: Any = None
+    last_end_line = 0  # last line holding a token or comment
+    pending: list[tuple[str, bool]] = []
+    pending_para = False
+    first = True
+    for _pos, is_comment, tok in events:
+        gap = tok.line > last_end_line + 1 and not first
+        if is_comment:
+            text = tok.value.rstrip()
+            if prev_tok is not None and prev_tok.end_line == tok.line:
+                notes.trailing.setdefault(id(prev_tok), []).append(text)
+            else:
+                if not pending:
+                    pending_para = gap
+                pending.append((text, gap))
+        elif tok.type != "STRING" and tok.value == ",":
+            pass  # commas may be dropped or added: their comments go to their neighbours
+        else:
+            if pending:
+                notes.leading[id(tok)] = pending
+                if pending_para:
+                    notes.paragraph.add(id(tok))
+                pending = []
+            elif gap:
+                notes.paragraph.add(id(tok))
+            if gap:
+                notes.blank.add(id(tok))
+            prev_tok = tok
+        last_end_line = tok.end_line
+        first = False
+    notes.end = pending
+    return notes
+
+
+# ---------------------------------------------------------------- the layout
+_NO_SPACE_BEFORE = {",", ")", "]", ".", "%", ":", "..", "+"}
+_NO_SPACE_AFTER = {"(", "[", ".", ".."}
+_TIGHT = {"neg", "neg_number", "json_neg", "range", "open_range", "closed_range", "percent"}
+_BLOCKS = {"rule", "table"}
+
+
+class _Layout:
+    def __init__(self, notes: _Notes, tree: Any):
+        self.notes = notes
+        self.starts = _starts(tree)
+        self.order = {name: i for i, name in enumerate(clause_order())}
+
+    def moves_comments(self) -> bool:
+        """Whether a comment sits inside a statement (where layout may move it)."""
+        return any(k not in self.starts for k in self.notes.leading) or bool(self.notes.trailing)
+
+    # -- tokens
+    def token(self, tok: Any) -> list[Any]:
+        parts: list[Any] = []
+        start = id(tok) in self.starts  # the first token of an item, clause or row
+        for i, (text, blank) in enumerate(self.notes.leading.get(id(tok), ())):
+            if blank and i > 0 and start:
+                parts.append(HARD)
+            parts += [_Own(text), _BREAK]
+        if parts and start and id(tok) in self.notes.blank:
+            parts.append(HARD)
+        parts.append(tok.value)
+        return parts + self.after(tok)
+
+    def after(self, tok: Any) -> list[Any]:
+        """A token's trailing comments (once: a closing bracket's go after its group)."""
+        parts: list[Any] = []
+        for text in self.notes.trailing.pop(id(tok), ()):
+            parts += [_Suffix("  " + text), _BREAK]
+        return parts
+
+    def first(self, node: Any) -> Any:
+        return next(_leaves(node))
+
+    def last(self, node: Any) -> Any:
+        from lark import Token
+
+        while not isinstance(node, Token):
+            node = node.children[-1]
+        return node
+
+    def space(self, parent: str, a: Any, b: Any) -> str:
+        if parent in _TIGHT:
+            return ""
+        av, bv = a.value, b.value
+        if a.type == "STRING":
+            av = "<s>"
+        if b.type == "STRING":
+            bv = "<s>"
+        if bv in _NO_SPACE_BEFORE or av in _NO_SPACE_AFTER:
+            if bv == ":" and parent == "aggregate":
+                return " "
+            return ""
+        if bv == "(" and a.type in ("NAME", "AGG"):
+            return ""
+        if bv == "[" and parent in ("index", "set_row"):
+            return ""
+        return " "
+
+    # -- nodes
+    def node(self, node: Any, parent: str = "") -> Any:
+        from lark import Token
+
+        if isinstance(node, Token):
+            return self.token(node)
+        method = getattr(self, "n_" + node.data, None)
+        if method is not None:
+            return method(node)
+        return self.plain(node)
+
+    def join(self, node: Any, children: list[Any] | None = None) -> list[Any]:
+        """Children one after the other with the spacing the tokens call for."""
+        kids = node.children if children is None else children
+        parts: list[Any] = []
+        prev = None
+        for child in kids:
+            if prev is not None:
+                gap = self.space(node.data, self.last(prev), self.first(child))
+                if gap:
+                    parts.append(gap)
+            parts.append(self.node(child, node.data))
+            prev = child
+        return parts
+
+    def plain(self, node: Any) -> Any:
+        return group(*self.join(node))
+
+    # -- top level
+    def n_start(self, node: Any) -> Any:
+        parts: list[Any] = []
+        prev = None
+        for item in node.children:
+            if prev is not None:
+                parts.append(HARD)
+                if (
+                    id(self.first(item)) in self.notes.paragraph
+                    or _kind(item) in _BLOCKS
+                    or _kind(prev) in _BLOCKS
+                ):
+                    parts.append(HARD)
+            parts.append(self.node(item))
+            prev = item
+        for text, blank in self.notes.end:
+            if parts:
+                parts += [HARD, HARD] if blank else [HARD]
+            parts.append(text)
+        return parts
+
+    def n_param(self, node: Any) -> Any:
+        kids = node.children
+        eq = next(i for i, k in enumerate(kids) if _is(k, "="))
+        if len(kids) - eq == 3:  # a reason after the default: on its own line
+            return [group(*self.join(node, kids[:-1])), indent(HARD, *self.token(kids[-1]))]
+        return self.plain(node)
+
+    def n_define(self, node: Any) -> Any:
+        kids = node.children
+        eq = next(i for i, k in enumerate(kids) if _is(k, "="))
+        return group(*self.join(node, kids[: eq + 1]), " ", self.node(kids[eq + 1]))
+
+    def n_table(self, node: Any) -> Any:
+        kids = node.children
+        brace = next(i for i, k in enumerate(kids) if _is(k, "{"))
+        rows = [k for k in kids[brace + 1 : -1] if not _is(k, ",")]
+        return self.block(node, kids[: brace + 1], rows, kids[-1])
+
+    def n_row(self, node: Any) -> Any:
+        return group(*self.join(node, [k for k in node.children if not _is(k, ",")]))
+
+    def block(self, node: Any, head: list[Any], body: list[Any], close: Any) -> Any:
+        parts: list[Any] = [*self.join(node, head)]
+        inner: list[Any] = []
+        for i, child in enumerate(body):
+            inner.append(HARD)
+            if i > 0 and id(self.first(child)) in self.notes.paragraph:
+                inner.append(HARD)
+            inner.append(self.node(child))
+        closing = self.notes.leading.pop(id(close), [])
+        for i, (text, blank) in enumerate(closing):
+            inner.append(HARD)
+            if blank and (i > 0 or body):
+                inner.append(HARD)
+            inner.append(text)
+        if not inner:
+            return [*parts, *self.token(close)]
+        return [*parts, indent(*inner), HARD, *self.token(close)]
+
+    def n_rule(self, node: Any) -> Any:
+        kids = node.children
+        brace = next(i for i, k in enumerate(kids) if _is(k, "{"))
+        clauses = list(kids[brace + 1 : -1])
+        last = len(self.order)
+        clauses.sort(key=lambda c: self.order.get(_kind(c), last))
+        return self.block(node, kids[: brace + 1], clauses, kids[-1])
+
+    # -- clauses
+    def n_for_each(self, node: Any) -> Any:
+        kids = node.children
+        head: list[Any] = []
+        tails: list[Any] = []
+        for k in kids:
+            if not isinstance(k, _token_type()) and k.data in ("where", "group_by"):
+                tails.append(indent(LINE, self.node(k)))
+            else:
+                head.append(k)
+        return group(*self.join(node, head), *tails)
+
+    def n_evidence(self, node: Any) -> Any:
+        kids = node.children
+        items = [k for k in kids[2:-1] if not _is(k, ",")]
+        return [*self.join(node, kids[:1]), " ", self.bracketed(kids[1], items, kids[-1], LINE)]
+
+    # -- expressions
+    def chain(self, node: Any, op: str) -> Any:
+        operands: list[Any] = []
+        ops: list[Any] = []
+        cur = node
+        while not isinstance(cur, _token_type()) and cur.data == op:
+            left, tok, right = cur.children
+            operands.append(right)
+            ops.append(tok)
+            cur = left
+        operands.append(cur)
+        operands.reverse()
+        ops.reverse()
+        parts: list[Any] = [self.node(operands[0])]
+        rest: list[Any] = []
+        for tok, operand in zip(ops, operands[1:], strict=True):
+            rest += [LINE, *self.token(tok), " ", self.node(operand)]
+        return group(*parts, indent(*rest))
+
+    def n_or_(self, node: Any) -> Any:
+        return self.chain(node, "or_")
+
+    def n_and_(self, node: Any) -> Any:
+        return self.chain(node, "and_")
+
+    def n_aggregate(self, node: Any) -> Any:
+        kids = node.children
+        parts: list[Any] = [*self.token(kids[0]), *self.token(kids[1]), self.node(kids[2])]
+        i = 3
+        while i < len(kids) - 1:
+            kid = kids[i]
+            if _is(kid, ":"):
+                tail = [*self.token(kid), " ", self.node(kids[i + 1])]
+                i += 2
+                if i < len(kids) - 1:  # within WINDOW
+                    tail += [" ", *self.token(kids[i]), " ", self.node(kids[i + 1])]
+                    i += 2
+                parts.append(indent(LINE, *tail))
+            else:
+                parts.append(indent(LINE, self.node(kid)))
+                i += 1
+        tail = self.after(kids[-1])
+        return [group(*parts, *self.token(kids[-1])), *tail]
+
+    def fill(self, node: Any) -> Any:
+        """``keyword a, b, c``: as many per line as fit, continued one indent in."""
+        kids = node.children
+        parts: list[Any] = []
+        for i, kid in enumerate(kids):
+            if i == 0:
+                parts += self.token(kid) if isinstance(kid, _token_type()) else [self.node(kid)]
+            elif _is(kid, ","):
+                parts += self.token(kid)
+            else:
+                parts.append(group(LINE, self.node(kid)))
+        return [parts[0], indent(*parts[1:])]
+
+    n_advice_refs = n_tags = n_suppresses = n_disable = fill
+
+    def bracketed(self, open_: Any, items: list[Any], close: Any, line: _Line, comma=True) -> Any:
+        """``open item, item close``: on one line, or one item per line with a trailing comma."""
+        if not items:
+            return [*self.token(open_), *self.token(close)]
+        inner: list[Any] = [line]
+        for i, item in enumerate(items):
+            if i:
+                inner += [",", LINE]
+            inner.append(self.node(item))
+        if comma:
+            inner.append(_IfBreak(","))
+        tail = self.after(close)
+        return [group(*self.token(open_), indent(*inner), line, *self.token(close)), *tail]
+
+    def listing(self, node: Any, line: _Line, comma: bool = True) -> Any:
+        kids = node.children
+        opens = [i for i, k in enumerate(kids) if _is(k, "(") or _is(k, "[") or _is(k, "{")]
+        start = opens[0]
+        head = kids[:start]
+        items = [k for k in kids[start + 1 : -1] if not _is(k, ",")]
+        body = self.bracketed(kids[start], items, kids[-1], line, comma)
+        return [*self.join(node, head), body] if head else body
+
+    def n_json_object(self, node: Any) -> Any:
+        return self.listing(node, LINE)
+
+    def n_json_array(self, node: Any) -> Any:
+        return self.listing(node, SOFT)
+
+    def n_list(self, node: Any) -> Any:
+        return self.listing(node, SOFT)
+
+    def n_literal_list(self, node: Any) -> Any:
+        return self.listing(node, SOFT)
+
+    def n_call(self, node: Any) -> Any:
+        return self.listing(node, SOFT, comma=False)
+
+    def n_json_pair(self, node: Any) -> Any:
+        return self.join(node)
+
+
+def _starts(tree: Any) -> set[int]:
+    """Tokens that begin a statement: top-level items, rule clauses, table rows."""
+    from lark import Tree
+
+    out: set[int] = set()
+    for item in tree.children:
+        out.add(id(next(_leaves(item))))
+        if isinstance(item, Tree) and item.data in _BLOCKS:
+            for child in item.children:
+                if isinstance(child, Tree):
+                    out.add(id(next(_leaves(child))))
+    return out
+
+
+@functools.cache
+def _token_type() -> type:
+    from lark import Token
+
+    return Token
+
+
+def _is(node: Any, value: str) -> bool:
+    return isinstance(node, _token_type()) and node.type != "STRING" and node.value == value
+
+
+def _kind(node: Any) -> str:
+    return "" if isinstance(node, _token_type()) else str(node.data)
+
+
+# ---------------------------------------------------------------- entry points
+@attrs.frozen
+class FormatResult:
+    """One file's formatting: the new text (None when it does not parse) and why not."""
+
+    path: str
+    original: str
+    text: str | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and self.text != self.original
+
+
+def format_file(text: str, path: str = "<rules>") -> FormatResult:
+    """Format one rule file; a file that does not parse is left alone with its diagnostics."""
+    from lark.exceptions import UnexpectedInput
+
+    from .parser import _syntax_diagnostic, parse_file
+
+    if "\x00" in text:
+        _, diags = parse_file(text, path)
+        return FormatResult(path, text, None, tuple(diags))
+    try:
+        tree, comments = _parse(text)
+    except UnexpectedInput as exc:
+        return FormatResult(path, text, None, (_syntax_diagnostic(exc, path, text),))
+    out = _layout(tree, comments)
+    for _ in range(3):
+        # a comment inside an expression can land after a later token than the one it
+        # followed, which may change the layout once more: format until nothing moves
+        layout = _Layout(_notes(tree, comments), tree)
+        if not layout.moves_comments():
+            break
+        tree, comments = _parse(out)
+        again = _layout(tree, comments)
+        if again == out:
+            break
+        out = again
+    return FormatResult(path, text, out)
+
+
+def _layout(tree: Any, comments: list[Any]) -> str:
+    out = render(_Layout(_notes(tree, comments), tree).node(tree)).rstrip("\n")
+    return out + "\n" if out.strip() else ""
+
+
+@functools.cache
+def _digest() -> str:
+    """A fingerprint of everything that shapes the layout: version, grammar, this module."""
+    import hashlib
+
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    package = resources.files("netrules")
+    for name in ("grammar.lark", "fmt.py"):
+        h.update(package.joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def format_cached(text: str, path: str = "<rules>") -> FormatResult:
+    """:func:`format_file`, reusing the result for a text formatted before (as black does).
+
+    The cache (in ``netrules``'s cache folder, see ``NETRULES_CACHE_DIR``) holds the
+    formatted text under a hash of the input, the grammar and the formatter; any
+    problem with it falls back to formatting: it can make ``fmt`` faster, never different.
+    """
+    import hashlib
+    import os
+
+    from .ruleset import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return format_file(text, path)
+    key = hashlib.sha256(f"{_digest()}\0{text}".encode()).hexdigest()
+    entry = folder / "fmt" / f"{key}.rules"
+    try:
+        return FormatResult(path, text, entry.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        pass
+    result = format_file(text, path)
+    if result.text is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(result.text, encoding="utf-8")
+            os.replace(tmp, entry)
+        except OSError:
+            pass  # a cache we cannot write only costs speed
+    return result
+
+
+def format_text(text: str, path: str = "<rules>") -> str:
+    """The formatted text; raises :class:`netrules.RuleError` when it does not parse."""
+    result = format_file(text, path)
+    if result.text is None:
+        from .errors import RuleError
+
+        raise RuleError(result.diagnostics)
+    return result.text

@@ -1,0 +1,18 @@
+"""Colour for terminals: rule text, diffs of rule text.
+
+Pygments (a dependency of rich) does the work; this module is imported only
+when output goes to a terminal that wants colour.
+"""
+
+from __future__ import annotations
+
+__all__ = ["highlight_diff"]
+
+
+def highlight_diff(diff: str) -> str:
+    """A unified diff coloured for a terminal."""
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import DiffLexer
+
+    return highlight(diff, DiffLexer(), TerminalFormatter())
