@@ -37,7 +37,34 @@ def add_commands(sub: Any) -> dict[str, argparse.ArgumentParser]:
         help="colour the diff (auto: on a terminal)",
     )
     fmt.set_defaults(handler=_cmd_fmt)
-    return {"fmt": fmt}
+
+    lint = sub.add_parser(
+        "lint",
+        help="check rule files for weaknesses",
+        description="Report what makes rules weaker than they should be: missing reasons, "
+        "sources and examples, unused names, constant conditions... (codes NLxxx; "
+        "--list shows them all). Silence one with '# netrules: ignore[CODE]'.",
+    )
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="rule file or folder")
+    lint.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these checks: codes, prefixes (NL1) or names, comma-separated",
+    )
+    lint.add_argument(
+        "--ignore", action="append", default=[], metavar="CODES", help="leave these checks out"
+    )
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    lint.add_argument("--list", action="store_true", help="list the checks and exit")
+    lint.add_argument(
+        "--no-default-rules",
+        action="store_true",
+        help="do not load the bundled pack next to the files (their names must then be their own)",
+    )
+    lint.set_defaults(handler=_cmd_lint)
+    return {"fmt": fmt, "lint": lint}
 
 
 # ---------------------------------------------------------------- helpers
@@ -143,3 +170,52 @@ def _cmd_fmt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if broken:
         return 2
     return 1 if args.check and changed else 0
+
+
+# ---------------------------------------------------------------- lint
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .lint import CHECKS, lint, select, unknown_selectors
+
+    if args.list:
+        for check in CHECKS.values():
+            sys.stdout.write(f"{check.code}  {check.name}\n    why: {check.why}\n")
+            sys.stdout.write(f"    fix: {check.fix}\n")
+        return 0
+    if not args.paths:
+        parser.error("give at least one rule file or folder")
+    selected, ignored = _split(args.select), _split(args.ignore)
+    bad = unknown_selectors(selected + ignored)
+    if bad:
+        parser.error(f"no check is named {', '.join(repr(b) for b in bad)} (see --list)")
+    from .ruleset import bundled_rules_dir, load_rules
+
+    files = rule_paths(args.paths)
+    for path in files:
+        if not path.is_file():
+            from .errors import InputError
+
+            raise InputError("no such file", file=str(path))
+    try:
+        bundled = bundled_rules_dir().resolve()
+        own_pack = any(bundled in (p.resolve(), *p.resolve().parents) for p in files)
+    except FileNotFoundError:
+        own_pack = True
+    ruleset = load_rules(*files, include_default=not (args.no_default_rules or own_pack))
+    found = select(lint(ruleset, {str(p) for p in files}), selected, ignored)
+    if args.format == "json":
+        import json
+
+        sys.stdout.write(json.dumps({"diagnostics": [d.to_dict() for d in found]}, indent=2) + "\n")
+    else:
+        for d in found:
+            sys.stdout.write(d.render() + "\n")
+        count = len(found)
+        sys.stderr.write(
+            f"{count} problem{'s' if count != 1 else ''} in {len(files)} "
+            f"file{'s' if len(files) != 1 else ''}\n"
+        )
+    return 1 if found else 0

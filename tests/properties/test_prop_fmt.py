@@ -62,3 +62,17 @@ def test_fmt_keeps_blank_line_paragraphs_between_items(lines: int) -> None:
     """One blank line or more between two parameters becomes exactly one; none stays none."""
     text = "param a = 1" + "\n" * (lines + 1) + "param b = 2\nparam c = 3\n"
     assert format_text(text) == "param a = 1\n\nparam b = 2\nparam c = 3\n"
+
+
+@settings(max_examples=examples(0.3), deadline=None)
+@given(rule_sources())
+def test_lint_never_fails_on_generated_files(text: str) -> None:
+    """Lint runs on any loadable generated file and reports warnings with positions inside it."""
+    import netrules
+    from netrules.lint import lint
+
+    ruleset = netrules.load_rules(include_default=False, texts=[("gen.rules", text)])
+    lines = text.count("\n") + 1
+    for d in lint(ruleset):
+        assert d.severity == "warning" and d.code.startswith("NL")
+        assert 1 <= d.line <= lines
