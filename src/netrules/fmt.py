@@ -704,30 +704,41 @@ def _digest() -> str:
 def format_cached(text: str, path: str = "<rules>") -> FormatResult:
     """:func:`format_file`, reusing the result for a text formatted before (as black does).
 
-    The cache (in ``netrules``'s cache folder, see ``NETRULES_CACHE_DIR``) holds the
-    formatted text under a hash of the input, the grammar and the formatter; any
-    problem with it falls back to formatting: it can make ``fmt`` faster, never different.
+    Entries live in the parse cache's folder (see ``NETRULES_CACHE_DIR``) and are
+    authenticated with its private key, like parsed trees: whoever can write the folder
+    cannot make ``fmt`` write their text into a rule file.  An entry holds the formatted
+    text under a hash of the input, the grammar and the formatter; any problem with it
+    falls back to formatting: the cache can make ``fmt`` faster, never different.
     """
     import hashlib
+    import hmac
+    import json
     import os
 
-    from .ruleset import cache_dir
+    from .parse_cache import _key, _tag, cache_dir
 
     folder = cache_dir()
-    if folder is None:
+    key = _key(folder) if folder is not None else None
+    if folder is None or key is None:
         return format_file(text, path)
-    key = hashlib.sha256(f"{_digest()}\0{text}".encode()).hexdigest()
-    entry = folder / "fmt" / f"{key}.rules"
+    name = hashlib.sha256(f"{_digest()}\0{text}".encode()).hexdigest()
+    entry = folder / f"{name}.fmt"
     try:
-        return FormatResult(path, text, entry.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        tag, _, body = entry.read_bytes().partition(b"\n")
+        if hmac.compare_digest(tag, _tag(key, body).encode()):
+            digest, source, formatted = json.loads(body)
+            if digest == _digest() and source == text and isinstance(formatted, str):
+                return FormatResult(path, text, formatted)
+    except (OSError, ValueError, TypeError):
         pass
     result = format_file(text, path)
     if result.text is not None:
+        body = json.dumps([_digest(), text, result.text], ensure_ascii=False).encode()
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(result.text, encoding="utf-8")
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+            with os.fdopen(os.open(tmp, flags, 0o600), "wb") as fh:
+                fh.write(_tag(key, body).encode() + b"\n" + body)
             os.replace(tmp, entry)
         except OSError:
             pass  # a cache we cannot write only costs speed

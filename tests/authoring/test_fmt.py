@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
 
 from netrules.fmt import clause_order, format_file, format_text
 from netrules.parser import parse_file
@@ -192,3 +193,17 @@ def test_the_rule_files_in_authoring_docs_are_formatted() -> None:
     assert samples
     for sample in samples:
         assert format_text(sample) == sample
+
+
+def test_a_tampered_cache_entry_is_ignored(tmp_path: Path, monkeypatch) -> None:
+    """An entry whose tag does not match (written by someone else) is never used."""
+    from netrules.fmt import format_cached
+
+    monkeypatch.setenv("NETRULES_CACHE_DIR", str(tmp_path))
+    text = "param  x=1\n"
+    assert format_cached(text).text == "param x = 1\n"
+    (entry,) = tmp_path.glob("*.fmt")
+    tag, _, body = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(tag + b"\n" + body.replace(b"param x = 1", b"param x = 666"))
+    assert format_cached(text).text == "param x = 1\n"
+    assert format_cached(text).text == "param x = 1\n"
