@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-
 from netrules.fmt import clause_order, format_file, format_text
 from netrules.parser import parse_file
 from netrules.ruleset import bundled_rules_dir
 from netrules.strategies import strip_spans
 
+GOLDEN = Path(__file__).resolve().parent / "golden"
 PACK = sorted(bundled_rules_dir().glob("*.rules"))
 
 
