@@ -214,6 +214,7 @@ def render(doc: Any, width: int = WIDTH) -> str:
     suffixes: list[str] = []
     pos = 0
     fresh = True  # nothing but indentation on the current line yet
+    absorb = False  # a comment just ended its line: the next soft break is already made
     stack: list[tuple[int, bool, Any]] = [(0, False, doc)]
 
     def newline(ind: int) -> None:
@@ -231,6 +232,7 @@ def render(doc: Any, width: int = WIDTH) -> str:
         if d is _BREAK:
             continue
         if isinstance(d, str):
+            absorb = absorb and not d.strip()
             if suffixes and d.strip() and d.strip()[0] not in ",)]}":
                 newline(ind)  # never put code after a comment on one line
             out.append(d)
@@ -247,6 +249,11 @@ def render(doc: Any, width: int = WIDTH) -> str:
                     out.append(" ")
                     pos += 1
                 continue
+            if absorb and not d.hard:  # the comment's own line break serves as this one
+                absorb = False
+                out[-1] = "\n" + " " * ind
+                pos = ind
+                continue
             newline(ind)
         elif isinstance(d, _Group):
             if flat:
@@ -261,7 +268,13 @@ def render(doc: Any, width: int = WIDTH) -> str:
                 out.append(d.text)
                 pos += len(d.text)
         elif isinstance(d, _Suffix):
-            suffixes.append(d.text)
+            if suffixes:  # a second trailing comment on this line: give it a line of its own
+                newline(ind)
+                out.append(d.text.lstrip())
+                newline(ind)
+                absorb = True
+            else:
+                suffixes.append(d.text)
         elif isinstance(d, (list, tuple)):
             stack.extend((ind, flat, p) for p in reversed(d))
     out.extend(suffixes)
