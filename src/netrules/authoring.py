@@ -219,3 +219,202 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"file{'s' if len(files) != 1 else ''}\n"
         )
     return 1 if found else 0
+
+
+# ---------------------------------------------------------------- explain with values
+def add_explain_options(explain: argparse.ArgumentParser) -> None:
+    """``explain RULE [INPUT] [--subject ID] [--format text|json]``."""
+    explain.add_argument(
+        "input",
+        nargs="?",
+        metavar="INPUT",
+        help="a network (JSON, export .zip or folder, - for stdin): show the condition "
+        "with the value of every part for it",
+    )
+    explain.add_argument(
+        "--subject", metavar="ID", help="the connection, invitation... (or group) to explain"
+    )
+    explain.add_argument(
+        "--format", choices=("text", "json"), default="text", help="with INPUT: text or JSON"
+    )
+    explain.add_argument(
+        "--as-of", dest="explain_as_of", metavar="DATE", help="with INPUT: the day to judge"
+    )
+
+
+def explain_input(args: argparse.Namespace, ruleset: Any, info: Any) -> int:
+    """The verdict of one rule on a network, with the value of every part of its condition."""
+    from .cli import _load_input
+    from .errors import UsageError
+    from .explain import explain, explain_all
+
+    network = _load_input(argparse.Namespace(demo=False, input=args.input))
+    rule = info.node.id
+    as_of = args.explain_as_of
+    if info.subject_kind == "member" or args.subject is not None:
+        try:
+            explanations = (explain(ruleset, rule, network, subject=args.subject, as_of=as_of),)
+        except UsageError as exc:
+            sys.stderr.write(f"netrules: error: {exc}\n")
+            return 2
+        if args.format == "json":
+            import json
+
+            sys.stdout.write(
+                json.dumps([e.to_dict() for e in explanations], indent=2, ensure_ascii=False) + "\n"
+            )
+        else:
+            text = explanations[0].render()
+            if _colour("auto"):
+                from .highlight import highlight_rules
+
+                text = highlight_rules(text)
+            sys.stdout.write(text + "\n")
+        return 0
+    explanations = explain_all(ruleset, rule, network, as_of=as_of)
+    if args.format == "json":
+        import json
+
+        sys.stdout.write(
+            json.dumps([e.to_dict() for e in explanations], indent=2, ensure_ascii=False) + "\n"
+        )
+        return 0
+    by_verdict: dict[str, list[str]] = {}
+    for e in explanations:
+        by_verdict.setdefault(e.verdict, []).append(e.subject)
+    kind = info.subject_kind
+    sys.stdout.write(f"{rule} judges each {kind}: {len(explanations)} in this network\n")
+    for verdict in ("fired", "suppressed", "skipped", "passed", "not-judged"):
+        ids = by_verdict.get(verdict, [])
+        if ids:
+            shown = ", ".join(ids[:10]) + (f", ... ({len(ids)} in all)" if len(ids) > 10 else "")
+            sys.stdout.write(f"  {verdict}: {shown}\n")
+    sys.stdout.write(f"explain one with: netrules explain {rule} {args.input} --subject ID\n")
+    return 0
+
+
+def definitions_expanded(ruleset: Any, info: Any) -> list[str]:
+    """Lines for ``explain RULE``: every definition the rule reads, with its body, in use order."""
+    from . import nodes as n
+    from .explain import _walk_names
+    from .printer import print_expr
+
+    program = ruleset.program
+    order: list[str] = []
+    stack = [info.node.for_each, info.node.when, info.node.lower, info.node.evidence]
+    while stack:
+        for name in _walk_names(stack.pop(0), program):
+            if name in program.defines and name not in order:
+                order.append(name)
+                stack.append(program.defines[name].body)
+    if not order:
+        return []
+    lines = ["", "Definitions:"]
+    for name in order:
+        d: n.Define = program.defines[name]
+        params = f"({', '.join(d.params)})" if d.params else ""
+        try:
+            body = print_expr(d.body)
+        except (ValueError, TypeError):  # pragma: no cover - every checked body prints
+            body = "..."
+        lines.append(f"  {name}{params} = {body}")
+    return lines
+
+
+# ---------------------------------------------------------------- test
+def add_test_options(test: argparse.ArgumentParser) -> None:
+    """``test --format junit|json``, ``-k PATTERN``, ``--coverage``."""
+    test.add_argument(
+        "--format",
+        choices=("text", "github", "junit", "json"),
+        default="text",
+        help="text (default), text with GitHub workflow annotations for failures, "
+        "JUnit XML for CI systems, or JSON",
+    )
+    test.add_argument(
+        "-k",
+        metavar="PATTERN",
+        help="only the examples whose file:line, name or rule ids contain PATTERN (* wildcards)",
+    )
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also report which outcomes (true/false/unknown) of each rule's condition "
+        "the examples produced, and the rules without examples",
+    )
+    test.add_argument("-o", "--output", metavar="FILE", help="write the junit/json report to FILE")
+
+
+def run_tests(args: argparse.Namespace, ruleset: Any) -> int:
+    """``netrules test`` with the CI options: selection, formats, coverage."""
+    import time
+
+    from .testrun import coverage, junit_xml, run_examples, select_cases
+
+    start = time.perf_counter()
+    cases = select_cases(ruleset.examples(), args.k)
+    outcomes = run_examples(ruleset, cases)
+    elapsed = time.perf_counter() - start
+    failed = sum(1 for o in outcomes if not o.ok)
+    covered = coverage(ruleset, cases) if args.coverage else None
+    if args.format in ("text", "github"):
+        from .cli import _test_failure
+
+        for o in outcomes:
+            where = f"{o.case.path}:{o.case.line} {o.case.name}"
+            if not o.ok:
+                _test_failure(args, o.case, where, o.message)
+            elif args.verbose:
+                sys.stdout.write(f"ok   {where}\n")
+        sys.stdout.write(f"{len(outcomes) - failed} passed, {failed} failed")
+        skipped = len(ruleset.examples()) - len(cases)
+        sys.stdout.write(f" ({skipped} deselected by -k)\n" if args.k else "\n")
+        if covered is not None:
+            sys.stdout.write(_coverage_text(covered))
+        return 1 if failed else 0
+    if args.format == "junit":
+        text = junit_xml(outcomes, elapsed) + "\n"
+    else:
+        import json
+
+        data: dict[str, Any] = {
+            "passed": len(outcomes) - failed,
+            "failed": failed,
+            "examples": [o.to_dict() for o in outcomes],
+        }
+        if covered is not None:
+            data["coverage"] = [c.to_dict() for c in covered]
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        if covered is not None and args.format == "junit":
+            sys.stdout.write(_coverage_text(covered))
+    else:
+        sys.stdout.write(text)
+    return 1 if failed else 0
+
+
+def _coverage_text(covered: Sequence[Any]) -> str:
+    lines = ["", "Coverage of the conditions by the examples (true / false / unknown):"]
+    width = max((len(c.rule) for c in covered), default=0)
+    for c in covered:
+        marks = " ".join(
+            (o if o in c.outcomes else "-" * len(o))
+            if o in c.wanted or o in c.outcomes or c.can_be_unknown
+            else ""
+            for o in ("true", "false", "unknown")
+        ).rstrip()
+        status = "ok" if c.full else "missing " + ", ".join(c.missing)
+        if not c.examples:
+            status += " (no examples name this rule)"
+        lines.append(f"  {c.rule:<{width}}  {marks:<19} {status}")
+        if not c.full:
+            for text, outcomes in c.parts:
+                shown = text if len(text) <= 60 else text[:57] + "..."
+                lines.append(f"      {shown}: {', '.join(sorted(outcomes)) or 'never evaluated'}")
+    full = sum(1 for c in covered if c.full)
+    lines.append(f"{full} of {len(covered)} rules fully covered")
+    none = [c.rule for c in covered if not c.examples]
+    if none:
+        lines.append(f"rules without examples: {', '.join(none)}")
+    return "\n".join(lines) + "\n"

@@ -360,6 +360,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         "it uses, its advice and examples.",
     )
     explain.add_argument("rule", metavar="RULE", help="rule id")
+    from .authoring import add_explain_options
+
+    add_explain_options(explain)  # INPUT, --subject, --format: the condition with values
     _add_rule_options(explain)
 
     test = sub.add_parser(
@@ -376,12 +379,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="load the bundled rule pack (default; --no-default-rules leaves it out)",
     )
     test.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
-    test.add_argument(
-        "--format",
-        choices=("text", "github"),
-        default="text",
-        help="text (default) or GitHub workflow annotations for failures",
-    )
+    from .authoring import add_test_options
+
+    add_test_options(test)  # --format junit|json, -k, --coverage
     from . import batch_cli
     from .authoring import add_commands
 
@@ -1014,6 +1014,10 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             + f" ({PROG} rules lists them all)"
         )
         return 2
+    if args.input is not None:
+        from .authoring import explain_input
+
+        return explain_input(args, ruleset, info)
     _out(explain_rule(ruleset, info))
     return 0
 
@@ -1171,6 +1175,9 @@ def explain_rule(ruleset: RuleSet, info: Any) -> str:
             if fe:
                 out.append(f"  {fe}")
         out.extend(f"  {line.strip()}" for line in when.splitlines())
+    from .authoring import definitions_expanded
+
+    out.extend(definitions_expanded(ruleset, info))
     out.append("")
     used = params_used(ruleset, info)
     out.append("Parameters:" if used else "Parameters: none")
@@ -1219,6 +1226,10 @@ def _cmd_test(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .errors import NetrulesError
 
     ruleset = _load_rules(args, args.paths)
+    if args.format in ("junit", "json") or args.k or args.coverage:
+        from .authoring import run_tests
+
+        return run_tests(args, ruleset)
     passed = failed = 0
     for case in ruleset.examples():
         where = f"{case.path}:{case.line} {case.name}"

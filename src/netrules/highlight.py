@@ -16,3 +16,13 @@ def highlight_diff(diff: str) -> str:
     from pygments.lexers import DiffLexer
 
     return highlight(diff, DiffLexer(), TerminalFormatter())
+
+
+def highlight_rules(text: str) -> str:
+    """Rule-language text coloured for a terminal (explain output, rule files)."""
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+
+    from .pygments_lexer import NetrulesLexer
+
+    return highlight(text, NetrulesLexer(), TerminalFormatter())

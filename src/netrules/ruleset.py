@@ -333,6 +333,24 @@ class RuleSet:
                 report = attrs.evolve(report, findings=kept)
         return report
 
+    def explain(
+        self,
+        rule: str,
+        network: Network | Mapping[str, Any],
+        *,
+        subject: str | None = None,
+        as_of: _dt.date | str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Why ``rule`` fired or not on one subject: an :class:`~netrules.explain.Explanation`
+        (the verdict and the condition with the value of every part; see docs/authoring.md).
+
+        ``subject`` (an item or group id) is needed for a rule that judges each item.
+        """
+        from .explain import explain
+
+        return explain(self, rule, network, subject=subject, as_of=as_of, params=params)
+
     # ---- inline examples ----
     def examples(self) -> list[ExampleCase]:
         out = []
