@@ -59,6 +59,12 @@ def add_commands(sub: Any) -> dict[str, argparse.ArgumentParser]:
     lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     lint.add_argument("--list", action="store_true", help="list the checks and exit")
     lint.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="highlight the rule text shown (auto: on a terminal)",
+    )
+    lint.add_argument(
         "--no-default-rules",
         action="store_true",
         help="do not load the bundled pack next to the files (their names must then be their own)",
@@ -173,6 +179,21 @@ def _cmd_fmt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 # ---------------------------------------------------------------- lint
+def highlight_diagnostic(text: str) -> str:
+    """A rendered diagnostic with its quoted rule line highlighted (``N | code``)."""
+    import re
+
+    from .highlight import highlight_rules
+
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r"(\s*\d+ \| )(.*)$", line)
+        if m and m.group(2).strip():
+            line = m.group(1) + highlight_rules(m.group(2)).rstrip("\n")
+        out.append(line)
+    return "\n".join(out)
+
+
 def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
@@ -211,8 +232,10 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         sys.stdout.write(json.dumps({"diagnostics": [d.to_dict() for d in found]}, indent=2) + "\n")
     else:
+        colour = _colour(args.color)
         for d in found:
-            sys.stdout.write(d.render() + "\n")
+            text = d.render()
+            sys.stdout.write((highlight_diagnostic(text) if colour else text) + "\n")
         count = len(found)
         sys.stderr.write(
             f"{count} problem{'s' if count != 1 else ''} in {len(files)} "
@@ -242,13 +265,22 @@ def add_explain_options(explain: argparse.ArgumentParser) -> None:
     )
 
 
+class _InputOptions(argparse.Namespace):
+    """The options ``check`` reads its input with; any option not given is off (None)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
 def explain_input(args: argparse.Namespace, ruleset: Any, info: Any) -> int:
     """The verdict of one rule on a network, with the value of every part of its condition."""
     from .cli import _load_input
     from .errors import UsageError
     from .explain import explain, explain_all
 
-    network = _load_input(argparse.Namespace(demo=False, input=args.input))
+    network = _load_input(_InputOptions(demo=False, input=args.input))
     rule = info.node.id
     as_of = args.explain_as_of
     if info.subject_kind == "member" or args.subject is not None:

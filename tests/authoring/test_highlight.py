@@ -47,7 +47,10 @@ def test_lexer_token_kinds() -> None:
 def test_textmate_file_is_generated_from_the_grammar() -> None:
     """editors/netrules.tmLanguage.json is what ``python -m netrules.textmate`` prints."""
     committed = json.loads((ROOT / "editors" / "netrules.tmLanguage.json").read_text("utf-8"))
-    assert committed == textmate_grammar(), "regenerate: python -m netrules.textmate > editors/..."
+    assert committed == textmate_grammar(), (
+        "the grammar changed: regenerate with "
+        "python -m netrules.textmate > editors/netrules.tmLanguage.json"
+    )
 
 
 def test_textmate_keywords_match_the_grammar() -> None:
@@ -56,3 +59,12 @@ def test_textmate_keywords_match_the_grammar() -> None:
     for word in grammar_words()["keywords"]:
         assert pattern.fullmatch(word), word
     assert not pattern.fullmatch("connections")
+
+
+def test_lint_highlights_the_quoted_rule_line_on_request(run) -> None:
+    """lint --color always colours the quoted source line; never leaves it plain."""
+    fixture = str(Path(__file__).resolve().parent / "fixtures" / "lint_me.rules")
+    coloured = run("lint", "--no-default-rules", "--color", "always", fixture).out
+    plain = run("lint", "--no-default-rules", "--color", "never", fixture).out
+    assert "\x1b[" in coloured and "\x1b[" not in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
