@@ -295,8 +295,7 @@ class _Notes:
 
 
 def _leaves(tree: Any) -> Iterator[Any]:
-    from lark import Token
-
+    Token = _token_type()
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -355,11 +354,14 @@ class _Layout:
     def __init__(self, notes: _Notes, tree: Any):
         self.notes = notes
         self.starts = _starts(tree)
+        self.ends = _ends(tree)
         self.order = {name: i for i, name in enumerate(clause_order())}
 
     def moves_comments(self) -> bool:
         """Whether a comment sits inside a statement (where layout may move it)."""
-        return any(k not in self.starts for k in self.notes.leading) or bool(self.notes.trailing)
+        return any(k not in self.starts for k in self.notes.leading) or any(
+            k not in self.ends for k in self.notes.trailing
+        )
 
     # -- tokens
     def token(self, tok: Any) -> list[Any]:
@@ -382,11 +384,13 @@ class _Layout:
         return parts
 
     def first(self, node: Any) -> Any:
-        return next(_leaves(node))
+        Token = _token_type()
+        while not isinstance(node, Token):
+            node = node.children[0]
+        return node
 
     def last(self, node: Any) -> Any:
-        from lark import Token
-
+        Token = _token_type()
         while not isinstance(node, Token):
             node = node.children[-1]
         return node
@@ -411,9 +415,7 @@ class _Layout:
 
     # -- nodes
     def node(self, node: Any, parent: str = "") -> Any:
-        from lark import Token
-
-        if isinstance(node, Token):
+        if isinstance(node, _token_type()):
             return self.token(node)
         method = getattr(self, "n_" + node.data, None)
         if method is not None:
@@ -435,6 +437,11 @@ class _Layout:
         return parts
 
     def plain(self, node: Any) -> Any:
+        if _is_block(node):  # a clause with statements of its own: one per line
+            kids = node.children
+            brace = _brace(node)
+            body = [k for k in kids[brace + 1 : -1] if not _is(k, ",")]
+            return self.block(node, kids[: brace + 1], body, kids[-1])
         return group(*self.join(node))
 
     # -- top level
@@ -623,18 +630,56 @@ class _Layout:
         return self.join(node)
 
 
+def _is_block(node: Any) -> bool:
+    """``keyword ... { statement statement }``: a rule, a table, an ``aggregate`` clause..."""
+    Token = _token_type()
+    if isinstance(node, Token) or node.data in ("json_object", "evidence"):
+        return False
+    kids = node.children
+    if not kids or not _is(kids[-1], "}"):
+        return False
+    opens = [i for i, k in enumerate(kids) if _is(k, "{")]
+    if not opens:
+        return False
+    inner = kids[opens[0] + 1 : -1]
+    return all(not isinstance(k, Token) or _is(k, ",") for k in inner)
+
+
+def _statements(tree: Any) -> Iterator[Any]:
+    """Top-level items and, recursively, the statements inside blocks (clauses, rows...)."""
+    Token = _token_type()
+    stack = list(reversed(tree.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        if _is_block(node):
+            stack.extend(reversed([k for k in node.children if not isinstance(k, Token)]))
+
+
 def _starts(tree: Any) -> set[int]:
     """Tokens that begin a statement: top-level items, rule clauses, table rows."""
-    from lark import Tree
+    return {id(next(_leaves(node))) for node in _statements(tree)}
+
+
+def _ends(tree: Any) -> set[int]:
+    """Tokens that end a statement or open a block: a trailing comment there stays put."""
+    Token = _token_type()
+
+    def last(node: Any) -> Any:
+        while not isinstance(node, Token):
+            node = node.children[-1]
+        return node
 
     out: set[int] = set()
-    for item in tree.children:
-        out.add(id(next(_leaves(item))))
-        if isinstance(item, Tree) and item.data in _BLOCKS:
-            for child in item.children:
-                if isinstance(child, Tree):
-                    out.add(id(next(_leaves(child))))
+    for node in _statements(tree):
+        out.add(id(last(node)))
+        if _is_block(node):
+            out.add(id(node.children[_brace(node)]))
     return out
+
+
+def _brace(node: Any) -> int:
+    return next(i for i, k in enumerate(node.children) if _is(k, "{"))
 
 
 @functools.cache
