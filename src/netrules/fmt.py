@@ -716,7 +716,7 @@ def format_file(text: str, path: str = "<rules>") -> FormatResult:
     """Format one rule file; a file that does not parse is left alone with its diagnostics."""
     from lark.exceptions import UnexpectedInput
 
-    from .parser import _syntax_diagnostic, parse_file
+    from .parser import _depth_diagnostic, _syntax_diagnostic, parse_file
 
     if "\x00" in text:
         _, diags = parse_file(text, path)
@@ -725,6 +725,9 @@ def format_file(text: str, path: str = "<rules>") -> FormatResult:
         tree, comments = _parse(text)
     except UnexpectedInput as exc:
         return FormatResult(path, text, None, (_syntax_diagnostic(exc, path, text),))
+    deep = _depth_diagnostic(tree, path, text)  # what the parser refuses, fmt leaves alone
+    if deep is not None:
+        return FormatResult(path, text, None, (deep,))
     out = _layout(tree, comments)
     for _ in range(3):
         # a comment inside an expression can land after a later token than the one it

@@ -9,7 +9,7 @@ from prop_support import examples
 
 from netrules.fmt import _leaves, _parse, format_text
 from netrules.parser import parse_file
-from netrules.strategies import rule_sources, strip_spans
+from netrules.strategies import grammar_sources, rule_sources, strip_spans
 
 
 def same_program(before: str, after: str) -> None:
@@ -76,3 +76,28 @@ def test_lint_never_fails_on_generated_files(text: str) -> None:
     for d in lint(ruleset):
         assert d.severity == "warning" and d.code.startswith("NL")
         assert 1 <= d.line <= lines
+
+
+@settings(max_examples=examples(0.5), deadline=None)
+@given(grammar_sources())
+def test_fmt_never_fails_on_arbitrary_text(text: str) -> None:
+    """Any text formats or is left alone with diagnostics; what parses keeps its program."""
+    from netrules.fmt import format_file
+
+    result = format_file(text, "x.rules")
+    tree, diags = parse_file(text, "x.rules")
+    if result.text is None:
+        assert result.diagnostics
+        return
+    if tree is not None and not diags:
+        same_program(text, result.text)
+
+
+def test_deep_nesting_is_refused_not_a_traceback() -> None:
+    """Nesting deeper than the parser allows gives its NR103 diagnostic."""
+    from netrules.fmt import format_file
+
+    text = "define x = " + "(" * 300 + "1" + ")" * 300 + "\n"
+    result = format_file(text)
+    assert result.text is None
+    assert [d.code for d in result.diagnostics] == ["NR103"]
