@@ -206,3 +206,26 @@ def test_a_tampered_cache_entry_is_ignored(tmp_path: Path, monkeypatch) -> None:
     entry.write_bytes(tag + b"\n" + body.replace(b"param x = 1", b"param x = 666"))
     assert format_cached(text).text == "param x = 1\n"
     assert format_cached(text).text == "param x = 1\n"
+
+
+def _doc_samples() -> list:
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    out = []
+    for md in sorted((root / "docs").glob("*.md")):
+        for i, text in enumerate(re.findall(r"```netrules\n(.*?)```", md.read_text("utf-8"), re.S)):
+            out.append(pytest.param(text, id=f"{md.name}#{i}"))
+    return out
+
+
+@pytest.mark.parametrize("text", _doc_samples())
+def test_every_rule_sample_in_the_docs_formats_to_the_same_program(text: str) -> None:
+    """Each ```netrules block of docs/ formats idempotently to the same syntax tree."""
+    a, diags = parse_file(text)
+    result = format_file(text)
+    if a is None or diags or result.text is None:
+        return  # a sample that shows an error on purpose
+    b, _ = parse_file(result.text)
+    assert strip_spans(a) == strip_spans(b)
+    assert format_text(result.text) == result.text
