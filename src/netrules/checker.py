@@ -1038,6 +1038,16 @@ class Checker:
                 hint = None
                 if {lt, rt} == {"date", "duration"}:
                     hint = "compare with a date: x < as_of - 90 days"
+                elif {lt, rt} == {"date", "number"}:
+                    hint = (
+                        "a number is not a date: compare with a date (x < as_of - 90 days, "
+                        "x < 2024-01-31) or count days with days_between(x, as_of) > 90"
+                    )
+                elif {lt, rt} == {"duration", "number"}:
+                    hint = "write the unit: 90 days, 2 years"
+                elif "string" in (lt, rt) and {lt, rt} & {"number", "date"}:
+                    other = rt if lt == "string" else lt
+                    hint = f"remove the quotes to write {_word(other)}"
                 elif "range" in (lt, rt):
                     hint = "compare with the range's .low or .high"
                 self.node_error(e, "NR203", f"cannot compare {_word(lt)} with {_word(rt)}", hint)
@@ -1255,11 +1265,13 @@ class Checker:
                 expr, fmt = part
                 t = self.shown(expr, scope, "a message")
                 if fmt not in (None, "percent") and not (fmt or "").isdigit():
+                    close = self.suggest(fmt or "", ("percent",))
                     self.node_error(
                         expr,
                         "NR105",
                         f"unknown format '{fmt}'",
-                        "use {x:percent} or {x:2} (decimals)",
+                        (f"did you mean '{close}'? " if close else "")
+                        + "formats are {x:percent} and {x:2} (2 decimals)",
                     )
                 elif fmt is not None and t not in ("number", "any") and ":" not in t:
                     self.node_error(expr, "NR105", f"format '{fmt}' needs a number, not {_word(t)}")
@@ -1429,11 +1441,18 @@ class Checker:
         try:
             network_from_dict(ex.data, source="example")
         except InputError as err:
+            # underline the key at fault: the deepest key on the error's JSON path
+            spans = dict(ex.key_spans)
+            where = err.location or ""
+            while where and where not in spans:
+                where = re.sub(r"(\.[^.\[]*|\[\d+\])\Z", "", where)
+                if not re.search(r"[.\[]", where) and where not in spans:
+                    break
             self.error(
                 "NR313",
                 f"example data is invalid: {err.location or ''}"
                 f"{': ' if err.location else ''}{err.message}",
-                ex.span,
+                spans.get(where, ex.span),
             )
 
     def report_unused(self) -> None:

@@ -700,7 +700,7 @@ def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
         fast = f"{t} if ({t} := {code}).__class__ is _str"
     elif typ == "date":
         fast = f"{t}.isoformat() if ({t} := {code}).__class__ is _date"
-    elif typ == "number" and fmt != "percent":
+    elif typ == "number" and fmt is None:
         fast = f"_str({t}) if ({t} := {code}).__class__ is _int"
     else:
         return f"_fmt({code}, {spec})"

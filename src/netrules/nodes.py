@@ -291,6 +291,8 @@ class Example:
     data: Any
     span: Span
     rule: str | None = None  # set for examples written inside a rule
+    # JSON path of each key in ``data`` ("connections[0].connected_on") -> the key's span
+    key_spans: tuple[tuple[str, Span], ...] = ()
 
 
 @attrs.frozen(eq=False, slots=True)

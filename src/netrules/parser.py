@@ -8,6 +8,7 @@ calls, so it is safe to share.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from typing import Any
 
@@ -85,6 +86,139 @@ def _unterminated(path: str, text: str, line: int, column: int) -> Diagnostic:
     )
 
 
+_TOP = ("rule", "param", "define", "table", "advice", "set", "disable", "example")
+_RESYNC = re.compile(r"^(?:" + "|".join(_TOP) + r")\b", re.M)
+_CLAUSES = (
+    "title",
+    "severity",
+    "category",
+    "tags",
+    "source",
+    "why",
+    "advice",
+    "for",
+    "when",
+    "lower",
+    "suppresses",
+    "defers",
+    "aggregate",
+    "message",
+    "evidence",
+    "example",
+)
+_CLOSERS = {"RBRACE": "}", "RPAR": ")", "RSQB": "]"}
+_OPENERS = {"}": "{", ")": "(", "]": "["}
+_CHARS = {
+    "&": "write 'and' for '&&'",
+    "|": "write 'or' for '||'",
+    "!": "write 'not x' for '!x', and '!=' for 'not equal'",
+    "'": 'strings use double quotes: "text"',
+    "=": "compare with '=='",
+}
+_OPERATORS = ("<", ">", "<=", ">=", "==", "!=", "+", "-", "*", "/", "??", "and", "or", "not", "in")
+_OPEN_RANGE = (
+    "an open range such as 500+ exists only as a table value; in a condition write x >= 500"
+)
+MAX_SYNTAX_ERRORS = 20  # per file; the parser resumes at the next top-level item
+
+
+def _literal_of(name: str) -> str | None:
+    """The text of a keyword or punctuation terminal ('when', '}'), None for classes."""
+    for term in _lark().terminals:
+        if term.name == name:
+            pattern = term.pattern
+            return pattern.value if type(pattern).__name__ == "PatternStr" else None
+    return None
+
+
+def _previous_token(text: str, pos: int) -> tuple[str, int]:
+    """The last word or symbol before ``pos`` (comments skipped) and where it starts."""
+    i = pos
+    while True:
+        while i > 0 and text[i - 1] in " \t\f\n":
+            i -= 1
+        line_start = text.rfind("\n", 0, i) + 1
+        hash_at = text.find("#", line_start, i)
+        if hash_at < 0 or '"' in text[line_start:hash_at]:
+            break
+        i = hash_at
+    end = i
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+        i -= 1
+    if i == end and i > 0:
+        i -= 1
+    return text[i:end], i
+
+
+def _position(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _open_item(exc: Any) -> tuple[str, int] | None:
+    """The innermost item or block still open when the error struck (keyword, line)."""
+    from lark import Token
+
+    ip = getattr(exc, "interactive_parser", None)
+    stack = getattr(getattr(ip, "parser_state", None), "value_stack", None) or []
+    for value in reversed(stack):
+        if isinstance(value, Token) and value.value in ("rule", "table", "evidence", "aggregate"):
+            return str(value.value), value.line or 0
+    return None
+
+
+def _token_hint(exc: Any, expected: set[str], text: str) -> tuple[str | None, Span | None]:
+    """The one thing needed at an unexpected token, in words (or None: list the options)."""
+    from .diagnostics import did_you_mean
+
+    token = exc.token
+    found = str(token.value)
+    literals = {_literal_of(e) for e in expected} - {None}
+    closers = [_CLOSERS[e] for e in expected if e in _CLOSERS]
+    open_item = _open_item(exc)
+    if token.type == "$END":
+        if closers:
+            where = f" (the {open_item[0]} opened on line {open_item[1]})" if open_item else ""
+            return f"expected '{closers[0]}'{where} before the end of the file", None
+        return None, None
+    prev, prev_at = _previous_token(text, token.start_pos or 0)
+    prev_line, prev_col = _position(text, prev_at)
+    at_line_start = text[text.rfind("\n", 0, prev_at) + 1 : prev_at].strip() == ""
+    in_expression = "and" in literals or "COMP_OP" in expected
+    if found == "=" and in_expression:
+        return "compare with '=='", None
+    if prev in _OPERATORS and (found in _TOP + _CLAUSES or found in "})]"):
+        return f"expected a value after '{prev}'", None
+    if in_expression and prev in _CLAUSES and at_line_start:
+        before, before_at = _previous_token(text, prev_at)
+        if before == "+":  # `x in 500+` in a condition, then the next clause
+            line, col = _position(text, before_at)
+            return _OPEN_RANGE, Span(line, col, line, col + 1)
+        return (
+            f"the expression before '{prev}' is not finished: '{prev}' (line {prev_line}) "
+            "was read as a name in it",
+            None,
+        )
+    if prev == "+" and token.line > prev_line:
+        return _OPEN_RANGE, Span(prev_line, prev_col, prev_line, prev_col + 1)
+    if "when" in literals and "title" in literals:  # between the clauses of a rule
+        close = did_you_mean(found, _CLAUSES) if token.type == "NAME" else None
+        if close and close != found:
+            return f"did you mean '{close}'?", None
+        if found in _TOP and "}" in closers:
+            return "close the rule with '}' before this", None
+        if token.type in ("NAME", "INT", "FLOAT", "LPAR", "NOT", "AGG", "MINUS"):
+            return f"a condition starts with 'when': write when {found} ...", None
+        return "expected a clause (title, severity, when, message, ...) or '}'", None
+    if (found in _TOP + _CLAUSES or found in "})]") and closers and found not in closers:
+        closer = closers[0]
+        what = f" opened by '{open_item[0]}' on line {open_item[1]}" if open_item else ""
+        if closer == "}":
+            return f"expected '}}' to close the block{what} before '{found}'", None
+        return f"expected '{closer}' before '{found}'", None
+    return None, None
+
+
 def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start") -> Diagnostic:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
@@ -93,6 +227,8 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
     if line < 1:
         line, column = max(1, text.count("\n") + 1), len(_line_of(text, text.count("\n") + 1)) + 1
     expected: set[str] = set()
+    hint: str | None = None
+    span: Span | None = None
     if isinstance(exc, UnexpectedToken):
         expected = set(exc.accepts or exc.expected or ())
         token = exc.token
@@ -107,8 +243,11 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
             found = (
                 f"'{token.value}'" if len(str(token.value)) <= 30 else describe_terminal(token.type)
             )
-            width = max(1, len(str(token.value).splitlines()[0]) if str(token.value) else 1)
+            width = max(1, len(str(token.value).split("\n")[0]) if str(token.value) else 1)
         message = f"unexpected {found}"
+        hint, span = _token_hint(exc, expected, text)
+        if hint == _OPEN_RANGE:
+            message = "'+' needs a value after it"
     elif isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         expected = set(exc.allowed or ())
@@ -117,6 +256,7 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
             return _unterminated(path, text, line, column - 2 if triple else column)
         message = f"unexpected character {char!r}"
         width = 1
+        hint = _CHARS.get(char)
     elif isinstance(exc, UnexpectedEOF):
         expected = set(exc.expected or ())
         line = max(1, text.count("\n") + 1)
@@ -125,20 +265,13 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
         width = 1
     else:  # pragma: no cover - lark raises nothing else from parse()
         message, width = str(exc), 1
-    words = sorted({describe_terminal(e) for e in expected})
-    hint = None
-    if words:
-        shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
-        hint = f"expected {shown}"
-    return Diagnostic(
-        "NR101",
-        "error",
-        message,
-        path,
-        Span(line, column, line, column + width),
-        hint,
-        _line_of(text, line),
-    )
+    if hint is None:
+        words = sorted({describe_terminal(e) for e in expected})
+        if words:
+            shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
+            hint = f"expected {shown}"
+    span = span or Span(line, column, line, column + width)
+    return Diagnostic("NR101", "error", message, path, span, hint, _line_of(text, span.line))
 
 
 def _depth_diagnostic(tree: Any, path: str, text: str) -> Diagnostic | None:
@@ -170,12 +303,46 @@ def _depth_diagnostic(tree: Any, path: str, text: str) -> Diagnostic | None:
 
 
 def _parse(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]]:
+    """Parse, and after a syntax error resume at the next line that starts an item
+    (``rule``, ``param``, ... in column 1), as compilers do: every broken item of a
+    file is reported at once, and one mistake never cascades into the next item."""
     from lark.exceptions import UnexpectedInput
 
+    diags: list[Diagnostic] = []
+    last = [-1]
+
+    def on_error(exc: Any) -> bool:
+        diags.append(_syntax_diagnostic(exc, path, text, start))
+        ip = getattr(exc, "interactive_parser", None)
+        if start != "start" or ip is None or len(diags) >= MAX_SYNTAX_ERRORS:
+            return False
+        token = getattr(exc, "token", None)
+        if token is not None and token.type == "$END":
+            return False
+        counter = ip.lexer_thread.state.line_ctr
+        here = counter.char_pos
+        if token is not None and token.start_pos is not None and token.start_pos > last[0]:
+            # back to the unexpected token: it may itself start the next item
+            here = token.start_pos
+            counter.char_pos, counter.line = here, token.line
+            counter.line_start_pos = here - (token.column - 1)
+            counter.column = token.column
+        last[0] = here
+        # the unexpected token may start the next item itself; a bad character may not
+        found = _RESYNC.search(text, here if token is not None else here + 1)
+        target = found.start() if found is not None else len(text)
+        counter.feed(text[counter.char_pos : target])
+        state = ip.parser_state
+        del state.state_stack[1:]
+        del state.value_stack[:]
+        return True
+
     try:
-        tree = _lark().parse(text, start=start)
-    except UnexpectedInput as exc:
-        return None, [_syntax_diagnostic(exc, path, text, start)]
+        tree = _lark().parse(text, start=start, on_error=on_error)
+    except UnexpectedInput as exc:  # on_error gave up: its diagnostic is already there
+        return None, diags or [_syntax_diagnostic(exc, path, text, start)]
+    if diags:
+        return None, diags
     deep = _depth_diagnostic(tree, path, text)
     if deep is not None:
         return None, [deep]

@@ -47,6 +47,7 @@ class _ToNodes(Transformer):
         self.path = path
         self.text = text
         self.lines = source_lines(text)
+        self.key_spans: dict[int, dict[str, Span]] = {}  # id(example object) -> key spans
 
     def _diag(self, code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
         line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else ""
@@ -250,9 +251,12 @@ class _ToNodes(Transformer):
     # ---- JSON data ----
     def json_object(self, children: list[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        spans: dict[str, Span] = {}
         for pair in children:
             if pair is not None:
                 out[pair[0]] = pair[1]
+                spans[pair[0]] = pair[2]
+        self.key_spans[id(out)] = spans
         return out
 
     def json_array(self, children: list[Any]) -> list[Any]:
@@ -279,11 +283,29 @@ class _ToNodes(Transformer):
     def json_null(self, children: list[Any]) -> Any:
         return _NULL
 
-    def json_pair(self, children: list[Any]) -> tuple[str, Any]:
-        key = children[0]
-        key = unescape(key.value) if key.type == "STRING" else key.value
+    def json_pair(self, children: list[Any]) -> tuple[str, Any, Span]:
+        token = children[0]
+        key = unescape(token.value) if token.type == "STRING" else token.value
         value = children[1]
-        return key, None if value is _NULL else value
+        return key, None if value is _NULL else value, _tspan(token)
+
+    def data_spans(self, data: Any) -> tuple[tuple[str, Span], ...]:
+        """Each key of example data by its JSON path, so that a problem in the data
+        can be underlined at its key rather than across the whole example."""
+        out: list[tuple[str, Span]] = []
+        stack: list[tuple[Any, str]] = [(data, "")]
+        while stack:
+            value, path = stack.pop()
+            if isinstance(value, dict):
+                spans = self.key_spans.get(id(value), {})
+                for key, item in value.items():
+                    where = f"{path}.{key}" if path else key
+                    if key in spans:
+                        out.append((where, spans[key]))
+                    stack.append((item, where))
+            elif isinstance(value, list):
+                stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+        return tuple(out)
 
 
 def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
@@ -332,7 +354,9 @@ def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
                 break
             inner = body[i + 1 : close]
             fmt = None
-            spec = re.search(r":\s*(percent|\d+)\s*\Z", inner)
+            # a format is a word or a number after the last ':' ({x:percent}, {x:2});
+            # an unknown word is the checker's NR105, not a syntax error at the ':'
+            spec = re.search(r":\s*([A-Za-z_]\w*|\d+)\s*\Z", inner)
             if spec:
                 inner, fmt = inner[: spec.start()], spec.group(1)
             if not triple:
@@ -446,6 +470,7 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
                     data,
                     span,
                     rule_id,
+                    tf.data_spans(data),
                 )
             )
         else:  # pragma: no cover - the grammar has no other clause
@@ -530,7 +555,15 @@ def _item(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> Any:
         for exp in expects:
             target = fires if exp.children[0].value == "fires" else passes
             target.extend(unescape(t.value) for t in exp.children[1:])
-        return n.Example(unescape(name_tok.value), tuple(fires), tuple(passes), data, span)
+        return n.Example(
+            unescape(name_tok.value),
+            tuple(fires),
+            tuple(passes),
+            data,
+            span,
+            None,
+            tf.data_spans(data),
+        )
     raise AssertionError(kind)  # pragma: no cover
 
 

@@ -111,9 +111,12 @@ def format_value(value: Any, spec: str | None = None) -> str:
         return f"{value * 100:.0f}%"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        if spec and spec.isdigit():
+    if spec and spec.isdigit() and isinstance(value, (int, float)):  # {x:2}: 3 reads 3.00
+        try:
             return f"{value:.{int(spec)}f}"
+        except OverflowError:  # a whole number too large for a float keeps its digits
+            return str(value)
+    if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
     if isinstance(value, _dt.date):
         return value.isoformat()

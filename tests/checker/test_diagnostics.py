@@ -92,7 +92,15 @@ CASES = [
     (
         "NR203-date-vs-number",
         [rule("when member.joined_on < 5")],
-        [("NR203", "t.rules:1:56", "cannot compare a date with a number", None)],
+        [
+            (
+                "NR203",
+                "t.rules:1:56",
+                "cannot compare a date with a number",
+                "a number is not a date: compare with a date (x < as_of - 90 days, "
+                "x < 2024-01-31) or count days with days_between(x, as_of) > 90",
+            )
+        ],
     ),
     (
         "NR203-date-vs-duration",
@@ -545,7 +553,7 @@ CASES = [
         [
             (
                 "NR313",
-                "t.rules:1:51",
+                "t.rules:1:67",
                 "example data is invalid: connections[0].id: required, but missing",
                 None,
             )
@@ -557,7 +565,7 @@ CASES = [
         [
             (
                 "NR313",
-                "t.rules:1:51",
+                "t.rules:1:77",
                 "example data is invalid: member.joined_on: expected a date "
                 '(YYYY-MM-DD), got "soon"',
                 None,

@@ -36,7 +36,7 @@ SYNTAX = [
     ("rule a { }", (1, 6), "unexpected 'a'", "expected a string"),
     ('rule "a" { title "t" } }', (1, 24), "unexpected '}'", None),
     ("param x = y", (1, 11), "unexpected 'y'", None),
-    ('rule "a" { when (1 + 2 }', (1, 24), "unexpected '}'", "expected ')'"),
+    ('rule "a" { when (1 + 2 }', (1, 24), "unexpected '}'", "expected ')' before '}'"),
     ("define f( = 1", (1, 11), "unexpected '='", "expected a name"),
     ('rule "a" { when a == == b }', (1, 22), "unexpected '=='", None),
     ('rule "a" { when a.1 }', (1, 19), "unexpected '1'", "expected a name"),
@@ -46,7 +46,7 @@ SYNTAX = [
     ('rule "a" { when count(x in c : ) }', (1, 32), "unexpected ')'", None),
     ('rule "a" { when 1 < 2 < 3 }', (1, 23), "unexpected '<'", None),
     ('rule "a" {}\nrule "b" {\n', (3, 1), "unexpected end of file", None),
-    ("rule 'a' { }", (1, 6), 'unexpected character "\'"', "expected a string"),
+    ("rule 'a' { }", (1, 6), 'unexpected character "\'"', 'strings use double quotes: "text"'),
     ('rule "a" { severity warning warning }', (1, 29), "unexpected 'warning'", None),
     ("param x = 1 +", (1, 13), "unexpected '+'", None),
     ("table t { default 5 }", (1, 19), "unexpected '5'", "expected ':'"),
@@ -73,9 +73,15 @@ def test_syntax_messages_use_words_not_lark_token_names(text, where, message, hi
 
 
 def test_syntax_error_hint_lists_what_was_expected() -> None:
-    """The hint lists the expected tokens as words: keywords quoted, classes described."""
-    d = only('rule "a" { when member.x > }')
+    """Without a better guess, the hint lists the expected tokens as words."""
+    d = only('rule "a" { when member.x > > }')
     assert ("expected '(', '-', '[', 'false', 'true', a date, a name, a number, ...") == d.hint
+
+
+def test_syntax_error_hint_names_the_missing_value() -> None:
+    """An operator with nothing after it: the hint says a value is needed after it."""
+    d = only('rule "a" { when member.x > }')
+    assert "expected a value after '>'" == d.hint
 
 
 def test_syntax_error_carries_the_source_line_for_rendering() -> None:
