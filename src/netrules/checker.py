@@ -19,7 +19,17 @@ from .diagnostics import Diagnostic, Span, Suggester, source_lines
 from .schema import FACT_FUNCTIONS, FIELDS, FUNCTIONS, ITEM_KINDS, ROOTS
 from .values import Duration, Range
 
-__all__ = ["SEVERITIES", "ParamInfo", "Program", "TableInfo", "check", "literal_type"]
+__all__ = [
+    "SEVERITIES",
+    "ParamInfo",
+    "Program",
+    "TableInfo",
+    "check",
+    "literal_type",
+    "out_of_bounds",
+    "range_warning",
+    "value_fits",
+]
 
 SEVERITIES = ("info", "warning", "error")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -67,6 +77,64 @@ def literal_type(lit: n.Literal) -> str:
     return lit.kind
 
 
+def out_of_bounds(value: Any, bounds: tuple[Any, Any] | None) -> bool:
+    """Whether a number lies outside a parameter's declared range."""
+    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not bounds[0] <= value <= bounds[1]
+
+
+def range_warning(info: ParamInfo, value: Any) -> tuple[str, str] | None:
+    """(message, hint) of NR321 when an override leaves the parameter's range."""
+    if not out_of_bounds(value, info.bounds):
+        return None
+    low, high = info.bounds or (0, 0)
+    message = (
+        f"{show_value(value)} is outside the range {show_value(low)}..{show_value(high)} "
+        f"of parameter '{info.name}'"
+    )
+    if high <= 1 and 1 < value <= 100:
+        return (
+            message,
+            f"a share is written as a percentage or a fraction: {value}% or {value / 100}",
+        )
+    return message, f"the default is {show_value(info.default)}"
+
+
+def value_fits(vtype: str, value: Any, ptype: str) -> bool:
+    """Whether a value of type ``vtype`` may replace a parameter of type ``ptype``.
+
+    Lists are checked by their items: ``[1]`` is no list of strings, a list of
+    dates no list of strings, and a list mixing types fits nothing; the empty
+    list fits every list, and a parameter whose default is ``[]`` takes any list
+    of one type.
+    """
+    if vtype == ptype:
+        return vtype != "list:any" or not value
+    if not (vtype.startswith("list:") and ptype.startswith("list:")):
+        return False
+    if vtype == "list:any":
+        return not value
+    return ptype == "list:any"
+
+
+def show_value(value: Any) -> str:
+    """A parameter value as a rule author writes it (lists in brackets, strings quoted)."""
+    import datetime as _dt
+
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(value, "g")
+    return str(value)
+
+
 def _kind_of(v: Any) -> str:
     import datetime as _dt
 
@@ -95,6 +163,7 @@ class ParamInfo:
     doc: str | None
     path: str
     span: Span
+    bounds: tuple[int | float, int | float] | None = None  # the values that make sense
 
 
 @attrs.frozen
@@ -275,7 +344,34 @@ class Checker:
                         f"default is {_word(ltype)}",
                         p.value.span,
                     )
-        self.params[p.name] = ParamInfo(p.name, ptype, p.value.value, p.doc, self.path, p.span)
+        bounds = p.bounds
+        if bounds is not None:
+            bspan = p.bounds_span or p.span
+            if ptype != "number":
+                self.error(
+                    "NR203",
+                    f"only a number parameter can have a range; '{p.name}' is {_word(ptype)}",
+                    bspan,
+                    "remove 'in low..high'",
+                )
+                bounds = None
+            elif bounds[1] < bounds[0]:
+                self.error(
+                    "NR306",
+                    f"range {bounds[0]}..{bounds[1]} is inverted",
+                    bspan,
+                    f"write {bounds[1]}..{bounds[0]}",
+                )
+                bounds = None
+            elif out_of_bounds(p.value.value, bounds):
+                self.error(
+                    "NR310",
+                    f"the default of '{p.name}' is outside its range {bounds[0]}..{bounds[1]}",
+                    p.value.span,
+                )
+        self.params[p.name] = ParamInfo(
+            p.name, ptype, p.value.value, p.doc, self.path, p.span, bounds
+        )
         self.param_nodes[p.name] = p
 
     def table_value_type(self, lit: n.Literal) -> str:
@@ -348,17 +444,21 @@ class Checker:
                         continue
                     self.used.add(item.name)
                     vtype = literal_type(item.value)
-                    if vtype != info.type and not (
-                        info.type.startswith("list") and vtype.startswith("list")
-                    ):
+                    if not value_fits(vtype, item.value.value, info.type):
                         self.error(
                             "NR310",
-                            f"parameter '{item.name}' is {_word(info.type)}; got {_word(vtype)}",
+                            f"parameter '{item.name}' is {_word(info.type)}; got {_word(vtype)}"
+                            + (" of mixed types" if vtype == "list:any" else ""),
                             item.value.span,
-                            f"the default is {info.default!s}",
+                            f"the default is {show_value(info.default)}",
                         )
                         continue
                     self.params[item.name] = attrs.evolve(info, default=item.value.value)
+                    warning = range_warning(info, item.value.value)
+                    if warning is not None:
+                        self.error(
+                            "NR321", warning[0], item.value.span, warning[1], severity="warning"
+                        )
                 elif isinstance(item, n.SetRow):
                     table = self.tables.get(item.table)
                     if table is None:

@@ -631,6 +631,8 @@ def _params(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> dict[
             raise config.error(key, d.message + (f" ({d.hint})" if d.hint else "")) from None
     params = {**config.params, **dict(args.param)}
     ruleset.resolve_params(params)  # bad names and values fail before the input is read
+    for d in ruleset.param_warnings(params):  # a value outside its declared range
+        _errline(f"{PROG}: warning: --param: {d.message} ({d.hint})")
     return params
 
 

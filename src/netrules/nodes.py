@@ -207,6 +207,9 @@ class Param:
     value: Literal
     doc: str | None
     span: Span
+    # `param x = 0.8 in 0..1`: the values that make sense (low, high), and where
+    bounds: tuple[int | float, int | float] | None = None
+    bounds_span: Span | None = None
 
 
 @attrs.frozen(eq=False, slots=True)

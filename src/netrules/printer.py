@@ -360,6 +360,9 @@ def _item(item: Any) -> str:
         if item.type_name is not None:
             text += f": {item.type_name}"
         text += f" = {print_literal(item.value)}"
+        if item.bounds is not None:
+            low, high = (print_literal(n.Literal(b, item.span, "number")) for b in item.bounds)
+            text += f" in {low}..{high}"
         if item.doc is not None:
             text += f" {print_string(item.doc)}"
         return text

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import nodes as n
-from .checker import Program, RuleInfo, check, literal_type
+from .checker import (
+    Program,
+    RuleInfo,
+    check,
+    literal_type,
+    range_warning,
+    show_value,
+    value_fits,
+)
 from .compiler import CompiledProgram, compile_program
 from .diagnostics import Diagnostic, Span, did_you_mean
 from .errors import RuleError, UnknownRuleError, UsageError
@@ -256,7 +264,7 @@ class RuleSet:
                         f"parameter '{name}': {problem}",
                         "<params>",
                         Span.point(),
-                        f"the default is {info.default}",
+                        f"the default is {raw_text(info.default)}",
                     )
                 )
                 continue
@@ -264,6 +272,20 @@ class RuleSet:
         if diags:
             raise RuleError(diags)
         return values
+
+    def param_warnings(self, params: Mapping[str, Any] | None) -> tuple[Diagnostic, ...]:
+        """NR321 warnings for overrides outside a parameter's declared range
+        (``param share = 80% in 0..1``): ``50`` meant as 50 % reads as 5000 %."""
+        out = []
+        values = self.resolve_params(params) if params else {}
+        for name in params or {}:
+            info = self._program.params.get(name)
+            warning = range_warning(info, values.get(name)) if info is not None else None
+            if warning is not None:
+                out.append(
+                    Diagnostic("NR321", "warning", warning[0], "<params>", Span.point(), warning[1])
+                )
+        return tuple(out)
 
     def evaluate(
         self,
@@ -408,42 +430,67 @@ def _as_of_date(value: Any) -> _dt.date | None:
 
 
 def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
-    """A parameter override as a typed value, or an explanation of why not."""
-    if ptype.startswith("list:") and isinstance(raw, (list, tuple)) and ptype != "list:any":
+    """A parameter override as a typed value, or an explanation of why not.
+
+    Lists are checked item by item (``[1]`` is no list of strings), and each item
+    is converted like a single value (``"2024-01-31"`` in a list of dates).
+    """
+    if ptype.startswith("list:") and isinstance(raw, (list, tuple)):
+        if ptype == "list:any":
+            kinds = {_kind(v) for v in raw}
+            if len(kinds) > 1:
+                return None, "list items must all be of one type"
+            return tuple(raw), None
         elem = ptype[5:]
-        for item in raw:
-            _value, problem = coerce_param(item, elem)
+        items = []
+        for i, item in enumerate(raw):
+            value, problem = coerce_param(item, elem)
             if problem is not None:
-                return None, f"list items must be {elem}: {problem}"
-        return tuple(raw), None
+                return None, f"item {i + 1} of the list: {problem}"
+            items.append(value)
+        return tuple(items), None
     if isinstance(raw, str) and ptype != "string":
         from .parser import parse_expression
 
         expr, diags = parse_expression(raw, "<params>", 1, 1)
         if diags or expr is None:
-            return None, f"cannot read {raw!r} as {ptype}"
+            return None, f"cannot read {raw!r} as {_words(ptype)}"
         lit = _literal_of(expr)
         if lit is None:
             return None, f"{raw!r} is not a plain value"
         raw_type, raw = lit
-        if raw_type != ptype and not (ptype.startswith("list") and raw_type.startswith("list")):
-            return None, f"expected {ptype}, got {raw_type} {raw!r}"
+        if not value_fits(raw_type, raw, ptype):
+            return None, f"expected {_words(ptype)}, got {_words(raw_type)} {raw_text(raw)}"
         return raw, None
     checks = {
         "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         "string": lambda v: isinstance(v, str),
         "bool": lambda v: isinstance(v, bool),
-        "date": lambda v: isinstance(v, _dt.date),
+        "date": lambda v: isinstance(v, _dt.date) and not isinstance(v, _dt.datetime),
         "duration": lambda v: isinstance(v, Duration),
     }
-    if ptype.startswith("list"):
-        ok = isinstance(raw, (list, tuple))
-        raw = tuple(raw) if ok else raw
-    else:
-        ok = checks.get(ptype, lambda v: True)(raw)
+    ok = not ptype.startswith("list") and checks.get(ptype, lambda v: True)(raw)
     if not ok:
-        return None, f"expected {ptype}, got {raw!r}"
+        return None, f"expected {_words(ptype)}, got {raw_text(raw)}"
     return raw, None
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _words(ptype: str) -> str:
+    if ptype.startswith("list:"):
+        return "a list" if ptype == "list:any" else f"a list of {ptype[5:]}s"
+    return {"date": "a date", "duration": "a duration", "bool": "true or false"}.get(
+        ptype, f"a {ptype}"
+    )
+
+
+def raw_text(value: Any) -> str:
+    """A value as the author wrote it, shortened: messages stay one line."""
+    text = show_value(tuple(value) if isinstance(value, list) else value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _literal_of(expr: Any) -> tuple[str, Any] | None:

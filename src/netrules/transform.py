@@ -518,13 +518,19 @@ def _item(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> Any:
     ch = tree.children
     span = _span(tree.meta)
     if kind == "param":
-        name, type_name, value, doc = ch
+        name, type_name, value, bounds, doc = ch
+        low_high = None
+        if bounds is not None:
+            low, high = bounds.children
+            low_high = (low.value, high.value)
         return n.Param(
             name.value,
             type_name.value if type_name is not None else None,
             tf._token_literal(value),
             unescape(doc.value) if doc is not None else None,
             span,
+            low_high,
+            _span(bounds.meta) if bounds is not None else None,
         )
     if kind == "advice_def":
         return n.Advice(ch[0].value, unescape(ch[1].value), span)
