@@ -366,8 +366,10 @@ class Checker:
             elif out_of_bounds(p.value.value, bounds):
                 self.error(
                     "NR310",
-                    f"the default of '{p.name}' is outside its range {bounds[0]}..{bounds[1]}",
+                    f"the default of '{p.name}' is outside its range "
+                    f"{show_value(bounds[0])}..{show_value(bounds[1])}",
                     p.value.span,
+                    "change the default or widen the range",
                 )
         self.params[p.name] = ParamInfo(
             p.name, ptype, p.value.value, p.doc, self.path, p.span, bounds
@@ -679,7 +681,12 @@ class Checker:
         if name in ROOTS:
             return ROOTS[name], False
         if name == "group":
-            self.node_error(e, "NR201", "'group' exists only in a rule with 'group by'")
+            self.node_error(
+                e,
+                "NR201",
+                "'group' exists only in a rule with 'group by'",
+                "add 'group by KEY as NAME' to 'for each', or aggregate over the collection",
+            )
             return "any", True
         hint = None if self.suggest.spent else self.suggest(name, self.visible(scope))
         if name in ("null", "none", "None"):
@@ -798,7 +805,9 @@ class Checker:
                     e.obj,
                     "NR201",
                     f"unknown table '{e.obj.name}'",
-                    f"did you mean '{hint}'?" if hint else None,
+                    f"did you mean '{hint}'?"
+                    if hint
+                    else f'declare it: table {e.obj.name} {{ "key": value, default: value }}',
                 )
             else:
                 self.typeof(e.obj, scope)
@@ -846,7 +855,15 @@ class Checker:
         arg_types, minimum, result = FUNCTIONS[e.func]
         if not minimum <= len(e.args) <= len(arg_types):
             count = str(minimum) if minimum == len(arg_types) else f"{minimum} or {len(arg_types)}"
-            self.node_error(e, "NR204", f"{e.func}() takes {count} argument(s), got {len(e.args)}")
+            shape = ", ".join(
+                a.split("|")[0].replace("*", "x") for a in arg_types[: max(minimum, len(e.args))]
+            )
+            self.node_error(
+                e,
+                "NR204",
+                f"{e.func}() takes {count} argument(s), got {len(e.args)}",
+                f"write {e.func}({shape})",
+            )
         nullable = False
         for i, a in enumerate(e.args):
             t, nl = self.typeof(a, scope)
@@ -1096,7 +1113,12 @@ class Checker:
                 "compare dates directly (x < as_of - 90 days) or use days_between(a, b)",
             )
             return "any", True
-        self.node_error(e, "NR203", f"cannot apply '{e.op}' to {_word(lt)} and {_word(rt)}")
+        hint = None
+        if lt == "date" and rt == "number":
+            hint = f"write the unit: x {e.op} 90 days"
+        elif "string" in (lt, rt) and e.op == "+":
+            hint = "strings join only with strings; show a number in a message with {x}"
+        self.node_error(e, "NR203", f"cannot apply '{e.op}' to {_word(lt)} and {_word(rt)}", hint)
         return "any", True
 
     def enum_check(self, field: Any, other: Any) -> None:
@@ -1143,6 +1165,8 @@ class Checker:
                         "a number is not a date: compare with a date (x < as_of - 90 days, "
                         "x < 2024-01-31) or count days with days_between(x, as_of) > 90"
                     )
+                elif {lt, rt} == {"bool", "string"}:
+                    hint = "write true or false, without quotes"
                 elif {lt, rt} == {"duration", "number"}:
                     hint = "write the unit: 90 days, 2 years"
                 elif "string" in (lt, rt) and {lt, rt} & {"number", "date"}:
@@ -1246,6 +1270,9 @@ class Checker:
                     "NR203",
                     "'for each' goes over connections, "
                     "invitations, removals or recommendations_given",
+                    "a rule about the member needs no 'for each': write its condition directly"
+                    if isinstance(fe.collection, n.Name) and fe.collection.name == "member"
+                    else "aggregate over other lists: any(x in member.employers : ...)",
                 )
                 ok = False
             else:
@@ -1548,11 +1575,17 @@ class Checker:
                 where = re.sub(r"(\.[^.\[]*|\[\d+\])\Z", "", where)
                 if not re.search(r"[.\[]", where) and where not in spans:
                     break
+            message = err.message
+            close = re.search(r"\s*\((did you mean [^)]*)\)", message)
+            hint = "example data is a network document: see docs/input-format.md"
+            if close:  # the loader's did-you-mean belongs in the hint
+                message, hint = message[: close.start()] + message[close.end() :], close[1]
             self.error(
                 "NR313",
                 f"example data is invalid: {err.location or ''}"
-                f"{': ' if err.location else ''}{err.message}",
+                f"{': ' if err.location else ''}{message}",
                 spans.get(where, ex.span),
+                hint,
             )
 
     def report_unused(self) -> None:

@@ -185,6 +185,17 @@ def _token_hint(exc: Any, expected: set[str], text: str) -> tuple[str | None, Sp
     prev_line, prev_col = _position(text, prev_at)
     at_line_start = text[text.rfind("\n", 0, prev_at) + 1 : prev_at].strip() == ""
     in_expression = "and" in literals or "COMP_OP" in expected
+    if found == ":" and prev in _CLAUSES:
+        return f"write {prev} without ':'", None
+    if prev == "rule" and token.type == "NAME":
+        start = token.start_pos or 0
+        ends = [i for i in (text.find("{", start), text.find("\n", start)) if i >= 0]
+        ident = text[start : min(ends)].strip() if ends else found
+        return f'a rule id is a string in double quotes: rule "{ident}" {{', None
+    if token.type == "NAME" and prev.isdigit():
+        unit = did_you_mean(found, ("days", "weeks", "months", "years"))
+        if unit:
+            return f"a duration is a number and a unit: {prev} {unit}", None
     if found == "=" and in_expression:
         return "compare with '=='", None
     if prev in _OPERATORS and (found in _TOP + _CLAUSES or found in "})]"):

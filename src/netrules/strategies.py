@@ -556,7 +556,7 @@ def strip_spans(node: Any) -> Any:
     if attrs.has(type(node)) and type(node).__module__ == n.__name__:
         out = [type(node).__name__]
         for field in attrs.fields(type(node)):
-            if field.name == "span" or field.name.endswith("_span"):
+            if field.name == "span" or field.name.endswith(("_span", "_spans")):
                 continue
             if isinstance(node, n.Template) and field.name == "raw":
                 continue

@@ -46,7 +46,14 @@ CASES = [
     (
         "NR201-group-without-group-by",
         [rule("when count(group) > 1")],
-        [("NR201", "t.rules:1:62", "'group' exists only in a rule with 'group by'", None)],
+        [
+            (
+                "NR201",
+                "t.rules:1:62",
+                "'group' exists only in a rule with 'group by'",
+                "add 'group by KEY as NAME' to 'for each', or aggregate over the collection",
+            )
+        ],
     ),
     (
         "NR201-unknown-table",
@@ -156,7 +163,7 @@ CASES = [
                 "NR203",
                 "t.rules:1:65",
                 "'for each' goes over connections, invitations, removals or recommendations_given",
-                None,
+                "aggregate over other lists: any(x in member.employers : ...)",
             )
         ],
     ),
@@ -168,12 +175,19 @@ CASES = [
     (
         "NR204-too-few-arguments",
         [rule("when days_between(as_of) > 1")],
-        [("NR204", "t.rules:1:56", "days_between() takes 2 argument(s), got 1", None)],
+        [
+            (
+                "NR204",
+                "t.rules:1:56",
+                "days_between() takes 2 argument(s), got 1",
+                "write days_between(date, date)",
+            )
+        ],
     ),
     (
         "NR204-too-many-arguments",
         [rule('when lower("a", "b") == "a"')],
-        [("NR204", "t.rules:1:56", "lower() takes 1 argument(s), got 2", None)],
+        [("NR204", "t.rules:1:56", "lower() takes 1 argument(s), got 2", "write lower(string)")],
     ),
     (
         "NR204-definition-arity",
@@ -555,7 +569,7 @@ CASES = [
                 "NR313",
                 "t.rules:1:67",
                 "example data is invalid: connections[0].id: required, but missing",
-                None,
+                "example data is a network document: see docs/input-format.md",
             )
         ],
     ),
@@ -568,7 +582,7 @@ CASES = [
                 "t.rules:1:77",
                 "example data is invalid: member.joined_on: expected a date "
                 '(YYYY-MM-DD), got "soon"',
-                None,
+                "example data is a network document: see docs/input-format.md",
             )
         ],
     ),

@@ -33,7 +33,7 @@ SYNTAX = [
     ("param = 3", (1, 7), "unexpected '='", "expected a name"),
     ('rule "a" { when 1 @ 2 }', (1, 19), "unexpected character '@'", None),
     ('table t { "a" 5 }', (1, 15), "unexpected '5'", "expected ':'"),
-    ("rule a { }", (1, 6), "unexpected 'a'", "expected a string"),
+    ("rule a { }", (1, 6), "unexpected 'a'", 'a rule id is a string in double quotes: rule "a" {'),
     ('rule "a" { title "t" } }', (1, 24), "unexpected '}'", None),
     ("param x = y", (1, 11), "unexpected 'y'", None),
     ('rule "a" { when (1 + 2 }', (1, 24), "unexpected '}'", "expected ')' before '}'"),

@@ -56,7 +56,9 @@ def tokens(text: str) -> list[str]:
 
 def positions_inside(diagnostics: Iterable[Any], path: str, text: str) -> list[str]:
     """Problems with the positions of the diagnostics about ``path``: [] when all lie inside."""
-    lines = text.count("\n") + 1
+    from netrules.diagnostics import normalize_newlines
+
+    lines = normalize_newlines(text).count("\n") + 1  # an old-Mac file counts its \r
     bad = []
     for d in diagnostics:
         if d.path != path:
