@@ -590,6 +590,24 @@ def _checked_sources(
     return paths, [(name, text) for name, text in pairs]
 
 
+_OVERRIDES = (n.SetParam, n.SetRow, n.Disable, n.Example)
+
+
+def load_order(files: list[n.RuleFile]) -> list[n.RuleFile]:
+    """Override files after the files they change, each group in the order given.
+
+    An override file holds only ``set`` and ``disable`` (and examples of its own):
+    it loads after every file that declares rules, parameters or tables, whatever
+    its name, so ``x-override.rules`` never loads before ``x.rules`` (whose examples
+    are checked against the values as they stood after ``x.rules``).
+    """
+
+    def overrides(f: n.RuleFile) -> bool:
+        return bool(f.items) and all(isinstance(i, _OVERRIDES) for i in f.items)
+
+    return [f for f in files if not overrides(f)] + [f for f in files if overrides(f)]
+
+
 def load_rules(
     *paths: str | os.PathLike[str],
     include_default: bool = True,
@@ -641,6 +659,7 @@ def load_rules(
             files.append(rule_file)
     if any(d.severity == "error" for d in diags):
         raise RuleError(_sorted(diags))
+    files = load_order(files)
     program = check(files)
     errors = [d for d in program.diagnostics if d.severity == "error"]
     if errors:
