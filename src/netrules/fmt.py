@@ -468,7 +468,9 @@ class _Layout:
     def n_param(self, node: Any) -> Any:
         kids = node.children
         eq = next(i for i, k in enumerate(kids) if _is(k, "="))
-        if len(kids) - eq == 3:  # a reason after the default: on its own line
+        last = kids[-1]
+        reason = getattr(last, "type", None) == "STRING" and len(kids) - eq >= 3
+        if reason:  # a reason after the default (and its range): on its own line
             return [group(*self.join(node, kids[:-1])), indent(HARD, *self.token(kids[-1]))]
         return self.plain(node)
 

@@ -110,3 +110,14 @@ def test_range_declaration_checks() -> None:
         with pytest.raises(netrules.RuleError) as info:
             netrules.load_rules(include_default=False, texts=[("p.rules", text + "\n")])
         assert code == info.value.diagnostics[0].code, text
+
+
+def test_fmt_keeps_parameter_ranges(tmp_path, capsys) -> None:
+    """netrules fmt lays out a range with and without a reason, and the result loads the same."""
+    path = tmp_path / "p.rules"
+    path.write_text('param share = 80% in 0%..100%   "doc"\nparam n = 3   in -1..10\n', "utf-8")
+    assert 0 == cli.main(["fmt", str(path)])
+    text = path.read_text("utf-8")
+    assert 'param share = 80% in 0%..100%\n  "doc"\nparam n = 3 in -1..10\n' == text
+    program = netrules.load_rules(include_default=False, texts=[("p.rules", text)]).program
+    assert [(0, 1), (-1, 10)] == [program.params[p].bounds for p in ("share", "n")]
