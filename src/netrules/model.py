@@ -92,7 +92,9 @@ class Member:
     empty tuple when the member said that none applies.  ``exchanges_recorded``
     says whether the input records the member's exchanges (messages...), so
     that a missing ``last_interaction_on`` can mean "never" (True) or stays
-    unknown (None: an export without messages.csv).
+    unknown (None: an export without messages.csv).  ``recommendations_recorded``
+    does the same for ``Network.recommendations_given`` (None: an export without
+    Recommendations_Given.csv, so "none given" is unknown, not "never").
     """
 
     connection_count: int
@@ -107,6 +109,7 @@ class Member:
     employers: tuple[Employer, ...] = ()
     schools: tuple[School, ...] = ()
     exchanges_recorded: bool | None = True
+    recommendations_recorded: bool | None = True
 
 
 @attrs.frozen(slots=True)

@@ -85,6 +85,7 @@ _FACT_LABELS = {
     "member.situations": "situations",
     "member.joined_on": "joined LinkedIn",
     "member.exchanges_recorded": "exchanges",
+    "member.recommendations_recorded": "recommendations given",
     "connections.relationship": "relationships",
     "connections.last_interaction_on": "last interactions",
     "invitations.status": "invitations",

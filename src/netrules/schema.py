@@ -28,6 +28,7 @@ FIELDS: dict[str, dict[str, FieldInfo]] = {
         "employers": ("coll:employer", False, None),
         "schools": ("coll:school", False, None),
         "exchanges_recorded": ("bool", True, None),
+        "recommendations_recorded": ("bool", True, None),
     },
     "employer": {
         "name": ("string", False, None),

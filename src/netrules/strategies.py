@@ -277,6 +277,7 @@ def _members(
         employers=st.lists(employers(dates), max_size=max_employers).map(tuple),
         schools=st.lists(schools(dates), max_size=max_schools).map(tuple),
         exchanges_recorded=_maybe(st.booleans()),
+        recommendations_recorded=_maybe(st.booleans()),
     )
 
 

@@ -24,6 +24,7 @@ FIELD_WORDS: dict[str, str] = {
     "member.situations": "your situations",
     "member.premium": "whether you have Premium",
     "member.exchanges_recorded": "whether your messages are in the input",
+    "member.recommendations_recorded": "whether the recommendations you gave are in the input",
     "employer.title": "your title at an employer",
     "employer.start": "when you started at an employer",
     "employer.end": "when you left an employer",

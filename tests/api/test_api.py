@@ -356,6 +356,20 @@ def test_defaults_that_are_values_and_explicit_nulls(member, invitation, expecte
     assert expected == (net.member.exchanges_recorded, net.invitations[0].follow_ups)
 
 
+@pytest.mark.parametrize(
+    ("member", "expected"),
+    [
+        ({}, True),
+        ({"recommendations_recorded": None}, None),
+        ({"recommendations_recorded": False}, False),
+    ],
+    ids=["absent-defaults", "null-is-unknown", "given"],
+)
+def test_recommendations_recorded_default_and_null(member, expected) -> None:
+    """recommendations_recorded defaults to true; an explicit null means unknown."""
+    assert netrules.load_network({"member": member}).member.recommendations_recorded is expected
+
+
 # ---- RuleSet ----
 def test_ruleset_introspection(load_text) -> None:
     """rule_ids(), params, warnings and source describe a loaded set."""

@@ -218,6 +218,20 @@ def test_exchanges_recorded_only_with_messages(load: Callable[..., Any]) -> None
     assert {c.last_interaction_on for c in net.connections} == {None}
 
 
+def test_recommendations_recorded_only_with_the_file(load: Callable[..., Any]) -> None:
+    """With Recommendations_Given.csv the recommendations given are recorded (even
+    none); without it they are unknown, and the derived facts say so."""
+    files = full_archive()
+    assert load(files).member.recommendations_recorded is True
+    del files["Recommendations_Given.csv"]
+    assert load(files).fact("member.recommendations_recorded") is None
+    net = load(files, infer=True)
+    assert (net.member.recommendations_recorded, net.recommendations_given) == (None, ())
+    fact = net.fact("member.recommendations_recorded")
+    assert (fact.source, fact.value) == ("default", None)
+    assert "Recommendations_Given.csv" in fact.why
+
+
 def test_recommendations_given(network: Any) -> None:
     """Recommendations_Given rows become recommendations with a readable id."""
     [r] = network.recommendations_given

@@ -1067,6 +1067,7 @@ class _Loader:
             employers=employers,
             schools=schools,
             exchanges_recorded=True if peers is not None else None,
+            recommendations_recorded=True if "recommendations given" in self.files else None,
         )
         network = Network(
             member=member,

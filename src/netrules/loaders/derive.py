@@ -546,6 +546,7 @@ _OVERRIDES = {
         "or member.situations in an overlay"
     ),
     "member.exchanges_recorded": "member.exchanges_recorded in an overlay",
+    "member.recommendations_recorded": "member.recommendations_recorded in an overlay",
     "connections.relationship": '[relationships] in an overlay ("Jane Doe" = "friend")',
     "connections.last_interaction_on": "--no-infer counts messages.csv only",
     "invitations.status": "--no-infer keeps them pending",
@@ -1507,6 +1508,19 @@ def _stated(network: Network, ev: ExportEvidence) -> list[Fact]:
                 None,
                 "the export has no messages.csv, so when you last talked to each "
                 "connection is unknown (not 'never')",
+                [],
+            )
+        )
+    if m.recommendations_recorded is None:
+        out.append(
+            _fact(
+                "member.recommendations_recorded",
+                None,
+                "default",
+                "high",
+                None,
+                "the export has no Recommendations_Given.csv, so when you last "
+                "recommended someone is unknown (not 'never')",
                 [],
             )
         )

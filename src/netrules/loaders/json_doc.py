@@ -126,6 +126,7 @@ MEMBER_SPEC: Spec = {
     "employers": (("list", ("object", EMPLOYER_SPEC)), False),
     "schools": (("list", ("object", SCHOOL_SPEC)), False),
     "exchanges_recorded": ("bool", False),
+    "recommendations_recorded": ("bool", False),
 }
 CONNECTION_SPEC: Spec = {
     "id": ("string", True),
@@ -272,7 +273,7 @@ def _check_object(spec: Spec, value: Any, path: str) -> dict[str, Any]:
 
 
 # Fields whose default is not "unknown": an explicit null still means unknown.
-NULL_IS_UNKNOWN = frozenset({"follow_ups", "exchanges_recorded"})
+NULL_IS_UNKNOWN = frozenset({"follow_ups", "exchanges_recorded", "recommendations_recorded"})
 
 
 def _given(row: dict[str, Any]) -> dict[str, Any]:
