@@ -1082,9 +1082,11 @@ def _rule_files(
             summary_env = attrs.evolve(
                 env, locals={"found": "number", "names": "string"}, template=True
             )
+            order = ex.expr(rule_env, order_type, max_depth - 1) if draw(st.booleans()) else None
             aggregation = n.Aggregation(
-                ex.expr(rule_env, order_type, max_depth - 1) if draw(st.booleans()) else None,
-                draw(st.booleans()),
+                order,
+                # a direction is only written (and read back) after an order key
+                draw(st.booleans()) if order is not None else False,
                 ex.expr(rule_env, "string", max_depth - 1) if draw(st.booleans()) else None,
                 draw(st.integers(1, 4)),
                 _message(draw, ex, summary_env, max_depth - 1),
