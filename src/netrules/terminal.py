@@ -42,7 +42,7 @@ def printable(text: str, *, one_line: bool = False) -> str:
 
 def json_printable(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the unsafe characters
-    json leaves raw written as ``\\uXXXX`` escapes: the same JSON value, safe to print."""
+    json leaves raw written as ``\\u`` escapes with four hex digits: the same JSON value, safe to print."""
     if text.isascii():
         return text
     return _UNSAFE_JSON.sub(_json_escape, text)
