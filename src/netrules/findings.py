@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from .values import jsonable
 
-__all__ = ["SEVERITY_ORDER", "Finding", "Report", "RuleSkips", "Subject", "aggregate", "name_list"]
+__all__ = [
+    "SEVERITY_ORDER",
+    "Finding",
+    "Origin",
+    "Report",
+    "RuleSkips",
+    "Subject",
+    "aggregate",
+    "name_list",
+]
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -139,6 +148,24 @@ class RuleSkips:
 
 
 @attrs.frozen(slots=True)
+class Origin:
+    """What a report was evaluated from, for the output that draws the network (HTML).
+
+    References, never copies: ``network`` and ``ruleset`` are the objects
+    :meth:`RuleSet.evaluate <netrules.RuleSet.evaluate>` was given, ``params`` the values
+    it used when some were overridden.  ``shown`` is the filter the report's own strings
+    went through (``--redact``'s pseudonyms, or e-mail hiding), so that the charts and
+    tables, drawn from the real network, show what the findings show.
+    """
+
+    network: Any = None
+    ruleset: Any = None
+    params: Mapping[str, Any] | None = None
+    shown: Callable[[str], str] | None = None
+    redacted: bool = False
+
+
+@attrs.frozen(slots=True)
 class Report:
     """All findings of one evaluation, sorted by severity, rule and subject."""
 
@@ -150,6 +177,8 @@ class Report:
     # What netrules assumed about the member: Fact.to_dict() records (empty for a
     # network document and with infer=False); see docs/report-format.md.
     assumptions: tuple[dict[str, Any], ...] = attrs.field(default=(), hash=False)
+    # Set by RuleSet.evaluate: what to_html() draws the charts from (not compared or shown).
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False, hash=False)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -178,11 +207,13 @@ class Report:
             out["assumptions"] = [dict(a) for a in self.assumptions]
         return out
 
-    def to_html(self, network: Any, ruleset: Any = None) -> str:
+    def to_html(self, network: Any = None, ruleset: Any = None) -> str:
         """The report as one self-contained HTML page (needs the extra ``netrules[html]``).
 
-        ``network`` is the :class:`~netrules.model.Network` the report was computed from
-        (the charts draw it); ``ruleset`` supplies rule titles, reasons and target tables.
+        The charts draw the network the report was evaluated from, and the rule set
+        supplies rule titles, reasons and target tables; both are remembered by
+        :meth:`RuleSet.evaluate <netrules.RuleSet.evaluate>`.  Pass them for a report
+        made another way.
         """
         from .html_report import render_html
 

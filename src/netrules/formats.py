@@ -278,6 +278,7 @@ def _github(report: Any, ctx: Context) -> str:
 def _html(report: Any, ctx: Context) -> str:
     from .html_report import render_html
 
+    # The report keeps its network and rule set (report.origin); the context has them too.
     return render_html(report, ctx.network, ctx.ruleset)
 
 

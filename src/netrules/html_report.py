@@ -17,13 +17,13 @@ import datetime as _dt
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from .errors import NetrulesError
-from .findings import SEVERITY_ORDER, Finding, Report
+from .errors import NetrulesError, UsageError
+from .findings import SEVERITY_ORDER, Finding, Origin, Report
 from .model import Network
 from .values import Duration, Range, format_value, jsonable
 
@@ -248,7 +248,8 @@ def chart_growth(network: Network, ruleset: Any, pygal: Any, style: Any) -> Char
     chart.x_labels = labels
     chart.add("your connections", series, stroke_style={"width": 3})
     rows = [(lab, f"{v:,}") for lab, v in zip(labels, series, strict=True)]
-    total = series[-1]
+    # The rules judge the member's connection count; the line draws the dated ones.
+    total = network.member.connection_count or series[-1]
     parts: list[str] = []
     for kind, row, band in bands:
         # The lower bound is what the rules compare against: one line per applicable row.
@@ -257,16 +258,16 @@ def chart_growth(network: Network, ruleset: Any, pygal: Any, style: Any) -> Char
             [band.low] * len(series),
             stroke_style={"dasharray": "8,5", "width": 2},
         )
-        if total < band.low:
-            parts.append(f"{band.low - total:,} short of your {kind} target of {band} ({row})")
-        else:
-            parts.append(f"at or above your {kind} target of {band} ({row})")
-    takeaway = f"You have {_plural(total, 'dated connection')}"
-    takeaway += (
-        ("; " + "; ".join(parts) + ".")
-        if parts
-        else ("; no target band applies because your industry and career level are not known.")
-    )
+        parts.append(_against(total, band, _band_owner(kind, row)))
+    have = f"You have {_plural(total, 'connection')}"
+    if total != len(network.connections):
+        have += f" ({len(network.connections):,} listed in your data)"
+    if parts:
+        takeaway = f"{have}: {_and(parts)}."
+    else:
+        takeaway = (
+            f"{have}; no target applies because your industry and career level are not known."
+        )
     return Chart(
         "growth",
         title,
@@ -278,7 +279,46 @@ def chart_growth(network: Network, ruleset: Any, pygal: Any, style: Any) -> Char
     )
 
 
-def chart_new_per_month(network: Network, report: Report, pygal: Any, style: Any) -> Chart:
+def _band_text(band: Range) -> str:
+    if band.high is None:
+        return f"{band.low:,}+"
+    return f"{band.low:,}–{band.high:,}" + ("+" if band.open else "")
+
+
+def _band_owner(kind: str, row: str) -> str:
+    return row  # an industry row ("Information Technology") or a level's label
+
+
+def _against(total: int, band: Range, owner: str) -> str:
+    """Where ``total`` stands against one target range, as the rules read it."""
+    figure = f"the {_band_text(band)} suggested for {owner}"
+    if total < band.low:
+        return f"{band.low - total:,} short of {figure}"
+    if band.high is None or total <= band.high:
+        return f"within {figure}"
+    if band.open:
+        return f"past {figure} (more is fine)"
+    return f"{total - band.high:,} above {figure}"
+
+
+def _and(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _param(params: Mapping[str, Any] | None, name: str, default: Any) -> Any:
+    value = params.get(name) if params is not None else None
+    return default if value is None else value
+
+
+def chart_new_per_month(
+    network: Network,
+    report: Report,
+    pygal: Any,
+    style: Any,
+    params: Mapping[str, Any] | None = None,
+) -> Chart:
     title = "New connections per month"
     dated = [c.connected_on for c in network.connections if c.connected_on is not None]
     if not dated:
@@ -305,13 +345,22 @@ def chart_new_per_month(network: Network, report: Report, pygal: Any, style: Any
     busiest, most = max(per_day.items(), key=lambda kv: (kv[1], kv[0]))
     others = [n for d, n in per_day.items() if d != busiest]
     usual = statistics.median(others) if others else 0
-    if usual and most >= 3 * usual:
-        takeaway = (
+    # "Far above" as the bought-connections rule measures it: its day minimum and factor.
+    burst_min = _param(params, "burst_min", 50)
+    burst_factor = _param(params, "burst_factor", 10)
+    end = network.as_of or max(dated)
+    recent = sum(1 for d in dated if (end - d).days < 365 and d <= end)
+    takeaway = (
+        f"In the last 12 months you added {_plural(recent, 'connection')}"
+        f"{f', about {recent / 12:.0f} a month' if recent >= 24 else ''}. "
+    )
+    if usual and most >= burst_min and most >= burst_factor * usual:
+        takeaway += (
             f"You added {most:,} connections on {_day(busiest)}, "
             f"{most / usual:.0f} times your usual day ({format_value(float(usual))})."
         )
     else:
-        takeaway = (
+        takeaway += (
             f"Your busiest day was {_day(busiest)} with {_plural(most, 'new connection')}; "
             "no day stands far above your usual pace."
         )
@@ -361,11 +410,16 @@ def chart_invitations(network: Network, pygal: Any, style: Any) -> Chart:
     chart.add("accepted", accepted)
     chart.add("not answered", unanswered)
     total_sent, total_noted = sum(sent), sum(noted)
+    sent_accepted = sum(1 for i in invs if i.direction == "outgoing" and i.status == "accepted")
     if total_sent:
         takeaway = (
             f"You sent {_plural(total_sent, 'invitation')} and wrote a note on "
-            f"{total_noted / total_sent:.0%} of them; you received {sum(received):,}."
+            f"{total_noted / total_sent:.0%} of them"
         )
+        if sent_accepted:
+            verb = "was" if sent_accepted == 1 else "were"
+            takeaway += f"; {sent_accepted:,} of them {verb} accepted"
+        takeaway += f". You received {sum(received):,}."
     else:
         takeaway = f"You sent no invitation in this period and received {sum(received):,}."
     rows = tuple(
@@ -382,7 +436,13 @@ def chart_invitations(network: Network, pygal: Any, style: Any) -> Chart:
     return Chart("invitations", title, takeaway, _svg(chart, title, "invitations"), columns, rows)
 
 
-def chart_companies(network: Network, pygal: Any, style: Any) -> Chart:
+def _same(text: str) -> str:
+    return text
+
+
+def chart_companies(
+    network: Network, pygal: Any, style: Any, shown: Callable[[str], str] = _same
+) -> Chart:
     title = "Where your connections work"
     total = len(network.connections)
     names: dict[str, str] = {}
@@ -390,7 +450,8 @@ def chart_companies(network: Network, pygal: Any, style: Any) -> Chart:
     for c in network.connections:
         if c.company and c.company.strip():
             key = c.company.strip().casefold()
-            names.setdefault(key, c.company.strip())
+            if key not in names:
+                names[key] = shown(c.company.strip())  # a pseudonym under --redact
             counts[key] += 1
     top = counts.most_common(TOP_COMPANIES)
     columns = ("company", "connections", "share of network")
@@ -404,23 +465,36 @@ def chart_companies(network: Network, pygal: Any, style: Any) -> Chart:
     chart.add("connections", [n for _, n in shown])
     share = sum(n for _, n in top) / total
     first_key, first_n = top[0]
-    takeaway = (
-        f"{names[first_key]} holds {first_n / total:.0%} of your network; the top "
-        f"{len(top)} companies together hold {share:.0%}."
-    )
+    current = {e.name.strip().casefold() for e in network.member.employers if e.end is None}
+    where = " (where you work now)" if first_key in current else ""
+    takeaway = f"{names[first_key]}{where} holds {first_n / total:.0%} of your network"
+    if len(top) > 1:
+        takeaway += f"; the top {len(top)} companies together hold {share:.0%}"
+    takeaway += "."
     rows = tuple((names[k], f"{n:,}", f"{n / total:.1%}") for k, n in top)
     return Chart("companies", title, takeaway, _svg(chart, title, "companies"), columns, rows)
+
+
+def _words(span: str) -> str:
+    """``1 year`` reads "a year"; ``2 years`` stays."""
+    return "a " + span[2:] if span.startswith("1 ") else span
 
 
 def _short(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def chart_recency(network: Network, ruleset: Any, pygal: Any, style: Any) -> Chart:
+def chart_recency(
+    network: Network,
+    ruleset: Any,
+    pygal: Any,
+    style: Any,
+    params: Mapping[str, Any] | None = None,
+) -> Chart:
     title = "Time since your last exchange"
     as_of = network.as_of
     counts = dict.fromkeys([b for b, _ in RECENCY_BUCKETS], 0)
-    window = ruleset.params.get("dormant_window") if ruleset is not None else None
+    window = params.get("dormant_window") if params is not None else None
     window_days = round(window.approx_days()) if isinstance(window, Duration) else 365
     unknown = quiet = 0
     for c in network.connections:
@@ -452,7 +526,7 @@ def chart_recency(network: Network, ruleset: Any, pygal: Any, style: Any) -> Cha
     chart.x_labels = labels
     chart.add("connections", values)
     total = len(network.connections)
-    span = str(window) if window is not None else "1 year"
+    span = _words(str(window)) if window is not None else "a year"
     note = f"The maintenance rules count a connection as quiet after {span} without an exchange."
     if total == 0:
         takeaway = "There are no connections to measure."
@@ -472,16 +546,49 @@ def chart_recency(network: Network, ruleset: Any, pygal: Any, style: Any) -> Cha
     return Chart("recency", title, takeaway, _svg(chart, title, "recency"), columns, rows, note)
 
 
-def build_charts(report: Report, network: Network, ruleset: Any = None) -> list[Chart]:
-    """Every chart of the report, in reading order."""
+def build_charts(
+    report: Report,
+    network: Network,
+    ruleset: Any = None,
+    *,
+    params: Mapping[str, Any] | None = None,
+    shown: Callable[[str], str] | None = None,
+) -> list[Chart]:
+    """Every chart of the report, in reading order.
+
+    ``params``: the parameter values the report was evaluated with (default: the rule
+    set's); ``shown``: the filter the report's strings went through (``--redact``),
+    applied to every label, sentence and cell drawn from the network.
+    """
     pygal, style = _pygal()
-    return [
+    if shown is None and report.origin is not None:
+        shown = report.origin.shown
+    if params is None and report.origin is not None:
+        params = report.origin.params
+    charts = [
         chart_growth(network, ruleset, pygal, style),
-        chart_new_per_month(network, report, pygal, style),
+        chart_new_per_month(network, report, pygal, style, params or _params(ruleset)),
         chart_invitations(network, pygal, style),
-        chart_companies(network, pygal, style),
-        chart_recency(network, ruleset, pygal, style),
+        chart_companies(network, pygal, style, shown or _same),
+        chart_recency(network, ruleset, pygal, style, params or _params(ruleset)),
     ]
+    if shown is None:
+        return charts
+    return [_filtered(chart, shown) for chart in charts]
+
+
+def _params(ruleset: Any) -> Mapping[str, Any] | None:
+    return getattr(ruleset, "params", None) if ruleset is not None else None
+
+
+def _filtered(chart: Chart, shown: Callable[[str], str]) -> Chart:
+    """The chart's sentences and cells through ``shown`` (its SVG labels already are)."""
+    return attrs.evolve(
+        chart,
+        takeaway=shown(chart.takeaway),
+        note=shown(chart.note) if chart.note else chart.note,
+        rows=tuple(tuple(shown(cell) for cell in row) for row in chart.rows),
+    )
 
 
 # ---------------------------------------------------------------- page
@@ -592,15 +699,35 @@ def _facts(report: Report) -> list[dict[str, str]]:
     return out
 
 
-def render_html(report: Report, network: Network, ruleset: Any = None) -> str:
-    """The whole report as one self-contained HTML page."""
+def render_html(report: Report, network: Network | None = None, ruleset: Any = None) -> str:
+    """The whole report as one self-contained HTML page.
+
+    ``network`` and ``ruleset`` default to those the report was evaluated from
+    (``report.origin``, set by :meth:`RuleSet.evaluate`); a report made another way
+    (read back from JSON, say) needs the network passed.
+    """
+    origin = report.origin or Origin()
+    if network is None:
+        network = origin.network
+    if network is None:
+        raise UsageError(
+            "this report does not know the network it was evaluated from (it was not made "
+            "by RuleSet.evaluate); pass it: report.to_html(network, ruleset)"
+        )
+    if ruleset is None:
+        ruleset = origin.ruleset
+    shown = origin.shown or _same
     charts = build_charts(report, network, ruleset)
     env = _jinja()
     template = env.get_template("report.html.j2")
-    member = network.member
+    name = network.member.name
+    if origin.redacted:
+        title = "netrules report (names replaced by pseudonyms)"
+    else:
+        title = f"netrules report{f' for {shown(name)}' if name else ''}"
     return template.render(
-        title=f"netrules report{f' for {member.name}' if member.name else ''}",
-        member=member.name,
+        title=title,
+        redacted=origin.redacted,
         as_of=report.as_of.isoformat(),
         counts={k: v for k, v in report.network.items() if k != "connection_count"},
         summary=report.summary,

@@ -1,9 +1,9 @@
 """Privacy: stable pseudonyms for people, and no e-mail address in a report unless asked.
 
 ``--redact`` lets a member share a report with a coach: every name, e-mail address,
-profile URL and invitation note of the network is replaced, in every output, by a
-pseudonym (``Person 17``, ``person-17``, ``[note]``) while the report keeps its
-structure.  Pseudonyms are stable: a person's number comes from a hash of their
+profile URL, company, school and invitation note of the network is replaced, in every
+output, by a pseudonym (``Person 17``, ``person-17``, ``Company 5``, ``[note]``) while
+the report keeps its structure.  Pseudonyms are stable: a person's number comes from a hash of their
 connection id (the profile URL in an export), so the same person has the same
 pseudonym in two runs, two exports and both sides of a ``netrules diff``.
 
@@ -62,10 +62,24 @@ def _map_finding(f: Any, fn: Callable[[str], str], subject_id: Callable[[Any], A
     return attrs.evolve(f, **changes)
 
 
-def _map_report(report: Any, fn: Callable[[str], str], subject_id: Callable[[Any], Any]) -> Any:
+def _map_report(
+    report: Any,
+    fn: Callable[[str], str],
+    subject_id: Callable[[Any], Any],
+    *,
+    redacted: bool = False,
+) -> Any:
+    from .findings import Origin
+
     findings = tuple(_map_finding(f, fn, subject_id) for f in report.findings)
     member = fn(report.member) if report.member else report.member
-    return attrs.evolve(report, findings=findings, member=member)
+    # The assumptions quote the member's own files (employers, schools): mapped too.
+    assumptions = tuple(_map_strings(dict(a), fn) for a in report.assumptions)
+    # The HTML page draws the real network: it applies the same filter to what it shows.
+    origin = attrs.evolve(report.origin or Origin(), shown=fn, redacted=redacted)
+    return attrs.evolve(
+        report, findings=findings, member=member, assumptions=assumptions, origin=origin
+    )
 
 
 def hide_emails(report: Any) -> Any:
@@ -89,16 +103,21 @@ def hide_emails(report: Any) -> Any:
             return True
         return any(finding_has(p) for p in getattr(f, "subjects", ()) or ())
 
-    if not any(finding_has(f) for f in report.findings):
-        return report
+    if not any(finding_has(f) for f in report.findings) and not has_email(report.assumptions):
+        from .findings import Origin
 
-    def fn(text: str) -> str:
-        return email_re().sub(HIDDEN_EMAIL, text) if "@" in text else text
+        # Nothing to hide in the findings; the HTML page's charts still hide any address.
+        origin = attrs.evolve(report.origin or Origin(), shown=_hide_email_text)
+        return attrs.evolve(report, origin=origin)
 
     def subject(s: Any) -> Any:
-        return attrs.evolve(s, id=fn(s.id)) if "@" in s.id else s
+        return attrs.evolve(s, id=_hide_email_text(s.id)) if "@" in s.id else s
 
-    return _map_report(report, fn, subject)
+    return _map_report(report, _hide_email_text, subject)
+
+
+def _hide_email_text(text: str) -> str:
+    return email_re().sub(HIDDEN_EMAIL, text) if "@" in text else text
 
 
 def subject_details(network: Any) -> dict[str, dict[str, str | None]]:
@@ -178,6 +197,34 @@ class Redactor:
             if c.email:
                 self._replace.setdefault(c.email, "[e-mail]")
 
+        # Companies and schools: a network's top company is often the member's employer.
+        # Numbered by a hash of the folded name, so "ACME" and "Acme" are one company.
+        places: dict[str, int] = {}
+        used: set[int] = set()
+
+        def place(kind: str, name: str | None) -> None:
+            text = (name or "").strip()
+            if len(text) < 2:
+                return
+            key = f"{kind}:{text.casefold()}"
+            if key not in places:
+                n = int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % size + 1
+                while n in used:
+                    n = n % size + 1
+                used.add(n)
+                places[key] = n
+            pseudonym = f"{kind.capitalize()} {places[key]}"
+            self._replace.setdefault(text, pseudonym)
+            if name:
+                self._replace.setdefault(name, pseudonym)
+
+        for c in sorted(network.connections, key=lambda c: c.id):
+            place("company", c.company)
+        for e in network.member.employers:
+            place("company", e.name)
+        for school in network.member.schools:
+            place("school", school.name)
+
         def named(name: str | None) -> None:
             if name and name not in self._replace:
                 self._replace[name] = f"Person {number(f'name:{name}')}"
@@ -228,18 +275,19 @@ class Redactor:
         return f"{kind}:{pseudonym if pseudonym is not None else self.text(ident)}"
 
     def report(self, report: Any) -> Any:
-        """The report with every person replaced by their pseudonym."""
-        return _map_report(report, self.text, self.subject)
+        """The report with every person, company and school replaced by its pseudonym."""
+        return _map_report(report, self.text, self.subject, redacted=True)
 
     def details(
         self, details: Mapping[str, Mapping[str, str | None]]
     ) -> dict[str, dict[str, str | None]]:
-        """:func:`subject_details` with names and URLs replaced (companies kept)."""
+        """:func:`subject_details` with names, companies and URLs replaced (positions kept)."""
         out = {}
         for key, row in details.items():
             new = dict(row)
-            if new.get("name"):
-                new["name"] = self.text(new["name"] or "")
+            for field in ("name", "company"):
+                if new.get(field):
+                    new[field] = self.text(new[field] or "")
             if new.get("url"):
                 new["url"] = None
             out[self.key(key)] = new

@@ -25,7 +25,7 @@ from .compiler import CompiledProgram, compile_program
 from .diagnostics import Diagnostic, Span, did_you_mean
 from .errors import RuleError, UnknownRuleError, UsageError
 from .evaluator import run
-from .findings import Report
+from .findings import Origin, Report
 from .loaders import load_network
 from .loaders.json_doc import network_from_dict
 from .loaders.reading import MAX_RULE_FILE_BYTES
@@ -314,7 +314,9 @@ class RuleSet:
                 )
             network = load_network(dict(network))
         values = self.resolve_params(params) if params else None
-        return self._evaluate_prepared(network, _as_of_date(as_of), values)
+        report = self._evaluate_prepared(network, _as_of_date(as_of), values)
+        # A reference, not a copy: report.to_html() draws this network.
+        return attrs.evolve(report, origin=Origin(network, self, values))
 
     def evaluate_many(
         self,

@@ -110,3 +110,31 @@ def test_hostile_names_in_browser(browser, pack, tmp_path):
     assert console == [] and requests == []
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     assert text in browser.find_element(By.TAG_NAME, "h1").text
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_redacted_page_in_browser(browser, pack, tmp_path, width):
+    from test_html_redact import MEMBER, secrets_network
+
+    import netrules
+    from netrules.redact import Redactor
+
+    network = netrules.load_network(secrets_network())
+    plain = pack.evaluate(network)
+    html = Redactor(network).report(plain).to_html()
+    console, requests = open_report(browser, html, tmp_path / "redacted.html", width)
+    assert console == [] and requests == []
+    assert MEMBER not in browser.page_source
+    for chart in ("growth", "monthly", "invitations", "companies", "recency"):
+        figure = browser.find_element(By.CSS_SELECTOR, f'figure[data-chart="{chart}"]')
+        assert figure.find_element(By.CSS_SELECTOR, ".takeaway").text.strip()
+        assert figure.find_elements(By.CSS_SELECTOR, "table")
+    shown = browser.find_element(By.CSS_SELECTOR, "[data-findings-count]").text
+    assert int(shown) == len(plain.to_dict()["findings"])
+    scroll, inner = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll <= inner
+    target = shots() or tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(target / f"redacted-{width}.png"))

@@ -77,8 +77,32 @@ def test_growth_names_the_target_rows(demo, pack):
     # The demo member is mid-career in IT and job seeking: three bands, each named.
     assert "Information Technology" in growth.takeaway
     assert "Mid-Career Professional" in growth.takeaway
-    assert "job search" in growth.takeaway
+    assert "mid-career job seeker" in growth.takeaway
     assert "120 short" in growth.takeaway  # 380 of 500
+    assert "370 short of the 750–1,500+" in growth.takeaway
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [
+        (650, "within the 500–1,000+ suggested for Information Technology"),
+        (1200, "past the 500–1,000+ suggested for Information Technology (more is fine)"),
+        (300, "200 short of the 500–1,000+"),
+    ],
+)
+def test_growth_says_where_the_count_stands(pack, count, said):
+    conns = [
+        {"id": f"c{i}", "connected_on": (AS_OF - _dt.timedelta(days=i)).isoformat()}
+        for i in range(count)
+    ]
+    member = {"industry": "Information Technology", "career_level": "mid-career"}
+    network = netrules.load_network(
+        {"as_of": AS_OF.isoformat(), "member": member, "connections": conns}
+    )
+    growth = build_charts(pack.evaluate(network), network, pack)[0]
+    assert said in growth.takeaway
+    if count > 1000:  # mid-career is 500..1000 with no "+": above it, by how much
+        assert "200 above the 500–1,000 suggested for a Mid-Career Professional" in growth.takeaway
 
 
 def test_findings_count_matches_json(demo, pack):
@@ -135,7 +159,38 @@ def test_empty_network(pack):
 
 def test_report_to_html(demo, pack):
     network, report = demo
-    assert report.to_html(network, pack) == render_html(report, network, pack)
+    page = render_html(report, network, pack)
+    assert report.to_html(network, pack) == page
+    # evaluate() remembers the network and rules (references, not copies)
+    assert report.origin.network is network and report.origin.ruleset is pack
+    assert report.to_html() == page
+
+
+def test_to_html_without_a_network_says_what_to_pass(demo):
+    import attrs
+
+    _network, report = demo
+    bare = attrs.evolve(report, origin=None)  # as if read back from elsewhere
+    with pytest.raises(netrules.UsageError, match=r"report\.to_html\(network, ruleset\)"):
+        bare.to_html()
+
+
+def test_params_reach_the_charts(pack):
+    day = AS_OF - _dt.timedelta(days=500)
+    conns = [
+        {
+            "id": f"c{i}",
+            "connected_on": "2020-01-01",
+            "last_interaction_on": day.isoformat(),
+        }
+        for i in range(30)
+    ]
+    network = netrules.load_network(
+        {"as_of": AS_OF.isoformat(), "member": {}, "connections": conns}
+    )
+    html = pack.evaluate(network, params={"dormant_window": "2 years"}).to_html()
+    assert "have had no exchange with you for over 2 years" in html
+    assert "0 of 30 connections" in html
 
 
 def test_missing_extra_names_it(monkeypatch, demo):
