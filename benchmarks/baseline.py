@@ -65,7 +65,6 @@ RECOMMENDATION_COLLEAGUES_MIN = 3
 OUTDATED_MONTHS = 24
 SCHOOL_LONG_AGO_MONTHS = 60
 INACTIVE_MONTHS = 24
-PRUNING_MIN_CONNECTIONS = 100
 PSEUDO_COMPANIES = {
     "self-employed",
     "self employed",
@@ -591,6 +590,25 @@ class Baseline:
                 )
             )
 
+    def below_every_applicable_target(self, net: Network) -> bool:
+        """Short of every figure that applies (industry when working, level, job search)."""
+        m = net.member
+        count = m.connection_count
+        key = m.industry.casefold().strip() if m.industry is not None else None
+        row = self.industry_rows.get(key) if key is not None else None
+        itarget = INDUSTRY_TARGETS.get(row.casefold().strip()) if row is not None else None
+        level = m.career_level
+        lows = []
+        if itarget is not None and level != "student":
+            lows.append(itarget.low)
+        if level in CAREER_TARGETS:
+            lows.append(CAREER_TARGETS[level].low)
+        if m.job_seeking is True and level in JOB_SEEKER_TARGETS:
+            lows.append(JOB_SEEKER_TARGETS[level].low)
+        if not lows:  # nothing applies: the smallest figure of all
+            return count < LOWEST_TARGET
+        return all(count < low for low in lows)
+
     # ---- removal ----
     def removal(self, net: Network, as_of: _dt.date, out: list[Finding]) -> None:
         member = net.member
@@ -614,7 +632,7 @@ class Baseline:
         classmates_long_ago = school_end is not None and school_end < months_before(
             as_of, SCHOOL_LONG_AGO_MONTHS
         )
-        pruning = member.connection_count >= PRUNING_MIN_CONNECTIONS
+        pruning = not self.below_every_applicable_target(net)
         by_company: dict[str, list[Any]] = {}
         for c in net.connections:
             last = c.last_interaction_on

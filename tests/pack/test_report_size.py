@@ -50,6 +50,18 @@ def test_demo_report_repeats_no_advice(demo_text: str) -> None:
     assert _advice_repeats(demo_text) == {}
 
 
+def test_demo_report_fits_on_one_screen(demo_text: str) -> None:
+    """At most 60 lines at 100 columns: one finding per pattern, each advice text once."""
+    assert len(demo_text.splitlines()) <= 60, demo_text
+
+
+def test_demo_member_below_every_target_is_not_told_to_prune(demo_text: str) -> None:
+    """380 connections against figures of 500, 500 and 750: grow first, prune later."""
+    for rule in ("inactive-connection", "outdated-connection", "redundant-company"):
+        assert rule not in demo_text
+    assert "removal-without-notice" in demo_text  # how to remove, for the plan she already has
+
+
 def test_demo_report_has_one_size_finding(demo_text: str) -> None:
     """The demo member is below all three targets: one finding says so, once."""
     targets = demo_text.split("\ntargets\n")[1].split("\n\n")[0]

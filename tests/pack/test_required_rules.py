@@ -147,18 +147,21 @@ def test_inactive_after_override(pack: netrules.RuleSet) -> None:
 
 
 def test_user_file_overrides_pack(tmp_path) -> None:
-    """A user file can set a parameter, change a table row and disable a rule."""
+    """A user file can set a parameter, change table rows and disable a rule.
+
+    Two connections reach the (overridden) entry-level figure, so pruning advice applies.
+    """
     user = tmp_path / "team.rules"
     user.write_text(
         "set redundant_company_max = 1\n"
-        "set pruning_min_connections = 0\n"
+        'set career_targets["entry"] = 1..5\n'
         'set industry_targets["Legal"] = 10..20\n'
         'disable "inactive-connection"\n',
         encoding="utf-8",
     )
     rules = netrules.load_rules(user)
     doc = {
-        "member": {"industry": "legal", "situations": []},
+        "member": {"industry": "legal", "career_level": "entry", "situations": []},
         "connections": [
             {"id": "a", "company": "X", "connected_on": "2010-01-01"},
             {"id": "b", "company": "x", "connected_on": "2010-01-01"},
