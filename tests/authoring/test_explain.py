@@ -22,6 +22,18 @@ def pack() -> netrules.RuleSet:
     return netrules.load_rules()
 
 
+@pytest.fixture(scope="module")
+def grown_demo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo member as an entry-level professional not looking for work: her 380
+    connections reach the level's figure of 300, so the pruning rules judge her network
+    (below every figure that applies they wait)."""
+    doc = json.loads(Path(DEMO).read_text(encoding="utf-8"))
+    doc["member"] = {**doc["member"], "career_level": "entry", "job_seeking": False}
+    path = tmp_path_factory.mktemp("explain") / "grown-demo.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
 def _flat(findings):
     for f in findings:
         if f.subjects:
@@ -77,9 +89,9 @@ def test_unknowns_are_named(pack) -> None:
     assert "UNKNOWN" in ex.render()
 
 
-def test_suppressed_and_not_judged_subjects(pack) -> None:
+def test_suppressed_and_not_judged_subjects(pack, grown_demo) -> None:
     """Per-connection verdicts include findings hidden by another rule and items left out."""
-    network = netrules.load_network(DEMO)
+    network = netrules.load_network(grown_demo)
     verdicts = Counter(e.verdict for e in explain_all(pack, "inactive-connection", network))
     assert verdicts["suppressed"] and verdicts["not-judged"] and verdicts["fired"]
     hidden = next(
@@ -109,13 +121,13 @@ def test_cli_explain_with_input(run, golden) -> None:
     assert data[0]["condition"]["parts"]
 
 
-def test_cli_explain_per_item_rule_lists_subjects(run) -> None:
+def test_cli_explain_per_item_rule_lists_subjects(run, grown_demo) -> None:
     """Without --subject a per-item rule shows each verdict with its subjects."""
-    result = run("explain", "inactive-connection", DEMO)
+    result = run("explain", "inactive-connection", grown_demo)
     assert result.code == 0
     assert "fired" in result.out and "--subject" in result.out
     first = result.out.split("fired: ")[1].split(",")[0].split()[0]
-    one = run("explain", "inactive-connection", DEMO, "--subject", first)
+    one = run("explain", "inactive-connection", grown_demo, "--subject", first)
     assert "FIRED" in one.out or "SUPPRESSED" in one.out
 
 
