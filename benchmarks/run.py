@@ -12,7 +12,9 @@ Prints one table of medians and ratios against hand-written baselines:
 6. peak memory of 2 and 4, measured with tracemalloc in a child process;
 7. the HTML report of the large network (needs the extra netrules[html]), against to_json();
 8. the member batch of 3 given as plain dicts, through ``RuleSet.evaluate_many``, against
-   the hand-written count rules including the conversion to a Member.
+   the hand-written count rules including the conversion to a Member;
+9. the whole pack on the large network with the collector paused (the default) and with
+   ``gc.freeze()`` after loading, each against the collector left on.
 
 ``--quick`` runs every benchmark once on small inputs (the CI smoke mode).
 Figures on a shared machine are noisy: compare ratios from one run, not
@@ -368,6 +370,54 @@ def bench_html(size: dict[str, Any], ruleset: Any) -> list[Row]:
     ]
 
 
+def bench_collector(size: dict[str, Any], ruleset: Any) -> list[Row]:
+    """9: evaluation with the collector paused (what evaluate does for a large network)
+    and with ``gc.freeze()`` instead, each against the collector left on, alternately."""
+    from netrules import ruleset as _ruleset
+
+    n = size["large"]
+    net = generate.network(
+        n, n_invitations=size["invitations"], n_removals=size["removals"], seed=1
+    )
+    as_of = generate.AS_OF
+    threshold = _ruleset._PAUSE_FROM
+
+    def with_threshold(value: int) -> Any:
+        _ruleset._PAUSE_FROM = value
+        try:
+            return ruleset.evaluate(net, as_of=as_of)
+        finally:
+            _ruleset._PAUSE_FROM = threshold
+
+    def paused() -> Any:  # also in the smoke run, whose network is below the threshold
+        return with_threshold(0)
+
+    def collector_on() -> Any:
+        return with_threshold(sys.maxsize)
+
+    def frozen() -> Any:
+        gc.freeze()
+        try:
+            return collector_on()
+        finally:
+            gc.unfreeze()
+
+    t_paused, _, t_on, _ = timed_pair(paused, collector_on, size["repeat_large"])
+    t_frozen, _, t_on2, _ = timed_pair(frozen, collector_on, size["repeat_large"])
+    return [
+        {
+            "name": f"9 whole pack, {n:,}: collector paused vs on",
+            "netrules": t_paused,
+            "baseline": t_on,
+        },
+        {
+            "name": f"9 whole pack, {n:,}: gc.freeze() vs on",
+            "netrules": t_frozen,
+            "baseline": t_on2,
+        },
+    ]
+
+
 MEMORY_CODE = """
 import gc, json, sys, tracemalloc
 from benchmarks import generate
@@ -493,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
     ap.add_argument(
-        "--only", default="12345678", help="which benchmarks to run, by number (default: 12345678)"
+        "--only", default="123456789", help="which benchmarks to run, by number (default: 123456789)"
     )
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args(argv)
@@ -530,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_many(size, ruleset, base)
         if "7" in args.only:
             rows += bench_html(size, ruleset)
+        if "9" in args.only:
+            rows += bench_collector(size, ruleset)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
