@@ -543,7 +543,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
     ap.add_argument(
-        "--only", default="123456789", help="which benchmarks to run, by number (default: 123456789)"
+        "--only",
+        default="123456789",
+        help="which benchmarks to run, by number (default: 123456789)",
     )
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args(argv)
