@@ -11,13 +11,16 @@ with memory flat in the number of members.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .batchgen import BatchProgram, compile_batch
 from .errors import InputError
+from .evaluator import outcome
 from .findings import Finding, Report, RuleSkips
 from .loaders.json_doc import network_from_dict
 from .loaders.reading import loads_json
@@ -27,7 +30,7 @@ from .values import jsonable
 if TYPE_CHECKING:
     from .ruleset import RuleSet
 
-__all__ = ["MemberResult", "RuleSpec", "evaluate_many", "iter_rows", "result_rows"]
+__all__ = ["BatchResults", "MemberResult", "RuleSpec", "evaluate_many", "iter_rows", "result_rows"]
 
 # Keys a batch row may carry besides the network document or member fields.
 ID_KEYS = ("id", "member_id")
@@ -121,6 +124,171 @@ def _pandas_value(value: Any) -> Any:
     return value
 
 
+# Rows per call of the generated batch function: large enough that the per-call cost
+# vanishes, small enough that a stream is never held whole.
+CHUNK = 1024
+
+# One row's outcome: (position in its chunk, findings, skips, error, report).
+_Outcome = tuple[int, tuple[Finding, ...], tuple[RuleSkips, ...], InputError | None, Report | None]
+
+
+class _Engine:
+    """Evaluates chunks of rows: member rows through the rule set's generated batch
+    function (batchgen.py), everything else (documents, Network objects, rows the
+    batch function leaves to the loader) one at a time, with the same results."""
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        as_of: _dt.date | None,
+        values: dict[str, Any] | None,
+        reports: bool,
+        source: str,
+    ):
+        self.ruleset = ruleset
+        self.as_of = as_of
+        self.values = values
+        self.params = values or ruleset._params
+        self.reports = reports
+        self.source = source
+        # a full Report per member needs the member's Network: one at a time
+        self.fast = None if reports else batch_program(ruleset, as_of is None)
+        limit = ruleset._min_severity
+        self.keep = None if limit is None else _SEVERITIES[: _SEVERITIES.index(limit) + 1]
+
+    def outcomes(self, rows: list[Any], indices: Sequence[int]) -> Iterator[_Outcome]:
+        """The rows with something to say (findings, skips, an error), in order; the
+        rows left out are clean."""
+        if self.fast is not None:
+            hits, slow = self.fast.function(
+                rows, self.as_of, self.params, self.ruleset._tables, _dt.date.today()
+            )
+        else:
+            hits, slow = [], list(range(len(rows)))
+        compiled = self.ruleset._compiled
+        keep = self.keep
+        h = s = 0
+        while h < len(hits) or s < len(slow):
+            if s == len(slow) or (h < len(hits) and hits[h][0] < slow[s]):
+                pos, out, skips = hits[h]
+                h += 1
+                found, skipped = outcome(compiled, out, skips, [], {})
+                if keep is not None:
+                    found = [f for f in found if f.severity in keep]
+                yield pos, tuple(found), skipped, None, None
+                continue
+            pos = slow[s]
+            s += 1
+            try:
+                _ident, network = _as_network(rows[pos], indices[pos], self.source)
+            except InputError as exc:
+                yield pos, (), (), exc, None
+                continue
+            report = self.ruleset._evaluate_prepared(network, self.as_of, self.values)
+            if report.findings or report.skipped or self.reports:
+                yield pos, report.findings, report.skipped, None, report
+
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+def batch_program(ruleset: RuleSet, row_as_of: bool) -> BatchProgram | None:
+    """The rule set's batch function (generated on first use, kept on the rule set)."""
+    cache = ruleset._batch
+    if row_as_of not in cache:
+        cache[row_as_of] = compile_batch(ruleset.program, row_as_of)
+    return cache[row_as_of]
+
+
+class BatchResults(Iterator[MemberResult]):
+    """What ``evaluate_many`` returns: an iterator of one :class:`MemberResult` per
+    input row, in input order, evaluated chunk by chunk as it is consumed.
+
+    :meth:`findings` reads the same batch without a result object per member (the
+    fastest way through a large batch); use one or the other on one batch.
+    """
+
+    def __init__(
+        self,
+        engine: _Engine,
+        rows: Iterator[Any],
+        errors: str,
+    ):
+        self._engine = engine
+        self._rows = rows
+        self._errors = errors
+        self._members = self._each()
+        self.unreadable: list[MemberResult] = []
+        """With ``errors="collect"``, the rows :meth:`findings` could not read."""
+
+    def __iter__(self) -> BatchResults:
+        return self
+
+    def __next__(self) -> MemberResult:
+        return next(self._members)
+
+    def _chunks(self) -> Iterator[tuple[list[Any], range]]:
+        base = 0
+        rows = self._rows
+        while True:
+            chunk = list(itertools.islice(rows, CHUNK))
+            if not chunk:
+                return
+            yield chunk, range(base, base + len(chunk))
+            base += len(chunk)
+
+    def _each(self) -> Iterator[MemberResult]:
+        for rows, indices in self._chunks():
+            said = self._engine.outcomes(rows, indices)
+            nxt = next(said, None)
+            for pos, row in enumerate(rows):
+                index = indices[pos]
+                if nxt is None or nxt[0] != pos:
+                    yield MemberResult(index, _row_id(row, index))
+                    continue
+                _pos, found, skipped, error, report = nxt
+                nxt = next(said, None)
+                if error is not None:
+                    if self._errors == "raise":
+                        raise error
+                    yield MemberResult(index, _safe_id(row, index), error=error)
+                    continue
+                yield MemberResult(index, _row_id(row, index), found, skipped, report=report)
+
+    def findings(self) -> Iterator[tuple[int, str, Finding]]:
+        """``(index, member id, finding)`` for every finding of the batch, in input order.
+
+        Members without findings cost no object at all.  Skips are not reported here
+        (iterate the results for them); with ``errors="collect"`` unreadable rows are
+        kept in :attr:`unreadable`.
+        """
+        for rows, indices in self._chunks():
+            for pos, found, _skipped, error, _report in self._engine.outcomes(rows, indices):
+                index = indices[pos]
+                if error is not None:
+                    if self._errors == "raise":
+                        raise error
+                    self.unreadable.append(
+                        MemberResult(index, _safe_id(rows[pos], index), error=error)
+                    )
+                    continue
+                if found:
+                    ident = _row_id(rows[pos], index)
+                    for f in found:
+                        yield index, ident, f
+
+
+def _row_id(item: Any, index: int) -> str:
+    """The member's id in the results: the row's ``id`` or ``member_id`` (the first
+    given), else its 1-based row number (as _member_id reads it)."""
+    if isinstance(item, Mapping):
+        for key in ID_KEYS:
+            value = item.get(key)
+            if value is not None:
+                return str(value)
+    return str(index + 1)
+
+
 def evaluate_many(
     ruleset: RuleSet,
     inputs: Iterable[Any] | Any,
@@ -130,8 +298,8 @@ def evaluate_many(
     reports: bool = False,
     errors: str = "raise",
     source: str = "<batch>",
-) -> Iterator[MemberResult]:
-    """Evaluate every member of ``inputs``, yielding one :class:`MemberResult` each, in order.
+) -> BatchResults:
+    """Evaluate every member of ``inputs``: one :class:`MemberResult` each, in order.
 
     ``errors="raise"`` (the default) stops at the first unreadable row with an
     :class:`InputError` naming it (``row 17: member.connection_count``); ``"collect"``
@@ -143,19 +311,8 @@ def evaluate_many(
     values = ruleset.resolve_params(params) if params else None
     from .ruleset import _as_of_date
 
-    when = _as_of_date(as_of)
-    for index, item in enumerate(iter_rows(inputs)):
-        try:
-            ident, network = _as_network(item, index, source)
-        except InputError as exc:
-            if errors == "raise":
-                raise
-            yield MemberResult(index, _safe_id(item, index), error=exc)
-            continue
-        report = ruleset._evaluate_prepared(network, when, values)
-        yield MemberResult(
-            index, ident, report.findings, report.skipped, report=report if reports else None
-        )
+    engine = _Engine(ruleset, _as_of_date(as_of), values, reports, source)
+    return BatchResults(engine, iter_rows(inputs), errors)
 
 
 def _safe_id(item: Any, index: int) -> str:
@@ -248,8 +405,8 @@ def evaluate_lines(
     values = ruleset.resolve_params(params) if params else None
     out: list[str] = []
     bad: list[tuple[int, str]] = []
-    members = 0
-    severities = {"error": 0, "warning": 0, "info": 0}
+    items: list[Any] = []
+    indices: list[int] = []
     for number, line in lines:
         if isinstance(line, str):
             try:  # strict: duplicate keys, NaN, huge numbers, deep nesting (loaders/reading.py)
@@ -263,21 +420,25 @@ def evaluate_lines(
             continue
         else:
             item = line  # a row already read (Parquet)
-        try:
-            ident, network = _as_network(item, number - 1, source)
-        except InputError as exc:
+        items.append(item)
+        indices.append(number - 1)
+    severities = {"error": 0, "warning": 0, "info": 0}
+    members = len(items)
+    engine = _Engine(ruleset, as_of, values, False, source)
+    for pos, found, _skipped, error, _report in engine.outcomes(items, indices):
+        number = indices[pos] + 1
+        if error is not None:
             # "row N: path" -> "path: message"; the line number is reported beside it
-            detail = (
-                exc.location.split(": ", 1)[1] if exc.location and ": " in exc.location else None
-            )
-            bad.append((number, f"{detail}: {exc.message}" if detail else exc.message))
+            loc = error.location
+            detail = loc.split(": ", 1)[1] if loc and ": " in loc else None
+            bad.append((number, f"{detail}: {error.message}" if detail else error.message))
+            members -= 1
             continue
-        report = ruleset._evaluate_prepared(network, as_of, values)
-        members += 1
-        result = MemberResult(number - 1, ident, report.findings, report.skipped)
+        result = MemberResult(number - 1, _row_id(items[pos], number - 1), found)
         for row in result_rows(result):
             severities[row["severity"]] += 1
             out.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+    bad.sort(key=lambda b: b[0])
     return out, bad, members, severities
 
 

@@ -65,6 +65,33 @@ def run(
     counts the subjects a rule could not judge by ``(rule index, missing fields)``.
     """
     findings, raw_skips, extra, summaries = compiled.function(network, as_of, params, tables)
+    findings, skipped = outcome(compiled, findings, raw_skips, extra, summaries)
+    summary_net: dict[str, Any] = network.counts()
+    summary_net["connection_count"] = network.member.connection_count
+    if network.skipped:
+        summary_net["skipped"] = [
+            {"file": s.file, "reason": s.reason, "count": s.count} for s in network.skipped
+        ]
+    return Report(
+        as_of,
+        summary_net,
+        tuple(findings),
+        skipped,
+        network.member.name,
+        assumptions(network, as_of) if network.facts else (),
+    )
+
+
+def outcome(
+    compiled: CompiledProgram,
+    findings: list[Finding],
+    raw_skips: dict[tuple[int, tuple[str, ...]], int],
+    extra: list[tuple[Finding, Any, str | None]],
+    summaries: dict[str, tuple[Callable[[int, str], str], bool, int]],
+) -> tuple[list[Finding], tuple[RuleSkips, ...]]:
+    """What the generated function recorded -> the findings (precedence applied,
+    aggregated, sorted) and the skips per rule.  The batch function's rows go
+    through here too (batch.py), so both paths finish alike."""
     if findings:
         suppressions, hides_all = compiled.suppressions, compiled.hides_all
         if suppressions or hides_all:
@@ -100,20 +127,7 @@ def run(
             for name in missing or ("unknown value",):
                 fields[name] = fields.get(name, 0) + times
         skipped = tuple(RuleSkips(rid, counts[rid], skips[rid]) for rid in sorted(counts))
-    summary_net: dict[str, Any] = network.counts()
-    summary_net["connection_count"] = network.member.connection_count
-    if network.skipped:
-        summary_net["skipped"] = [
-            {"file": s.file, "reason": s.reason, "count": s.count} for s in network.skipped
-        ]
-    return Report(
-        as_of,
-        summary_net,
-        tuple(findings),
-        skipped,
-        network.member.name,
-        assumptions(network, as_of) if network.facts else (),
-    )
+    return findings, skipped
 
 
 def assumptions(network: Network, as_of: _dt.date) -> tuple[dict[str, Any], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +35,7 @@ from .parse_cache import parse_cached
 from .values import Duration
 
 if TYPE_CHECKING:
-    from .batch import MemberResult
+    from .batch import BatchResults
 
 __all__ = ["ExampleCase", "ExampleResult", "RuleSet", "bundled_rules_dir", "load_rules"]
 
@@ -126,6 +126,7 @@ class RuleSet:
         }
         self._params = {name: p.default for name, p in program.params.items()}
         self._min_severity: str | None = None
+        self._batch: dict[bool, Any] = {}  # batch.batch_program: generated on first use
 
     # ---- introspection ----
     @property
@@ -339,7 +340,7 @@ class RuleSet:
         params: Mapping[str, Any] | None = None,
         reports: bool = False,
         errors: str = "raise",
-    ) -> Iterator[MemberResult]:
+    ) -> BatchResults:
         """Evaluate many members, yielding one compact result each, in input order.
 
         ``inputs``: an iterable of network documents (dicts), ``Network`` objects or

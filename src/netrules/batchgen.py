@@ -1,0 +1,426 @@
+"""The generated batch function: one Python loop over many member rows, per rule set.
+
+``evaluate()`` builds a :class:`~netrules.model.Network` per member and runs the
+compiled function once per network.  For a batch of member rows (dicts of member
+fields, docs/batch.md) most of that is waste: the rows' collections are empty, so
+every aggregate, every per-item rule and everything computed from ``as_of``,
+parameters and tables is the same for every member.  This module generates one
+function per rule set whose loop runs over the rows themselves:
+
+- each member field a rule reads is read straight from the row (``row.get``) and
+  checked in place with the loader's rules (docs/input-format.md); other fields
+  are checked without being kept; no ``Member`` or ``Network`` is built;
+- the expressions are compiled by the compiler's own :class:`~netrules.compiler.Gen`
+  (so they mean exactly what they mean in ``evaluate``), with ``member.X`` read
+  from a local; every hoisted value that does not depend on the member (textually:
+  it names no member field, and not ``as_of`` when each row brings its own) moves
+  out of the loop and is computed once per batch;
+- only the member rules run: per-item and group rules over empty collections
+  never fire, so they are not compiled at all;
+- findings and skips are recorded per row only when there are some.
+
+A row the loop cannot take as it is (not a dict, a network document, an unusual
+value such as a ``datetime`` or a non-ASCII string it cannot vouch for, or a bad
+value) goes back to the caller as *slow*: it is read by the loader and evaluated
+one at a time, which also gives a bad row exactly the error it would get alone.
+A rule set whose member rules need the member as an object gets no batch function
+(:func:`compile_batch` returns None) and every row takes that path.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import types
+from collections.abc import Callable
+from typing import Any, cast
+
+import attrs
+
+from . import nodes as n
+from .checker import Program
+from .compiler import (
+    Gen,
+    _Ctx,
+    _define_order,
+    _Emitter,
+    _ident,
+    _probe,
+    _rule_body,
+)
+from .loaders.json_doc import (
+    MAX_INT,
+    MEMBER_SPEC,
+    NETWORK_SPEC,
+    _Bad,
+    _check,
+    parse_iso_date,
+)
+from .model import Employer, School
+from .runtime import NAMESPACE
+
+__all__ = ["BatchProgram", "compile_batch"]
+
+_IDENTS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) = ")
+COLLECTIONS = ("connections", "invitations", "removals", "recommendations_given")
+# Keys a member row may hold besides member fields (batch.ID_KEYS and as_of).
+ROW_KEYS = frozenset(MEMBER_SPEC) | {"id", "member_id", "as_of"}
+# Fields whose absence means a value, not unknown (model.Member's defaults).
+DEFAULTS: dict[str, Any] = {
+    "connection_count": 0,  # the loader's len(connections): a member row has none
+    "employers": (),
+    "schools": (),
+    "exchanges_recorded": True,
+    "recommendations_recorded": True,
+}
+
+
+@attrs.frozen
+class BatchProgram:
+    """A generated batch function and its source (kept for tests and curious readers).
+
+    ``function(rows, as_of, P, T, today)`` returns ``(hits, slow)``: ``hits`` lists
+    ``(position, findings, skips)`` for each row where a rule fired or could not
+    judge, in the form the compiled one-at-a-time function returns them; ``slow``
+    the positions of the rows it left to the loader.  ``as_of`` None means each row
+    brings its own (``row["as_of"]``, else ``today``).
+    """
+
+    function: Callable[..., tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]]
+    source: str
+    fields: tuple[str, ...]  # the member fields the rules read
+    hoisted: int  # prelude values computed once per batch
+    per_row: int  # prelude values computed per member
+
+
+class _NoFacts:
+    """The provenance of a member row: none recorded, so every value is declared."""
+
+    __slots__ = ()
+
+    def fact(self, name: str) -> None:
+        return None
+
+
+class _BatchGen(Gen):
+    """The compiler's generator, reading ``member.X`` from the local ``M_X``."""
+
+    def __init__(self, prog: Program):
+        super().__init__(prog)
+        self.member_fields: dict[str, None] = {}
+        self.needs_member = False  # the member as an object: no batch function
+
+    def e_Name(self, e: n.Name, ctx: _Ctx) -> tuple[str, bool]:
+        if e.name == "member" and e.name not in ctx.names:
+            self.needs_member = True
+        return super().e_Name(e, ctx)
+
+    def e_Field(self, e: n.Field, ctx: _Ctx) -> tuple[str, bool]:
+        obj = e.obj
+        if (
+            isinstance(obj, n.Name)
+            and obj.name == "member"
+            and "member" not in ctx.names
+            and e.name in MEMBER_SPEC
+        ):
+            self.member_fields.setdefault(e.name)
+            return _ident("M_", e.name), True
+        return super().e_Field(e, ctx)
+
+
+def _situations(value: Any) -> Any:
+    """A row's situations as the model keeps them, or ``_SLOW``."""
+    if value.__class__ is not list and value.__class__ is not tuple:
+        return _SLOW
+    allowed = _SITUATIONS
+    for v in value:
+        if v.__class__ is not str or v not in allowed:
+            return _SLOW
+    return tuple(dict.fromkeys(value))
+
+
+def _objects(value: Any, field: str) -> Any:
+    """A row's employers or schools as model objects, or ``_SLOW`` (the loader says why)."""
+    if value.__class__ is not list and value.__class__ is not tuple:
+        return _SLOW
+    if not value:
+        return ()
+    try:
+        rows = _check(MEMBER_SPEC[field][0], value, field)
+    except _Bad:
+        return _SLOW
+    cls = Employer if field == "employers" else School
+    return tuple(cls(**r) for r in rows)
+
+
+def _text(value: str) -> bool:
+    """A non-ASCII string is text when it encodes (no lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _date_of(value: Any) -> Any:
+    """A date field's value: a date, or ``_SLOW``."""
+    if value.__class__ is str:
+        d = parse_iso_date(value)
+        return _SLOW if d is None else d
+    if value.__class__ is _dt.date:
+        return value
+    return _SLOW
+
+
+def _rest_ok(row: dict[Any, Any], read: frozenset[str]) -> bool:
+    """The fields of a member row that no rule reads: valid as the loader would have them.
+
+    False sends the row to the loader (which then names the problem, or takes a value
+    the fast checks do not: a datetime, a str subclass...).
+    """
+    for key, value in row.items():
+        if key in read:
+            continue
+        if key.__class__ is not str or key not in ROW_KEYS:
+            return False
+        if key == "id" or key == "member_id" or value is None:
+            continue
+        kind = NETWORK_SPEC["as_of"][0] if key == "as_of" else MEMBER_SPEC[key][0]
+        if kind == "string":
+            if value.__class__ is not str or (not value.isascii() and not _text(value)):
+                return False
+        elif kind == "date":
+            if _date_of(value) is _SLOW:
+                return False
+        elif kind == "int":
+            if value.__class__ is not int or not 0 <= value <= MAX_INT:
+                return False
+        elif kind == "bool":
+            if value.__class__ is not bool:
+                return False
+        else:
+            try:
+                _check(kind, value, key)
+            except _Bad:
+                return False
+            except Exception:
+                return False
+    return True
+
+
+_SLOW = object()
+_SITUATIONS = frozenset(cast(tuple[str, ...], MEMBER_SPEC["situations"][0][1][1]))
+
+_HELPERS: dict[str, Any] = {
+    "B_dict": dict,
+    "B_str": str,
+    "B_int": int,
+    "B_bool": bool,
+    "B_list": list,
+    "B_tuple": tuple,
+    "B_date": _dt.date,
+    "B_SLOW": _SLOW,
+    "B_situations": _situations,
+    "B_objects": _objects,
+    "B_text": _text,
+    "B_date_of": _date_of,
+    "B_rest_ok": _rest_ok,
+    "B_MAXI": MAX_INT,
+}
+
+
+def _read_field(gen: _BatchGen, em: _Emitter, field: str, indent: int) -> None:
+    """Code reading one member field from ``row`` into ``M_<field>``, checked in place;
+    anything it cannot vouch for sends the row to the loader (``continue``)."""
+    name = _ident("M_", field)
+    kind = MEMBER_SPEC[field][0]
+    key = repr(field)  # a schema field name (an identifier), never rule text
+    slow = "slow_append(i); continue"
+    if field in DEFAULTS and field not in ("connection_count",):
+        default = gen.const(DEFAULTS[field])
+        if field in ("exchanges_recorded", "recommendations_recorded"):
+            # an explicit null means unknown; only a missing key means the default
+            em.add(indent, f"{name} = row.get({key}, {default})")
+        else:
+            em.add(indent, f"{name} = row.get({key})")
+    else:
+        em.add(indent, f"{name} = row.get({key})")
+    if kind == "int":
+        em.add(indent, f"if {name}.__class__ is not B_int or not 0 <= {name} <= B_MAXI:")
+        em.add(indent + 1, f"if {name} is None:")
+        em.add(
+            indent + 2,
+            f"{name} = {DEFAULTS['connection_count'] if field == 'connection_count' else 'None'}",
+        )
+        em.add(indent + 1, "else:")
+        em.add(indent + 2, slow)
+    elif kind == "string":
+        em.add(indent, f"if {name}.__class__ is not B_str:")
+        em.add(indent + 1, f"if {name} is not None:")
+        em.add(indent + 2, slow)
+        em.add(indent, f"elif not {name}.isascii() and not B_text({name}):")
+        em.add(indent + 1, slow)
+    elif kind == "bool":
+        em.add(indent, f"if {name} is not None and {name}.__class__ is not B_bool:")
+        em.add(indent + 1, slow)
+    elif kind == "date":
+        em.add(indent, f"if {name} is not None and {name}.__class__ is not B_date:")
+        em.add(indent + 1, f"if ({name} := B_date_of({name})) is B_SLOW:")
+        em.add(indent + 2, slow)
+    elif kind[0] == "enum":
+        allowed = gen.const(frozenset(kind[1]))
+        em.add(
+            indent,
+            f"if {name} is not None and ({name}.__class__ is not B_str or {name} not in {allowed}):",
+        )
+        em.add(indent + 1, slow)
+    elif field == "situations":
+        em.add(indent, f"if {name} is not None and ({name} := B_situations({name})) is B_SLOW:")
+        em.add(indent + 1, slow)
+    elif field in ("employers", "schools"):
+        em.add(indent, f"if {name} is None:")
+        em.add(indent + 1, f"{name} = ()")
+        em.add(indent, f"elif ({name} := B_objects({name}, {key})) is B_SLOW:")
+        em.add(indent + 1, slow)
+    else:  # pragma: no cover - MEMBER_SPEC has no other kinds
+        raise AssertionError(f"no batch reader for member.{field}")
+
+
+def _split_prelude(gen: Gen, row_names: set[str]) -> tuple[list[str], list[str]]:
+    """The prelude lines computed once per batch, and those computed per row.
+
+    A line is per row when its code names a per-row value (a member field, a
+    per-row ``as_of``, an earlier per-row line), directly or through a helper
+    function split off for depth.  Generated code holds no text from rule files,
+    so its identifiers are exactly the names it reads.
+    """
+    split_refs = {name: set(_IDENTS.findall(code)) for name, _args, code in gen.splits}
+
+    def refs(code: str) -> set[str]:
+        found = set(_IDENTS.findall(code))
+        todo = [r for r in found if r in split_refs]
+        seen: set[str] = set()
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            found |= split_refs[s]
+            todo.extend(r for r in split_refs[s] if r in split_refs)
+        return found
+
+    once: list[str] = []
+    per_row: list[str] = []
+    for line in gen.prelude:
+        m = _ASSIGN.match(line)
+        if m is None or refs(line[m.end() :]) & row_names:
+            per_row.append(line)
+            if m is not None:
+                row_names.add(m.group(1))
+            continue
+        once.append(line)
+    return once, per_row
+
+
+def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
+    """Generate the batch function of a checked program (member rows only).
+
+    ``row_as_of``: each row brings its own ``as_of`` (the batch was given none).
+    None when a member rule needs the member as a whole object.
+    """
+    gen = _BatchGen(prog)
+    member_rules = [(i, ri) for i, ri in enumerate(prog.rules) if ri.collection is None]
+    only = cast(
+        Program,
+        types.SimpleNamespace(
+            rules=[ri for _, ri in member_rules], defines=prog.defines, expansions=prog.expansions
+        ),
+    )
+    for name in _define_order(only):  # dependencies first, as compile_program does
+        gen.define(name)
+    body = _Emitter()
+    for i, ri in member_rules:
+        _rule_body(
+            gen,
+            body,
+            i,
+            ri,
+            _Ctx(),
+            2,
+            "None",
+            lambda ri=ri: _probe(gen, [ri.node.when], _Ctx(), inline=True),
+        )
+    if gen.needs_member:
+        return None
+    fields = tuple(gen.member_fields)
+    row_names = {_ident("M_", f) for f in fields}
+    if row_as_of:
+        row_names.add("R_as_of")
+    once, per_row = _split_prelude(gen, row_names)
+
+    em = _Emitter()
+    em.add(0, "def _batch(rows, as_of, P, T, today):")
+    em.add(1, "hits = []")
+    em.add(1, "hits_append = hits.append")
+    em.add(1, "slow = []")
+    em.add(1, "slow_append = slow.append")
+    em.add(1, "out = []")
+    em.add(1, "out_append = out.append")
+    em.add(1, "skips = {}")
+    em.add(1, "skips_get = skips.get")
+    em.add(1, "ax = []")
+    em.add(1, "ax_append = ax.append")
+    em.add(1, "net = B_NOFACTS")
+    em.add(1, "R_as_of = as_of")
+    for coll in COLLECTIONS:
+        em.add(1, f"R_{coll} = ()")
+    for name in sorted(gen.params_used):
+        em.add(1, f"{_ident('P_', name)} = P[{gen.const(name)}]")
+    for name in sorted(gen.tables_used):
+        em.add(1, f"{_ident('T_', name)} = T[{gen.const(name)}]")
+    read = frozenset(fields) | ({"as_of"} if row_as_of else frozenset())
+    keys = gen.const(frozenset(read | {"id", "member_id"}))
+    read_k = gen.const(read)
+    for name, args, code in gen.splits:
+        em.add(1, f"def {name}({', '.join(args)}):")
+        em.add(2, f"return {code}")
+    for line in once:
+        em.add(1, line)
+    em.add(1, "i = -1")
+    em.add(1, "for row in rows:")
+    em.add(2, "i += 1")
+    em.add(
+        2,
+        f"if row.__class__ is not B_dict or not ({keys}.issuperset(row) or B_rest_ok(row, {read_k})):",
+    )
+    em.add(3, "slow_append(i); continue")
+    for field in fields:
+        _read_field(gen, em, field, 2)
+    if row_as_of:
+        em.add(2, "R_as_of = row.get('as_of')")
+        em.add(2, "if R_as_of is None:")
+        em.add(3, "R_as_of = today")
+        em.add(
+            2, "elif R_as_of.__class__ is not B_date and (R_as_of := B_date_of(R_as_of)) is B_SLOW:"
+        )
+        em.add(3, "slow_append(i); continue")
+    for line in per_row:
+        em.add(2, line)
+    em.lines.extend(body.lines)
+    em.add(2, "if out or skips:")
+    em.add(3, "hits_append((i, out, skips))")
+    em.add(3, "out = []")
+    em.add(3, "out_append = out.append")
+    em.add(3, "skips = {}")
+    em.add(3, "skips_get = skips.get")
+    em.add(3, "ax = []")
+    em.add(3, "ax_append = ax.append")
+    em.add(1, "return hits, slow")
+    source = "\n".join(em.lines) + "\n"
+    namespace = dict(NAMESPACE)
+    namespace.update(_HELPERS)
+    namespace["B_NOFACTS"] = _NoFacts()
+    namespace["K"] = tuple(gen.K)
+    exec(compile(source, "<netrules-batch>", "exec"), namespace)
+    return BatchProgram(namespace["_batch"], source, fields, len(once), len(per_row))

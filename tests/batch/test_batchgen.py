@@ -1,0 +1,197 @@
+"""The generated batch function (batchgen.py): member rows give exactly what one
+``evaluate`` per member gives, whatever the rules; rows it cannot vouch for take the
+loader's path, with the loader's errors."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import types
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import netrules
+from netrules import strategies as nst
+from netrules.batch import batch_program
+
+AS_OF = _dt.date(2026, 11, 1)
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module")
+def pack() -> netrules.RuleSet:
+    return netrules.load_rules()
+
+
+def member_row(member: netrules.Member, text_dates: bool, keep_none: bool, ident: int) -> dict:
+    """A member row as an application would have it: plain values, lists, no Nones
+    (or explicit ones), dates as date objects or ISO text."""
+    row = attrs.asdict(member, recurse=True)
+
+    def plain(value):
+        if isinstance(value, _dt.date):
+            return value.isoformat() if text_dates else value
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    row = {k: plain(v) for k, v in row.items() if keep_none or v is not None}
+    row["id"] = f"m{ident}"
+    return row
+
+
+@st.composite
+def member_rows(draw, max_size: int = 6) -> list[dict]:
+    members = draw(st.lists(nst.members(as_of=AS_OF), min_size=1, max_size=max_size))
+    text_dates = draw(st.booleans())
+    keep_none = draw(st.booleans())
+    return [member_row(m, text_dates, keep_none, k) for k, m in enumerate(members)]
+
+
+def one_at_a_time(rules: netrules.RuleSet, row: dict, as_of=AS_OF) -> netrules.Report:
+    member = {k: v for k, v in row.items() if k not in ("id", "member_id", "as_of")}
+    doc = {"member": member}
+    if "as_of" in row:
+        doc["as_of"] = row["as_of"]
+    return rules.evaluate(doc, as_of=as_of)
+
+
+def assert_same(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
+    results = list(rules.evaluate_many(rows, as_of=as_of))
+    assert [r.id for r in results] == [row["id"] for row in rows]
+    for row, result in zip(rows, results, strict=True):
+        report = one_at_a_time(rules, row, as_of)
+        assert [f.to_dict() for f in result.findings] == [f.to_dict() for f in report.findings]
+        assert result.findings == report.findings
+        assert result.skipped == report.skipped
+    flat = [
+        (i, ident, f) for r in results for (i, ident, f) in ((r.index, r.id, f) for f in r.findings)
+    ]
+    assert list(rules.evaluate_many(rows, as_of=as_of).findings()) == flat
+
+
+def fast_took_every_row(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
+    program = batch_program(rules, as_of is None)
+    assert program is not None
+    _hits, slow = program.function(rows, as_of, rules._params, rules._tables, AS_OF)
+    assert slow == []
+
+
+@SETTINGS
+@given(member_rows())
+def test_pack_on_member_rows(pack, rows):
+    assert_same(pack, rows)
+    fast_took_every_row(pack, rows)
+
+
+@SETTINGS
+@given(nst.rule_sources(examples=False), member_rows(max_size=4))
+def test_generated_rules_on_member_rows(source, rows):
+    """Any valid rule file: the batch function agrees with evaluate() row for row."""
+    rules = netrules.load_rules(include_default=False, texts=[("generated.rules", source)])
+    assert_same(rules, rows)
+    if batch_program(rules, False) is not None:
+        fast_took_every_row(rules, rows)
+
+
+@SETTINGS
+@given(member_rows(max_size=4), st.lists(nst.dates_near(AS_OF), min_size=4, max_size=4))
+def test_each_row_brings_its_own_as_of(pack, rows, days):
+    for row, day in zip(rows, days, strict=False):
+        row["as_of"] = day.isoformat()
+    rows[-1].pop("as_of")  # and one without: today
+    results = list(pack.evaluate_many(rows))
+    for row, result in zip(rows, results, strict=True):
+        report = one_at_a_time(pack, row, as_of=None)
+        assert result.findings == report.findings
+        assert result.skipped == report.skipped
+
+
+def test_member_independent_values_are_computed_once_per_batch(pack):
+    program = batch_program(pack, False)
+    assert program is not None and program.hoisted > 0
+    before_loop = program.source.split("for row in rows:")[0]
+    # the smallest target of all (a definition over tables alone) and as_of arithmetic
+    assert "D_lowest_target = " in before_loop
+    assert "_add_dur(R_as_of" in before_loop
+    # ...but not when every row brings its own as_of
+    per_row = batch_program(pack, True)
+    assert "_add_dur(R_as_of" not in per_row.source.split("for row in rows:")[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ({"connection_count": "many"}, "connection_count"),
+        ({"connection_count": -1}, "connection_count"),
+        ({"connection_count": True}, "connection_count"),
+        ({"career_level": "boss"}, "career_level"),
+        ({"joined_on": "yesterday"}, "joined_on"),
+        ({"joined_on": _dt.datetime(2020, 1, 1, 12)}, "joined_on"),
+        ({"situations": ["career-break", None]}, "situations[1]"),
+        ({"headline": 7}, "headline"),  # a field no rule reads is checked all the same
+        ({"name": "\ud800"}, "name"),
+        ({"employers": [{"title": "CEO"}]}, "employers[0].name"),
+        ({"premium": "yes"}, "premium"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_values_get_the_loaders_error_with_the_row(pack, value, field):
+    rows = [{"connection_count": 10}, {"connection_count": 20, **value}]
+    with pytest.raises(netrules.InputError) as info:
+        list(pack.evaluate_many(rows, as_of=AS_OF))
+    assert info.value.location == f"row 2: member.{field}"
+    with pytest.raises(netrules.InputError) as alone:
+        one_at_a_time(pack, rows[1])
+    assert info.value.message == alone.value.message
+    collected = list(pack.evaluate_many(rows, as_of=AS_OF, errors="collect"))
+    assert collected[0].ok and not collected[1].ok
+    results = pack.evaluate_many(rows, as_of=AS_OF, errors="collect")
+    assert list(results.findings()) == [(0, "1", f) for f in collected[0].findings]
+    assert [r.index for r in results.unreadable] == [1]
+
+
+def test_unusual_but_valid_rows_take_the_loaders_path(pack):
+    """A mapping that is not a dict, a non-ASCII industry, a network document, a
+    Network: the same results as one at a time, in input order."""
+    rows = [
+        types.MappingProxyType({"connection_count": 40, "career_level": "entry"}),
+        {"connection_count": 40, "industry": "Santé"},
+        {"member": {"connection_count": 3}},
+        netrules.load_network({"member": {"connection_count": 0}}),
+        {"connection_count": 500, "industry": "Legal", "exchanges_recorded": None},
+    ]
+    results = list(pack.evaluate_many(rows, as_of=AS_OF))
+    expected = [
+        one_at_a_time(pack, dict(rows[0])),
+        one_at_a_time(pack, rows[1]),
+        pack.evaluate(rows[2], as_of=AS_OF),
+        pack.evaluate(rows[3], as_of=AS_OF),
+        one_at_a_time(pack, rows[4]),
+    ]
+    assert [r.findings for r in results] == [e.findings for e in expected]
+    assert [r.skipped for r in results] == [e.skipped for e in expected]
+
+
+def test_min_severity_and_params_apply(pack):
+    rows = [{"connection_count": n, "career_level": "senior"} for n in (0, 50, 700, 5000)]
+    quiet = pack.select(min_severity="warning")
+    for rules, params in ((quiet, None), (pack, {"situation_window": "2 years"})):
+        results = list(rules.evaluate_many(rows, as_of=AS_OF, params=params))
+        for row, result in zip(rows, results, strict=True):
+            member = {"member": row}
+            report = rules.evaluate(member, as_of=AS_OF, params=params)
+            assert result.findings == report.findings
+
+
+def test_long_batches_stream_in_chunks(pack):
+    rows = ({"connection_count": n % 1500} for n in range(5000))  # a generator: never a list
+    results = pack.evaluate_many(rows, as_of=AS_OF)
+    seen = 0
+    for seen, result in enumerate(results, start=1):
+        assert result.index == seen - 1
+    assert seen == 5000
