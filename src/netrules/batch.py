@@ -160,7 +160,7 @@ class _Engine:
         """The rows with something to say (findings, skips, an error), in order; the
         rows left out are clean."""
         if self.fast is not None:
-            hits, slow = self.fast.function(
+            hits, slow = self.fast.run(
                 rows, self.as_of, self.params, self.ruleset._tables, _dt.date.today()
             )
         else:

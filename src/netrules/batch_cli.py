@@ -233,6 +233,10 @@ def _processes(
             yield window.popleft().result()
 
 
+def _same(spec: RuleSpec) -> RuleSpec:
+    return spec
+
+
 def _dask(
     spec: RuleSpec, as_of: Any, source: str, chunks: Iterator[Any], address: str, jobs: int
 ) -> Iterator[ChunkResult]:
@@ -249,8 +253,10 @@ def _dask(
     else:
         client = Client(address)
     try:
-        # The rule set goes to every worker once; tasks refer to it.
-        spec_future = client.scatter(spec, broadcast=True)
+        # The rule set is one task's result; each worker fetches it once and the tasks
+        # refer to it.  Not scattered: scattered data lost with a worker cannot be
+        # recomputed (every later task would be cancelled), a task's result can.
+        spec_future = client.submit(_same, spec, pure=False)
         window: deque[Any] = deque()
         width = 2 * max(1, len(client.scheduler_info().get("workers", {})) or jobs)
         for chunk in chunks:

@@ -35,8 +35,6 @@ import types
 from collections.abc import Callable
 from typing import Any, cast
 
-import attrs
-
 from . import nodes as n
 from .checker import Program
 from .compiler import (
@@ -76,22 +74,117 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-@attrs.frozen
 class BatchProgram:
-    """A generated batch function and its source (kept for tests and curious readers).
+    """A rule set's generated batch functions, one per shape of rows, and their parts.
 
-    ``function(rows, as_of, P, T, today)`` returns ``(hits, slow)``: ``hits`` lists
-    ``(position, findings, skips)`` for each row where a rule fired or could not
-    judge, in the form the compiled one-at-a-time function returns them; ``slow``
-    the positions of the rows it left to the loader.  ``as_of`` None means each row
-    brings its own (``row["as_of"]``, else ``today``).
+    :meth:`run` (``rows, as_of, P, T, today``) returns ``(hits, slow)``: ``hits`` lists
+    ``(position, findings, skips)`` for each row where a rule fired or could not judge,
+    in the form the compiled one-at-a-time function returns them; ``slow`` the
+    positions of the rows it left to the loader.  ``as_of`` None means each row brings
+    its own (``row["as_of"]``, else ``today``).
+
+    A chunk whose rows are all dicts, with keys that are all member fields, gets a
+    function made for the fields it holds: the keys are checked once for the chunk
+    (one C-level union), and each field no rule reads is checked in the loop without a
+    per-row test of which keys are there.  Any other chunk gets the general function
+    (:attr:`function`), which checks each row's type and keys.
     """
 
-    function: Callable[..., tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]]
-    source: str
-    fields: tuple[str, ...]  # the member fields the rules read
-    hoisted: int  # prelude values computed once per batch
-    per_row: int  # prelude values computed per member
+    def __init__(
+        self,
+        fields: tuple[str, ...],
+        row_as_of: bool,
+        setup: list[str],
+        once: list[str],
+        per_row: list[str],
+        body: list[str],
+        namespace: dict[str, Any],
+    ):
+        self.fields = fields  # the member fields the rules read
+        self.row_as_of = row_as_of
+        self.hoisted = len(once)  # prelude values computed once per batch
+        self.per_row = len(per_row)  # ... and per member
+        self._parts = (setup, once, per_row, body)
+        self._read = frozenset(fields) | ({"as_of"} if row_as_of else frozenset())
+        self._skip = self._read | {"id", "member_id"}
+        self._namespace = {**namespace, "B_KEYS": self._skip, "B_READ": self._read}
+        self._variants: dict[frozenset[str], Callable[..., Any]] = {}
+        self.source = self._source(None)
+        self.function = self._compile(self.source)
+
+    def run(
+        self, rows: list[Any], as_of: Any, params: Any, tables: Any, today: _dt.date
+    ) -> tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]:
+        function = self.function
+        if rows and set(map(type, rows)) == {dict}:
+            unread = set().union(*rows) - self._skip
+            if unread <= ROW_KEYS:
+                key = frozenset(unread)
+                function = self._variants.get(key) or self._variant(key)
+        return function(rows, as_of, params, tables, today)
+
+    def source_for(self, unread: frozenset[str]) -> str:
+        """The function for chunks whose rows hold these fields besides those read."""
+        return self._source(unread)
+
+    def _variant(self, unread: frozenset[str]) -> Callable[..., Any]:
+        if len(self._variants) >= 64:  # rows of many shapes: stop generating
+            return self.function
+        self._variants[unread] = fn = self._compile(self._source(unread))
+        return fn
+
+    def _compile(self, source: str) -> Callable[..., Any]:
+        namespace = dict(self._namespace)
+        exec(compile(source, "<netrules-batch>", "exec"), namespace)
+        return cast(Callable[..., Any], namespace["_batch"])
+
+    def _source(self, unread: frozenset[str] | None) -> str:
+        setup, once, per_row, body = self._parts
+        em = _Emitter()
+        # the namespace's helpers become parameters: locals are faster than globals
+        names = sorted(self._namespace.keys() - {"__builtins__", "_batch"})
+        em.add(
+            0, "def _batch(rows, as_of, P, T, today, " + ", ".join(f"{k}={k}" for k in names) + "):"
+        )
+        em.lines.extend("    " + line for line in setup)
+        em.lines.extend("    " + line for line in once)
+        em.add(1, "for i, row in B_enumerate(rows):")
+        if unread is None:
+            em.add(
+                2,
+                "if row.__class__ is not B_dict or not (B_KEYS.issuperset(row) "
+                "or B_rest_ok(row, B_READ)):",
+            )
+            em.add(3, "slow_append(i); continue")
+        for field in self.fields:
+            _read_field(em, field, 2, keep=True)
+        for field in sorted(unread or ()):
+            if field == "as_of":
+                _read_date(em, "B_v", "row.get('as_of')", 2)
+            else:
+                _read_field(em, field, 2, keep=False)
+        if self.row_as_of:
+            em.add(2, "R_as_of = row.get('as_of')")
+            em.add(2, "if R_as_of is None:")
+            em.add(3, "R_as_of = today")
+            em.add(
+                2,
+                "elif R_as_of.__class__ is not B_date and "
+                "(R_as_of := B_date_of(R_as_of)) is B_SLOW:",
+            )
+            em.add(3, "slow_append(i); continue")
+        em.lines.extend("        " + line for line in per_row)
+        em.lines.extend(body)
+        em.add(2, "if out or skips:")
+        em.add(3, "hits_append((i, out, skips))")
+        em.add(3, "out = []")
+        em.add(3, "out_append = out.append")
+        em.add(3, "skips = {}")
+        em.add(3, "skips_get = skips.get")
+        em.add(3, "ax = []")
+        em.add(3, "ax_append = ax.append")
+        em.add(1, "return hits, slow")
+        return "\n".join(em.lines) + "\n"
 
 
 class _NoFacts:
@@ -111,19 +204,34 @@ class _BatchGen(Gen):
         self.member_fields: dict[str, None] = {}
         self.needs_member = False  # the member as an object: no batch function
 
+    @staticmethod
+    def _member_field(e: Any, ctx: _Ctx) -> bool:
+        return (
+            isinstance(e, n.Field)
+            and isinstance(e.obj, n.Name)
+            and e.obj.name == "member"
+            and "member" not in ctx.names
+            and e.name in MEMBER_SPEC
+        )
+
+    # A member field is a local of the loop already: never copied into a hoisted name.
+    def expr(self, e: Any, ctx: _Ctx) -> str:
+        if self._member_field(e, ctx):
+            return self.e_Field(e, ctx)[0]
+        return super().expr(e, ctx)
+
+    def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
+        if self._member_field(e, ctx):
+            return self.e_Field(e, ctx)
+        return super().sub(e, ctx)
+
     def e_Name(self, e: n.Name, ctx: _Ctx) -> tuple[str, bool]:
         if e.name == "member" and e.name not in ctx.names:
             self.needs_member = True
         return super().e_Name(e, ctx)
 
     def e_Field(self, e: n.Field, ctx: _Ctx) -> tuple[str, bool]:
-        obj = e.obj
-        if (
-            isinstance(obj, n.Name)
-            and obj.name == "member"
-            and "member" not in ctx.names
-            and e.name in MEMBER_SPEC
-        ):
+        if self._member_field(e, ctx):
             self.member_fields.setdefault(e.name)
             return _ident("M_", e.name), True
         return super().e_Field(e, ctx)
@@ -214,6 +322,7 @@ _SITUATIONS = frozenset(cast(tuple[str, ...], MEMBER_SPEC["situations"][0][1][1]
 
 _HELPERS: dict[str, Any] = {
     "B_dict": dict,
+    "B_enumerate": enumerate,
     "B_str": str,
     "B_int": int,
     "B_bool": bool,
@@ -230,29 +339,33 @@ _HELPERS: dict[str, Any] = {
 }
 
 
-def _read_field(gen: _BatchGen, em: _Emitter, field: str, indent: int) -> None:
-    """Code reading one member field from ``row`` into ``M_<field>``, checked in place;
-    anything it cannot vouch for sends the row to the loader (``continue``)."""
-    name = _ident("M_", field)
+def _read_date(em: _Emitter, name: str, read: str, indent: int) -> None:
+    em.add(indent, f"{name} = {read}")
+    em.add(indent, f"if {name} is not None and {name}.__class__ is not B_date:")
+    em.add(indent + 1, f"if ({name} := B_date_of({name})) is B_SLOW:")
+    em.add(indent + 2, "slow_append(i); continue")
+
+
+def _read_field(em: _Emitter, field: str, indent: int, keep: bool) -> None:
+    """Code reading one member field from ``row``, checked in place: into ``M_<field>``
+    (``keep``: a rule reads it) or a scratch name.  Anything it cannot vouch for sends
+    the row to the loader (``continue``)."""
+    name = _ident("M_", field) if keep else "B_v"
     kind = MEMBER_SPEC[field][0]
-    key = repr(field)  # a schema field name (an identifier), never rule text
+    key = repr(_ident("", field))  # a schema field name (an identifier), never rule text
     slow = "slow_append(i); continue"
-    if field in DEFAULTS and field not in ("connection_count",):
-        default = gen.const(DEFAULTS[field])
-        if field in ("exchanges_recorded", "recommendations_recorded"):
-            # an explicit null means unknown; only a missing key means the default
-            em.add(indent, f"{name} = row.get({key}, {default})")
-        else:
-            em.add(indent, f"{name} = row.get({key})")
+    if keep and field in ("exchanges_recorded", "recommendations_recorded"):
+        # an explicit null means unknown; only a missing key means the default (True)
+        em.add(indent, f"{name} = row.get({key}, True)")
+    elif kind == "date":
+        _read_date(em, name, f"row.get({key})", indent)
+        return
     else:
         em.add(indent, f"{name} = row.get({key})")
     if kind == "int":
         em.add(indent, f"if {name}.__class__ is not B_int or not 0 <= {name} <= B_MAXI:")
         em.add(indent + 1, f"if {name} is None:")
-        em.add(
-            indent + 2,
-            f"{name} = {DEFAULTS['connection_count'] if field == 'connection_count' else 'None'}",
-        )
+        em.add(indent + 2, f"{name} = 0")  # the loader's len(connections): a row has none
         em.add(indent + 1, "else:")
         em.add(indent + 2, slow)
     elif kind == "string":
@@ -264,12 +377,8 @@ def _read_field(gen: _BatchGen, em: _Emitter, field: str, indent: int) -> None:
     elif kind == "bool":
         em.add(indent, f"if {name} is not None and {name}.__class__ is not B_bool:")
         em.add(indent + 1, slow)
-    elif kind == "date":
-        em.add(indent, f"if {name} is not None and {name}.__class__ is not B_date:")
-        em.add(indent + 1, f"if ({name} := B_date_of({name})) is B_SLOW:")
-        em.add(indent + 2, slow)
     elif kind[0] == "enum":
-        allowed = gen.const(frozenset(kind[1]))
+        allowed = _ident("B_E_", field)
         em.add(
             indent,
             f"if {name} is not None and ({name}.__class__ is not B_str or {name} not in {allowed}):",
@@ -359,68 +468,30 @@ def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
         row_names.add("R_as_of")
     once, per_row = _split_prelude(gen, row_names)
 
-    em = _Emitter()
-    em.add(0, "def _batch(rows, as_of, P, T, today):")
-    em.add(1, "hits = []")
-    em.add(1, "hits_append = hits.append")
-    em.add(1, "slow = []")
-    em.add(1, "slow_append = slow.append")
-    em.add(1, "out = []")
-    em.add(1, "out_append = out.append")
-    em.add(1, "skips = {}")
-    em.add(1, "skips_get = skips.get")
-    em.add(1, "ax = []")
-    em.add(1, "ax_append = ax.append")
-    em.add(1, "net = B_NOFACTS")
-    em.add(1, "R_as_of = as_of")
-    for coll in COLLECTIONS:
-        em.add(1, f"R_{coll} = ()")
-    for name in sorted(gen.params_used):
-        em.add(1, f"{_ident('P_', name)} = P[{gen.const(name)}]")
-    for name in sorted(gen.tables_used):
-        em.add(1, f"{_ident('T_', name)} = T[{gen.const(name)}]")
-    read = frozenset(fields) | ({"as_of"} if row_as_of else frozenset())
-    keys = gen.const(frozenset(read | {"id", "member_id"}))
-    read_k = gen.const(read)
+    setup = [
+        "hits = []",
+        "hits_append = hits.append",
+        "slow = []",
+        "slow_append = slow.append",
+        "out = []",
+        "out_append = out.append",
+        "skips = {}",
+        "skips_get = skips.get",
+        "ax = []",
+        "ax_append = ax.append",
+        "net = B_NOFACTS",
+        "R_as_of = as_of",
+    ]
+    setup += [f"R_{coll} = ()" for coll in COLLECTIONS]
+    setup += [f"{_ident('P_', name)} = P[{gen.const(name)}]" for name in sorted(gen.params_used)]
+    setup += [f"{_ident('T_', name)} = T[{gen.const(name)}]" for name in sorted(gen.tables_used)]
     for name, args, code in gen.splits:
-        em.add(1, f"def {name}({', '.join(args)}):")
-        em.add(2, f"return {code}")
-    for line in once:
-        em.add(1, line)
-    em.add(1, "i = -1")
-    em.add(1, "for row in rows:")
-    em.add(2, "i += 1")
-    em.add(
-        2,
-        f"if row.__class__ is not B_dict or not ({keys}.issuperset(row) or B_rest_ok(row, {read_k})):",
-    )
-    em.add(3, "slow_append(i); continue")
-    for field in fields:
-        _read_field(gen, em, field, 2)
-    if row_as_of:
-        em.add(2, "R_as_of = row.get('as_of')")
-        em.add(2, "if R_as_of is None:")
-        em.add(3, "R_as_of = today")
-        em.add(
-            2, "elif R_as_of.__class__ is not B_date and (R_as_of := B_date_of(R_as_of)) is B_SLOW:"
-        )
-        em.add(3, "slow_append(i); continue")
-    for line in per_row:
-        em.add(2, line)
-    em.lines.extend(body.lines)
-    em.add(2, "if out or skips:")
-    em.add(3, "hits_append((i, out, skips))")
-    em.add(3, "out = []")
-    em.add(3, "out_append = out.append")
-    em.add(3, "skips = {}")
-    em.add(3, "skips_get = skips.get")
-    em.add(3, "ax = []")
-    em.add(3, "ax_append = ax.append")
-    em.add(1, "return hits, slow")
-    source = "\n".join(em.lines) + "\n"
+        setup += [f"def {name}({', '.join(args)}):", f"    return {code}"]
     namespace = dict(NAMESPACE)
     namespace.update(_HELPERS)
     namespace["B_NOFACTS"] = _NoFacts()
     namespace["K"] = tuple(gen.K)
-    exec(compile(source, "<netrules-batch>", "exec"), namespace)
-    return BatchProgram(namespace["_batch"], source, fields, len(once), len(per_row))
+    for field, (kind, _required) in MEMBER_SPEC.items():
+        if isinstance(kind, tuple) and kind[0] == "enum":
+            namespace[_ident("B_E_", field)] = frozenset(kind[1])
+    return BatchProgram(fields, row_as_of, setup, once, per_row, body.lines, namespace)

@@ -77,7 +77,7 @@ def assert_same(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
 def fast_took_every_row(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
     program = batch_program(rules, as_of is None)
     assert program is not None
-    _hits, slow = program.function(rows, as_of, rules._params, rules._tables, AS_OF)
+    _hits, slow = program.run(rows, as_of, rules._params, rules._tables, AS_OF)
     assert slow == []
 
 
@@ -114,13 +114,13 @@ def test_each_row_brings_its_own_as_of(pack, rows, days):
 def test_member_independent_values_are_computed_once_per_batch(pack):
     program = batch_program(pack, False)
     assert program is not None and program.hoisted > 0
-    before_loop = program.source.split("for row in rows:")[0]
+    before_loop = program.source.split("in B_enumerate(rows):")[0]
     # the smallest target of all (a definition over tables alone) and as_of arithmetic
     assert "D_lowest_target = " in before_loop
     assert "_add_dur(R_as_of" in before_loop
     # ...but not when every row brings its own as_of
     per_row = batch_program(pack, True)
-    assert "_add_dur(R_as_of" not in per_row.source.split("for row in rows:")[0]
+    assert "_add_dur(R_as_of" not in per_row.source.split("in B_enumerate(rows):")[0]
 
 
 @pytest.mark.parametrize(
