@@ -1,6 +1,6 @@
 """The bundled pack written by hand in plain Python: the benchmarks' baseline.
 
-Every one of the 28 rules is an ordinary Python function with the pack's
+Every one of the 29 rules is an ordinary Python function with the pack's
 default parameters as constants, reading the same :class:`netrules.Network`
 objects.  Together they produce what ``RuleSet.evaluate`` produces in
 ``Report.findings``: the same :class:`netrules.Finding` objects (rule,
@@ -228,6 +228,10 @@ AGGREGATES = {
         True,
         "{found} days brought bursts of connections that look bought: {names}",
     ),
+    "insincere-recommendation": (
+        True,
+        "You recommended {found} people whose work you have not seen first-hand: {names}",
+    ),
 }
 # Per-subject suppressions of the pack (besides the zero rules'): rule -> hidden rules.
 SUPPRESSES = {
@@ -274,6 +278,15 @@ def fmt(value: Any) -> str:
     if isinstance(value, tuple):
         return ", ".join(fmt(v) for v in value)
     return str(value)
+
+
+def either(value: Any, fallback: str) -> Any:
+    """``value ?? fallback``."""
+    return fallback if value is None else value
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def percent(value: float) -> str:
@@ -430,7 +443,7 @@ class Baseline:
                         day.isoformat(),
                         f"On {day.isoformat()} you gained {added} connections against a usual "
                         f"{usual:.1f} per active day; {blank} of them have neither company nor "
-                        f"position and {strangers} are people you do not know",
+                        f"position, and {plural(strangers, 'is someone', 'are people')} you do not know",
                         {
                             "day": day,
                             "added": added,
@@ -468,7 +481,7 @@ class Baseline:
                         "accepted-stranger",
                         "info",
                         i.id,
-                        f"You accepted {fmt(i.person)}, whom you do not know",
+                        f"You accepted the invitation of {either(i.person, 'someone')}, whom you do not know",
                         {"person": i.person, "sent_on": i.sent_on},
                         key=i.sent_on,
                         label=i.person,
@@ -502,19 +515,37 @@ class Baseline:
                 )
             )
         recs = net.recommendations_given
-        unvouched = tuple(
-            sorted(r.person for r in recs if r.relationship in UNVOUCHED and r.person is not None)
-        )
+        for r in recs:
+            if r.relationship in UNVOUCHED:
+                out.append(
+                    self.finding(
+                        "insincere-recommendation",
+                        "warning",
+                        r.id,
+                        f"You recommended {either(r.person, 'someone')}, whose work you have not "
+                        "seen first-hand",
+                        {
+                            "person": r.person,
+                            "relationship": r.relationship,
+                            "given_on": r.given_on,
+                        },
+                        key=r.given_on,
+                        label=r.person,
+                    )
+                )
         busiest = peak((r.given_on for r in recs), RECOMMENDATION_SPAN_DAYS)
-        if unvouched or busiest > RECOMMENDATIONS_IN_SPAN_MAX:
+        undated = sum(1 for r in recs if r.given_on is None)
+        if (
+            busiest > RECOMMENDATIONS_IN_SPAN_MAX
+        ):  # else undated ones leave it unknown, or it passes
             out.append(
                 self.finding(
-                    "insincere-recommendation",
+                    "recommendations-in-bulk",
                     "warning",
                     "member",
-                    f"{len(unvouched)} recommendation(s) for people you have no working relationship"
-                    f" with ({fmt(unvouched)}); at most {busiest} given within 30 days",
-                    {"without_working_relationship": unvouched, "most_in_span": busiest},
+                    f"You gave {busiest} recommendations within 30 days: more than you can have "
+                    "seen at close hand",
+                    {"most_in_span": busiest, "undated": undated},
                 )
             )
 
@@ -542,8 +573,8 @@ class Baseline:
                         "check-in-due",
                         "info",
                         c.id,
-                        f"Check in with {fmt(c.name)} ({c.relationship}): no exchange in the last "
-                        f"3 months (last recorded: {fmt(last)})",
+                        f"Check in with {either(c.name, 'a close contact')} ({c.relationship}): no "
+                        "exchange in the last 3 months",
                         {
                             "name": c.name,
                             "relationship": c.relationship,
@@ -649,8 +680,8 @@ class Baseline:
                             "outdated-connection",
                             "info",
                             c.id,
-                            f"{fmt(c.name)} ({fmt(c.company)}) is from your past, with no exchange "
-                            f"in 2 years (last recorded: {fmt(last)})",
+                            f"{either(c.name, 'A connection')} is from a job or school you left long "
+                            "ago, with no exchange in 2 years",
                             {
                                 "name": c.name,
                                 "company": c.company,
@@ -672,7 +703,7 @@ class Baseline:
                             "inactive-connection",
                             "info",
                             c.id,
-                            f"{fmt(c.name)} has never engaged with you since you connected on "
+                            f"{either(c.name, 'A connection')} has never engaged with you since you connected on "
                             f"{c.connected_on.isoformat()}",
                             {"name": c.name, "connected_on": c.connected_on},
                             key=c.connected_on,
@@ -680,24 +711,31 @@ class Baseline:
                         )
                     )
             if company and company not in PSEUDO_COMPANIES:
-                group = by_company.get(company)
-                if group is None:
-                    by_company[company] = [c]
+                # grouped case-insensitively, named by the first spelling (group by)
+                spelled = c.company.strip()
+                entry = by_company.get(spelled.casefold())
+                if entry is None:
+                    by_company[spelled.casefold()] = (spelled, [c])
                 else:
-                    group.append(c)
+                    entry[1].append(c)
         if pruning:
-            for company, group in by_company.items():
+            recent = {
+                e.name.strip().lower()
+                for e in member.employers
+                if e.end is None or e.end >= outdated_cutoff
+            }
+            for shown, group in by_company.values():
+                company = shown.lower()
                 if (
                     len(group) > REDUNDANT_COMPANY_MAX
-                    and company not in current
+                    and company not in recent
                     and company not in schools_now
                 ):
-                    shown = min(c.company.strip() for c in group)
                     out.append(
                         self.finding(
                             "redundant-company",
                             "info",
-                            company,
+                            shown,
                             f"{len(group)} connections at {shown}; keep the most relevant",
                             {"company": shown, "connections": len(group)},
                             key=len(group),
@@ -716,7 +754,7 @@ class Baseline:
                         "removal-of-unknown-connection",
                         "warning",
                         r.id,
-                        f'Planned removal {r.id} names "{r.connection}", who is not among your '
+                        f'A planned removal names "{r.connection}", who is not among your '
                         "connections",
                         {"connection": r.connection, "planned_on": r.planned_on},
                         key=r.planned_on,
@@ -729,8 +767,8 @@ class Baseline:
                         "removal-without-notice",
                         "warning",
                         r.id,
-                        f"You plan to remove {target.name or 'a connection'} (planned for "
-                        f"{fmt(r.planned_on)}) without telling them",
+                        f"You plan to remove {either(target.name, 'a connection')} without "
+                        "telling them first",
                         {
                             "connection": r.connection,
                             "name": target.name,
@@ -767,7 +805,7 @@ class Baseline:
                         "request-to-stranger",
                         "warning",
                         i.id,
-                        f"You invited {fmt(i.person)}, whom you do not know",
+                        f"You invited {either(i.person, 'someone')}, whom you do not know",
                         {"person": i.person, "sent_on": i.sent_on, "status": i.status},
                         key=i.sent_on,
                         label=i.person,
@@ -780,7 +818,7 @@ class Baseline:
                         "request-without-note",
                         "warning",
                         i.id,
-                        f"Invitation to {fmt(i.person)} was sent {fmt(i.sent_on)} without a "
+                        f"Your invitation to {either(i.person, 'someone')} went out without a "
                         "personal note",
                         {"person": i.person, "message": message},
                         key=i.sent_on,
@@ -790,7 +828,8 @@ class Baseline:
             if message is not None and message.strip():
                 by_note.setdefault(normalize(message, i.person), []).append(i)
             if i.person is not None:
-                by_person.setdefault(i.person.strip().lower(), []).append(i)
+                spelled = i.person.strip()
+                by_person.setdefault(spelled.casefold(), (spelled, []))[1].append(i)
         for note, group in by_note.items():
             if len(group) >= IDENTICAL_NOTE_MIN and note not in DEFAULT_NOTES:
                 out.append(
@@ -809,8 +848,7 @@ class Baseline:
                         label=note,
                     )
                 )
-        for person, group in by_person.items():
-            shown = min(x.person.strip() for x in group)
+        for shown, group in by_person.values():
             n = len(group)
             declined = any(x.status == "declined" for x in group)
             reminders = [x.follow_ups for x in group]
@@ -826,9 +864,10 @@ class Baseline:
                     self.finding(
                         "request-after-decline",
                         "warning",
-                        person,
-                        f"{shown}: invited {n} time(s), {follow_ups} reminder(s) recorded, "
-                        f"declined before: {fmt(declined)}",
+                        shown,
+                        f"You sent {shown} {plural(n, 'invitation')}"
+                        + (f" and {plural(follow_ups, 'reminder')}" if follow_ups > 0 else "")
+                        + (", though they had declined" if declined else ""),
                         {
                             "person": shown,
                             "invitations": n,
@@ -855,8 +894,8 @@ class Baseline:
                     self.finding(
                         "request-follow-up",
                         "info",
-                        person,
-                        f"Your invitation to {shown} of {i.sent_on.isoformat()} is still "
+                        shown,
+                        f"Your invitation to {shown}, sent on {i.sent_on.isoformat()}, is still "
                         "unanswered; one short reminder is fine",
                         {"person": shown, "sent_on": i.sent_on},
                         key=i.sent_on,
@@ -959,7 +998,7 @@ class Baseline:
                     "below-every-target",
                     lowered,
                     "member",
-                    f"{count} connections, fewer than the smallest figure the article gives "
+                    f"{plural(count, 'connection')}, fewer than the smallest figure the article gives "
                     f"anyone ({LOWEST_TARGET}, for students){tail}",
                     {
                         "connection_count": count,
@@ -976,7 +1015,7 @@ class Baseline:
                     "below-industry-target",
                     "info" if acceptable or match == "low" else "warning",
                     "member",
-                    f"{count} connections; for {via}{row}{loose} the article's figure is "
+                    f"{plural(count, 'connection')}; for {via}{row}{loose} the article's figure is "
                     f"{itarget}: aim for at least {itarget.low}{tail}",
                     {
                         "connection_count": count,
@@ -1008,7 +1047,7 @@ class Baseline:
                     "below-career-target",
                     "info" if acceptable or level_guessed else "warning",
                     "member",
-                    f"{count} connections; as {CAREER_LABELS[level]} aim for {target}"
+                    f"{plural(count, 'connection')}; as {CAREER_LABELS[level]} aim for {target}"
                     f"{level_basis}{tail}",
                     {
                         "connection_count": count,
@@ -1029,7 +1068,7 @@ class Baseline:
                     "below-job-seeker-target",
                     "info" if acceptable or level_guessed or seeking_guessed else "warning",
                     "member",
-                    f"{count} connections while looking for work: a job search calls for the "
+                    f"{plural(count, 'connection')} while looking for work: a job search calls for the "
                     f"higher end of the figures, and for {JOB_SEEKER_LABELS[level]} the "
                     f"article's figure is {seeker}{seeking_basis}{level_basis}{tail}",
                     {
@@ -1052,7 +1091,7 @@ class Baseline:
                         "job-seeker-industry-range",
                         "info",
                         "member",
-                        f"{count} connections while looking for work: within the {via}{row} "
+                        f"{plural(count, 'connection')} while looking for work: within the {via}{row} "
                         f"range of {itarget}, but a job search calls for its upper half, "
                         f"{upper} or more",
                         {

@@ -837,11 +837,14 @@ def compile_program(prog: Program) -> CompiledProgram:
                 body.add(3, "if k is None:")
                 _skip(body, 4, i, _probe(gen, [fe.group_key], ctx))
                 body.add(3, "else:")
-                body.add(4, f"g = G{i}.get(k)")
+                # text keys group case-insensitively (as table keys match); the group keeps
+                # the spelling seen first, so a report names "Noah Quist", not "noah quist"
+                body.add(4, "f = k.casefold().strip() if k.__class__ is _str else k")
+                body.add(4, f"g = G{i}.get(f)")
                 body.add(4, "if g is None:")
-                body.add(5, f"G{i}[k] = [it]")
+                body.add(5, f"G{i}[f] = (k, [it])")
                 body.add(4, "else:")
-                body.add(5, "g.append(it)")
+                body.add(5, "g[1].append(it)")
                 continue
             probe = _probe(gen, [fe.where, ri.node.when], ctx)
             if fe.where is not None:
@@ -860,7 +863,7 @@ def compile_program(prog: Program) -> CompiledProgram:
     for i, ri in group_rules:
         fe = ri.node.for_each
         ctx = _Ctx({fe.group_name: "gk", "group": "gi"})
-        body.add(1, f"for gk, gi in G{i}.items():")
+        body.add(1, f"for gk, gi in G{i}.values():")
         _rule_body(gen, body, i, ri, ctx, 2, "gk", _probe(gen, [ri.node.when], ctx))
 
     # summaries of aggregating rules: closures over the hoisted values, called by the evaluator

@@ -370,7 +370,7 @@ class _Explainer:
                     where = _fill(self.where, self.values(it=it), self.tables)
                 yield str(it.id), it, None, None, where
             return
-        groups: dict[Any, list[Any]] = {}
+        groups: dict[Any, tuple[Any, list[Any]]] = {}
         for it in items:
             values = self.values(it=it)
             if self.where is not None and values[self.where["index"]] is not True:
@@ -378,8 +378,10 @@ class _Explainer:
             key = values[self.key]
             if key is None or key is _ERROR:
                 continue
-            groups.setdefault(key, []).append(it)
-        for key, members in groups.items():
+            # as evaluate groups: text case-insensitively, named by the first spelling
+            folded = key.casefold().strip() if isinstance(key, str) else key
+            groups.setdefault(folded, (key, []))[1].append(it)
+        for key, members in groups.values():
             yield str(key), None, key, members, None
 
     def explain(self, subject: str, it: Any, gk: Any, gi: Any, where: Part | None) -> Explanation:

@@ -108,6 +108,22 @@ _HUGE = 10**300  # past this an int no longer fits a float: it becomes ±infinit
 _INF = float("inf")
 
 
+def _plural(n: Any, one: str | None, many: str | None = None) -> str | None:
+    """``3 invitations``: the count and the word that agrees with it, so a message never
+    needs "invitation(s)"; ``many`` defaults to ``one`` + "s" (``person``/``people``)."""
+    if n is None or one is None:
+        return None
+    return f"{format_value(n)} {one if n == 1 else (many if many is not None else one + 's')}"
+
+
+def _choose(cond: bool | None, then: str | None, otherwise: str | None) -> str | None:
+    """A phrase that depends on the subject (``", though they had declined"`` or ``""``):
+    ``then`` when ``cond`` is true, ``otherwise`` when false, unknown when ``cond`` is."""
+    if cond is None:
+        return None
+    return then if cond else otherwise
+
+
 def _signed_inf(positive: bool) -> float:
     return _INF if positive else -_INF
 

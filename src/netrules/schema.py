@@ -115,6 +115,8 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "days_between": (("date", "date"), 2, "number"),
     "abs": (("number",), 1, "number"),
     "round": (("number",), 1, "number"),
+    "plural": (("number", "string", "string"), 2, "string"),
+    "choose": (("bool", "string", "string"), 3, "string"),
     "provenance": (("*",), 1, "string"),
     "confidence": (("*",), 1, "string"),
 }

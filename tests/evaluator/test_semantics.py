@@ -454,6 +454,25 @@ def test_group_by_with_having(load_text) -> None:
     ]
 
 
+def test_text_keys_group_case_insensitively_in_their_first_spelling(load_text) -> None:
+    """Without lower(), "Acme", "ACME " and "acme" are one group named "Acme" (input order)."""
+    text = GROUPS.replace("group by lower(c.company)", "group by c.company")
+    doc = {
+        "connections": [
+            {"id": "c1", "company": "Acme", "connected_on": "2021-05-01"},
+            {"id": "c2", "company": "ACME ", "connected_on": "2020-01-01"},
+            {"id": "c3", "company": "beta", "connected_on": "2020-01-01"},
+            {"id": "c4", "company": " Beta", "connected_on": "2023-01-01"},
+            {"id": "c5", "company": "Gamma", "connected_on": "2023-01-01"},
+        ]
+    }
+    report = load_text(text).evaluate(doc, as_of=AS_OF)
+    assert [(f.subject.id, f.message) for f in report.findings] == [
+        ("Acme", "2 at Acme, first 2020-01-01"),
+        ("beta", "2 at beta, first 2020-01-01"),
+    ]
+
+
 def test_per_item_subjects_name_kind_and_id(load_text) -> None:
     """A per-item rule's subject is (connection|invitation|removal|recommendation, item id)."""
     rs = load_text("""

@@ -26,6 +26,7 @@ REQUIRED = [
     "mass-requests-from-strangers",
     "accepts-everything",
     "insincere-recommendation",
+    "recommendations-in-bulk",
     "dormant-network",
     "check-in-due",
     "no-recent-recommendations",

@@ -349,7 +349,7 @@ MONOTONE = [
     ("recommendation_gap", "no-recent-recommendations", "fewer"),
     ("follow_up_after", "request-follow-up", "fewer"),
     ("mass_removal_window", "mass-removal", "more"),
-    ("recommendation_span", "insincere-recommendation", "more"),
+    ("recommendation_span", "recommendations-in-bulk", "more"),
     ("redundant_company_max", "redundant-company", "fewer"),
     ("mass_removal_max", "mass-removal", "fewer"),
     ("stranger_invitations_min", "mass-requests-from-strangers", "fewer"),
