@@ -106,6 +106,11 @@ class _Group:
 
 
 @attrs.frozen
+class _Fill(_Group):
+    """An item of a filled list (``LINE item``): a later one may break where this one fits."""
+
+
+@attrs.frozen
 class _Indent:
     parts: tuple[Any, ...]
 
@@ -164,6 +169,11 @@ def group(*parts: Any) -> _Group:
     return _Group(parts, width == _INF, width)
 
 
+def fill_item(*parts: Any) -> _Fill:
+    width = _flat_width(parts)
+    return _Fill(parts, width == _INF, width)
+
+
 def indent(*parts: Any) -> _Indent:
     return _Indent(tuple(parts))
 
@@ -193,6 +203,8 @@ def _fits(parts: tuple[Any, ...], ind: int, rest: list[Any], width: int) -> bool
                 return True
             width -= 0 if doc.soft else 1
         elif isinstance(doc, _Group):
+            if not flat and isinstance(doc, _Fill):
+                return True  # the next item of a fill can go on a line of its own
             if flat or doc.width <= width:
                 width -= doc.width  # flat, or fits flat: no break in it either way
             else:
@@ -344,7 +356,7 @@ def _notes(tree: Any, comments: list[Any]) -> _Notes:
 
 
 # ---------------------------------------------------------------- the layout
-_NO_SPACE_BEFORE = {",", ")", "]", ".", "%", ":", "..", "+"}
+_NO_SPACE_BEFORE = {",", ")", "]", ".", "%", ":", ".."}  # "500+" is a tight range
 _NO_SPACE_AFTER = {"(", "[", ".", ".."}
 _TIGHT = {"neg", "neg_number", "json_neg", "range", "open_range", "closed_range", "percent"}
 _BLOCKS = {"rule", "table"}
@@ -514,6 +526,13 @@ class _Layout:
         clauses.sort(key=lambda c: self.order.get(_kind(c), last))
         return self.block(node, kids[: brace + 1], clauses, kids[-1])
 
+    def n_top_example(self, node: Any) -> Any:
+        """``example "name" fires ... passes ... { data }``: expectations wrap under the name."""
+        kids = node.children
+        head = self.join(node, kids[:2])
+        expects = [indent(LINE, self.node(k)) for k in kids[2:-1]]
+        return [group(*head, *expects), " ", self.node(kids[-1])]
+
     # -- clauses
     def n_for_each(self, node: Any) -> Any:
         kids = node.children
@@ -538,6 +557,8 @@ class _Layout:
         cur = node
         while not isinstance(cur, _token_type()) and cur.data == op:
             left, tok, right = cur.children
+            if op == "arith" and tok.type != "ADD_OP":
+                break
             operands.append(right)
             ops.append(tok)
             cur = left
@@ -556,6 +577,12 @@ class _Layout:
     def n_and_(self, node: Any) -> Any:
         return self.chain(node, "and_")
 
+    def n_arith(self, node: Any) -> Any:
+        """``a + b - c`` breaks before ``+``/``-`` like a condition; products never break."""
+        if node.children[1].type == "ADD_OP":
+            return self.chain(node, "arith")
+        return self.plain(node)
+
     def n_aggregate(self, node: Any) -> Any:
         kids = node.children
         parts: list[Any] = [*self.token(kids[0]), *self.token(kids[1]), self.node(kids[2])]
@@ -568,7 +595,8 @@ class _Layout:
                 if i < len(kids) - 1:  # within WINDOW
                     tail += [" ", *self.token(kids[i]), " ", self.node(kids[i + 1])]
                     i += 2
-                parts.append(indent(LINE, *tail))
+                # a group of its own: ": value" stays on the ``where`` line when it fits
+                parts.append(indent(group(LINE, *tail)))
             else:
                 parts.append(indent(LINE, self.node(kid)))
                 i += 1
@@ -585,7 +613,7 @@ class _Layout:
             elif _is(kid, ","):
                 parts += self.token(kid)
             else:
-                parts.append(group(LINE, self.node(kid)))
+                parts.append(fill_item(LINE, self.node(kid)))
         return [parts[0], indent(*parts[1:])]
 
     n_advice_refs = n_tags = n_suppresses = n_disable = fill
@@ -610,19 +638,70 @@ class _Layout:
         start = opens[0]
         head = kids[:start]
         items = [k for k in kids[start + 1 : -1] if not _is(k, ",")]
-        body = self.bracketed(kids[start], items, kids[-1], line, comma)
+        if len(items) == 1 and line is SOFT and not _is(kids[start + 2], ","):
+            # one item hugs its brackets: ``f(x)``, ``[a + b]`` break inside the item
+            body = [*self.token(kids[start]), self.node(items[0]), *self.token(kids[-1])]
+        else:
+            body = self.bracketed(kids[start], items, kids[-1], line, comma)
         return [*self.join(node, head), body] if head else body
+
+    def fill_list(self, node: Any) -> Any:
+        """``[a, b, c]`` of plain values: as many per line as fit, continued one indent in."""
+        kids = node.children
+        items = [k for k in kids[1:-1] if not _is(k, ",")]
+        parts: list[Any] = [*self.token(kids[0])]
+        for i, item in enumerate(items):
+            if i:
+                parts += [",", fill_item(LINE, self.node(item))]
+            else:
+                parts.append(self.node(item))
+        return [*parts[:1], indent(*parts[1:]), *self.token(kids[-1])]
+
+    def row(self, node: Any) -> Any:
+        """A record of plain values in a list: one line, however long (a table row)."""
+        kids = node.children
+        items = [k for k in kids[1:-1] if not _is(k, ",")]
+        inner: list[Any] = [" "]
+        for i, item in enumerate(items):
+            if i:
+                inner += [", "]
+            inner.append(self.node(item))
+        parts = [*self.token(kids[0]), *inner, " ", *self.token(kids[-1])]
+        if _flat_width(parts) == _INF:  # a comment inside: lay it out like any record
+            return self.node(node)
+        return parts
 
     def n_json_object(self, node: Any) -> Any:
         return self.listing(node, LINE)
 
     def n_json_array(self, node: Any) -> Any:
+        if _plain_items(node):
+            return self.fill_list(node)
+        kids = node.children
+        items = [k for k in kids[1:-1] if not _is(k, ",")]
+        if items and all(_is_row(k) for k in items):
+            body = [self.row(k) for k in items]
+            inner: list[Any] = [SOFT]
+            for i, item in enumerate(body):
+                if i:
+                    inner += [",", LINE]
+                inner.append(item)
+            inner.append(_IfBreak(","))
+            close = kids[-1]
+            return [
+                group(*self.token(kids[0]), indent(*inner), SOFT, *self.token(close)),
+                *self.after(close),
+            ]
         return self.listing(node, SOFT)
 
     def n_list(self, node: Any) -> Any:
+        if _plain_items(node):
+            return self.fill_list(node)
         return self.listing(node, SOFT)
 
     def n_literal_list(self, node: Any) -> Any:
+        if _plain_items(node):
+            return self.fill_list(node)
         return self.listing(node, SOFT)
 
     def n_call(self, node: Any) -> Any:
@@ -645,6 +724,40 @@ def _is_block(node: Any) -> bool:
         return False
     inner = kids[opens[0] + 1 : -1]
     return all(not isinstance(k, Token) or _is(k, ",") for k in inner)
+
+
+_PLAIN = {"json_string", "json_number", "json_neg", "json_true", "json_false", "json_null"}
+_PLAIN |= {"number", "neg", "string", "true", "false", "null", "neg_number", "percent"}
+
+
+def _plain(node: Any) -> bool:
+    """A string, number or constant (what a list fills and a table row holds)."""
+    if isinstance(node, _token_type()):
+        return node.type in ("STRING", "INT", "FLOAT", "NUMBER")
+    return node.data in _PLAIN
+
+
+def _plain_items(node: Any) -> bool:
+    """A list (in code or example data) of plain values only, two or more."""
+    items = [k for k in node.children[1:-1] if not _is(k, ",")]
+    return len(items) > 1 and all(_plain(k) for k in items)
+
+
+def _is_row(node: Any) -> bool:
+    """A record whose values are plain values or lists of them: one line as a table row."""
+    if isinstance(node, _token_type()) or node.data != "json_object":
+        return False
+    for pair in node.children[1:-1]:
+        if _is(pair, ","):
+            continue
+        value = pair.children[-1]
+        if _plain(value):
+            continue
+        if isinstance(value, _token_type()) or value.data != "json_array":
+            return False
+        if not all(_plain(k) for k in value.children[1:-1] if not _is(k, ",")):
+            return False
+    return True
 
 
 def _statements(tree: Any) -> Iterator[Any]:

@@ -60,11 +60,6 @@ def test_pack_formats_to_the_same_program(path: Path) -> None:
     assert text.count("#") <= out.count("#")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the pack is being rewritten by the pack helpers; the lead formats it at the end "
-    "(netrules fmt rules/)",
-)
 @pytest.mark.parametrize("path", PACK, ids=lambda p: p.name)
 def test_pack_is_kept_formatted(path: Path) -> None:
     """Every bundled rule file is already in the canonical layout."""
