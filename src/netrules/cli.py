@@ -241,6 +241,12 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="keep e-mail addresses in the report (hidden by default)",
     )
     check.add_argument(
+        "--pretty",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="indent JSON output (default: only when printed on a terminal)",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default=None,
@@ -716,15 +722,18 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     later = _what_if(args, ruleset, network, report, params)
     report, ctx = _finish(args, config, ruleset, network, report, later)
     outputs, main_file = _outputs(args, config)
+    pretty = args.pretty if args.pretty is not None else config.pretty
     for out_fmt, path in outputs.items():
-        _write(_render(out_fmt, report, ctx, None, "never"), path)
+        _write(_render(out_fmt, report, ctx, path, "never", bool(pretty)), path)
     choice = args.color or config.color or "auto"
+    if pretty is None:  # JSON for people on a terminal, compact for files and pipes
+        pretty = main_file is None and _is_terminal(sys.stdout)
     if args.statistics if args.statistics is not None else config.statistics:
         from .formats import statistics
 
         _write(statistics(report, ctx, as_json=fmt in ("json", "jsonl")), main_file)
     else:
-        _write(_render(fmt, report, ctx, main_file, choice), main_file)
+        _write(_render(fmt, report, ctx, main_file, choice, pretty), main_file)
     return 1 if _fails(report, fail_on) else 0
 
 
@@ -951,7 +960,19 @@ def _outputs(args: argparse.Namespace, config: Config) -> tuple[dict[str, str], 
     return outputs, main_file
 
 
-def _render(fmt: str, report: Report, ctx: Any, main_file: str | None, choice: str) -> str:
+def _is_terminal(stream: IO[str]) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _render(
+    fmt: str,
+    report: Report,
+    ctx: Any,
+    main_file: str | None,
+    choice: str,
+    pretty: bool = False,
+) -> str:
     from .formats import render
 
     color = False
@@ -963,7 +984,7 @@ def _render(fmt: str, report: Report, ctx: Any, main_file: str | None, choice: s
             import shutil
 
             width = shutil.get_terminal_size().columns
-    return render(fmt, report, ctx, color=color, width=width)
+    return render(fmt, report, ctx, color=color, width=width, pretty=pretty)
 
 
 def _cmd_rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

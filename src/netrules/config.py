@@ -124,6 +124,7 @@ class Config(NamedTuple):
     redact: bool | None = None
     show_emails: bool | None = None
     statistics: bool | None = None
+    pretty: bool | None = None
     color: str | None = None
     as_of: _dt.date | None = None
     overlay: str | None = None
@@ -337,6 +338,7 @@ class _Reader:
         "redact",
         "show-emails",
         "statistics",
+        "pretty",
         "color",
         "as-of",
         "overlay",
@@ -409,7 +411,7 @@ class _Reader:
             field = key.replace("-", "_")
             if key == "rules":
                 out[field] = tuple(self.file(key, v) for v in self.strings(key, value))
-            elif key in ("default-rules", "redact", "show-emails", "statistics", "infer"):
+            elif key in ("default-rules", "redact", "show-emails", "statistics", "pretty", "infer"):
                 out[field] = self.boolean(key, value)
             elif key == "params":
                 out[field] = self.params(value)

@@ -224,6 +224,18 @@ class Report:
 
         return render_html(self, network, ruleset)
 
-    def to_json(self, indent: int | None = 2) -> str:
-        """Byte-for-byte stable JSON for the same input."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+    def to_json(self, indent: int | None = None) -> str:
+        """Byte-for-byte stable JSON for the same input: compact (no spaces) by default,
+        ``indent=2`` for people.
+
+        Compact output goes through json's C encoder; any ``indent`` makes json fall back
+        to its pure-Python encoder, several times slower on a large report.
+        """
+        return dumps(self.to_dict(), indent)
+
+
+def dumps(data: Any, indent: int | None = None) -> str:
+    """JSON text of report data: compact through the C encoder, or indented for people."""
+    if indent is None:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, indent=indent)

@@ -289,15 +289,21 @@ def render(
     *,
     color: bool = False,
     width: int | None = None,
+    pretty: bool = False,
 ) -> str:
-    """The report in one format (a name from :data:`FORMATS`), as one string."""
+    """The report in one format (a name from :data:`FORMATS`), as one string.
+
+    ``json`` is compact unless ``pretty`` (indented by two spaces).
+    """
     ctx = ctx or Context()
     if fmt == "text":
         return _text(report, ctx, color, width)
     from .terminal import json_printable, printable
 
     if fmt == "json":
-        text = json.dumps(report_dict(report, ctx), indent=2, ensure_ascii=False)
+        from .findings import dumps
+
+        text = dumps(report_dict(report, ctx), 2 if pretty else None)
         return json_printable(text) + "\n"
     if fmt == "jsonl":
         return json_printable(_jsonl(report, ctx))

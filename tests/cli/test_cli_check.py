@@ -29,8 +29,8 @@ def test_text_report_matches_golden(run, own_rules, network, golden):
 
 
 def test_json_report_matches_golden(run, own_rules, network, golden):
-    """The JSON report matches golden/check_basic.json."""
-    res = run("check", network, "--format", "json", *own_rules())
+    """The JSON report, indented with --pretty, matches golden/check_basic.json."""
+    res = run("check", network, "--format", "json", "--pretty", *own_rules())
     assert res.code == 1
     golden("check_basic.json", res.out)
 
@@ -43,6 +43,40 @@ def test_json_report_is_exactly_the_api_report(run, own_rules, network, fixture_
     assert res.out == report.to_json() + "\n"
     data = json.loads(res.out)
     assert set(data) == {"as_of", "network", "findings", "summary", "skipped"}
+
+
+def test_json_is_compact_in_a_pipe_and_indented_with_pretty(run, own_rules, network, fixture_path):
+    """Piped, the JSON report is one compact line; --pretty is Report.to_json(indent=2);
+    both are the same JSON value."""
+    compact = run("check", network, "--format", "json", *own_rules()).out
+    pretty = run("check", network, "--format", "json", "--pretty", *own_rules()).out
+    assert compact.count("\n") == 1 and compact.endswith("}\n")
+    assert '":' in compact and '": ' not in compact
+    rules = netrules.load_rules(fixture_path("basic.rules"), include_default=False)
+    report = rules.evaluate(netrules.load_network(network))
+    assert pretty == report.to_json(indent=2) + "\n"
+    assert json.loads(compact) == json.loads(pretty) == report.to_dict()
+
+
+def test_json_is_indented_on_a_terminal_unless_no_pretty(
+    run, own_rules, network, monkeypatch, tmp_path
+):
+    """On a terminal the JSON report is indented; --no-pretty and -o FILE keep it compact."""
+    from netrules import cli
+
+    monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)
+    shown = run("check", network, "--format", "json", *own_rules()).out
+    assert shown.startswith('{\n  "as_of": ')
+    plain = run("check", network, "--format", "json", "--no-pretty", *own_rules()).out
+    assert plain.startswith('{"as_of":')
+    target = tmp_path / "report.json"
+    run("check", network, "--format", "json", "-o", str(target), *own_rules())
+    assert target.read_text(encoding="utf-8").startswith('{"as_of":')
+    extra = tmp_path / "extra.json"
+    run("check", network, "--output", f"json={extra}", *own_rules())
+    assert extra.read_text(encoding="utf-8").startswith('{"as_of":')
+    run("check", network, "--output", f"json={extra}", "--pretty", *own_rules())
+    assert extra.read_text(encoding="utf-8").startswith('{\n  "as_of": ')
 
 
 def test_json_report_is_stable(run, own_rules, network):

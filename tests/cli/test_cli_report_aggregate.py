@@ -17,7 +17,12 @@ def test_aggregated_text_report_matches_golden(run, own_rules, fixture_path, gol
 def test_aggregated_json_report_matches_golden(run, own_rules, fixture_path, golden):
     """The JSON report keeps every subject of the aggregated finding, in order."""
     res = run(
-        "check", fixture_path("network.json"), "--format", "json", *own_rules("aggregate.rules")
+        "check",
+        fixture_path("network.json"),
+        "--format",
+        "json",
+        "--pretty",
+        *own_rules("aggregate.rules"),
     )
     golden("check_aggregate.json", res.out)
     (cold,) = [f for f in json.loads(res.out)["findings"] if f["rule"] == "cold-connections"]

@@ -208,6 +208,15 @@ def test_precedence_scalars(run, project):
     assert res.out.startswith("netrules report for")
 
 
+def test_pretty_in_the_configuration(run, project):
+    """pretty = true indents JSON written to a pipe; --no-pretty on the command line wins."""
+    write(
+        project, 'rules = ["basic.rules"]\ndefault-rules = false\nformat = "json"\npretty = true\n'
+    )
+    assert run("check", NETWORK).out.startswith('{\n  "as_of": ')
+    assert run("check", NETWORK, "--no-pretty").out.startswith('{"as_of":')
+
+
 def test_precedence_selection_layers(run, project):
     """The command line's --select starts afresh; its --extend-select and --ignore refine
     the file's selection."""
