@@ -126,8 +126,25 @@ def format_value(value: Any, spec: str | None = None) -> str:
     return str(value)
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
-    """A value as plain JSON data (evidence in reports)."""
+    """A value as plain JSON data (evidence in reports).
+
+    Exact types are tested first (one set look-up): a report holds tens of thousands
+    of small evidence dicts of strings, numbers and dates.
+    """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {
+            k if type(k) is str else str(k): v if type(v) in _PLAIN else jsonable(v)
+            for k, v in value.items()
+        }
+    if kind is _dt.date:
+        return value.isoformat()
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
