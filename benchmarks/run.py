@@ -14,7 +14,11 @@ Prints one table of medians and ratios against hand-written baselines:
 8. the member batch of 3 given as plain dicts, through ``RuleSet.evaluate_many``, against
    the hand-written count rules including the conversion to a Member;
 9. the whole pack on the large network with the collector paused (the default) and with
-   ``gc.freeze()`` after loading, each against the collector left on.
+   ``gc.freeze()`` after loading, each against the collector left on;
+10. ``Report.to_json()`` of the large network's report (compact, the default) against the
+    evaluation that made it, and the indented form against the compact one;
+11. ``netrules check EXPORT.zip --format json -o FILE`` on the 30,000-connection archive of
+    4, as a whole process, against ``python -c pass``.
 
 ``--quick`` runs every benchmark once on small inputs (the CI smoke mode).
 Figures on a shared machine are noisy: compare ratios from one run, not
@@ -418,6 +422,68 @@ def bench_collector(size: dict[str, Any], ruleset: Any) -> list[Row]:
     ]
 
 
+def bench_json(size: dict[str, Any], ruleset: Any) -> list[Row]:
+    """10: the compact JSON report against the evaluation, and indented against compact."""
+    n = size["large"]
+    net = generate.network(
+        n, n_invitations=size["invitations"], n_removals=size["removals"], seed=1
+    )
+    as_of = generate.AS_OF
+    report = ruleset.evaluate(net, as_of=as_of)
+    t_json, text, t_eval, _ = timed_pair(
+        report.to_json, lambda: ruleset.evaluate(net, as_of=as_of), size["repeat_large"]
+    )
+    t_pretty, pretty, t_compact, _ = timed_pair(
+        lambda: report.to_json(indent=2), report.to_json, size["repeat_large"]
+    )
+    if json.loads(text) != json.loads(pretty):
+        raise AssertionError("compact and indented JSON reports differ")
+    mib = len(text.encode()) / (1024 * 1024)
+    return [
+        {
+            "name": f"10 to_json(), {n:,} connections ({mib:.1f} MiB) vs evaluate",
+            "netrules": t_json,
+            "baseline": t_eval,
+        },
+        {
+            "name": "10 to_json(indent=2) vs to_json()",
+            "netrules": t_pretty,
+            "baseline": t_compact,
+        },
+    ]
+
+
+def bench_end_to_end(size: dict[str, Any], archive: Path, tmp: Path) -> list[Row]:
+    """11: ``netrules check`` on the export archive, JSON into a file, against a bare start."""
+    repeat = size["repeat_process"]
+    out = tmp / "report.json"
+    argv = netrules_command() + [
+        "check",
+        str(archive),
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        "--fail-on",
+        "never",
+    ]
+    if repeat > 1:
+        run_process(argv, 1)  # warm the caches once
+    bare, check = [], []
+    for _ in range(repeat):  # alternately, so that load changes hit both alike
+        bare.append(run_process([sys.executable, "-c", "pass"], 1)[0])
+        check.append(run_process(argv, 1)[0])
+    if not json.loads(out.read_text(encoding="utf-8"))["findings"]:
+        raise AssertionError("the end-to-end check found nothing")
+    return [
+        {
+            "name": f"11 `netrules check` export, {size['archive']:,}, json -o file",
+            "netrules": statistics.median(check),
+            "baseline": statistics.median(bare),
+        }
+    ]
+
+
 MEMORY_CODE = """
 import gc, json, sys, tracemalloc
 from benchmarks import generate
@@ -492,6 +558,8 @@ TARGETS = {
     "4 load": 2.0,
     "4 + derive": 1.2,
     "5 `netrules": 20.0,
+    "10 to_json(),": 1.0,
+    "11 `netrules": 30.0,
 }
 
 
@@ -535,6 +603,23 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+BENCHMARKS = tuple(range(1, 12))
+
+
+def chosen(text: str) -> set[int]:
+    """``--only``: numbers separated by commas, or single digits run together (``235``)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 1 and not (parts[0].isdigit() and int(parts[0]) in BENCHMARKS):
+        parts = list(parts[0])
+    try:
+        numbers = {int(p) for p in parts}
+    except ValueError:
+        raise SystemExit(
+            f"--only takes benchmark numbers (1-{BENCHMARKS[-1]}), got {text!r}"
+        ) from None
+    return numbers
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks",
@@ -544,11 +629,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small inputs, one repeat (smoke mode)")
     ap.add_argument(
         "--only",
-        default="123456789",
-        help="which benchmarks to run, by number (default: 123456789)",
+        default=",".join(str(n) for n in BENCHMARKS),
+        help="which benchmarks to run, by number: 2,10,11 (or digits run together: 235)",
     )
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args(argv)
+    only = chosen(args.only)
     size = SIZES["quick" if args.quick else "full"]
     import netrules
 
@@ -563,27 +649,31 @@ def main(argv: list[str] | None = None) -> int:
     base = baseline.Baseline(ruleset)
     tmp = Path(tempfile.mkdtemp(prefix="netrules-bench-"))
     try:
-        if "1" in args.only:
+        if 1 in only:
             rows += bench_load(size)
-        if "2" in args.only:
+        if 2 in only:
             rows += bench_evaluate(size, ruleset, base)
-        if "3" in args.only:
+        if 3 in only:
             rows += bench_members(size, ruleset, base)
         archive = None
-        if "4" in args.only or "6" in args.only:
+        if 4 in only or 6 in only or 11 in only:
             archive_rows, archive = bench_archive(size, tmp)
-            if "4" in args.only:
+            if 4 in only:
                 rows += archive_rows
-        if "5" in args.only:
+        if 5 in only:
             rows += bench_process(size)
-        if "6" in args.only and archive is not None:
+        if 6 in only and archive is not None:
             rows += bench_memory(size, archive)
-        if "8" in args.only:
+        if 8 in only:
             rows += bench_many(size, ruleset, base)
-        if "7" in args.only:
+        if 7 in only:
             rows += bench_html(size, ruleset)
-        if "9" in args.only:
+        if 9 in only:
             rows += bench_collector(size, ruleset)
+        if 10 in only:
+            rows += bench_json(size, ruleset)
+        if 11 in only and archive is not None:
+            rows += bench_end_to_end(size, archive, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
