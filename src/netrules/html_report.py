@@ -25,6 +25,7 @@ import attrs
 from .errors import NetrulesError, UsageError
 from .findings import SEVERITY_ORDER, Finding, Origin, Report
 from .model import Network
+from .terminal import printable
 from .values import Duration, Range, format_value, jsonable
 
 __all__ = ["Chart", "HtmlUnavailable", "build_charts", "render_html"]
@@ -207,6 +208,7 @@ def _svg(chart: Any, title: str, key: str) -> str:
     found = _UUID.search(svg)
     if found:
         svg = svg.replace(found.group(1), f"nr-{key}")
+    svg = printable(svg)  # labels: no bidi override or control character (see _visible)
     # The figure's caption and table carry the meaning; the picture is labelled by them.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
 
@@ -607,7 +609,22 @@ def _jinja() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["value"] = lambda v: format_value(v)
+    env.finalize = _visible
     return env
+
+
+def _visible(value: Any) -> Any:
+    """Every string the page prints with control characters, bidirectional overrides and
+    lone surrogates shown as escapes (``\\u202e``), as the text report does: an unclosed
+    override in a name would reverse the rest of its line; right-to-left letters stay."""
+    if not isinstance(value, str):
+        return value
+    shown = printable(value)
+    if shown == value:
+        return value
+    from markupsafe import Markup
+
+    return Markup(shown) if isinstance(value, Markup) else shown
 
 
 def _rule_info(ruleset: Any, rule_id: str) -> tuple[str | None, str | None]:

@@ -39,6 +39,9 @@ def _profile_re() -> re.Pattern[str]:
 
 
 HIDDEN_EMAIL = "[e-mail hidden]"
+_TOKEN = re.compile(r"\w+|\W")  # a run of letters and digits, or one other character
+_TOKEN_NO_SPACE = re.compile(r"\w+|[^\w\s]")
+_WORD = re.compile(r"\w")
 
 
 def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
@@ -247,15 +250,45 @@ class Redactor:
                 self._replace.setdefault(r.connection, target)
         if network.member.name:
             self._replace[network.member.name] = "the member"
-        words = sorted((k for k in self._replace if k.strip()), key=len, reverse=True)
-        self._pattern = (
-            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words)) if words else None
-        )
+        # Whole-word matches, longest first, found through an index by first token: one
+        # regular expression of 30,000 alternatives tries every one at every position.
+        self._by_token: dict[str, list[str]] = {}
+        for key in sorted((k for k in self._replace if k.strip()), key=len, reverse=True):
+            first = _TOKEN.match(key)
+            if first is not None:
+                self._by_token.setdefault(first.group(0), []).append(key)
+        # Spaces are tokens only when some key starts with one (half the tokens of a text).
+        self._tokens = _TOKEN if any(k[:1].isspace() for k in self._replace) else _TOKEN_NO_SPACE
+
+    def _names(self, text: str) -> str:
+        """Every known string that stands as whole words in ``text``, replaced (longest first)."""
+        out: list[str] = []
+        done = 0  # text[:done] is written out or replaced
+        for token in self._tokens.finditer(text):
+            start = token.start()
+            if start < done:
+                continue
+            keys = self._by_token.get(token.group(0))
+            if not keys:
+                continue
+            if start and not _WORD.match(token.group(0)) and _WORD.match(text, start - 1):
+                continue  # a key starting with a sign must not follow a letter
+            for key in keys:
+                end = start + len(key)
+                if text.startswith(key, start) and not _WORD.match(text, end):
+                    out.append(text[done:start])
+                    out.append(self._replace[key])
+                    done = end
+                    break
+        if not out:
+            return text
+        out.append(text[done:])
+        return "".join(out)
 
     def text(self, text: str) -> str:
         """The text with every known name, id, URL, e-mail and note replaced."""
-        if self._pattern is not None:
-            text = self._pattern.sub(lambda m: self._replace[m.group(0)], text)
+        if self._by_token:
+            text = self._names(text)
         if "@" in text:
             text = email_re().sub("[e-mail]", text)
         if "linkedin.com" in text.lower():

@@ -59,6 +59,17 @@ def shots() -> Path | None:
     return Path(folder) if folder else None
 
 
+def screenshot(browser, folder: Path, name: str, width: int) -> bool:
+    """The whole page, not only the first screen (the window grows to the page's height)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, min(int(height) + 100, 16_000))
+    try:
+        return browser.save_screenshot(str(folder / name))
+    finally:
+        browser.set_window_size(width, 900)
+
+
 def open_report(browser, html: str, path: Path, width: int):
     path.write_text(html, encoding="utf-8")
     browser.get_log("browser")
@@ -95,21 +106,38 @@ def test_demo_in_browser(browser, demo, pack, tmp_path, width):
         "return [document.documentElement.scrollWidth, window.innerWidth]"
     )
     assert scroll <= inner
-    target = shots() or tmp_path
-    target.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(target / f"report-{width}.png"))
+    assert screenshot(browser, shots() or tmp_path, f"report-{width}.png", width)
 
 
-def test_hostile_names_in_browser(browser, pack, tmp_path):
-    text = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+HOSTILE = {
+    "markup": '"><img src=x onerror=alert(1)><script>alert(2)</script>',
+    "script": "<script>document.title='pwned'</script>",
+    "attribute": '"><img src=x onerror="document.title=1">',
+    "rtl": "\u202eevil\u202c \u200fright-to-left",
+    "long": "C" * 10_000,
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_names_in_browser(browser, pack, tmp_path, text):
     network = hostile_network(text, text)
     report = pack.evaluate(network)
     console, requests = open_report(
         browser, render_html(report, network, pack), tmp_path / "h.html", 390
     )
     assert console == [] and requests == []
-    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
-    assert text in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_elements(By.CSS_SELECTOR, "main img, main script") == []
+    assert browser.title.startswith("netrules report for ")  # no script retitled it
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    if text.startswith("\u202e"):
+        assert "\\u202eevil\\u202c" in heading  # the override is shown, not obeyed
+    else:
+        assert text in heading
+    # the 10,000-character company still leaves the page no wider than the phone
+    scroll, inner = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll <= inner
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
@@ -135,6 +163,4 @@ def test_redacted_page_in_browser(browser, pack, tmp_path, width):
         "return [document.documentElement.scrollWidth, window.innerWidth]"
     )
     assert scroll <= inner
-    target = shots() or tmp_path
-    target.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(target / f"redacted-{width}.png"))
+    assert screenshot(browser, shots() or tmp_path, f"redacted-{width}.png", width)

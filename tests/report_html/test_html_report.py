@@ -148,6 +148,17 @@ def test_hostile_strings_render_as_text(pack, text):
     assert "49 {%" not in html  # the template engine never evaluates input
     if text.startswith("C" * 50):
         assert "C" * 10_000 in html  # shown whole in the tables, shortened in the chart
+    # an unclosed override would reverse the rest of its line: shown as an escape
+    assert "\u202e" not in html and "\u202c" not in html
+    if "evil" in text:
+        assert "\\u202eevil\\u202c" in html
+
+
+def test_right_to_left_letters_stay(pack):
+    text = "שלום עולם \u200f (Hebrew, with a right-to-left mark)"
+    network = hostile_network(text, text)
+    html = render_html(pack.evaluate(network), network, pack)
+    assert "שלום עולם \u200f" in html
 
 
 def test_empty_network(pack):
