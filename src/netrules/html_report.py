@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -36,13 +37,13 @@ _UUID = re.compile(r'id="chart-([0-9a-f-]{36})"')
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 EXTRA_HINT = "install the optional extra: pip install 'netrules[html]'"
 
-# Buckets of time since the last exchange, in days (upper bound exclusive).
-RECENCY_BUCKETS: tuple[tuple[str, int | None], ...] = (
-    ("under 3 months", 91),
-    ("3–12 months", 366),
-    ("1–2 years", 731),
-    ("2–5 years", 1827),
-    ("over 5 years", None),
+# Edges of the buckets of time since the last exchange: (words, the first age in days
+# past it); the rules' dormant_window is added when it is none of these.
+_RECENCY_EDGES: tuple[tuple[str, int], ...] = (
+    ("3 months", 91),
+    ("1 year", 366),
+    ("2 years", 731),
+    ("5 years", 1827),
 )
 TOP_COMPANIES = 10
 
@@ -194,6 +195,7 @@ def _config(pygal: Any, style: Any, **extra: Any) -> dict[str, Any]:
         "show_minor_x_labels": False,
         "show_x_guides": False,
         "margin": 8,
+        "margin_bottom": 24,  # pygal clips the last legend line otherwise
     }
     base.update(extra)
     return base
@@ -243,7 +245,7 @@ def chart_growth(network: Network, ruleset: Any, pygal: Any, style: Any) -> Char
     labels = [_label(m) for m in months]
     cfg = _config(pygal, style, x_title="Month", y_title="Connections (total)", fill=False)
     top = max([series[-1]] + [band.low for _, _, band in bands])
-    cfg["height"] = 320 + 24 * len(bands)
+    cfg["height"] = 340 + 30 * len(bands)  # one legend line per band
     chart = pygal.Line(
         **cfg, show_dots=False, x_labels_major_every=_every(labels), range=(0, int(top * 1.1) + 1)
     )
@@ -314,12 +316,25 @@ def _param(params: Mapping[str, Any] | None, name: str, default: Any) -> Any:
     return default if value is None else value
 
 
+def _pace(network: Network, bands: Sequence[tuple[str, str, Range]], recent: int) -> str:
+    """How far the nearest target still short of is, at the last 12 months' pace."""
+    total = network.member.connection_count or len(network.connections)
+    ahead = [(band.low, row) for _kind, row, band in bands if band.low > total]
+    if not ahead or recent <= 0:
+        return ""
+    low, row = min(ahead)
+    months = -(-(low - total) * 12 // recent)
+    when = "more than ten years" if months > 120 else _plural(months, "month")
+    return f"At that pace, the {low:,} suggested for {row} is about {when} away. "
+
+
 def chart_new_per_month(
     network: Network,
     report: Report,
     pygal: Any,
     style: Any,
     params: Mapping[str, Any] | None = None,
+    bands: Sequence[tuple[str, str, Range]] | None = None,
 ) -> Chart:
     title = "New connections per month"
     dated = [c.connected_on for c in network.connections if c.connected_on is not None]
@@ -356,6 +371,7 @@ def chart_new_per_month(
         f"In the last 12 months you added {_plural(recent, 'connection')}"
         f"{f', about {recent / 12:.0f} a month' if recent >= 24 else ''}. "
     )
+    takeaway += _pace(network, bands or [], recent)
     if usual and most >= burst_min and most >= burst_factor * usual:
         takeaway += (
             f"You added {most:,} connections on {_day(busiest)}, "
@@ -403,7 +419,7 @@ def chart_invitations(network: Network, pygal: Any, style: Any) -> Chart:
         elif inv.status in ("pending", "unanswered", "ignored"):
             unanswered[k] += 1
     labels = [_label(m) for m in months]
-    cfg = _config(pygal, style, x_title="Month", y_title="Invitations")
+    cfg = _config(pygal, style, x_title="Month", y_title="Invitations", height=400)
     chart = pygal.Bar(**cfg, x_labels_major_every=_every(labels))
     chart.x_labels = labels
     chart.add("sent", sent)
@@ -412,15 +428,23 @@ def chart_invitations(network: Network, pygal: Any, style: Any) -> Chart:
     chart.add("accepted", accepted)
     chart.add("not answered", unanswered)
     total_sent, total_noted = sum(sent), sum(noted)
-    sent_accepted = sum(1 for i in invs if i.direction == "outgoing" and i.status == "accepted")
+    outcome = Counter(i.status for i in invs if i.direction == "outgoing")
     if total_sent:
         takeaway = (
-            f"You sent {_plural(total_sent, 'invitation')} and wrote a note on "
-            f"{total_noted / total_sent:.0%} of them"
+            f"You sent {_plural(total_sent, 'invitation')}, {total_noted:,} of them with a "
+            f"note ({total_noted / total_sent:.0%})"
         )
-        if sent_accepted:
-            verb = "was" if sent_accepted == 1 else "were"
-            takeaway += f"; {sent_accepted:,} of them {verb} accepted"
+        said = [
+            f"{outcome[status]:,} {words}"
+            for status, words in (
+                ("accepted", "accepted"),
+                ("unanswered", "without an answer"),
+                ("pending", "still pending"),
+            )
+            if outcome[status]
+        ]
+        if said:
+            takeaway += f"; {_and(said)}"
         takeaway += f". You received {sum(received):,}."
     else:
         takeaway = f"You sent no invitation in this period and received {sum(received):,}."
@@ -477,6 +501,15 @@ def chart_companies(
     return Chart("companies", title, takeaway, _svg(chart, title, "companies"), columns, rows)
 
 
+def _between(low: str, high: str) -> str:
+    """``1 year``, ``2 years`` -> ``1–2 years``; ``3 months``, ``1 year`` -> ``3 months–1 year``."""
+    n_low, _, unit_low = low.partition(" ")
+    _n, _, unit_high = high.partition(" ")
+    if unit_low.rstrip("s") == unit_high.rstrip("s"):
+        return f"{n_low}–{high}"
+    return f"{low}–{high}"
+
+
 def _words(span: str) -> str:
     """``1 year`` reads "a year"; ``2 years`` stays."""
     return "a " + span[2:] if span.startswith("1 ") else span
@@ -495,9 +528,19 @@ def chart_recency(
 ) -> Chart:
     title = "Time since your last exchange"
     as_of = network.as_of
-    counts = dict.fromkeys([b for b, _ in RECENCY_BUCKETS], 0)
     window = params.get("dormant_window") if params is not None else None
     window_days = round(window.approx_days()) if isinstance(window, Duration) else 365
+    span = _words(str(window)) if window is not None else "a year"
+    # Bucket edges (the first age in days of the next bucket), with the rules' threshold
+    # among them so that the quiet buckets can be told apart by colour.
+    edges = {upper: name for name, upper in _RECENCY_EDGES}
+    if all(abs(window_days + 1 - e) > 3 for e in edges):
+        edges[window_days + 1] = str(window) if window is not None else "1 year"
+    bounds = sorted(edges)
+    names = [f"under {edges[bounds[0]]}"]
+    names += [_between(edges[a], edges[b]) for a, b in itertools.pairwise(bounds)]
+    names.append(f"over {edges[bounds[-1]]}")
+    counts = [0] * len(names)
     unknown = quiet = 0
     for c in network.connections:
         if c.last_interaction_on is None or as_of is None:
@@ -505,30 +548,38 @@ def chart_recency(
             continue
         age = (as_of - c.last_interaction_on).days
         quiet += age > window_days
-        for name, upper in RECENCY_BUCKETS:
-            if upper is None or age < upper:
-                counts[name] += 1
-                break
+        k = 0
+        while k < len(bounds) and age >= bounds[k]:
+            k += 1
+        counts[k] += 1
     # True: a missing date means no exchange; None: the input says nothing about exchanges.
     recorded = getattr(network.member, "exchanges_recorded", True)
     if recorded:
         quiet += unknown
     unknown_label = "no exchange recorded" if recorded else "not known"
-    labels = [*counts, unknown_label]
-    values = [*counts.values(), unknown]
+    labels = [*names, unknown_label]
+    values = [*counts, unknown]
+    lows = [0, *bounds]
+    # 0: exchanged within the window, 1: quiet for longer, 2: not known
+    kinds = [int(low > window_days - 3) for low in lows] + [1 if recorded else 2]
     cfg = _config(
         pygal,
         style,
         x_title="Time since the last exchange",
         y_title="Connections",
-        show_legend=False,
-        x_label_rotation=0,
+        show_minor_x_labels=True,
+        x_label_rotation=20,
+        height=380,
+        margin_right=48,  # the last label leans right
     )
-    chart = pygal.Bar(**cfg)
+    chart = pygal.StackedBar(**cfg)  # one series per bar: full-width bars
     chart.x_labels = labels
-    chart.add("connections", values)
+    series = [f"exchanged within {span}", f"quiet for over {span}", "not known"]
+    for kind, name in enumerate(series):
+        if kind == 2 and (recorded or not unknown):
+            continue
+        chart.add(name, [v if k == kind else None for k, v in zip(kinds, values, strict=True)])
     total = len(network.connections)
-    span = _words(str(window)) if window is not None else "a year"
     note = f"The maintenance rules count a connection as quiet after {span} without an exchange."
     if total == 0:
         takeaway = "There are no connections to measure."
@@ -569,7 +620,14 @@ def build_charts(
         params = report.origin.params
     charts = [
         chart_growth(network, ruleset, pygal, style),
-        chart_new_per_month(network, report, pygal, style, params or _params(ruleset)),
+        chart_new_per_month(
+            network,
+            report,
+            pygal,
+            style,
+            params or _params(ruleset),
+            target_bands(network, ruleset),
+        ),
         chart_invitations(network, pygal, style),
         chart_companies(network, pygal, style, shown or _same),
         chart_recency(network, ruleset, pygal, style, params or _params(ruleset)),

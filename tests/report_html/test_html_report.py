@@ -251,3 +251,52 @@ def test_export_shows_assumptions_and_aggregates(pack, tmp_path):
     assert aggregated[0].subjects[0].message in html
     count = int(re.search(r'data-findings-count="(\d+)"', html).group(1))
     assert count == len(report.to_dict()["findings"])
+
+
+def test_recency_draws_its_labels_and_the_dormant_threshold(pack):
+    ages = [30, 200, 400, 600, 800, 2000]
+    conns = [
+        {
+            "id": f"c{i}",
+            "connected_on": "2015-01-01",
+            "last_interaction_on": (AS_OF - _dt.timedelta(days=age)).isoformat(),
+        }
+        for i, age in enumerate(ages)
+    ]
+    network = netrules.load_network(
+        {"as_of": AS_OF.isoformat(), "member": {}, "connections": conns}
+    )
+    report = pack.evaluate(network, params={"dormant_window": "18 months"})
+    recency = build_charts(report, network, pack)[-1]
+    labels = [row[0] for row in recency.rows]
+    # the rules' threshold is a bucket edge of its own
+    assert labels == [
+        "under 3 months",
+        "3 months–1 year",
+        "1 year–18 months",
+        "18 months–2 years",
+        "2–5 years",
+        "over 5 years",
+        "no exchange recorded",
+    ]
+    assert [row[1] for row in recency.rows] == ["1", "1", "1", "1", "1", "1", "0"]
+    for label in labels:  # every bucket is named under its bar
+        assert f">{label}</text>" in recency.svg, label
+    assert "quiet for over 18 months" in recency.svg
+    assert "exchanged within 18 months" in recency.svg
+    assert recency.takeaway.startswith("3 of 6 connections (50%)")
+
+
+def test_monthly_says_how_far_the_nearest_target_is_at_this_pace(demo, pack):
+    network, report = demo
+    monthly = build_charts(report, network, pack)[1]
+    recent = sum(
+        1
+        for c in network.connections
+        if c.connected_on is not None and 0 <= (network.as_of - c.connected_on).days < 365
+    )
+    assert f"In the last 12 months you added {recent} connections" in monthly.takeaway
+    months = -(-(500 - 380) * 12 // recent)
+    assert f"the 500 suggested for Information Technology is about {months} months away" in (
+        monthly.takeaway
+    )
