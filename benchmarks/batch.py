@@ -72,16 +72,17 @@ def load() -> str:
 
 
 def timed(fns: list[Callable[[], Any]], repeat: int) -> list[tuple[float, Any]]:
-    """Median wall time and last result of each function, run alternately (a change in
-    the machine's load hits all alike)."""
+    """Median CPU time of this process and last result of each function, run
+    alternately.  CPU time, not wall time: these run in one thread, and on a shared
+    machine wall time counts the turns other processes take."""
     times: list[list[float]] = [[] for _ in fns]
     results: list[Any] = [None] * len(fns)
     for _ in range(repeat):
         for k, fn in enumerate(fns):
             gc.collect()
-            start = time.perf_counter()
+            start = time.process_time()
             results[k] = fn()
-            times[k].append(time.perf_counter() - start)
+            times[k].append(time.process_time() - start)
     return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
 
 

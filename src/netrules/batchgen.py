@@ -60,6 +60,7 @@ from .runtime import NAMESPACE
 __all__ = ["BatchProgram", "compile_batch"]
 
 _IDENTS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_K_REF = re.compile(r"\bK\[(\d+)\]")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) = ")
 COLLECTIONS = ("connections", "invitations", "removals", "recommendations_given")
 # Keys a member row may hold besides member fields (batch.ID_KEYS and as_of).
@@ -184,7 +185,11 @@ class BatchProgram:
         em.add(3, "ax = []")
         em.add(3, "ax_append = ax.append")
         em.add(1, "return hits, slow")
-        return "\n".join(em.lines) + "\n"
+        # constants as locals too: K[3] in the loop is a lookup and a subscript each time
+        lines = [_K_REF.sub(r"K_\1", line) for line in em.lines]
+        used = sorted({int(k) for line in em.lines for k in _K_REF.findall(line)})
+        lines[1:1] = [f"    K_{k} = K[{k}]" for k in used]
+        return "\n".join(lines) + "\n"
 
 
 class _NoFacts:
@@ -224,6 +229,27 @@ class _BatchGen(Gen):
         if self._member_field(e, ctx):
             return self.e_Field(e, ctx)
         return super().sub(e, ctx)
+
+    # Three-valued and/or where one side is never unknown: Python's own operators
+    # give the same value with fewer steps (the condition runs once per member).
+    def e_And(self, e: n.And, ctx: _Ctx) -> tuple[str, bool]:
+        if (self.nullable(e.left) and self.nullable(e.right)) or self.optimistic:
+            return super().e_And(e, ctx)
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        if not self.nullable(e.left):  # False stops; True gives the right side as it is
+            return f"({left} and {right})", lc and rc
+        # the left may be unknown, the right is not: a false right wins, else the left
+        return f"(False if not {right} else {left})", lc and rc
+
+    def e_Or(self, e: n.Or, ctx: _Ctx) -> tuple[str, bool]:
+        if (self.nullable(e.left) and self.nullable(e.right)) or self.optimistic:
+            return super().e_Or(e, ctx)
+        left, lc = self.sub(e.left, ctx)
+        right, rc = self.sub(e.right, ctx)
+        if not self.nullable(e.left):  # True stops; False gives the right side
+            return f"({left} or {right})", lc and rc
+        return f"(True if {right} else {left})", lc and rc
 
     def e_Name(self, e: n.Name, ctx: _Ctx) -> tuple[str, bool]:
         if e.name == "member" and e.name not in ctx.names:
