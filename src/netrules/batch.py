@@ -95,6 +95,12 @@ def _as_network(item: Any, index: int, source: str) -> tuple[str, Network]:
 
 def iter_rows(inputs: Any) -> Iterator[Any]:
     """Rows of any accepted batch input: an iterable, an Arrow table, a pandas or polars frame."""
+    if not (hasattr(inputs, "columns") or hasattr(inputs, "schema")):
+        return iter(inputs)  # no generator in between: chunks are cut at C speed
+    return _table_rows(inputs)
+
+
+def _table_rows(inputs: Any) -> Iterator[Any]:
     if hasattr(inputs, "to_batches") and hasattr(inputs, "schema"):  # pyarrow.Table
         for batch in inputs.to_batches():
             yield from batch.to_pylist()
@@ -167,11 +173,16 @@ class _Engine:
             hits, slow = [], list(range(len(rows)))
         compiled = self.ruleset._compiled
         keep = self.keep
+        # no precedence, no severity filter: a lone finding is final as it is
+        plain = keep is None and not compiled.suppressions and not compiled.hides_all
         h = s = 0
         while h < len(hits) or s < len(slow):
             if s == len(slow) or (h < len(hits) and hits[h][0] < slow[s]):
                 pos, out, skips = hits[h]
                 h += 1
+                if len(out) == 1 and not skips and plain:  # the common hit: one finding
+                    yield pos, (out[0],), (), None, None
+                    continue
                 found, skipped = outcome(compiled, out, skips, [], {})
                 if keep is not None:
                     found = [f for f in found if f.severity in keep]
