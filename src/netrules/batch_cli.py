@@ -18,10 +18,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .batch import BadLine, RuleSpec, evaluate_lines, init_worker, worker_chunk
 from .errors import InputError, NetrulesError
+
+if TYPE_CHECKING:  # .batch is imported where used: `netrules check` builds this parser too
+    from .batch import RuleSpec
 
 __all__ = ["add_parser", "run"]
 
@@ -106,6 +108,7 @@ def add_parser(sub: Any, add_rule_options: Callable[..., None]) -> argparse.Argu
 
 
 def _chunks_jsonl(stream: IO[bytes], size: int) -> Iterator[list[tuple[int, Any]]]:
+    from .batch import BadLine
     from .loaders.reading import MAX_DOCUMENT_BYTES
 
     chunk: list[tuple[int, Any]] = []
@@ -212,6 +215,8 @@ ChunkResult = tuple[list[str], list[tuple[int, str]], int, dict[str, int]]
 def _in_process(
     spec: RuleSpec, as_of: Any, source: str, chunks: Iterator[Any]
 ) -> Iterator[ChunkResult]:
+    from .batch import evaluate_lines
+
     for chunk in chunks:
         yield evaluate_lines(spec, chunk, as_of, source)
 
@@ -220,6 +225,8 @@ def _processes(
     spec: RuleSpec, as_of: Any, source: str, chunks: Iterator[Any], jobs: int
 ) -> Iterator[ChunkResult]:
     from concurrent.futures import ProcessPoolExecutor
+
+    from .batch import init_worker, worker_chunk
 
     window: deque[Any] = deque()
     with ProcessPoolExecutor(
@@ -240,6 +247,8 @@ def _same(spec: RuleSpec) -> RuleSpec:
 def _dask(
     spec: RuleSpec, as_of: Any, source: str, chunks: Iterator[Any], address: str, jobs: int
 ) -> Iterator[ChunkResult]:
+    from .batch import evaluate_lines
+
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -280,6 +289,8 @@ def run(args: argparse.Namespace, ruleset: Any, err: Callable[[str], None]) -> i
     2: unusable input or rules, or with ``--strict`` an unreadable line.  ``err``
     writes one line to standard error.
     """
+    from .batch import RuleSpec
+
     params = dict(args.param)
     ruleset.resolve_params(params)  # bad names and values fail before any input is read
     spec = RuleSpec.of(ruleset, params)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -181,6 +180,8 @@ class Suggester:
         near = [c for c in pool if 3 * max(size, len(c)) <= 7 * min(size, len(c))]
         near = near[: min(MAX_CANDIDATES, max(0, self.budget))]
         self.budget -= len(near)
+        import difflib  # here: only a misspelling needs it, and it is slow to import
+
         found = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
         if found:
             return found[0]

@@ -27,7 +27,6 @@ import os
 import secrets
 import stat
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +64,23 @@ def cache_dir() -> Path | None:
     return Path(base) / "netrules"
 
 
+def package_files() -> Any:
+    """The package's own files: its folder (cheap), else importlib.resources (a zip)."""
+    here = Path(__file__).parent
+    if (here / "grammar.lark").is_file():
+        return here
+    from importlib import resources  # slow to import (tempfile, inspect...)
+
+    return resources.files("netrules")
+
+
 @functools.cache
 def grammar_digest() -> str:
     """A fingerprint of everything that shapes a syntax tree: grammar and tree-building code."""
     from . import __version__
 
     h = hashlib.sha256(__version__.encode())
-    package = resources.files("netrules")
+    package = package_files()
     for name in (
         "grammar.lark",
         "parser.py",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from typing import Any
 
 from .diagnostics import Diagnostic, Span, normalize_newlines, source_lines
@@ -42,7 +41,9 @@ _WORDS = {
 def _lark() -> Any:
     from lark import Lark
 
-    grammar = resources.files("netrules").joinpath("grammar.lark").read_text(encoding="utf-8")
+    from .parse_cache import package_files
+
+    grammar = package_files().joinpath("grammar.lark").read_text(encoding="utf-8")
     kwargs: dict[str, Any] = dict(
         parser="lalr",
         start=["start", "expr"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +44,9 @@ EXAMPLE_AS_OF = _dt.date(2025, 1, 1)
 
 def bundled_rules_dir() -> Path:
     """The bundled pack: inside the installed wheel, or ``rules/`` of a source checkout."""
-    packaged = resources.files("netrules").joinpath("rules")
+    from .parse_cache import package_files
+
+    packaged = package_files().joinpath("rules")
     if packaged.is_dir():
         return Path(str(packaged))
     here = Path(__file__).resolve().parent
