@@ -30,6 +30,7 @@ from .values import Range
 __all__ = ["CompiledProgram", "compile_program"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_TEMP = re.compile(r"\b_t\d+\b")
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 # Python refuses source nested more than 200 brackets deep ("too many nested
 # parentheses"); code deeper than this moves into a helper function of its own.
@@ -81,6 +82,11 @@ class Gen:
         self.hoisted: dict[str, str] = {}
         self.refs: set[str] = set()  # local (loop/aggregate) variables the code just read
         self.inline = False  # True: emit in place instead of hoisting (code that runs once)
+        # Not None while compiling a member rule's message, evidence and severity: closed
+        # parts go into these statements, run where the rule fires (once, and only then)
+        self.local: list[str] | None = None
+        self.local_names: dict[str, str] = {}
+        self.n_local = 0
         self.by_node: dict[int, str] = {}  # id(node) -> its hoisted name
         self.splits: list[tuple[str, tuple[str, ...], str]] = []  # (name, args, code)
         # True while compiling the *optimistic* reading of a condition: a count whose
@@ -113,13 +119,25 @@ class Gen:
         return self.prog.types.get(id(e), ("any", True))[0]
 
     def hoist(self, code: str) -> str:
+        """The name of ``code`` computed once: in the prelude, or in the local statements
+        of a member rule's body; the same computation (up to temporaries) is reused."""
         if self.inline:
             return code
-        if code in self.hoisted:
-            return self.hoisted[code]
+        key = _canonical(code)
+        hit = self.hoisted.get(key)
+        if hit is not None:
+            return hit
+        if self.local is not None:
+            hit = self.local_names.get(key)
+            if hit is None:
+                hit = f"m{self.n_local}"
+                self.n_local += 1
+                self.local.append(f"{hit} = {code}")
+                self.local_names[key] = hit
+            return hit
         name = f"h{len(self.hoisted)}"
         self.prelude.append(f"{name} = {code}")
-        self.hoisted[code] = name
+        self.hoisted[key] = name
         return name
 
     # ---- expressions: return (code, closed) ----
@@ -135,7 +153,7 @@ class Gen:
     def _hoist_node(self, e: Any, code: str) -> str:
         """Hoist a closed node's code once; later uses of the same node reuse the name."""
         name = self.hoist(code)
-        if not self.inline and not self.optimistic:
+        if not self.inline and not self.optimistic and self.local is None:
             self.by_node[id(e)] = name
         return name
 
@@ -199,11 +217,12 @@ class Gen:
 
     def define(self, name: str) -> str:
         if name not in self.defines_done:
-            inline, self.inline = self.inline, False  # a define is computed once, up front
+            # a define is computed once, up front
+            inline, local, self.inline, self.local = self.inline, self.local, False, None
             try:
                 code = self.expr(self.prog.defines[name].body, _Ctx())
             finally:
-                self.inline = inline
+                self.inline, self.local = inline, local
             ident = _ident("D_", name)
             self.prelude.append(f"{ident} = {code}")
             self.defines_done[name] = ident
@@ -502,6 +521,13 @@ def _bracket_depth(code: str) -> int:
     return deepest
 
 
+def _canonical(code: str) -> str:
+    """``code`` with its temporaries renumbered in order of appearance: two compilations
+    of the same expression (each with fresh temporaries) give the same text."""
+    seen: dict[str, str] = {}
+    return _TEMP.sub(lambda m: seen.setdefault(m.group(), f"_t{len(seen)}"), code)
+
+
 def _trivial(e: Any) -> bool:
     return isinstance(e, (n.Literal, n.Name, n.RangeExpr))
 
@@ -618,9 +644,10 @@ def _rule_body(
         em.add(indent, "elif w is True:" if nullable else "elif w:")
     else:
         em.add(indent, "if w is True:" if nullable else "if w:")
-    # A member rule's body runs at most once: its message and evidence are built in
-    # place, only when it fires, instead of being hoisted and computed every time.
-    gen.inline = subject == "None"
+    # A member rule's body runs at most once: the closed parts of its message, evidence
+    # and severity are computed where it fires (each once), not in the prelude.
+    if subject == "None":
+        gen.local, gen.local_names = [], {}
     try:
         base = gen.const(r.severity)
         if r.lower is not None:
@@ -641,8 +668,19 @@ def _rule_body(
             + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}" for e in r.evidence)
             + "}"
         )
+        agg = r.aggregate
+        key = label = "None"
+        if agg is not None:  # the order key and the label travel beside the finding
+            key = gen.expr(agg.order, ctx) if agg.order is not None else "None"
+            if agg.label is not None:
+                t = gen.t()
+                label = (
+                    f"(None if ({t} := {gen.expr(agg.label, ctx)}) is None else _fmt({t}, None))"
+                )
     finally:
-        gen.inline = False
+        local, gen.local = gen.local, None
+    for line in local or ():
+        em.add(indent + 1, line)
     if subject == "None":
         subj = gen.const(Subject(ri.subject_kind, "member"))
     else:
@@ -654,15 +692,9 @@ def _rule_body(
         gen.const(r.source),
     )
     finding = f"_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, {meta[2]}, {meta[3]})"
-    agg = r.aggregate
     if agg is None:
         em.add(indent + 1, f"out_append({finding})")
-    else:  # the order key and the label travel beside the finding, for the evaluator
-        key = gen.expr(agg.order, ctx) if agg.order is not None else "None"
-        label = "None"
-        if agg.label is not None:
-            t = gen.t()
-            label = f"(None if ({t} := {gen.expr(agg.label, ctx)}) is None else _fmt({t}, None))"
+    else:
         em.add(indent + 1, f"f = {finding}")
         em.add(indent + 1, "out_append(f)")
         em.add(indent + 1, f"ax_append((f, {key}, {label}))")
