@@ -210,6 +210,24 @@ def bench_evaluate(size: dict[str, Any], ruleset: Any, base: baseline.Baseline) 
                 "baseline": t_bl,
             }
         )
+    # The floor: Python merely parsing the same network as a JSON document (the
+    # documented network format), alternately with the evaluation.
+    from netrules.strategies import network_to_document
+
+    document = json.dumps(network_to_document(net))
+    t_nr, _report, t_json, _doc = timed_pair(
+        lambda net=net, as_of=as_of: ruleset.evaluate(net, as_of=as_of),
+        lambda: json.loads(document),
+        size["repeat_large"],
+    )
+    mib = len(document.encode()) / 1024 / 1024
+    rows.append(
+        {
+            "name": f"2 pack vs json.loads of its document ({mib:.1f} MiB)",
+            "netrules": t_nr,
+            "baseline": t_json,
+        }
+    )
     return rows
 
 
@@ -566,6 +584,7 @@ def bench_memory(size: dict[str, Any], archive: Path) -> list[Row]:
 
 TARGETS = {
     "2 whole pack, 30,000": 1.5,
+    "2 pack vs json.loads": 2.0,
     "3 count": 2.0,
     "4 load": 2.0,
     "4 + derive": 1.2,

@@ -20,7 +20,7 @@ import attrs
 
 from .batchgen import BatchProgram, compile_batch
 from .errors import InputError
-from .evaluator import outcome
+from .evaluator import findings_of, outcome
 from .findings import Finding, Report, RuleSkips
 from .loaders.json_doc import network_from_dict
 from .loaders.reading import loads_json
@@ -181,9 +181,9 @@ class _Engine:
                 pos, out, skips = hits[h]
                 h += 1
                 if len(out) == 1 and not skips and plain:  # the common hit: one finding
-                    yield pos, (out[0],), (), None, None
+                    yield pos, (findings_of(compiled, out, {})[0],), (), None, None
                     continue
-                found, skipped = outcome(compiled, out, skips, [], {})
+                found, skipped = outcome(compiled, out, skips, {})
                 if keep is not None:
                     found = [f for f in found if f.severity in keep]
                 yield pos, tuple(found), skipped, None, None

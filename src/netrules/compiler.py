@@ -23,7 +23,8 @@ import attrs
 
 from . import nodes as n
 from .checker import Program, RuleInfo
-from .findings import Subject
+from .findings import RuleOutput
+from .printer import print_expr
 from .runtime import NAMESPACE
 from .values import Range
 
@@ -55,6 +56,10 @@ class CompiledProgram:
     suppressions: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # rule -> hidden rules
     # a member rule over per-item rules: when it fires, every finding of theirs is hidden
     hides_all: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # by rule index: how a recorded finding becomes a Finding (findings.Findings)
+    outputs: tuple[RuleOutput | None, ...] = ()
+    suppressions_by_index: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
+    hides_all_by_index: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
 
 
 class _Ctx:
@@ -93,6 +98,8 @@ class Gen:
         # `where` is unknown for some items counts them (see _rule_body)
         self.optimistic = False
         self._uncertain: dict[int, bool] = {}
+        # rule index -> (source of its render function M<i>, key index, label index)
+        self.renders: dict[int, tuple[str, int | None, int | None]] = {}
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -648,6 +655,21 @@ def _rule_body(
     # and severity are computed where it fires (each once), not in the prelude.
     if subject == "None":
         gen.local, gen.local_names = [], {}
+    values: list[str] = []  # the code of each value the finding needs, computed once
+    seen: dict[Any, int] = {}
+
+    def value(e: Any) -> int:
+        # The layout of the values follows the rule's text (an expression written twice
+        # is one value), so every generator of this rule records it alike (batchgen).
+        try:
+            key: Any = print_expr(e)
+        except Exception:  # pragma: no cover - every checked expression prints
+            key = id(e)
+        if key not in seen:
+            seen[key] = len(values)
+            values.append(gen.expr(e, ctx))
+        return seen[key]
+
     try:
         base = gen.const(r.severity)
         if r.lower is not None:
@@ -661,43 +683,23 @@ def _rule_body(
                 parts.append(gen.const(part))
             else:
                 expr, fmt = part
-                parts.append(_format(gen, expr, fmt, ctx))
+                parts.append(_format_code(gen, f"v[{value(expr)}]", gen.typ(expr), fmt))
         msg = _join(gen, parts)
-        ev = (
-            "{"
-            + ", ".join(f"{gen.const(e.key)}: {gen.expr(e.value, ctx)}" for e in r.evidence)
-            + "}"
-        )
+        ev = "{" + ", ".join(f"{gen.const(e.key)}: v[{value(e.value)}]" for e in r.evidence) + "}"
         agg = r.aggregate
-        key = label = "None"
-        if agg is not None:  # the order key and the label travel beside the finding
-            key = gen.expr(agg.order, ctx) if agg.order is not None else "None"
-            if agg.label is not None:
-                t = gen.t()
-                label = (
-                    f"(None if ({t} := {gen.expr(agg.label, ctx)}) is None else _fmt({t}, None))"
-                )
+        key = label = None
+        if agg is not None:  # the order key and the label are recorded with the values
+            key = value(agg.order) if agg.order is not None else None
+            label = value(agg.label) if agg.label is not None else None
     finally:
         local, gen.local = gen.local, None
     for line in local or ():
         em.add(indent + 1, line)
-    if subject == "None":
-        subj = gen.const(Subject(ri.subject_kind, "member"))
-    else:
-        subj = f"_Subject({gen.const(ri.subject_kind)}, _str({subject}))"
-    meta = (
-        gen.const(r.id),
-        gen.const(r.category or "general"),
-        gen.const(ri.advice),
-        gen.const(r.source),
-    )
-    finding = f"_Finding({meta[0]}, {sev}, {meta[1]}, {subj}, {msg}, {ev}, {meta[2]}, {meta[3]})"
-    if agg is None:
-        em.add(indent + 1, f"out_append({finding})")
-    else:
-        em.add(indent + 1, f"f = {finding}")
-        em.add(indent + 1, "out_append(f)")
-        em.add(indent + 1, f"ax_append((f, {key}, {label}))")
+    subj = gen.const("member") if subject == "None" else subject
+    vals = "(" + "".join(f"{c}, " for c in values) + ")"
+    # What fired, compactly: the Finding is built when read (findings.Findings)
+    em.add(indent + 1, f"out_append(({ri_index}, {sev}, {subj}, {vals}))")
+    gen.renders[ri_index] = (f"def M{ri_index}(v):\n    return {msg}, {ev}\n", key, label)
     if nullable:
         em.add(indent, "elif w is None:")
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
@@ -719,14 +721,17 @@ def _join(gen: Gen, parts: list[str]) -> str:
 
 
 def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
-    """A message placeholder: format_value, with the common exact types done in place.
+    """A message placeholder: format_value, with the common exact types done in place."""
+    return _format_code(gen, gen.expr(expr, ctx), gen.typ(expr), fmt)
+
+
+def _format_code(gen: Gen, code: str, typ: str, fmt: str | None) -> str:
+    """The code formatting the value of ``code`` (of type ``typ``) for a message.
 
     ``format_value`` returns a str unchanged, a date as ISO text and an int as its
     digits (unless the spec is "percent"); anything else goes through it.
     """
-    code = gen.expr(expr, ctx)
     spec = gen.const(fmt)
-    typ = gen.typ(expr)
     t = gen.t()
     if typ == "string":
         fast = f"{t} if ({t} := {code}).__class__ is _str"
@@ -931,15 +936,13 @@ def compile_program(prog: Program) -> CompiledProgram:
         text = _join(gen, parts)
         body.add(1, f"def S{i}(found, names):")
         body.add(2, f"return {text}")
-        summaries.append(f"{gen.const(ri.node.id)}: (S{i}, {agg.descending}, {int(agg.show)})")
+        summaries.append(f"{i}: S{i}")
 
     em.add(0, "def _evaluate(net, as_of, P, T):")
     em.add(1, "out = []")
     em.add(1, "out_append = out.append")
     em.add(1, "skips = {}")
     em.add(1, "skips_get = skips.get")
-    em.add(1, "ax = []")
-    em.add(1, "ax_append = ax.append")
     em.add(1, "R_member = net.member")
     em.add(1, "R_as_of = as_of")
     for coll in ("connections", "invitations", "removals", "recommendations_given"):
@@ -956,7 +959,10 @@ def compile_program(prog: Program) -> CompiledProgram:
     for line in gen.prelude:
         em.add(1, line)
     em.lines.extend(body.lines)
-    em.add(1, "return out, skips, ax, {" + ", ".join(summaries) + "}")
+    em.add(1, "return out, skips, {" + ", ".join(summaries) + "}")
+    for i in sorted(gen.renders):  # message and evidence of a finding, built when read
+        em.lines.append("")
+        em.lines.append(gen.renders[i][0].rstrip("\n"))
     source = "\n".join(em.lines) + "\n"
     kinds = {ri.node.id: ri.subject_kind for ri in prog.rules}
     precedence: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -972,11 +978,45 @@ def compile_program(prog: Program) -> CompiledProgram:
     namespace["K"] = tuple(gen.K)
     code = compile(source, "<netrules-generated>", "exec")
     exec(code, namespace)
+    suppressions = {rid: same for rid, (same, _all) in precedence.items() if same}
+    hides_all = {rid: every for rid, (_same, every) in precedence.items() if every}
+    index = {ri.node.id: i for i, ri in enumerate(prog.rules)}
     return CompiledProgram(
         namespace["_evaluate"],
         tuple(gen.K),
         source,
         tuple(ri.node.id for ri in prog.rules),
-        {rid: same for rid, (same, _all) in precedence.items() if same},
-        {rid: every for rid, (_same, every) in precedence.items() if every},
+        suppressions,
+        hides_all,
+        rule_outputs(gen, namespace),
+        {index[w]: tuple(index[x] for x in losers) for w, losers in suppressions.items()},
+        {index[w]: tuple(index[x] for x in losers) for w, losers in hides_all.items()},
     )
+
+
+def rule_outputs(gen: Gen, namespace: dict[str, Any]) -> tuple[RuleOutput | None, ...]:
+    """Per rule index, what its findings share and its render function (from
+    ``namespace``, where the generated source defined ``M<i>``)."""
+    out: list[RuleOutput | None] = []
+    for i, ri in enumerate(gen.prog.rules):
+        if i not in gen.renders:
+            out.append(None)
+            continue
+        _src, key, label = gen.renders[i]
+        r = ri.node
+        agg = r.aggregate
+        out.append(
+            RuleOutput(
+                r.id,
+                r.category or "general",
+                ri.subject_kind,
+                ri.advice,
+                r.source,
+                namespace[f"M{i}"],
+                key,
+                label,
+                bool(agg.descending) if agg is not None else False,
+                int(agg.show) if agg is not None else 0,
+            )
+        )
+    return tuple(out)

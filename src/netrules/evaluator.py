@@ -9,46 +9,78 @@ from typing import Any
 
 from .checker import Program
 from .compiler import CompiledProgram
-from .findings import Finding, Report, RuleSkips, Subject, aggregate
+from .findings import SEVERITY_ORDER, Findings, Report, RuleSkips, _Group
 from .model import Fact, Network
 
 __all__ = ["run"]
 
-_sort_key = Finding.sort_key
+_SEVERITY_RANK = SEVERITY_ORDER
 
 
-def _aggregate(
-    findings: list[Finding],
-    extra: list[tuple[Finding, Any, str | None]],
-    summaries: dict[str, tuple[Callable[[int, str], str], bool, int]],
-) -> list[Finding]:
-    """Replace the findings of each aggregating rule, per severity, by one finding
-    when there are two or more (after precedence, so hidden subjects are not counted)."""
-    keyed = {id(f): (key, label) for f, key, label in extra}
-    out: list[Finding] = []
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        if f.rule in summaries:
-            groups.setdefault((f.rule, f.severity), []).append(f)
+def findings_of(
+    compiled: CompiledProgram,
+    records: list[tuple[int, str, Any, tuple[Any, ...]]],
+    summaries: dict[int, Callable[[int, str], str]],
+) -> Findings:
+    """What the generated function recorded -> the report's findings, unbuilt:
+    precedence applied (per subject, or all of a rule), the findings of an aggregating
+    rule grouped per severity when there are two or more, sorted by severity, rule,
+    subject kind and id (an aggregated finding's id is ``*``)."""
+    outputs = compiled.outputs
+    if not records:
+        return Findings((), outputs)
+    suppressions, hides_all = compiled.suppressions_by_index, compiled.hides_all_by_index
+    if suppressions or hides_all:
+        hidden: dict[int, set[str]] = {}
+        hidden_all: set[int] = set()
+        for rec in records:
+            targets = suppressions.get(rec[0])
+            if targets:
+                sid = str(rec[2])
+                for target in targets:
+                    hidden.setdefault(target, set()).add(sid)
+            every = hides_all.get(rec[0])
+            if every:
+                hidden_all.update(every)
+        if hidden or hidden_all:
+            records = [
+                rec
+                for rec in records
+                if rec[0] not in hidden_all
+                and (rec[0] not in hidden or str(rec[2]) not in hidden[rec[0]])
+            ]
+    keyed: list[tuple[tuple[int, str, str, str], Any]] = []
+    groups: dict[tuple[int, str], list[tuple[int, str, Any, tuple[Any, ...]]]] = {}
+    for rec in records:
+        if rec[0] in summaries:
+            group = groups.get((rec[0], rec[1]))
+            if group is None:
+                groups[(rec[0], rec[1])] = [rec]
+            else:
+                group.append(rec)
         else:
-            out.append(f)
-    for (rule, _severity), group in groups.items():
+            info = outputs[rec[0]]
+            assert info is not None
+            keyed.append(((_SEVERITY_RANK[rec[1]], info.rule, info.kind, str(rec[2])), rec))
+    for (index, severity), group in groups.items():
+        info = outputs[index]
+        assert info is not None
         if len(group) < 2:
-            out.extend(group)
-            continue
-        summary, descending, show = summaries[rule]
-        pairs = [keyed[id(f)] for f in group]
-        out.append(
-            aggregate(
-                group,
-                [k for k, _ in pairs],
-                [label for _, label in pairs],
-                descending=descending,
-                show=show,
-                summary=summary,
+            rec = group[0]
+            keyed.append(((_SEVERITY_RANK[severity], info.rule, info.kind, str(rec[2])), rec))
+        else:
+            keyed.append(
+                (
+                    (_SEVERITY_RANK[severity], info.rule, info.kind, "*"),
+                    _Group(index, severity, group),
+                )
             )
-        )
-    return out
+    keyed.sort(key=_first)
+    return Findings([entry for _key, entry in keyed], outputs, summaries)
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
 
 
 def run(
@@ -61,11 +93,13 @@ def run(
 ) -> Report:
     """Evaluate once; deterministic for the same network, as_of and parameters.
 
-    The generated function builds the :class:`Finding` objects itself; ``raw_skips``
-    counts the subjects a rule could not judge by ``(rule index, missing fields)``.
+    The generated function records what fired (:func:`outcome` orders it; the
+    findings are built when read, see :class:`~netrules.findings.Findings`);
+    ``raw_skips`` counts the subjects a rule could not judge by ``(rule index,
+    missing fields)``.
     """
-    findings, raw_skips, extra, summaries = compiled.function(network, as_of, params, tables)
-    findings, skipped = outcome(compiled, findings, raw_skips, extra, summaries)
+    records, raw_skips, summaries = compiled.function(network, as_of, params, tables)
+    findings, skipped = outcome(compiled, records, raw_skips, summaries)
     summary_net: dict[str, Any] = network.counts()
     summary_net["connection_count"] = network.member.connection_count
     if network.skipped:
@@ -75,7 +109,7 @@ def run(
     return Report(
         as_of,
         summary_net,
-        tuple(findings),
+        findings,
         skipped,
         network.member.name,
         assumptions(network, as_of) if network.facts else (),
@@ -84,37 +118,14 @@ def run(
 
 def outcome(
     compiled: CompiledProgram,
-    findings: list[Finding],
+    records: list[tuple[int, str, Any, tuple[Any, ...]]],
     raw_skips: dict[tuple[int, tuple[str, ...]], int],
-    extra: list[tuple[Finding, Any, str | None]],
-    summaries: dict[str, tuple[Callable[[int, str], str], bool, int]],
-) -> tuple[list[Finding], tuple[RuleSkips, ...]]:
-    """What the generated function recorded -> the findings (precedence applied,
-    aggregated, sorted) and the skips per rule.  The batch function's rows go
-    through here too (batch.py), so both paths finish alike."""
-    if findings:
-        suppressions, hides_all = compiled.suppressions, compiled.hides_all
-        if suppressions or hides_all:
-            hidden: dict[str, set[Subject]] = {}
-            hidden_all: set[str] = set()
-            for f in findings:
-                targets = suppressions.get(f.rule)
-                if targets:
-                    for target in targets:
-                        hidden.setdefault(target, set()).add(f.subject)
-                every = hides_all.get(f.rule)
-                if every:
-                    hidden_all.update(every)
-            if hidden or hidden_all:
-                findings = [
-                    f
-                    for f in findings
-                    if f.rule not in hidden_all
-                    and (f.rule not in hidden or f.subject not in hidden[f.rule])
-                ]
-        if extra:
-            findings = _aggregate(findings, extra, summaries)
-        findings.sort(key=_sort_key)
+    summaries: dict[int, Callable[[int, str], str]],
+) -> tuple[Findings, tuple[RuleSkips, ...]]:
+    """What the generated function recorded -> the findings (:func:`findings_of`) and
+    the skips per rule.  The batch function's rows go through here too (batch.py),
+    so both paths finish alike."""
+    findings = findings_of(compiled, records, summaries)
     skipped: tuple[RuleSkips, ...] = ()
     if raw_skips:
         rule_ids = compiled.rule_ids

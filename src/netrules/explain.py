@@ -464,12 +464,13 @@ class _Explainer:
         compiled = self.ruleset._compiled
         rid = self.info.node.id
         out: list[str] = []
-        for f in self.raw:
-            hides = rid in compiled.hides_all.get(f.rule, ()) or (
-                rid in compiled.suppressions.get(f.rule, ()) and f.subject.id == subject
+        for index, _severity, sid, _values in self.raw:  # what fired, as recorded
+            winner = compiled.rule_ids[index]
+            hides = rid in compiled.hides_all.get(winner, ()) or (
+                rid in compiled.suppressions.get(winner, ()) and str(sid) == subject
             )
-            if hides and f.rule not in out:
-                out.append(f.rule)
+            if hides and winner not in out:
+                out.append(winner)
         return tuple(out)
 
 

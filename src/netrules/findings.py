@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, overload
 
 import attrs
 
-from .values import jsonable
+from .values import format_value, jsonable
 
 __all__ = [
     "SEVERITY_ORDER",
     "Finding",
+    "Findings",
     "Origin",
     "Report",
+    "RuleOutput",
     "RuleSkips",
     "Subject",
     "aggregate",
@@ -54,7 +56,7 @@ class Finding:
     evidence: dict[str, Any] = attrs.field(factory=dict, hash=False)
     advice: tuple[str, ...] = ()
     source: str | None = None
-    subjects: tuple[Finding, ...] = attrs.field(default=(), hash=False)
+    subjects: Sequence[Finding] = attrs.field(default=(), hash=False)
 
     @property
     def aggregated(self) -> bool:
@@ -141,6 +143,285 @@ def aggregate(
 
 
 @attrs.frozen(slots=True)
+class RuleOutput:
+    """What a rule's findings share, and how to build one from what was recorded.
+
+    The generated function records ``(rule index, severity, subject id, values)``
+    when a rule fires; ``render(values)`` turns the values into the message and the
+    evidence dict; ``key`` and ``label`` index the aggregation's order key and the
+    subject's label among the values (None: not recorded).
+    """
+
+    rule: str
+    category: str
+    kind: str
+    advice: tuple[str, ...]
+    source: str | None
+    render: Callable[[tuple[Any, ...]], tuple[str, dict[str, Any]]] = attrs.field(eq=False)
+    key: int | None = None
+    label: int | None = None
+    descending: bool = False
+    show: int = 0
+
+
+class _Group:
+    """The records of an aggregating rule at one severity: one aggregated finding."""
+
+    __slots__ = ("index", "records", "severity")
+
+    def __init__(self, index: int, severity: str, records: list[tuple[Any, ...]]):
+        self.index, self.severity, self.records = index, severity, records
+
+
+def _selector(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset((value,) if isinstance(value, str) else value)
+
+
+class Findings(Sequence[Finding]):
+    """The findings of a report, built when read (see docs/api.md, lazy findings).
+
+    A sequence of :class:`Finding` equal to the tuple an eager evaluation would give:
+    ``len()``, iteration, indexing, ``==`` with any sequence of findings.  It holds
+    what the generated function recorded; a ``Finding`` (message, evidence dict,
+    ``Subject``) is built on first access and kept.  :meth:`counts`, :meth:`where`
+    and ``len()`` read the records only; :meth:`to_dicts` serialises from them.
+    """
+
+    __slots__ = ("_built", "_entries", "_outputs", "_summaries")
+
+    def __init__(
+        self,
+        entries: Sequence[Any],
+        outputs: Sequence[RuleOutput | None],
+        summaries: dict[int, Callable[[int, str], str]] | None = None,
+    ):
+        self._entries = entries  # (index, severity, subject id, values) or _Group
+        self._outputs = outputs
+        self._summaries = summaries or {}
+        self._built: list[Finding | None] = [None] * len(entries)
+
+    # ---- the sequence ----
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, i: int) -> Finding: ...
+    @overload
+    def __getitem__(self, i: slice) -> Findings: ...
+    def __getitem__(self, i: int | slice) -> Finding | Findings:
+        if isinstance(i, slice):
+            return self._subset(range(len(self._entries))[i])
+        built = self._built[i]
+        if built is None:
+            built = self._built[i] = self._build(self._entries[i])
+        return built
+
+    def __iter__(self) -> Iterator[Finding]:
+        for i in range(len(self._entries)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __add__(self, other: Any) -> tuple[Finding, ...]:
+        return tuple(self) + tuple(other)
+
+    def __radd__(self, other: Any) -> tuple[Finding, ...]:
+        return tuple(other) + tuple(self)
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Render functions live in generated code, which does not pickle: a pickled
+        # (or deep-copied) Findings is the tuple of its findings.
+        return (tuple, (tuple(self),))
+
+    # ---- without building findings ----
+    def _info(self, entry: Any) -> tuple[RuleOutput, str]:
+        if entry.__class__ is _Group:
+            return self._outputs[entry.index], entry.severity  # type: ignore[return-value]
+        return self._outputs[entry[0]], entry[1]
+
+    def counts(self, by: str = "severity") -> dict[str, int]:
+        """How many findings per ``severity`` (all three keys), ``rule`` or ``category``."""
+        if by not in ("severity", "rule", "category"):
+            raise ValueError("counts() by 'severity', 'rule' or 'category'")
+        out: dict[str, int] = {"error": 0, "warning": 0, "info": 0} if by == "severity" else {}
+        for entry in self._entries:
+            info, severity = self._info(entry)
+            name = severity if by == "severity" else getattr(info, by)
+            out[name] = out.get(name, 0) + 1
+        return out
+
+    def where(
+        self,
+        *,
+        severity: str | Iterable[str] | None = None,
+        rule: str | Iterable[str] | None = None,
+        category: str | Iterable[str] | None = None,
+    ) -> Findings:
+        """The findings with one of these severities, rules and categories (each a
+        name or a collection of names; None: any), in order, still unbuilt."""
+        sev, rules, cats = _selector(severity), _selector(rule), _selector(category)
+        keep = []
+        for i, entry in enumerate(self._entries):
+            info, s = self._info(entry)
+            if (
+                (sev is None or s in sev)
+                and (rules is None or info.rule in rules)
+                and (cats is None or info.category in cats)
+            ):
+                keep.append(i)
+        return self._subset(keep)
+
+    def _subset(self, indexes: Iterable[int]) -> Findings:
+        keep = list(indexes)
+        out = Findings([self._entries[i] for i in keep], self._outputs, self._summaries)
+        out._built = [self._built[i] for i in keep]  # what was built stays built
+        return out
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """``[f.to_dict() for f in self]``, without building a ``Finding`` per subject."""
+        out = []
+        for i, entry in enumerate(self._entries):
+            if entry.__class__ is _Group:
+                f = self[i]
+                d = _head_dict(f)
+                subjects = f.subjects
+                if isinstance(subjects, Findings):
+                    d["subjects"] = subjects._subject_dicts()
+                else:
+                    d["subjects"] = [_subject_dict(s) for s in subjects]
+                out.append(d)
+                continue
+            built = self._built[i]
+            if built is not None:
+                out.append(built.to_dict())
+                continue
+            index, severity, sid, values = entry
+            info = self._outputs[index]
+            assert info is not None
+            message, evidence = info.render(values)
+            out.append(
+                {
+                    "rule": info.rule,
+                    "severity": severity,
+                    "category": info.category,
+                    "subject": {"kind": info.kind, "id": str(sid)},
+                    "message": message,
+                    "evidence": jsonable(evidence),
+                    "advice": list(info.advice),
+                    "source": info.source,
+                }
+            )
+        return out
+
+    def _subject_dicts(self) -> list[dict[str, Any]]:
+        out = []
+        outputs = self._outputs
+        for i, entry in enumerate(self._entries):
+            built = self._built[i]
+            if built is not None:
+                out.append(_subject_dict(built))
+                continue
+            index, _severity, sid, values = entry
+            info = outputs[index]
+            assert info is not None
+            message, evidence = info.render(values)
+            out.append(
+                {
+                    "subject": {"kind": info.kind, "id": str(sid)},
+                    "message": message,
+                    "evidence": jsonable(evidence),
+                }
+            )
+        return out
+
+    # ---- building ----
+    def _build(self, entry: Any) -> Finding:
+        if entry.__class__ is _Group:
+            return self._build_group(entry)
+        index, severity, sid, values = entry
+        info = self._outputs[index]
+        assert info is not None
+        message, evidence = info.render(values)
+        return Finding(
+            info.rule,
+            severity,
+            info.category,
+            Subject(info.kind, str(sid)),
+            message,
+            evidence,
+            info.advice,
+            info.source,
+        )
+
+    def _build_group(self, group: _Group) -> Finding:
+        """The aggregated finding: subjects ordered by key (unknown last, ties by id),
+        the first ``show`` named by label (or message), the summary as message."""
+        info = self._outputs[group.index]
+        assert info is not None
+        items = sorted(group.records, key=lambda r: str(r[2]))
+        key, label = info.key, info.label
+        if key is None:
+            ordered = items
+        else:
+            known = [r for r in items if r[3][key] is not None]
+            known.sort(key=lambda r: r[3][key], reverse=info.descending)  # stable
+            ordered = known + [r for r in items if r[3][key] is None]
+        subjects = Findings(ordered, self._outputs)
+        named = []
+        for i, r in enumerate(ordered[: info.show]):
+            raw = r[3][label] if label is not None else None
+            named.append(format_value(raw, None) if raw is not None else subjects[i].message)
+        found = len(ordered)
+        return Finding(
+            info.rule,
+            group.severity,
+            info.category,
+            Subject(info.kind, "*"),
+            self._summaries[group.index](found, name_list(named, found)),
+            {"found": found, "named": named},
+            info.advice,
+            info.source,
+            subjects,
+        )
+
+
+def _head_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "category": f.category,
+        "subject": {"kind": f.subject.kind, "id": f.subject.id},
+        "message": f.message,
+        "evidence": jsonable(f.evidence),
+        "advice": list(f.advice),
+        "source": f.source,
+    }
+
+
+def _subject_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "subject": {"kind": f.subject.kind, "id": f.subject.id},
+        "message": f.message,
+        "evidence": jsonable(f.evidence),
+    }
+
+
+@attrs.frozen(slots=True)
 class RuleSkips:
     """Subjects a rule could not judge for missing data, and which fields were missing."""
 
@@ -176,7 +457,8 @@ class Report:
 
     as_of: _dt.date
     network: dict[str, Any]
-    findings: tuple[Finding, ...]
+    # A Findings (built when read) from an evaluation; any sequence of Finding otherwise.
+    findings: Sequence[Finding]
     skipped: tuple[RuleSkips, ...] = ()
     member: str | None = None
     # What netrules assumed about the member: Fact.to_dict() records (empty for a
@@ -187,6 +469,8 @@ class Report:
 
     @property
     def summary(self) -> dict[str, int]:
+        if isinstance(self.findings, Findings):
+            return self.findings.counts()
         counts = {"error": 0, "warning": 0, "info": 0}
         for f in self.findings:
             counts[f.severity] += 1
@@ -194,8 +478,9 @@ class Report:
 
     def worst(self) -> str | None:
         """The most severe severity present, or None for a clean report."""
+        counts = self.summary
         for sev in ("error", "warning", "info"):
-            if any(f.severity == sev for f in self.findings):
+            if counts[sev]:
                 return sev
         return None
 
@@ -204,7 +489,11 @@ class Report:
         out = {
             "as_of": self.as_of.isoformat(),
             "network": dict(self.network),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": (
+                self.findings.to_dicts()
+                if isinstance(self.findings, Findings)
+                else [f.to_dict() for f in self.findings]
+            ),
             "summary": self.summary,
             "skipped": [s.to_dict() for s in self.skipped],
         }

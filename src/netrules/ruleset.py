@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from .compiler import CompiledProgram, compile_program
 from .diagnostics import Diagnostic, Span, did_you_mean
 from .errors import RuleError, UnknownRuleError, UsageError
 from .evaluator import run
-from .findings import Origin, Report
+from .findings import Finding, Findings, Origin, Report
 from .loaders import load_network
 from .loaders.json_doc import network_from_dict
 from .loaders.reading import MAX_RULE_FILE_BYTES
@@ -370,7 +370,12 @@ class RuleSet:
         if self._min_severity is not None:
             rank = {"error": 0, "warning": 1, "info": 2}
             limit = rank[self._min_severity]
-            kept = tuple(f for f in report.findings if rank[f.severity] <= limit)
+            found = report.findings
+            kept: Sequence[Finding] = (
+                found.where(severity=[s for s, r in rank.items() if r <= limit])
+                if isinstance(found, Findings)
+                else tuple(f for f in found if rank[f.severity] <= limit)
+            )
             if len(kept) != len(report.findings):
                 report = attrs.evolve(report, findings=kept)
         return report
