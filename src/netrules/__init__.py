@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic, Span
 from .errors import InputError, NetrulesError, RuleError, UnknownRuleError, UsageError
-from .findings import Finding, Report, RuleSkips, Subject
+from .findings import Finding, Findings, Report, RuleSkips, Subject
 from .loaders import load_network
 from .model import (
     Connection,
@@ -37,6 +37,7 @@ __all__ = [
     "Employer",
     "Fact",
     "Finding",
+    "Findings",
     "InputError",
     "Invitation",
     "Member",
