@@ -27,6 +27,7 @@ PUBLIC = [
     "Employer",
     "Fact",
     "Finding",
+    "Findings",
     "InputError",
     "Invitation",
     "Member",
