@@ -33,11 +33,10 @@ import re
 import threading
 from collections.abc import Iterator
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import attrs
-
-from .diagnostics import Diagnostic
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 __all__ = ["WIDTH", "FormatResult", "clause_order", "format_cached", "format_file", "format_text"]
 
@@ -92,46 +91,61 @@ def _parse(text: str) -> tuple[Any, list[Any]]:
 
 
 # ---------------------------------------------------------------- documents
-@attrs.frozen
+# Plain slotted classes, not attrs: the formatter makes tens of thousands of them and
+# starts in a new process for every ``netrules fmt`` (docs/performance.md).
 class _Line:
-    soft: bool = False  # flat: "" instead of " "
-    hard: bool = False
+    __slots__ = ("hard", "soft")
+
+    def __init__(self, soft: bool = False, hard: bool = False):
+        self.soft = soft  # flat: "" instead of " "
+        self.hard = hard
 
 
-@attrs.frozen
 class _Group:
-    parts: tuple[Any, ...]
-    broken: bool  # holds a hard break: can never be flat
-    width: float  # printed flat (infinite when broken)
+    __slots__ = ("broken", "parts", "width")
+
+    def __init__(self, parts: tuple[Any, ...], broken: bool, width: float):
+        self.parts = parts
+        self.broken = broken  # holds a hard break: can never be flat
+        self.width = width  # printed flat (infinite when broken)
 
 
-@attrs.frozen
 class _Fill(_Group):
     """An item of a filled list (``LINE item``): a later one may break where this one fits."""
 
+    __slots__ = ()
 
-@attrs.frozen
+
 class _Indent:
-    parts: tuple[Any, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Any, ...]):
+        self.parts = parts
 
 
-@attrs.frozen
-class _IfBreak:
-    text: str
+class _Text:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
 
 
-@attrs.frozen
-class _Own:
+class _IfBreak(_Text):
+    """Text printed only when its group is broken (a trailing comma)."""
+
+    __slots__ = ()
+
+
+class _Own(_Text):
     """A comment on a line of its own (a line break is added before it when needed)."""
 
-    text: str
+    __slots__ = ()
 
 
-@attrs.frozen
-class _Suffix:
+class _Suffix(_Text):
     """Text printed just before the next line break (a trailing comment)."""
 
-    text: str
+    __slots__ = ()
 
 
 LINE, SOFT, HARD = _Line(), _Line(soft=True), _Line(hard=True)
@@ -162,6 +176,20 @@ def _flat_width(parts: Any) -> float:
         elif isinstance(p, (list, tuple)):
             width += _flat_width(p)
     return width
+
+
+def _flat_text(parts: Any, out: list[str]) -> None:
+    """A group without a hard break printed on one line (lines as spaces, no if-breaks)."""
+    for p in parts:
+        if isinstance(p, str):
+            out.append(p)
+        elif isinstance(p, _Line):
+            if not p.soft:
+                out.append(" ")
+        elif isinstance(p, (_Group, _Indent)):
+            _flat_text(p.parts, out)
+        elif isinstance(p, (list, tuple)):
+            _flat_text(p, out)
 
 
 def group(*parts: Any) -> _Group:
@@ -268,11 +296,14 @@ def render(doc: Any, width: int = WIDTH) -> str:
                 continue
             newline(ind)
         elif isinstance(d, _Group):
-            if flat:
-                stack.extend((ind, True, p) for p in reversed(d.parts))
+            room = width - pos - d.width  # its own flat width is known: measure what follows
+            if flat or (not d.broken and room >= 0 and _fits((), ind, stack, room)):
+                # flat: no comment inside (one would have broken it), so it is plain text
+                text: list[str] = []
+                _flat_text(d.parts, text)
+                stack.append((ind, True, "".join(text)))
             else:
-                flat_ok = not d.broken and _fits(d.parts, ind, stack, width - pos)
-                stack.extend((ind, flat_ok, p) for p in reversed(d.parts))
+                stack.extend((ind, False, p) for p in reversed(d.parts))
         elif isinstance(d, _Indent):
             stack.extend((ind + _INDENT, flat, p) for p in reversed(d.parts))
         elif isinstance(d, _IfBreak):
@@ -295,15 +326,15 @@ def render(doc: Any, width: int = WIDTH) -> str:
 
 
 # ---------------------------------------------------------------- comments
-@attrs.define
 class _Notes:
     """Comments and blank lines around each token (keyed by the token's id)."""
 
-    leading: dict[int, list[tuple[str, bool]]] = attrs.Factory(dict)  # (text, blank before)
-    trailing: dict[int, list[str]] = attrs.Factory(dict)
-    blank: set[int] = attrs.Factory(set)  # a blank line right before the token itself
-    paragraph: set[int] = attrs.Factory(set)  # a blank line before the token or its comments
-    end: list[tuple[str, bool]] = attrs.Factory(list)  # comments after the last token
+    def __init__(self) -> None:
+        self.leading: dict[int, list[tuple[str, bool]]] = {}  # (text, blank before)
+        self.trailing: dict[int, list[str]] = {}
+        self.blank: set[int] = set()  # a blank line right before the token itself
+        self.paragraph: set[int] = set()  # a blank line before the token or its comments
+        self.end: list[tuple[str, bool]] = []  # comments after the last token
 
 
 def _leaves(tree: Any) -> Iterator[Any]:
@@ -813,8 +844,7 @@ def _kind(node: Any) -> str:
 
 
 # ---------------------------------------------------------------- entry points
-@attrs.frozen
-class FormatResult:
+class FormatResult(NamedTuple):
     """One file's formatting: the new text (None when it does not parse) and why not."""
 
     path: str
@@ -843,24 +873,26 @@ def format_file(text: str, path: str = "<rules>") -> FormatResult:
     deep = _depth_diagnostic(tree, path, text)  # what the parser refuses, fmt leaves alone
     if deep is not None:
         return FormatResult(path, text, None, (deep,))
-    out = _layout(tree, comments)
+    out, moves = _layout(tree, comments)
     for _ in range(3):
         # a comment inside an expression can land after a later token than the one it
         # followed, which may change the layout once more: format until nothing moves
-        layout = _Layout(_notes(tree, comments), tree)
-        if not layout.moves_comments():
+        if not moves:
             break
         tree, comments = _parse(out)
-        again = _layout(tree, comments)
+        again, moves = _layout(tree, comments)
         if again == out:
             break
         out = again
     return FormatResult(path, text, out)
 
 
-def _layout(tree: Any, comments: list[Any]) -> str:
-    out = render(_Layout(_notes(tree, comments), tree).node(tree)).rstrip("\n")
-    return out + "\n" if out.strip() else ""
+def _layout(tree: Any, comments: list[Any]) -> tuple[str, bool]:
+    """The laid-out text, and whether a comment sat where layout may move it."""
+    layout = _Layout(_notes(tree, comments), tree)
+    moves = layout.moves_comments()  # before laying out, which uses the notes up
+    out = render(layout.node(tree)).rstrip("\n")
+    return (out + "\n" if out.strip() else ""), moves
 
 
 @functools.cache
@@ -891,7 +923,7 @@ def format_cached(text: str, path: str = "<rules>") -> FormatResult:
     import json
     import os
 
-    from .parse_cache import _key, _tag, cache_dir
+    from .cache_key import _key, _tag, cache_dir
 
     folder = cache_dir()
     key = _key(folder) if folder is not None else None

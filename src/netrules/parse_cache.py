@@ -24,8 +24,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,13 +31,14 @@ from typing import Any
 import attrs
 
 from . import nodes as n
+
+# the folder and its key live apart: the formatter's cache uses them without the engine
+from .cache_key import _key, _tag, cache_dir
 from .diagnostics import Diagnostic, Span
 from .values import Duration, Range
 
 __all__ = ["cache_dir", "parse_cached"]
 
-_KEY_FILE = "key"
-_KEY_BYTES = 32
 _SUFFIX = ".json"
 
 # The only classes an entry may name.
@@ -50,18 +49,6 @@ _CLASSES: dict[str, type] = {
 }
 _CLASSES.update(Span=Span, Duration=Duration, Range=Range)
 _FIELDS = {name: tuple(f.name for f in attrs.fields(cls)) for name, cls in _CLASSES.items()}
-
-
-def cache_dir() -> Path | None:
-    """Where parsed rule files are cached: $NETRULES_CACHE_DIR, else the user cache folder.
-
-    ``NETRULES_CACHE_DIR=""`` (empty) turns the cache off.
-    """
-    env = os.environ.get("NETRULES_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "netrules"
 
 
 def package_files() -> Any:
@@ -92,59 +79,6 @@ def grammar_digest() -> str:
     ):
         h.update(package.joinpath(name).read_bytes())
     return h.hexdigest()[:16]
-
-
-# ---------------------------------------------------------------- the key
-
-
-def _owned_privately(st: os.stat_result) -> bool:
-    getuid = getattr(os, "getuid", None)
-    if getuid is not None and st.st_uid != getuid():
-        return False
-    return stat.S_ISREG(st.st_mode) and not (os.name == "posix" and st.st_mode & 0o077)
-
-
-def _key(folder: Path) -> bytes | None:
-    """The cache's HMAC key, made on first use; None when it cannot be trusted."""
-    path = folder / _KEY_FILE
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    for _attempt in range(2):
-        try:
-            fd = os.open(path, flags)
-        except FileNotFoundError:
-            try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                fd = os.open(
-                    path,
-                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                    0o600,
-                )
-            except FileExistsError:
-                continue  # another process made it first: read theirs
-            except OSError:
-                return None
-            try:
-                key = secrets.token_bytes(_KEY_BYTES)
-                os.write(fd, key)
-                return key
-            finally:
-                os.close(fd)
-        except OSError:
-            return None
-        try:
-            if not _owned_privately(os.fstat(fd)):
-                return None
-            key = os.read(fd, _KEY_BYTES + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        return key if len(key) == _KEY_BYTES else None
-    return None
-
-
-def _tag(key: bytes, body: bytes) -> str:
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 # ---------------------------------------------------------------- the format

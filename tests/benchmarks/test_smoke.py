@@ -76,3 +76,12 @@ def test_quick_run_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     for number in (1, 2, 3, 4, 5, 6, 9, 10, 11):
         assert f"\n{number} " in out
     assert "x  <=" in out  # ratios against the targets are shown
+
+
+def test_fmt_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m benchmarks.fmt`` (issue 13's start-up figure) works; its times are not checked."""
+    from benchmarks import fmt
+
+    assert fmt.main(["--runs", "1", "--phases"]) == 0
+    out = capsys.readouterr().out
+    assert "netrules fmt --check" in out and "python -c pass" in out and "layout" in out

@@ -1,0 +1,85 @@
+"""Where netrules caches things, and the private key that authenticates each entry.
+
+Kept apart from :mod:`netrules.parse_cache` so that ``netrules fmt`` (which caches
+formatted text the same way) can use the folder and the key without importing the
+syntax-tree classes.  See :mod:`netrules.parse_cache` for why entries are signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+from pathlib import Path
+
+__all__ = ["cache_dir"]
+
+_KEY_FILE = "key"
+_KEY_BYTES = 32
+
+
+def cache_dir() -> Path | None:
+    """Where parsed rule files are cached: $NETRULES_CACHE_DIR, else the user cache folder.
+
+    ``NETRULES_CACHE_DIR=""`` (empty) turns the cache off.
+    """
+    env = os.environ.get("NETRULES_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "netrules"
+
+
+# ---------------------------------------------------------------- the key
+
+
+def _owned_privately(st: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and st.st_uid != getuid():
+        return False
+    return stat.S_ISREG(st.st_mode) and not (os.name == "posix" and st.st_mode & 0o077)
+
+
+def _key(folder: Path) -> bytes | None:
+    """The cache's HMAC key, made on first use; None when it cannot be trusted."""
+    path = folder / _KEY_FILE
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(
+                    path,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                    0o600,
+                )
+            except FileExistsError:
+                continue  # another process made it first: read theirs
+            except OSError:
+                return None
+            try:
+                key = secrets.token_bytes(_KEY_BYTES)
+                os.write(fd, key)
+                return key
+            finally:
+                os.close(fd)
+        except OSError:
+            return None
+        try:
+            if not _owned_privately(os.fstat(fd)):
+                return None
+            key = os.read(fd, _KEY_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return key if len(key) == _KEY_BYTES else None
+    return None
+
+
+def _tag(key: bytes, body: bytes) -> str:
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
