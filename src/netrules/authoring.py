@@ -316,13 +316,21 @@ def explain_input(args: argparse.Namespace, ruleset: Any, info: Any) -> int:
         by_verdict.setdefault(e.verdict, []).append(e.subject)
     kind = info.subject_kind
     sys.stdout.write(f"{rule} judges each {kind}: {len(explanations)} in this network\n")
-    for verdict in ("fired", "suppressed", "skipped", "passed", "not-judged"):
+    for verdict in _VERDICTS:
         ids = by_verdict.get(verdict, [])
         if ids:
             shown = ", ".join(ids[:10]) + (f", ... ({len(ids)} in all)" if len(ids) > 10 else "")
             sys.stdout.write(f"  {verdict}: {shown}\n")
-    sys.stdout.write(f"explain one with: netrules explain {rule} {args.input} --subject ID\n")
+    import shlex
+
+    # a real subject to copy (on an export, ids are labels such as "to Ana Ruiz (2024-12-31)")
+    first = next((by_verdict[v][0] for v in _VERDICTS if by_verdict.get(v)), "ID")
+    command = ["netrules", "explain", rule, args.input, "--subject", first]
+    sys.stdout.write(f"explain one with: {shlex.join(command)}\n")
     return 0
+
+
+_VERDICTS = ("fired", "suppressed", "skipped", "passed", "not-judged")
 
 
 def definitions_expanded(ruleset: Any, info: Any) -> list[str]:
@@ -388,7 +396,7 @@ def run_tests(args: argparse.Namespace, ruleset: Any) -> int:
     outcomes = run_examples(ruleset, cases)
     elapsed = time.perf_counter() - start
     failed = sum(1 for o in outcomes if not o.ok)
-    covered = coverage(ruleset, cases) if args.coverage else None
+    covered = coverage(ruleset, cases, only=_given_files(args)) if args.coverage else None
     if args.format in ("text", "github"):
         from .cli import _test_failure
 
@@ -424,6 +432,13 @@ def run_tests(args: argparse.Namespace, ruleset: Any) -> int:
     else:
         sys.stdout.write(text)
     return 1 if failed else 0
+
+
+def _given_files(args: argparse.Namespace) -> frozenset[str] | None:
+    """The rule files named on the command line: coverage is about them (None: every rule)."""
+    if not getattr(args, "paths", None):
+        return None
+    return frozenset(str(p) for p in rule_paths(args.paths))
 
 
 def _coverage_text(covered: Sequence[Any]) -> str:

@@ -1040,7 +1040,7 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         _err(
             f"unknown rule '{args.rule}'"
             + (f"; did you mean '{hint}'?" if hint else "")
-            + f" ({PROG} rules lists them all)"
+            + f" ({PROG} rules lists them all; load your own rule files with --rules PATH)"
         )
         return 2
     if args.input is not None:

@@ -172,8 +172,13 @@ def _outcome(value: Any, evaluated: bool = True) -> str | None:
     return "true" if value is True else "false"
 
 
-def coverage(ruleset: Any, cases: Sequence[Any]) -> list[RuleCoverage]:
-    """Branch coverage of every rule's ``when`` by the examples in ``cases``."""
+def coverage(
+    ruleset: Any, cases: Sequence[Any], only: frozenset[str] | None = None
+) -> list[RuleCoverage]:
+    """Branch coverage of every rule's ``when`` by the examples in ``cases``.
+
+    ``only``: the paths of the rule files whose rules are reported (all when None).
+    """
     from .explain import _Explainer
     from .loaders.json_doc import network_from_dict
     from .ruleset import EXAMPLE_AS_OF
@@ -189,7 +194,7 @@ def coverage(ruleset: Any, cases: Sequence[Any]) -> list[RuleCoverage]:
     out = []
     for info in ruleset.program.rules:
         rid = info.node.id
-        if info.node.when is None:
+        if info.node.when is None or (only is not None and str(info.path) not in only):
             continue
         mentioned = [
             c for c, _, _ in networks if c.rule == rid or rid in c.fires or rid in c.passes

@@ -94,3 +94,49 @@ def test_the_bundled_pack_covers_both_branches_of_every_condition() -> None:
     pack = netrules.load_rules()
     missing = {c.rule: c.missing for c in coverage(pack, pack.examples()) if not c.full}
     assert missing == {}
+
+
+def _stable(text: str, folder: str) -> str:
+    """Golden-file form: the temporary folder and the run times replaced."""
+    import re
+
+    text = text.replace(folder, "<tmp>")
+    return re.sub(r'time="[0-9.]+"', 'time="0.0"', text)
+
+
+def test_coverage_text_golden(run, golden, rules_file, monkeypatch) -> None:
+    """``test --coverage`` with the pack: the example lines and the given file's rules only."""
+    monkeypatch.chdir(Path(rules_file).parent)
+    result = run("test", "--no-default-rules", "--coverage", "mine.rules")
+    assert result.code == 1
+    golden("test_coverage.txt", result.out)
+    with_pack = run("test", "--coverage", "mine.rules")  # the pack's examples run too...
+    covered = with_pack.out.split("Coverage of the conditions")[1]
+    assert "below-industry-target" not in covered  # ...but only the file's rules are reported
+    assert (
+        covered.splitlines()[1:3]
+        == result.out.split("Coverage of the conditions")[1].splitlines()[1:3]
+    )
+
+
+def test_junit_golden(run, golden, rules_file, monkeypatch) -> None:
+    monkeypatch.chdir(Path(rules_file).parent)
+    result = run("test", "--no-default-rules", "--format", "junit", "mine.rules")
+    assert result.code == 1
+    golden("test_junit.xml", _stable(result.out, str(Path(rules_file).parent)))
+
+
+def test_explain_lists_subjects_with_a_command_to_copy(run, golden) -> None:
+    """Without --subject: subjects by verdict, then a runnable command for the first one."""
+    demo = Path(netrules.__file__).parent / "data" / "demo.json"
+    if not demo.exists():  # pragma: no cover - the demo ships with the package
+        pytest.skip("no bundled demo network")
+    result = run("explain", "request-to-stranger", str(demo))
+    assert result.code == 0
+    last = result.out.splitlines()[-1]
+    assert last.startswith("explain one with: netrules explain request-to-stranger ")
+    import shlex
+
+    argv = shlex.split(last.removeprefix("explain one with: "))[1:]
+    again = run(*argv)
+    assert again.code == 0 and ": " in again.out.splitlines()[0]
