@@ -278,14 +278,16 @@ def explain_input(args: argparse.Namespace, ruleset: Any, info: Any) -> int:
     """The verdict of one rule on a network, with the value of every part of its condition."""
     from .cli import _load_input
     from .errors import UsageError
-    from .explain import explain, explain_all
+    from .explain import Explanation, explain, explain_all
 
     network = _load_input(_InputOptions(demo=False, input=args.input))
     rule = info.node.id
     as_of = args.explain_as_of
     if info.subject_kind == "member" or args.subject is not None:
         try:
-            explanations = (explain(ruleset, rule, network, subject=args.subject, as_of=as_of),)
+            explanations: tuple[Explanation, ...] = (
+                explain(ruleset, rule, network, subject=args.subject, as_of=as_of),
+            )
         except UsageError as exc:
             sys.stderr.write(f"netrules: error: {exc}\n")
             return 2

@@ -397,7 +397,7 @@ class RuleSpec:
         return ruleset
 
 
-_BUILT: dict[int, tuple[RuleSpec, Any]] = {}
+_BUILT: dict[int, tuple[RuleSpec, RuleSet]] = {}
 
 
 def evaluate_lines(

@@ -47,7 +47,7 @@ class BatchUnavailable(NetrulesError):
 def add_parser(sub: Any, add_rule_options: Callable[..., None]) -> argparse.ArgumentParser:
     from .cli import _iso_date, _name_value  # the same value checks as `check`
 
-    p = sub.add_parser(
+    p: argparse.ArgumentParser = sub.add_parser(
         "batch",
         help="lint many members: JSON Lines or Parquet in, findings out",
         description="Evaluate the rules for every member of INPUT (JSON Lines: one network "

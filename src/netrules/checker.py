@@ -690,7 +690,9 @@ class Checker:
             return "any", True
         hint = None if self.suggest.spent else self.suggest(name, self.visible(scope))
         if name in ("null", "none", "None"):
-            hint_text = "test for missing data with known(x), or give a fallback with x ?? value"
+            hint_text: str | None = (
+                "test for missing data with known(x), or give a fallback with x ?? value"
+            )
         else:
             hint_text = f"did you mean '{hint}'?" if hint else None
         self.node_error(e, "NR201", f"unknown name '{name}'", hint_text)
@@ -1659,6 +1661,7 @@ def _substitute(body: Any, mapping: dict[str, Any], paths: dict[int, str], path:
     """A fresh copy of a definition body with its parameters replaced by the arguments."""
 
     def walk(node: Any, bound: frozenset[str]) -> Any:
+        new: Any
         if isinstance(node, n.Name):
             if node.name in mapping and node.name not in bound:
                 return mapping[node.name]

@@ -65,8 +65,8 @@ def _bash(parser: argparse.ArgumentParser, prog: str) -> str:
                 )
     lines += ["    esac", '    case "$cmd" in']
     for name, sub in commands.items():
-        flags = " ".join(f for fl, _c, _h in _options(sub) for f in fl)
-        lines.append(f'        {name}) opts="{flags}" ;;')
+        words = " ".join(f for fl, _c, _h in _options(sub) for f in fl)
+        lines.append(f'        {name}) opts="{words}" ;;')
     lines += [
         "    esac",
         '    if [[ "$cur" == -* ]]; then',

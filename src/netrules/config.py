@@ -479,14 +479,17 @@ class _Reader:
             kebab = {v: k for k, v in MEMBER_KEYS.items()}.get(snake, snake)
             message = exc.message.replace(snake, kebab) if snake else exc.message
             raise self.fail(f"member.{kebab}", f"member.{kebab}: {message}") from None
-        return checked["member"]
+        member: dict[str, Any] = checked["member"]
+        return member
 
     def relationships(self, value: Any) -> dict[str, str]:
         from .loaders.overlay import check_overlay
 
         table = self.table("relationships", value)
         try:
-            return check_overlay({"relationships": table}, source=self.path)["relationships"]
+            checked = check_overlay({"relationships": table}, source=self.path)
+            relationships: dict[str, str] = checked["relationships"]
+            return relationships
         except InputError as exc:
             raise self.fail("relationships", f"{exc.location}: {exc.message}") from None
 

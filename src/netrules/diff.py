@@ -176,8 +176,9 @@ def diff_reports(
 
     def as_of(r: Any) -> str | None:
         if isinstance(r, Mapping):
-            return r.get("as_of")
-        return r.as_of.isoformat()
+            day: str | None = r.get("as_of")
+            return day
+        return str(r.as_of.isoformat())
 
     return DiffResult(
         labels[0],

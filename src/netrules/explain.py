@@ -355,7 +355,8 @@ class _Explainer:
         self.raw = self.ruleset._compiled.function(network, self.as_of, self.params, self.tables)[0]
 
     def values(self, it: Any = None, gk: Any = None, gi: Any = None) -> list[Any]:
-        return self.probe(self.network, self.as_of, self.params, self.tables, it, gk, gi)
+        out: list[Any] = self.probe(self.network, self.as_of, self.params, self.tables, it, gk, gi)
+        return out
 
     def subjects(self) -> Iterator[tuple[str, Any, Any, Any, Part | None]]:
         """(subject id, it, gk, gi, where part) for every subject the rule may judge."""
@@ -371,11 +372,13 @@ class _Explainer:
                 yield str(it.id), it, None, None, where
             return
         groups: dict[Any, tuple[Any, list[Any]]] = {}
+        key_index = self.key
+        assert key_index is not None  # a grouped rule always has its key's code
         for it in items:
             values = self.values(it=it)
             if self.where is not None and values[self.where["index"]] is not True:
                 continue
-            key = values[self.key]
+            key = values[key_index]
             if key is None or key is _ERROR:
                 continue
             # as evaluate groups: text case-insensitively, named by the first spelling

@@ -36,6 +36,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from lark import Token
+
     from .diagnostics import Diagnostic
 
 __all__ = ["WIDTH", "FormatResult", "clause_order", "format_cached", "format_file", "format_text"]
@@ -206,7 +208,7 @@ def indent(*parts: Any) -> _Indent:
     return _Indent(tuple(parts))
 
 
-def _fits(parts: tuple[Any, ...], ind: int, rest: list[Any], width: int) -> bool:
+def _fits(parts: tuple[Any, ...], ind: int, rest: list[Any], width: float) -> bool:
     """Whether a group's ``parts``, flat, and what follows them fit in ``width`` up to a break.
 
     ``rest`` is the printer's stack (read from its end, never copied): what follows is
@@ -649,7 +651,9 @@ class _Layout:
 
     n_advice_refs = n_tags = n_suppresses = n_disable = fill
 
-    def bracketed(self, open_: Any, items: list[Any], close: Any, line: _Line, comma=True) -> Any:
+    def bracketed(
+        self, open_: Any, items: list[Any], close: Any, line: _Line, comma: bool = True
+    ) -> Any:
         """``open item, item close``: on one line, or one item per line with a trailing comma."""
         if not items:
             return [*self.token(open_), *self.token(close)]
@@ -829,7 +833,7 @@ def _brace(node: Any) -> int:
 
 
 @functools.cache
-def _token_type() -> type:
+def _token_type() -> type[Token]:
     from lark import Token
 
     return Token

@@ -59,7 +59,7 @@ def _line(text: str) -> str:
 
 def report_dict(report: Any, ctx: Context | None = None) -> dict[str, Any]:
     """``Report.to_dict()`` plus ``baseline`` counts and ``redacted`` when they apply."""
-    data = report.to_dict()
+    data: dict[str, Any] = report.to_dict()
     ctx = ctx or Context()
     if ctx.baseline is not None:
         data["baseline"] = ctx.baseline.to_dict()

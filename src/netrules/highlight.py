@@ -15,7 +15,8 @@ def highlight_diff(diff: str) -> str:
     from pygments.formatters import TerminalFormatter
     from pygments.lexers import DiffLexer
 
-    return highlight(diff, DiffLexer(), TerminalFormatter())
+    coloured: str = highlight(diff, DiffLexer(), TerminalFormatter())
+    return coloured
 
 
 def highlight_rules(text: str) -> str:
@@ -25,4 +26,5 @@ def highlight_rules(text: str) -> str:
 
     from .pygments_lexer import NetrulesLexer
 
-    return highlight(text, NetrulesLexer(), TerminalFormatter())
+    coloured: str = highlight(text, NetrulesLexer(), TerminalFormatter())
+    return coloured

@@ -108,10 +108,10 @@ def _lookup(table: Any, key: Any) -> Any:
     return table.default if getattr(table, "has_default", False) else None
 
 
-def target_bands(network: Network, ruleset: Any) -> list[tuple[str, str, Range]]:
+def target_bands(network: Network, ruleset: Any) -> list[tuple[str, str | None, Range]]:
     """The target ranges that apply to the member: (kind, table row used, range)."""
     member = network.member
-    bands: list[tuple[str, str, Range]] = []
+    bands: list[tuple[str, str | None, Range]] = []
     industry = member.industry
     row = _lookup(_table(ruleset, "industry_rows"), industry)
     row = row if isinstance(row, str) else industry
@@ -403,7 +403,8 @@ def chart_invitations(network: Network, pygal: Any, style: Any) -> Chart:
     columns = ("month", "sent", "received", "sent with a note", "accepted", "not answered")
     if not invs:
         return Chart("invitations", title, "No dated invitation in the input.", "", columns, ())
-    months = _months(min(i.sent_on for i in invs), max(i.sent_on for i in invs))  # type: ignore[type-var]
+    sent_days = [i.sent_on for i in invs if i.sent_on is not None]
+    months = _months(min(sent_days), max(sent_days))
     idx = {m: k for k, m in enumerate(months)}
     sent, received, noted, accepted, unanswered = ([0] * len(months) for _ in range(5))
     for inv in invs:
@@ -800,7 +801,7 @@ def render_html(report: Report, network: Network | None = None, ruleset: Any = N
         title = "netrules report (names replaced by pseudonyms)"
     else:
         title = f"netrules report{f' for {shown(name)}' if name else ''}"
-    return template.render(
+    page: str = template.render(
         title=title,
         redacted=origin.redacted,
         as_of=report.as_of.isoformat(),
@@ -812,3 +813,4 @@ def render_html(report: Report, network: Network | None = None, ruleset: Any = N
         charts=charts,
         facts=_facts(report),
     )
+    return page

@@ -261,10 +261,12 @@ def _syntax_diagnostic(exc: Exception, path: str, text: str, start: str = "start
         if hint == _OPEN_RANGE:
             message = "'+' needs a value after it"
     elif isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream
+        assert pos is not None  # lark always sets it on UnexpectedCharacters
+        char = text[pos] if pos < len(text) else ""
         expected = set(exc.allowed or ())
         if char == '"':
-            triple = text[max(0, exc.pos_in_stream - 2) : exc.pos_in_stream] == '""'
+            triple = text[max(0, pos - 2) : pos] == '""'
             return _unterminated(path, text, line, column - 2 if triple else column)
         message = f"unexpected character {char!r}"
         width = 1

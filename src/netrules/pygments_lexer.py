@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pygments.lexer import RegexLexer, words
 from pygments.token import (
@@ -60,7 +60,7 @@ class NetrulesLexer(RegexLexer):
     filenames: ClassVar[list[str]] = ["*.rules"]
     mimetypes: ClassVar[list[str]] = ["text/x-netrules"]
 
-    tokens: ClassVar[dict[str, list]] = {
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"\s+", Whitespace),
             (r"#.*?$", Comment.Single),

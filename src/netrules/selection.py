@@ -51,7 +51,7 @@ def matches(selector: str, rule: Any) -> bool:
         if kind == "severity":
             return (rule.severity or "warning") == value
         if kind == "rule":
-            return rule.id == value
+            return bool(rule.id == value)
     return rule.id == sel or _category(rule) == sel
 
 

@@ -33,7 +33,11 @@ def _span(meta: Any) -> Span:
 
 
 def _tspan(tok: Token) -> Span:
-    return Span(tok.line, tok.column, tok.end_line, tok.end_column)
+    line, column, end_line, end_column = tok.line, tok.column, tok.end_line, tok.end_column
+    # lark types positions as optional; its lexer sets them on every token it makes
+    assert line is not None and column is not None
+    assert end_line is not None and end_column is not None
+    return Span(line, column, end_line, end_column)
 
 
 def unescape(raw: str) -> str:
@@ -43,7 +47,7 @@ def unescape(raw: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], "\\" + m[1]), raw[1:-1])
 
 
-class _ToNodes(Transformer):
+class _ToNodes(Transformer[Token, Any]):
     def __init__(self, path: str, text: str):
         super().__init__(visit_tokens=False)
         self.path = path
@@ -186,12 +190,6 @@ class _ToNodes(Transformer):
         return self._token_literal(children[0])
 
     @v_args(meta=True)
-    def list(self, meta: Any, children: list[Any]) -> n.ListExpr:
-        return n.ListExpr(
-            tuple(self._token_literal(c) for c in children if c is not None), _span(meta)
-        )
-
-    @v_args(meta=True)
     def range(self, meta: Any, children: list[Token]) -> n.RangeExpr:
         low, high = self._int(children[0]), self._int(children[1])
         return n.RangeExpr(low, high, _span(meta))
@@ -273,7 +271,7 @@ class _ToNodes(Transformer):
     def json_number(self, children: list[Any]) -> int | float:
         return self._num(children[0])
 
-    def json_neg(self, children: list[Any]) -> int | float:
+    def json_neg(self, children: list[int | float]) -> int | float:
         return -children[0]
 
     def json_true(self, children: list[Any]) -> bool:
@@ -308,6 +306,13 @@ class _ToNodes(Transformer):
             elif isinstance(value, list):
                 stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
         return tuple(out)
+
+    # Last in the class: below it, ``list`` in an annotation would name this method.
+    @v_args(meta=True)
+    def list(self, meta: Any, children: list[Any]) -> n.ListExpr:
+        return n.ListExpr(
+            tuple(self._token_literal(c) for c in children if c is not None), _span(meta)
+        )
 
 
 def _template(tf: _ToNodes, tok: Token, diags: list[Diagnostic]) -> n.Template:
@@ -402,12 +407,16 @@ def _pos(tok: Token, offset: int) -> Span:
     """Where ``offset`` of a string token is; a message of n holes costs O(n log n)."""
     breaks = _newlines(tok.value) if tok.value.startswith('"""') else ()  # else one line
     nl = bisect.bisect_left(breaks, offset)
-    col = offset - breaks[nl - 1] if nl else tok.column + offset
-    return Span(tok.line + nl, col, tok.line + nl, col + 1)
+    line, column = tok.line, tok.column
+    assert line is not None and column is not None  # see _tspan
+    col = offset - breaks[nl - 1] if nl else column + offset
+    return Span(line + nl, col, line + nl, col + 1)
 
 
-def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
-    id_tok = tree.children[0]
+def _rule(tf: _ToNodes, tree: Tree[Any], diags: list[Diagnostic]) -> n.Rule:
+    # after the transformer, children mix tokens, trees, nodes and None placeholders
+    kids: list[Any] = tree.children
+    id_tok = kids[0]
     fields: dict[str, Any] = {}
     duplicates: list[tuple[str, Span]] = []
     examples: list[n.Example] = []
@@ -418,9 +427,9 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
             duplicates.append((key, span))
         fields[key] = value
 
-    for clause in tree.children[1:]:
+    for clause in kids[1:]:
         kind = clause.data
-        ch = clause.children
+        ch: list[Any] = clause.children
         span = _span(clause.meta)
         if kind in ("title", "category", "source", "why"):
             put(kind, unescape(ch[0].value), span)
@@ -493,14 +502,15 @@ def _rule(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Rule:
     )
 
 
-def _aggregation(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Aggregation:
+def _aggregation(tf: _ToNodes, tree: Tree[Any], diags: list[Diagnostic]) -> n.Aggregation:
     parts: dict[str, Any] = {}
     duplicates: list[tuple[str, Span]] = []
-    for part in tree.children:
+    kids: list[Any] = tree.children
+    for part in kids:
         word = part.data[4:]  # agg_order -> order
         if word in parts:
             duplicates.append((word, _span(part.meta)))
-        ch = part.children
+        ch: list[Any] = part.children
         if word == "order":
             parts["order"] = tf._token_literal(ch[0])
             parts["descending"] = ch[1] is not None and ch[1].value == "descending"
@@ -521,9 +531,9 @@ def _aggregation(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> n.Aggrega
     )
 
 
-def _item(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> Any:
+def _item(tf: _ToNodes, tree: Tree[Any], diags: list[Diagnostic]) -> Any:
     kind = tree.data
-    ch = tree.children
+    ch: list[Any] = tree.children
     span = _span(tree.meta)
     if kind == "param":
         name, type_name, value, bounds, doc = ch
@@ -581,7 +591,8 @@ def _item(tf: _ToNodes, tree: Tree, diags: list[Diagnostic]) -> Any:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _run(tf: _ToNodes, tree: Tree) -> Tree:
+def _run(tf: _ToNodes, tree: Tree[Token]) -> Any:
+    """The transformed tree (a file's items), or a node for an expression's tree."""
     try:
         return tf.transform(tree)
     except VisitError as exc:
@@ -590,16 +601,16 @@ def _run(tf: _ToNodes, tree: Tree) -> Tree:
         raise
 
 
-def to_nodes(tree: Tree, path: str, text: str) -> tuple[n.RuleFile | None, list[Diagnostic]]:
+def to_nodes(tree: Tree[Token], path: str, text: str) -> tuple[n.RuleFile | None, list[Diagnostic]]:
     """Turn a parse tree into a RuleFile; literal problems become diagnostics."""
     tf = _ToNodes(path, text)
     diags: list[Diagnostic] = []
     try:
-        tree = _run(tf, tree)
+        items_tree: Tree[Any] = _run(tf, tree)
     except _Problem as p:
         return None, [p.diag]
     items = []
-    for child in tree.children:
+    for child in items_tree.children:
         try:
             items.append(_item(tf, child, diags))
         except _Problem as p:
@@ -607,7 +618,7 @@ def to_nodes(tree: Tree, path: str, text: str) -> tuple[n.RuleFile | None, list[
     return n.RuleFile(path, text, tuple(items)), diags
 
 
-def expr_to_node(tree: Tree, path: str, text: str) -> tuple[Any, list[Diagnostic]]:
+def expr_to_node(tree: Tree[Token], path: str, text: str) -> tuple[Any, list[Diagnostic]]:
     """Turn an expression tree (from a template) into a node."""
     tf = _ToNodes(path, text)
     try:
