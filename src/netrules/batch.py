@@ -208,7 +208,8 @@ def batch_program(ruleset: RuleSet, row_as_of: bool) -> BatchProgram | None:
     cache = ruleset._batch
     if row_as_of not in cache:
         cache[row_as_of] = compile_batch(ruleset.program, row_as_of)
-    return cache[row_as_of]
+    program: BatchProgram | None = cache[row_as_of]
+    return program
 
 
 class BatchResults(Iterator[MemberResult]):

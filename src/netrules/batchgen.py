@@ -30,6 +30,7 @@ A rule set whose member rules need the member as an object gets no batch functio
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import types
 from collections.abc import Callable
@@ -122,7 +123,9 @@ class BatchProgram:
             if unread <= ROW_KEYS:
                 key = frozenset(unread)
                 function = self._variants.get(key) or self._variant(key)
-        return function(rows, as_of, params, tables, today)
+        result: tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]
+        result = function(rows, as_of, params, tables, today)
+        return result
 
     def source_for(self, unread: frozenset[str]) -> str:
         """The function for chunks whose rows hold these fields besides those read."""
@@ -484,7 +487,7 @@ def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
             _Ctx(),
             2,
             "None",
-            lambda ri=ri: _probe(gen, [ri.node.when], _Ctx(), inline=True),
+            functools.partial(_probe, gen, [ri.node.when], _Ctx(), inline=True),
         )
     if gen.needs_member:
         return None

@@ -289,8 +289,10 @@ def _band_text(band: Range) -> str:
     return f"{band.low:,}–{band.high:,}" + ("+" if band.open else "")
 
 
-def _band_owner(kind: str, row: str) -> str:
-    return row  # an industry row ("Information Technology") or a level's label
+def _band_owner(kind: str, row: str | None) -> str:
+    # an industry row ("Information Technology") or a level's label (None only for a
+    # job search without a career level: printed as before)
+    return str(row)
 
 
 def _against(total: int, band: Range, owner: str) -> str:
@@ -487,9 +489,9 @@ def chart_companies(
     cfg = _config(pygal, style, x_title="Connections", show_legend=False, height=40 + 28 * len(top))
     cfg["x_label_rotation"] = 0
     chart = pygal.HorizontalBar(**cfg)
-    shown = list(reversed(top))  # pygal draws the first label at the bottom
-    chart.x_labels = [_short(names[key]) for key, _ in shown]
-    chart.add("connections", [n for _, n in shown])
+    bars = list(reversed(top))  # pygal draws the first label at the bottom
+    chart.x_labels = [_short(names[key]) for key, _ in bars]
+    chart.add("connections", [n for _, n in bars])
     share = sum(n for _, n in top) / total
     first_key, first_n = top[0]
     current = {e.name.strip().casefold() for e in network.member.employers if e.end is None}
