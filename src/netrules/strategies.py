@@ -29,7 +29,7 @@ import functools
 import re
 import string
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -129,10 +129,19 @@ def _as_strategy(value: Any) -> Strategy:
 
 def _text(max_size: int = 20) -> Strategy:
     """Any text a JSON document can hold (no lone surrogates)."""
-    return st.text(st.characters(exclude_categories=("Cs",)), max_size=max_size)
+    return st.text(st.characters(exclude_categories=["Cs"]), max_size=max_size)
 
 
 # ---- value strategies ----
+
+_T = TypeVar("_T")
+
+
+def _field(make: Callable[[], Any], name: str) -> n.Field:
+    """A record's field: ``make`` draws the record's node."""
+    return n.Field(make(), name, _S, _S)
+
+
 def _offsets(past_days: int, future_days: int, anchors: bool) -> Strategy:
     """Offsets from as_of (timedelta); shrink towards as_of itself."""
     spread = st.integers(-past_days, future_days).map(lambda d: _dt.timedelta(days=d))
@@ -200,7 +209,7 @@ def _shift(day: _dt.date, delta: _dt.timedelta) -> _dt.date:
 
 
 def _resolve(record: Any, as_of: _dt.date) -> Any:
-    changes = {}
+    changes: dict[str, Any] = {}
     for field in attrs.fields(type(record)):
         value = getattr(record, field.name)
         if isinstance(value, _dt.timedelta):
@@ -555,7 +564,7 @@ def strip_spans(node: Any) -> Any:
     if isinstance(node, n.RuleFile):
         return ("RuleFile", tuple(strip_spans(i) for i in node.items))
     if attrs.has(type(node)) and type(node).__module__ == n.__name__:
-        out = [type(node).__name__]
+        out: list[Any] = [type(node).__name__]
         for field in attrs.fields(type(node)):
             if field.name == "span" or field.name.endswith(("_span", "_spans")):
                 continue
@@ -696,8 +705,9 @@ class _Exprs:
         self.draw = draw
 
     # A choice among builders; the index shrinks towards the first (simplest) one.
-    def pick(self, options: list[Callable[[], Any]]) -> Any:
-        return options[self.draw(_index(len(options)))]()
+    def pick(self, options: Sequence[Callable[[], _T]]) -> _T:
+        i: int = self.draw(_index(len(options)))
+        return options[i]()
 
     def expr(self, env: _Env, type_: str, depth: int) -> Any:
         leaves = self.leaves(env, type_)
@@ -712,15 +722,15 @@ class _Exprs:
         out: list[tuple[Any, str]] = [(lambda: n.Name("member", _S), "member")]
         for name, t in env.locals.items():
             if t.startswith("rec:"):
-                out.append(((lambda name=name: n.Name(name, _S)), t[4:]))
+                out.append((functools.partial(n.Name, name, _S), t[4:]))
         return out
 
     def fields_of(self, env: _Env, type_: str) -> list[Callable[[], Any]]:
-        out = []
+        out: list[Callable[[], Any]] = []
         for make, record in self.records(env):
             for fname, (ftype, _null, _allowed) in FIELDS[record].items():
                 if ftype == type_:
-                    out.append(lambda make=make, fname=fname: n.Field(make(), fname, _S, _S))
+                    out.append(functools.partial(_field, make, fname))
         return out
 
     def leaves(self, env: _Env, type_: str) -> list[Callable[[], Any]]:
@@ -731,7 +741,7 @@ class _Exprs:
         for scope in (env.locals, env.params, env.defines):
             for name, t in scope.items():
                 if t == type_:
-                    out.append(lambda name=name: n.Name(name, _S))
+                    out.append(functools.partial(n.Name, name, _S))
         out.extend(self.fields_of(env, type_))
         if type_ == "date":
             out.append(lambda: n.Name("as_of", _S))
@@ -739,7 +749,7 @@ class _Exprs:
             kind = type_[5:]
             for root, k in ITEM_KINDS.items():
                 if k == kind:
-                    out.append(lambda root=root: n.Name(root, _S))
+                    out.append(functools.partial(n.Name, root, _S))
         if type_.startswith("list:") and type_[5:] in _SCALARS:
             elem = type_[5:]
             out.append(
@@ -757,18 +767,22 @@ class _Exprs:
 
     # ---- compound expressions ----
     def compounds(self, env: _Env, type_: str, depth: int) -> list[Callable[[], Any]]:
-        e = lambda t, env=env: self.expr(env, t, depth)  # noqa: E731
+        def e(t: str) -> Any:
+            return self.expr(env, t, depth)
+
+        def index(name: str) -> n.Index:
+            return n.Index(n.Name(name, _S), e("string"), _S)
+
+        def call(name: str, ptypes: Sequence[str]) -> n.Call:
+            return n.Call(name, tuple(e(p) for p in ptypes), _S, _S)
+
         out: list[Callable[[], Any]] = []
         for name, vt in env.tables.items():
             if vt == type_:
-                out.append(lambda name=name: n.Index(n.Name(name, _S), e("string"), _S))
+                out.append(functools.partial(index, name))
         for name, (ptypes, rt) in env.functions.items():
             if rt == type_:
-                out.append(
-                    lambda name=name, ptypes=ptypes: n.Call(
-                        name, tuple(e(p) for p in ptypes), _S, _S
-                    )
-                )
+                out.append(functools.partial(call, name, ptypes))
         if type_ in ("number", "string", "bool", "date", "duration"):
             out.append(lambda: n.Coalesce(e(type_), e(type_), _S))
         if type_ in ("number", "date", "string"):
@@ -902,8 +916,12 @@ class _Exprs:
 
     def collection(self, env: _Env, depth: int) -> tuple[Any, str, bool]:
         """(collection node, element type, is it `group`) for an aggregate."""
+
+        def named(name: str, elem: str, is_group: bool) -> tuple[Any, str, bool]:
+            return n.Name(name, _S), elem, is_group
+
         options: list[Callable[[], tuple[Any, str, bool]]] = [
-            lambda root=root, kind=kind: (n.Name(root, _S), "rec:" + kind, False)
+            functools.partial(named, root, "rec:" + kind, False)
             for root, kind in ITEM_KINDS.items()
         ]
         options.append(
@@ -917,12 +935,10 @@ class _Exprs:
         )
         for name, t in env.locals.items():
             if t.startswith("coll:"):
-                options.insert(
-                    0, lambda name=name, t=t: (n.Name(name, _S), "rec:" + t[5:], name == "group")
-                )
+                options.insert(0, functools.partial(named, name, "rec:" + t[5:], name == "group"))
         for name, t in env.params.items():
             if t.startswith("list:"):
-                options.append(lambda name=name, t=t: (n.Name(name, _S), t[5:], False))
+                options.append(functools.partial(named, name, t[5:], False))
         return self.pick(options)
 
     def aggregate(self, env: _Env, func: str, value_type: str | None, depth: int) -> Any:
@@ -950,7 +966,7 @@ class _Exprs:
 def _source_text(max_size: int) -> Strategy:
     """Text a rule file can hold in a string (anything but NUL and lone surrogates)."""
     return st.text(
-        st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=max_size
+        st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=max_size
     )
 
 
@@ -1066,7 +1082,9 @@ def _rule_files(
         )
         kind = "member"
         if for_each is not None:
-            kind = for_each.group_name or ITEM_KINDS[for_each.collection.name]
+            collection = for_each.collection
+            assert isinstance(collection, n.Name)  # built above from a collection's name
+            kind = for_each.group_name or ITEM_KINDS[collection.name]
         kinds[rid] = kind
         # precedence is per subject: same kind, or a member rule over any rule
         allowed = [r for r in rule_ids[:k] if kind == "member" or kinds[r] == kind]
