@@ -15,9 +15,10 @@ collection share one loop; ``group by`` builds one dict per rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -37,6 +38,16 @@ _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 # parentheses"); code deeper than this moves into a helper function of its own.
 MAX_CODE_DEPTH = 40
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
+
+
+def _name(e: n.Expr) -> str:
+    """The name of an indexed table or collection (the checker allows nothing else)."""
+    assert isinstance(e, n.Name), e
+    return e.name
+
+
+def _literals(items: tuple[n.Expr, ...]) -> TypeGuard[tuple[n.Literal, ...]]:
+    return all(isinstance(i, n.Literal) for i in items)
 
 
 def _ident(prefix: str, name: str) -> str:
@@ -103,11 +114,12 @@ class Gen:
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
+        key: tuple[type, Any] | None
         try:
             key = (type(value), value)
             hash(key)
         except TypeError:
-            key = None  # type: ignore[assignment]
+            key = None
         if key is not None and key in self.k_index:
             return f"K[{self.k_index[key]}]"
         self.K.append(value)
@@ -245,10 +257,10 @@ class Gen:
 
     def e_Index(self, e: n.Index, ctx: _Ctx) -> tuple[str, bool]:
         if self.typ(e.obj).startswith("coll:"):  # connections[id]: one dict per evaluation
-            by_id = self.hoist(f"_by_id({_ident('R_', e.obj.name)})")
+            by_id = self.hoist(f"_by_id({_ident('R_', _name(e.obj))})")
             key, closed = self.sub(e.key, ctx)
             return f"{by_id}.get({key})", closed
-        table = e.obj.name
+        table = _name(e.obj)
         self.tables_used.add(table)
         key, closed = self.sub(e.key, ctx)
         t, name = self.t(), _ident("T_", table)
@@ -265,7 +277,9 @@ class Gen:
         closed = all(c for _, c in args)
         codes = [c for c, _ in args]
         if e.func in ("provenance", "confidence"):  # where member.X came from
-            field = self.const(f"member.{e.args[0].name}")
+            arg = e.args[0]
+            assert isinstance(arg, n.Field)  # member.FIELD: the checker allows nothing else
+            field = self.const(f"member.{arg.name}")
             return f"_{e.func}(net, {field}, {codes[0]})", closed
         if e.func == "known":
             if not self.nullable(e.args[0]):
@@ -376,9 +390,7 @@ class Gen:
                 t = self.t()
                 code = f"(None if ({t} := {code}) is None else not {t})"
             return code, ic and cc
-        if isinstance(e.container, n.ListExpr) and all(
-            isinstance(i, n.Literal) for i in e.container.items
-        ):
+        if isinstance(e.container, n.ListExpr) and _literals(e.container.items):
             cont, cc = self.const(frozenset(i.value for i in e.container.items)), True
         else:
             raw, cc = self._expr(e.container, ctx)
@@ -431,7 +443,7 @@ class Gen:
         return f"({right} if ({t} := {left}) is None else {t})", lc and rc
 
     def e_ListExpr(self, e: n.ListExpr, ctx: _Ctx) -> tuple[str, bool]:
-        if all(isinstance(i, n.Literal) for i in e.items):
+        if _literals(e.items):
             return self.const(tuple(i.value for i in e.items)), True
         parts = [self.sub(i, ctx) for i in e.items]
         return "(" + "".join(f"{c}, " for c, _ in parts) + ")", all(c for _, c in parts)
@@ -569,7 +581,7 @@ def _label(e: Any, gen: Gen) -> str:
         return f"{record}.{e.name}"
     if isinstance(e, n.Index):
         key = _label(e.key, gen) if not isinstance(e.key, n.Literal) else repr(e.key.value)
-        return f"{e.obj.name}[{key}]"
+        return f"{_name(e.obj)}[{key}]"
     if isinstance(e, n.Name) and e.name in gen.prog.defines:
         return _label(gen.prog.defines[e.name].body, gen)
     if isinstance(e, n.Call) and id(e) in gen.prog.expansions:
@@ -865,7 +877,7 @@ def compile_program(prog: Program) -> CompiledProgram:
             _Ctx(),
             1,
             "None",
-            lambda ri=ri: _probe(gen, [ri.node.when], _Ctx(), inline=True),
+            functools.partial(_probe, gen, [ri.node.when], _Ctx(), inline=True),
         )
 
     group_rules: list[tuple[int, RuleInfo]] = []
@@ -873,6 +885,7 @@ def compile_program(prog: Program) -> CompiledProgram:
         body.add(1, f"for it in {_ident('R_', coll)}:")
         for i, ri in rules:
             fe = ri.node.for_each
+            assert fe is not None  # a rule over a collection has 'for each'
             ctx = _Ctx({fe.var: "it"})
             if fe.group_key is not None:
                 group_rules.append((i, ri))
@@ -918,6 +931,7 @@ def compile_program(prog: Program) -> CompiledProgram:
         body.add(1, "pass")
     for i, ri in group_rules:
         fe = ri.node.for_each
+        assert fe is not None and fe.group_name is not None  # a group rule's 'group by'
         ctx = _Ctx({fe.group_name: "gk", "group": "gi"})
         body.add(1, f"for gk, gi in G{i}.values():")
         _rule_body(gen, body, i, ri, ctx, 2, "gk", _probe(gen, [ri.node.when], ctx))
@@ -976,8 +990,8 @@ def compile_program(prog: Program) -> CompiledProgram:
         )
     namespace = dict(NAMESPACE)
     namespace["K"] = tuple(gen.K)
-    code = compile(source, "<netrules-generated>", "exec")
-    exec(code, namespace)
+    bytecode = compile(source, "<netrules-generated>", "exec")
+    exec(bytecode, namespace)
     suppressions = {rid: same for rid, (same, _all) in precedence.items() if same}
     hides_all = {rid: every for rid, (_same, every) in precedence.items() if every}
     index = {ri.node.id: i for i, ri in enumerate(prog.rules)}
