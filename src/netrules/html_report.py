@@ -318,7 +318,7 @@ def _param(params: Mapping[str, Any] | None, name: str, default: Any) -> Any:
     return default if value is None else value
 
 
-def _pace(network: Network, bands: Sequence[tuple[str, str, Range]], recent: int) -> str:
+def _pace(network: Network, bands: Sequence[tuple[str, str | None, Range]], recent: int) -> str:
     """How far the nearest target still short of is, at the last 12 months' pace."""
     total = network.member.connection_count or len(network.connections)
     ahead = [(band.low, row) for _kind, row, band in bands if band.low > total]
@@ -336,7 +336,7 @@ def chart_new_per_month(
     pygal: Any,
     style: Any,
     params: Mapping[str, Any] | None = None,
-    bands: Sequence[tuple[str, str, Range]] | None = None,
+    bands: Sequence[tuple[str, str | None, Range]] | None = None,
 ) -> Chart:
     title = "New connections per month"
     dated = [c.connected_on for c in network.connections if c.connected_on is not None]
