@@ -88,7 +88,37 @@ def _unterminated(path: str, text: str, line: int, column: int) -> Diagnostic:
 
 
 _TOP = ("rule", "param", "define", "table", "advice", "set", "disable", "example")
-_RESYNC = re.compile(r"^(?:" + "|".join(_TOP) + r")\b", re.M)
+# Where the parser resumes after a syntax error: the first word of a line (at any
+# indentation) that starts an item, outside strings and comments. `advice` and
+# `example` also begin rule clauses: only their item forms count (`advice NAME =`,
+# `example "name"`); a JSON key (`rule: 1` in example data) never counts.
+_ITEM_START = (
+    r"(?:rule|param|define|table|set|disable)\b(?![ \t\f]*:)"
+    r"|advice[ \t\f]+[A-Za-z_]\w*[ \t\f]*="
+    r"|example[ \t\f]+\""
+)
+_RESYNC = re.compile(
+    r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|"(?:[^"\\\n]|\\.)*"?|#[^\n]*)'
+    r"|^[ \t\f]*(?P<item>" + _ITEM_START + ")",
+    re.M,
+)
+
+
+def _resync(text: str, pos: int) -> int:
+    """Where the next item starts at or after ``pos`` (``len(text)`` if none), in one
+    pass over the rest of the text."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start:pos].strip(" \t\f"):
+        pos = line_start  # only indentation before pos: an item may start right there
+    while True:
+        found = _RESYNC.search(text, pos)
+        if found is None:
+            return len(text)
+        if found.group("item") is not None:
+            return found.start("item")
+        pos = found.end()
+
+
 _CLAUSES = (
     "title",
     "severity",
@@ -168,6 +198,12 @@ def _open_item(exc: Any) -> tuple[str, int] | None:
     return None
 
 
+def _in_expression(exc: Any) -> bool:
+    """Whether the parser was inside an expression that could go on (`a and ...`)."""
+    expected = set(getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ())
+    return "COMP_OP" in expected or any(_literal_of(e) == "and" for e in expected)
+
+
 def _token_hint(exc: Any, expected: set[str], text: str) -> tuple[str | None, Span | None]:
     """The one thing needed at an unexpected token, in words (or None: list the options)."""
     from .diagnostics import did_you_mean
@@ -201,7 +237,7 @@ def _token_hint(exc: Any, expected: set[str], text: str) -> tuple[str | None, Sp
         return "compare with '=='", None
     if prev in _OPERATORS and (found in _TOP + _CLAUSES or found in "})]"):
         return f"expected a value after '{prev}'", None
-    if in_expression and prev in _CLAUSES and at_line_start:
+    if in_expression and (prev in _CLAUSES or prev in _TOP) and at_line_start:
         before, before_at = _previous_token(text, prev_at)
         if before == "+":  # `x in 500+` in a condition, then the next clause
             line, col = _position(text, before_at)
@@ -318,8 +354,8 @@ def _depth_diagnostic(tree: Any, path: str, text: str) -> Diagnostic | None:
 
 def _parse(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]]:
     """Parse, and after a syntax error resume at the next line that starts an item
-    (``rule``, ``param``, ... in column 1), as compilers do: every broken item of a
-    file is reported at once, and one mistake never cascades into the next item."""
+    (``rule``, ``param``, ... at any indentation), as compilers do: every broken item
+    of a file is reported at once, and one mistake never cascades into the next item."""
     from lark.exceptions import UnexpectedInput
 
     diags: list[Diagnostic] = []
@@ -336,15 +372,25 @@ def _parse(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]]:
         counter = ip.lexer_thread.state.line_ctr
         here = counter.char_pos
         if token is not None and token.start_pos is not None and token.start_pos > last[0]:
-            # back to the unexpected token: it may itself start the next item
+            # back to the unexpected token: it may itself start the next item; or to the
+            # word before it, an item's keyword read as a name in an unfinished
+            # expression (`define x = a >`, then `rule "id" {` on the next line)
             here = token.start_pos
-            counter.char_pos, counter.line = here, token.line
-            counter.line_start_pos = here - (token.column - 1)
-            counter.column = token.column
+            prev, prev_at = _previous_token(text, here)
+            if (
+                prev in _TOP
+                and prev_at > last[0]
+                and _in_expression(exc)
+                and _resync(text, prev_at) == prev_at
+            ):
+                here = prev_at
+            line, column = _position(text, here)
+            counter.char_pos, counter.line = here, line
+            counter.line_start_pos = here - (column - 1)
+            counter.column = column
         last[0] = here
         # the unexpected token may start the next item itself; a bad character may not
-        found = _RESYNC.search(text, here if token is not None else here + 1)
-        target = found.start() if found is not None else len(text)
+        target = _resync(text, here if token is not None else here + 1)
         counter.feed(text[counter.char_pos : target])
         state = ip.parser_state
         del state.state_stack[1:]

@@ -239,3 +239,48 @@ def test_several_syntax_errors_are_reported_at_once() -> None:
     assert [(3, 17), (7, 1), (8, 7), (10, 10)] == [
         (d.line, d.column) for d in info.value.diagnostics
     ]
+
+
+def test_several_syntax_errors_are_reported_in_an_indented_file() -> None:
+    """Items indented, or tab-indented: the parser still resumes at each next item
+    (not only at a keyword in column 1), one error per broken item."""
+    text = (
+        '  rule "a" {\n    title "t"\n    when member.x = 1\n  }\n'
+        '  rule "b" {\n    title\n  }\n'
+        "\tparam = 3\n"
+        '    rule "c" {\n      when a && b\n    }\n'
+    )
+    with pytest.raises(netrules.RuleError) as info:
+        netrules.load_rules(include_default=False, texts=[("m.rules", text)])
+    assert [(3, 19), (7, 3), (8, 8), (10, 14)] == [
+        (d.line, d.column) for d in info.value.diagnostics
+    ]
+    assert all(d.hint and d.source_line for d in info.value.diagnostics)
+
+
+def test_recovery_skips_strings_comments_and_rule_clauses() -> None:
+    """Words that only look like an item's start are no place to resume: a line of a
+    triple-quoted message, a comment, a rule's `example fires` and `advice` clauses,
+    a JSON key in example data. The one real error after them is still found."""
+    text = (
+        'rule "a" {\n  when member.x <\n  message """first line\n'
+        '  rule "not-here" {"""\n'
+        "  # rule in a comment\n"
+        "  advice grow\n"
+        '  example fires { "member": { "name": "x" }, rule: 1 }\n'
+        "}\n"
+        '  rule "b" {\n    title\n  }\n'
+    )
+    with pytest.raises(netrules.RuleError) as info:
+        netrules.load_rules(include_default=False, texts=[("m.rules", text)])
+    assert [(3, 11), (11, 3)] == [(d.line, d.column) for d in info.value.diagnostics]
+
+
+def test_recovery_stops_at_twenty_errors_in_an_indented_file() -> None:
+    from netrules.parser import MAX_SYNTAX_ERRORS
+
+    text = '  rule "r" {\n    when x >\n  }\n' * 200
+    with pytest.raises(netrules.RuleError) as info:
+        netrules.load_rules(include_default=False, texts=[("m.rules", text)])
+    lines = [d.line for d in info.value.diagnostics if d.code == "NR101"]
+    assert lines == [3 + 3 * k for k in range(MAX_SYNTAX_ERRORS)]
