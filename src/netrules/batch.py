@@ -47,7 +47,7 @@ class MemberResult:
 
     index: int
     id: str
-    findings: tuple[Finding, ...] = ()
+    findings: Sequence[Finding] = ()  # a tuple, or the lazy Findings of a report
     skipped: tuple[RuleSkips, ...] = ()
     error: InputError | None = None
     report: Report | None = attrs.field(default=None, eq=False, repr=False)
@@ -135,7 +135,8 @@ def _pandas_value(value: Any) -> Any:
 CHUNK = 1024
 
 # One row's outcome: (position in its chunk, findings, skips, error, report).
-_Outcome = tuple[int, tuple[Finding, ...], tuple[RuleSkips, ...], InputError | None, Report | None]
+# findings: a tuple, or a report's lazy Findings (built when read)
+_Outcome = tuple[int, Sequence[Finding], tuple[RuleSkips, ...], InputError | None, Report | None]
 
 
 class _Engine:
@@ -184,9 +185,10 @@ class _Engine:
                     yield pos, (findings_of(compiled, out, {})[0],), (), None, None
                     continue
                 found, skipped = outcome(compiled, out, skips, {})
+                kept: Sequence[Finding] = found
                 if keep is not None:
-                    found = [f for f in found if f.severity in keep]
-                yield pos, tuple(found), skipped, None, None
+                    kept = [f for f in found if f.severity in keep]
+                yield pos, tuple(kept), skipped, None, None
                 continue
             pos = slow[s]
             s += 1
