@@ -301,9 +301,9 @@ def render(doc: Any, width: int = WIDTH) -> str:
             room = width - pos - d.width  # its own flat width is known: measure what follows
             if flat or (not d.broken and room >= 0 and _fits((), ind, stack, room)):
                 # flat: no comment inside (one would have broken it), so it is plain text
-                text: list[str] = []
-                _flat_text(d.parts, text)
-                stack.append((ind, True, "".join(text)))
+                flat_parts: list[str] = []
+                _flat_text(d.parts, flat_parts)
+                stack.append((ind, True, "".join(flat_parts)))
             else:
                 stack.extend((ind, False, p) for p in reversed(d.parts))
         elif isinstance(d, _Indent):
