@@ -211,6 +211,8 @@ def _svg(chart: Any, title: str, key: str) -> str:
     if found:
         svg = svg.replace(found.group(1), f"nr-{key}")
     svg = printable(svg)  # labels: no bidi override or control character (see _visible)
+    # pygal titles the picture "Pygal" (a browser shows it as the tooltip): the chart's title
+    svg = svg.replace("<title>Pygal</title>", f"<title>{_attr(title)}</title>", 1)
     # The figure's caption and table carry the meaning; the picture is labelled by them.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
 

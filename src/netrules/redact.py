@@ -21,6 +21,8 @@ from typing import Any
 
 import attrs
 
+from .runtime import _normalize
+
 __all__ = ["Redactor", "email_re", "hide_emails", "subject_details"]
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -239,6 +241,10 @@ class Redactor:
             if i.message and i.message.strip():
                 self._replace.setdefault(i.message, "[note]")
                 self._replace.setdefault(i.message.strip(), "[note]")
+                # as a rule quotes it when it groups notes "names aside" (normalize())
+                folded = _normalize(i.message, i.person)
+                if folded and " " in folded:
+                    self._replace.setdefault(folded, "[note]")
         for n_rec, r in enumerate(sorted(network.recommendations_given, key=lambda r: r.id), 1):
             self._ids[r.id] = f"recommendation-{n_rec}"
             self._replace.setdefault(r.id, f"recommendation-{n_rec}")

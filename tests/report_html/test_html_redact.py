@@ -112,6 +112,11 @@ def test_no_original_string_anywhere_in_the_bytes(redacted_page):
     }
     leaks = sorted(s for s in variants if s.encode("utf-8") in raw)
     assert leaks == []
+    # in any case: a rule quotes a note lower-cased, "names aside" (normalize())
+    words = ["vexmorrow", "thistlewood", "quillfeather", "fenwhistle", "xylocorp"]
+    words += ["marrowgate", "penhallow", "brightwater", "ravensmoor", "quillmail", "zoltana"]
+    assert [w for w in words if w in text.lower()] == []
+    assert "[note]" in text  # the reused note was quoted, and replaced
     assert "<title>netrules report (names replaced by pseudonyms)</title>" in text
     assert 'id="redacted"' in text
     # the page still says something: pseudonyms where names were
