@@ -597,17 +597,28 @@ class Baseline:
                     "warning",
                     "member",
                     f"{quiet} of {total} connections ({percent(share)}) have had no exchange with"
-                    " you in the last 1 year",
+                    " you for 1 year or more",
                     {"quiet": quiet, "total": total, "share": share},
                 )
             )
         recs = net.recommendations_given
         last_given = max((r.given_on for r in recs if r.given_on is not None), default=None)
-        if colleagues >= RECOMMENDATION_COLLEAGUES_MIN and (
-            not recs
-            or (
-                last_given is not None
-                and last_given < months_before(as_of, RECOMMENDATION_GAP_MONTHS)
+        joined = net.member.joined_on
+        first_year = joined is not None and joined >= months_before(
+            as_of, RECOMMENDATION_GAP_MONTHS
+        )
+        if (
+            not first_year
+            and colleagues >= RECOMMENDATION_COLLEAGUES_MIN
+            and (
+                not recs
+                or (
+                    last_given is not None
+                    and last_given < months_before(as_of, RECOMMENDATION_GAP_MONTHS)
+                    and all(
+                        r.given_on is not None for r in recs
+                    )  # else an undated one may be recent
+                )
             )
         ):
             out.append(
@@ -615,8 +626,8 @@ class Baseline:
                     "no-recent-recommendations",
                     "info",
                     "member",
-                    f"{colleagues} colleagues in your network, and no recommendation from you in "
-                    "the last 1 year",
+                    f"{colleagues} colleagues and former colleagues in your network, and you have "
+                    "recommended nobody for 1 year or more",
                     {"colleagues": colleagues, "last_given": last_given},
                 )
             )
@@ -660,8 +671,10 @@ class Baseline:
         )
         school_end = max((s.end for s in member.schools if s.end is not None), default=None)
         colleagues_long_ago = last_left is not None and last_left < outdated_cutoff
-        classmates_long_ago = school_end is not None and school_end < months_before(
-            as_of, SCHOOL_LONG_AGO_MONTHS
+        classmates_long_ago = (
+            not schools_now
+            and school_end is not None
+            and school_end < months_before(as_of, SCHOOL_LONG_AGO_MONTHS)
         )
         pruning = not self.below_every_applicable_target(net)
         by_company: dict[str, list[Any]] = {}
