@@ -30,7 +30,6 @@ A rule set whose member rules need the member as an object gets no batch functio
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 import types
 from collections.abc import Callable
@@ -44,8 +43,7 @@ from .compiler import (
     _define_order,
     _Emitter,
     _ident,
-    _probe,
-    _rule_body,
+    _member_rule_bodies,
 )
 from .loaders.json_doc import (
     MAX_INT,
@@ -478,17 +476,7 @@ def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
     for name in _define_order(only):  # dependencies first, as compile_program does
         gen.define(name)
     body = _Emitter()
-    for i, ri in member_rules:
-        _rule_body(
-            gen,
-            body,
-            i,
-            ri,
-            _Ctx(),
-            2,
-            "None",
-            functools.partial(_probe, gen, [ri.node.when], _Ctx(), inline=True),
-        )
+    _member_rule_bodies(gen, body, member_rules, 2)
     if gen.needs_member:
         return None
     fields = tuple(gen.member_fields)

@@ -855,6 +855,23 @@ def _define_order(prog: Program) -> list[str]:
     return order
 
 
+def _member_rule_bodies(
+    gen: Gen, body: _Emitter, member_rules: list[tuple[int, RuleInfo]], indent: int
+) -> None:
+    """The member rules' code at `indent`: one layout for evaluate and the batch loop."""
+    for i, ri in member_rules:
+        _rule_body(
+            gen,
+            body,
+            i,
+            ri,
+            _Ctx(),
+            indent,
+            "None",
+            functools.partial(_probe, gen, [ri.node.when], _Ctx(), inline=True),
+        )
+
+
 def compile_program(prog: Program) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program."""
     gen = Gen(prog)
@@ -868,17 +885,7 @@ def compile_program(prog: Program) -> CompiledProgram:
         if ri.collection is not None:
             by_coll.setdefault(ri.collection, []).append((i, ri))
 
-    for i, ri in member_rules:
-        _rule_body(
-            gen,
-            body,
-            i,
-            ri,
-            _Ctx(),
-            1,
-            "None",
-            functools.partial(_probe, gen, [ri.node.when], _Ctx(), inline=True),
-        )
+    _member_rule_bodies(gen, body, member_rules, 1)
 
     group_rules: list[tuple[int, RuleInfo]] = []
     for coll, rules in by_coll.items():
