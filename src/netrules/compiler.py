@@ -37,6 +37,9 @@ _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 # Python refuses source nested more than 200 brackets deep ("too many nested
 # parentheses"); code deeper than this moves into a helper function of its own.
 MAX_CODE_DEPTH = 40
+# Runtime helpers that are one string method behind a None test (runtime._lower, ...)
+_STR_METHODS = {"lower": "lower", "upper": "upper", "trim": "strip"}
+_SHARED = re.compile(r"\bq\d+\b")  # a per-item value computed once per item (_ItemShare)
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
 
 
@@ -71,6 +74,65 @@ class CompiledProgram:
     outputs: tuple[RuleOutput | None, ...] = ()
     suppressions_by_index: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
     hides_all_by_index: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
+
+
+class _ItemShare:
+    """The common sub-expressions of one loop's iteration (a collection's item, a group).
+
+    Several rules read the same per-item values (``lower(trim(c.company ?? ""))``,
+    ``c.relationship ?? ""``, ``count(group)``): the loop is compiled twice, the first
+    time only to count each item-dependent expression by its code (temporaries
+    renumbered), the second time computing those seen more than once in a local
+    ``q<N>`` at the top of the iteration and reading the local wherever they appear.
+    Every runtime helper is total (None in, None out, never a raise), so computing a
+    value before the rules that need it changes no value; only expressions without
+    a loop of their own (no aggregate) are shared, so an item that needs none of them
+    costs little more than before.
+    """
+
+    __slots__ = ("counts", "defs", "full", "locals", "names", "quiet", "wanted")
+
+    def __init__(self, names: frozenset[str], wanted: set[str] | None = None):
+        self.names = names  # the loop's own variables
+        self.counts: dict[str, int] = {}  # first pass: occurrences per code
+        self.wanted = wanted  # second pass: the codes to share (None while counting)
+        self.locals: dict[str, str] = {}  # code -> its local
+        self.full: dict[str, str] = {}  # local -> the code it stands for
+        self.defs: list[str] = []  # the locals' assignments, in dependency order
+        self.quiet = False  # True while compiling a skip's probe (runs rarely): not counted
+
+    def key(self, gen: Gen, code: str) -> str:
+        """``code`` as the first pass saw it: locals replaced by their code (with fresh
+        temporaries each time), temporaries renumbered."""
+        if self.full:
+
+            def expand(m: re.Match[str]) -> str:
+                fresh: dict[str, str] = {}
+                return _TEMP.sub(
+                    lambda t: fresh.setdefault(t.group(), gen.t()), self.full[m.group()]
+                )
+
+            code = _SHARED.sub(expand, code)
+        return code
+
+    def use(self, gen: Gen, code: str) -> str:
+        """The code to emit for an item-dependent expression's ``code``."""
+        if " for " in code:  # an aggregate: computed where it is needed, as before
+            return code
+        full = self.key(gen, code)
+        key = _canonical(full)
+        if self.wanted is None:
+            if not self.quiet:
+                self.counts[key] = self.counts.get(key, 0) + 1
+            return code
+        name = self.locals.get(key)
+        if name is None and key in self.wanted:
+            name = f"q{gen.n_shared}"
+            gen.n_shared += 1
+            self.defs.append(f"{name} = {code}")
+            self.locals[key] = name
+            self.full[name] = full
+        return code if name is None else name
 
 
 class _Ctx:
@@ -111,6 +173,11 @@ class Gen:
         self._uncertain: dict[int, bool] = {}
         # rule index -> (source of its render function M<i>, key index, label index)
         self.renders: dict[int, tuple[str, int | None, int | None]] = {}
+        # Per-item common sub-expressions (see _ItemShare): set while compiling a loop
+        self.share: _ItemShare | None = None
+        self.n_shared = 0
+        # code "(None if (t := src) is None else body)" whose body is never None -> (t, src, body)
+        self.guarded: dict[str, tuple[str, str, str]] = {}
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -159,6 +226,26 @@ class Gen:
         self.hoisted[key] = name
         return name
 
+    def guard(self, code: str, body: Callable[[str], str], known: bool = True) -> str:
+        """``(None if (t := code) is None else body(t))``: unknown in, unknown out.
+
+        When ``code`` is itself such a test whose other branch is never unknown, the
+        two tests are one: ``lower(trim(x))`` tests ``x`` once.  ``known``: ``body``
+        is never None for a known input (so a later test can be folded into this one).
+        """
+        # Not in a loop's shared code: folding there would hide the common parts
+        hit = self.guarded.get(code) if self.share is None else None
+        if hit is not None:
+            t, src, inner = hit
+            out_body = body(f"({inner})")
+        else:
+            t, src = self.t(), code
+            out_body = body(t)
+        out = f"(None if ({t} := {src}) is None else {out_body})"
+        if known:
+            self.guarded[out] = (t, src, out_body)
+        return out
+
     # ---- expressions: return (code, closed) ----
     def expr(self, e: Any, ctx: _Ctx) -> str:
         hit = None if self.optimistic else self.by_node.get(id(e))
@@ -177,9 +264,23 @@ class Gen:
         return name
 
     def _expr(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
+        if isinstance(e, n.Call) and id(e) in self.prog.expansions:  # a definition's body
+            return self._expr(self.prog.expansions[id(e)], ctx)
         m = getattr(self, "e_" + type(e).__name__)
-        code, closed = m(e, ctx)
-        return self._bounded(code, ctx), closed
+        share = self.share
+        if share is None or _trivial(e):
+            code, closed = m(e, ctx)
+            return self._bounded(code, ctx), closed
+        outer, self.refs = self.refs, set()
+        try:
+            code, closed = m(e, ctx)
+            code = self._bounded(code, ctx)
+            mine = self.refs
+        finally:
+            self.refs |= outer
+        if not closed and mine and mine <= share.names:
+            code = share.use(self, code)
+        return code, closed
 
     def _bounded(self, code: str, ctx: _Ctx) -> str:
         """Code nested too deeply for Python's parser becomes a call of a helper function.
@@ -190,7 +291,10 @@ class Gen:
         """
         if len(code) <= 2 * MAX_CODE_DEPTH or _bracket_depth(code) <= MAX_CODE_DEPTH:
             return code
-        args = tuple(sorted(set(ctx.names.values())))
+        names = set(ctx.names.values())
+        if self.share is not None:  # a shared per-item value is a local of the loop
+            names |= set(_SHARED.findall(code))
+        args = tuple(sorted(names))
         name = f"_s{len(self.splits)}"
         self.splits.append((name, args, code))
         return f"{name}({', '.join(args)})"
@@ -251,8 +355,7 @@ class Gen:
         obj, closed = self.sub(e.obj, ctx)
         field = _ident("", e.name)
         if self.nullable(e.obj):
-            t = self.t()
-            return f"(None if ({t} := {obj}) is None else {t}.{field})", closed
+            return self.guard(obj, lambda t: f"{t}.{field}", known=False), closed
         return f"{obj}.{field}", closed
 
     def e_Index(self, e: n.Index, ctx: _Ctx) -> tuple[str, bool]:
@@ -285,6 +388,10 @@ class Gen:
             if not self.nullable(e.args[0]):
                 return "True", closed  # never missing (and no 'literal is not None' warning)
             return f"({codes[0]} is not None)", closed
+        method = _STR_METHODS.get(e.func)
+        if method is not None and len(codes) == 1:
+            # in place, as the runtime helper does it: one method call, no function call
+            return self.guard(codes[0], lambda t: f"{t}.{method}()"), closed
         return f"_{_ident('', e.func)}({', '.join(codes)})", closed
 
     def e_Aggregate(self, e: n.Aggregate, ctx: _Ctx) -> tuple[str, bool]:
@@ -336,14 +443,20 @@ class Gen:
     def e_Neg(self, e: n.Neg, ctx: _Ctx) -> tuple[str, bool]:
         x, closed = self.sub(e.operand, ctx)
         if self.nullable(e.operand):
-            t = self.t()
-            return f"(None if ({t} := {x}) is None else -{t})", closed
+            return self.guard(x, lambda t: f"-{t}"), closed
         return f"(-{x})", closed
 
     def _binary(self, e: Any, op: str, ctx: _Ctx, wrap: str | None = None) -> tuple[str, bool]:
         left, lc = self.sub(e.left, ctx)
         right, rc = self.sub(e.right, ctx)
         ln, rn = self.nullable(e.left), self.nullable(e.right)
+        if ln != rn:  # one side may be unknown: one test (folded into that side's own)
+
+            def body(t: str) -> str:
+                a, b = (t, right) if ln else (left, t)
+                return f"{a} {op} {b}" if wrap is None else wrap.format(a, b)
+
+            return self.guard(left if ln else right, body), lc and rc
         if ln or rn:
             a = self.t() if ln else left
             b = self.t() if rn else right
@@ -399,6 +512,8 @@ class Gen:
             cont = self.hoist(f"_as_set({raw})") if cc and not once else raw
         op = "not in" if e.negated else "in"
         inull, cnull = self.nullable(e.item), self.nullable(e.container)
+        if inull and not cnull:
+            return self.guard(item, lambda t: f"{t} {op} {cont}"), ic and cc
         if inull or cnull:
             a = self.t() if inull else item
             b = self.t() if cnull else cont
@@ -410,30 +525,43 @@ class Gen:
     def e_And(self, e: n.And, ctx: _Ctx) -> tuple[str, bool]:
         left, lc = self.sub(e.left, ctx)
         right, rc = self.sub(e.right, ctx)
-        if not self.nullable(e.left) and not self.nullable(e.right):
+        ln, rn = self.nullable(e.left), self.nullable(e.right)
+        if not ln:  # False stops; True gives the right side as it is (unknown too)
             return f"({left} and {right})", lc and rc
+        if not rn and not self.optimistic:
+            # the left may be unknown, the right is not: a false side wins, else the left
+            t = self.t()
+            return f"(False if ({t} := {left}) is False else (False if not {right} else {t}))", (
+                lc and rc
+            )
         a, b = self.t(), self.t()
+        # neither side false: true when both are, else unknown (`a and b` says just that)
         return (
             f"(False if ({a} := {left}) is False else (False if ({b} := {right}) is False "
-            f"else (None if {a} is None or {b} is None else True)))"
+            f"else ({a} and {b})))"
         ), lc and rc
 
     def e_Or(self, e: n.Or, ctx: _Ctx) -> tuple[str, bool]:
         left, lc = self.sub(e.left, ctx)
         right, rc = self.sub(e.right, ctx)
-        if not self.nullable(e.left) and not self.nullable(e.right):
+        ln, rn = self.nullable(e.left), self.nullable(e.right)
+        if not ln:  # True stops; False gives the right side as it is (unknown too)
             return f"({left} or {right})", lc and rc
+        if not rn and not self.optimistic:
+            # the left may be unknown, the right is not: a true side wins, else the left
+            t = self.t()
+            return f"(True if ({t} := {left}) is True else (True if {right} else {t}))", (lc and rc)
         a, b = self.t(), self.t()
+        # neither side true: false when both are, else unknown
         return (
             f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True "
-            f"else (None if {a} is None or {b} is None else False)))"
+            f"else ({b} if {a} is False else {a})))"
         ), lc and rc
 
     def e_Not(self, e: n.Not, ctx: _Ctx) -> tuple[str, bool]:
         x, closed = self.sub(e.operand, ctx)
         if self.nullable(e.operand):
-            t = self.t()
-            return f"(None if ({t} := {x}) is None else not {t})", closed
+            return self.guard(x, lambda t: f"not {t}"), closed
         return f"(not {x})", closed
 
     def e_Coalesce(self, e: n.Coalesce, ctx: _Ctx) -> tuple[str, bool]:
@@ -775,12 +903,17 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
         gen.leaves(c, leaves, seen)
     parts = []
     gen.inline = inline
+    share, quiet = gen.share, gen.share is not None and gen.share.quiet
+    if share is not None:
+        share.quiet = True
     try:
         for leaf, label, inputs in leaves:
             known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
             parts.append(f"({gen.const((label,))} if {known}{gen.expr(leaf, ctx)} is None else ())")
     finally:
         gen.inline = False
+        if share is not None:
+            share.quiet = quiet
     return " + ".join(parts) if parts else "()"
 
 
@@ -872,6 +1005,133 @@ def _member_rule_bodies(
         )
 
 
+def _shared_loop(
+    gen: Gen,
+    body: _Emitter,
+    head: str,
+    names: frozenset[str],
+    emit: Callable[[_Emitter], None],
+    *first: str,
+) -> None:
+    """``head`` (a ``for`` statement), the statements ``first``, and the code ``emit``
+    writes for one iteration, with the iteration's common sub-expressions computed
+    once at its top (_ItemShare)."""
+    counting = _ItemShare(names)
+    gen.share = counting
+    try:
+        emit(_Emitter())  # the first pass only counts
+        share = _ItemShare(names, {k for k, times in counting.counts.items() if times > 1})
+        gen.share = share
+        inner = _Emitter()
+        emit(inner)
+    finally:
+        gen.share = None
+    body.add(1, head)
+    for line in (*first, *share.defs):
+        body.add(2, line)
+    body.lines.extend(inner.lines)
+
+
+def _item_loop(
+    gen: Gen, body: _Emitter, coll: str, rules: list[tuple[int, RuleInfo]]
+) -> list[tuple[int, RuleInfo]]:
+    """One loop over a collection for all its per-item rules (and the grouping of its
+    group rules, which are returned); rules keep their order within an item."""
+    groups: list[tuple[int, RuleInfo]] = []
+
+    def emit(em: _Emitter) -> None:
+        groups.clear()
+        for i, ri in rules:
+            fe = ri.node.for_each
+            assert fe is not None  # a rule over a collection has 'for each'
+            ctx = _Ctx({fe.var: "it"})
+            if fe.group_key is not None:
+                groups.append((i, ri))
+                _grouping(gen, em, i, fe, ctx)
+                continue
+            probe = _probe(gen, [fe.where, ri.node.when], ctx)
+            if fe.where is not None:
+                w = gen.expr(fe.where, ctx)
+                if gen.nullable(fe.where):
+                    em.add(2, f"w = {w}")
+                    em.add(2, "if w is None:")
+                    _skip(em, 3, i, probe)
+                    em.add(2, "elif w:")
+                else:
+                    em.add(2, f"if {w}:")
+                _rule_body(gen, em, i, ri, ctx, 3, "it.id", probe)
+            else:
+                _rule_body(gen, em, i, ri, ctx, 2, "it.id", probe)
+        em.add(2, "pass")
+
+    _shared_loop(gen, body, f"for it in {_ident('R_', coll)}:", frozenset({"it"}), emit)
+    return list(groups)
+
+
+def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
+    """A group rule's part of the item loop: the item joins the group of its key."""
+    em.add(0, f"    # group rule {i}")
+    if fe.where is not None:
+        w = gen.expr(fe.where, ctx)
+        if gen.nullable(fe.where):
+            em.add(2, f"w = {w}")
+            em.add(2, "if w is None:")
+            _skip(em, 3, i, _probe(gen, [fe.where], ctx))
+            em.add(2, "elif w:")
+        else:
+            em.add(2, f"if {w}:")
+    else:
+        em.add(2, "if True:")
+    assert fe.group_key is not None
+    key = gen.expr(fe.group_key, ctx)
+    em.add(3, f"k = {key}")
+    em.add(3, "if k is None:")
+    _skip(em, 4, i, _probe(gen, [fe.group_key], ctx))
+    em.add(3, "else:")
+    if not _text_key(gen, fe.group_key):  # a date or a number: the key itself
+        em.add(4, f"g = G{i}.get(k)")
+        em.add(4, "if g is None:")
+        em.add(5, f"G{i}[k] = [it]")
+        em.add(4, "else:")
+        em.add(5, "g.append(it)")
+        return
+    # text keys group case-insensitively (as table keys match); the group keeps
+    # the spelling seen first (N<i>), so a report names "Noah Quist", not "noah quist"
+    if gen.typ(fe.group_key) == "string":
+        em.add(4, "f = k.casefold().strip()")
+    else:
+        em.add(4, "f = k.casefold().strip() if k.__class__ is _str else k")
+    em.add(4, f"g = G{i}.get(f)")
+    em.add(4, "if g is None:")
+    em.add(5, f"G{i}[f] = [it]")
+    em.add(5, f"N{i}[f] = k")
+    em.add(4, "else:")
+    em.add(5, "g.append(it)")
+
+
+def _text_key(gen: Gen, key: Any) -> bool:
+    """Whether a group key may be text (grouped case-insensitively): any type but a
+    date, a number or a truth value."""
+    return gen.typ(key) not in ("date", "number", "bool")
+
+
+def _group_loop(gen: Gen, body: _Emitter, i: int, ri: RuleInfo) -> None:
+    """A group rule judged once per group, after the item loops."""
+    fe = ri.node.for_each
+    assert fe is not None and fe.group_name is not None  # a group rule's 'group by'
+    ctx = _Ctx({fe.group_name: "gk", "group": "gi"})
+
+    def emit(em: _Emitter) -> None:
+        _rule_body(gen, em, i, ri, ctx, 2, "gk", _probe(gen, [ri.node.when], ctx))
+
+    assert fe.group_key is not None
+    if _text_key(gen, fe.group_key):
+        head = f"for gf, gi in G{i}.items():"
+        _shared_loop(gen, body, head, frozenset({"gk", "gi"}), emit, f"gk = N{i}[gf]")
+    else:
+        _shared_loop(gen, body, f"for gk, gi in G{i}.items():", frozenset({"gk", "gi"}), emit)
+
+
 def compile_program(prog: Program) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program."""
     gen = Gen(prog)
@@ -889,59 +1149,9 @@ def compile_program(prog: Program) -> CompiledProgram:
 
     group_rules: list[tuple[int, RuleInfo]] = []
     for coll, rules in by_coll.items():
-        body.add(1, f"for it in {_ident('R_', coll)}:")
-        for i, ri in rules:
-            fe = ri.node.for_each
-            assert fe is not None  # a rule over a collection has 'for each'
-            ctx = _Ctx({fe.var: "it"})
-            if fe.group_key is not None:
-                group_rules.append((i, ri))
-                body.add(0, f"    # group rule {i}")
-                if fe.where is not None:
-                    w = gen.expr(fe.where, ctx)
-                    if gen.nullable(fe.where):
-                        body.add(2, f"w = {w}")
-                        body.add(2, "if w is None:")
-                        _skip(body, 3, i, _probe(gen, [fe.where], ctx))
-                        body.add(2, "elif w:")
-                    else:
-                        body.add(2, f"if {w}:")
-                else:
-                    body.add(2, "if True:")
-                key = gen.expr(fe.group_key, ctx)
-                body.add(3, f"k = {key}")
-                body.add(3, "if k is None:")
-                _skip(body, 4, i, _probe(gen, [fe.group_key], ctx))
-                body.add(3, "else:")
-                # text keys group case-insensitively (as table keys match); the group keeps
-                # the spelling seen first, so a report names "Noah Quist", not "noah quist"
-                body.add(4, "f = k.casefold().strip() if k.__class__ is _str else k")
-                body.add(4, f"g = G{i}.get(f)")
-                body.add(4, "if g is None:")
-                body.add(5, f"G{i}[f] = (k, [it])")
-                body.add(4, "else:")
-                body.add(5, "g[1].append(it)")
-                continue
-            probe = _probe(gen, [fe.where, ri.node.when], ctx)
-            if fe.where is not None:
-                w = gen.expr(fe.where, ctx)
-                if gen.nullable(fe.where):
-                    body.add(2, f"w = {w}")
-                    body.add(2, "if w is None:")
-                    _skip(body, 3, i, probe)
-                    body.add(2, "elif w:")
-                else:
-                    body.add(2, f"if {w}:")
-                _rule_body(gen, body, i, ri, ctx, 3, "it.id", probe)
-            else:
-                _rule_body(gen, body, i, ri, ctx, 2, "it.id", probe)
-        body.add(1, "pass")
+        group_rules += _item_loop(gen, body, coll, rules)
     for i, ri in group_rules:
-        fe = ri.node.for_each
-        assert fe is not None and fe.group_name is not None  # a group rule's 'group by'
-        ctx = _Ctx({fe.group_name: "gk", "group": "gi"})
-        body.add(1, f"for gk, gi in G{i}.values():")
-        _rule_body(gen, body, i, ri, ctx, 2, "gk", _probe(gen, [ri.node.when], ctx))
+        _group_loop(gen, body, i, ri)
 
     # summaries of aggregating rules: closures over the hoisted values, called by the evaluator
     summaries = []
@@ -972,8 +1182,11 @@ def compile_program(prog: Program) -> CompiledProgram:
         em.add(1, f"{_ident('P_', name)} = P[{gen.const(name)}]")
     for name in sorted(gen.tables_used):
         em.add(1, f"{_ident('T_', name)} = T[{gen.const(name)}]")
-    for i, _ri in group_rules:
+    for i, ri in group_rules:
         em.add(1, f"G{i} = {{}}")
+        fe = ri.node.for_each
+        if fe is not None and fe.group_key is not None and _text_key(gen, fe.group_key):
+            em.add(1, f"N{i} = {{}}")
     for name, args, code in gen.splits:  # defined first, called from the prelude or the loops
         em.add(1, f"def {name}({', '.join(args)}):")
         em.add(2, f"return {code}")
