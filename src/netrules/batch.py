@@ -20,8 +20,8 @@ import attrs
 
 from .batchgen import BatchProgram, compile_batch
 from .errors import InputError
-from .evaluator import findings_of, outcome
-from .findings import Finding, Report, RuleSkips
+from .evaluator import outcome
+from .findings import Finding, Report, RuleSkips, Subject
 from .loaders.json_doc import network_from_dict
 from .loaders.reading import loads_json
 from .model import Network
@@ -160,6 +160,8 @@ class _Engine:
         self.source = source
         # a full Report per member needs the member's Network: one at a time
         self.fast = None if reports else batch_program(ruleset, as_of is None)
+        # a member rule's subject is the same for every member: one object, shared
+        self._subjects: dict[tuple[str, Any], Subject] = {}
         limit = ruleset._min_severity
         self.keep = None if limit is None else _SEVERITIES[: _SEVERITIES.index(limit) + 1]
 
@@ -173,6 +175,8 @@ class _Engine:
         else:
             hits, slow = [], list(range(len(rows)))
         compiled = self.ruleset._compiled
+        outputs = compiled.outputs
+        subjects = self._subjects
         keep = self.keep
         # no precedence, no severity filter: a lone finding is final as it is
         plain = keep is None and not compiled.suppressions and not compiled.hides_all
@@ -182,7 +186,25 @@ class _Engine:
                 pos, out, skips = hits[h]
                 h += 1
                 if len(out) == 1 and not skips and plain:  # the common hit: one finding
-                    yield pos, (findings_of(compiled, out, {})[0],), (), None, None
+                    # built as Findings would build it, without the container
+                    index, severity, sid, values = out[0]
+                    info = outputs[index]
+                    assert info is not None
+                    message, evidence = info.render(values)
+                    subject = subjects.get((info.kind, sid))
+                    if subject is None:
+                        subject = subjects[(info.kind, sid)] = Subject(info.kind, str(sid))
+                    finding = Finding(
+                        info.rule,
+                        severity,
+                        info.category,
+                        subject,
+                        message,
+                        evidence,
+                        info.advice,
+                        info.source,
+                    )
+                    yield pos, (finding,), (), None, None
                     continue
                 found, skipped = outcome(compiled, out, skips, {})
                 kept: Sequence[Finding] = found
@@ -295,7 +317,7 @@ class BatchResults(Iterator[MemberResult]):
 def _row_id(item: Any, index: int) -> str:
     """The member's id in the results: the row's ``id`` or ``member_id`` (the first
     given), else its 1-based row number (as _member_id reads it)."""
-    if isinstance(item, Mapping):
+    if item.__class__ is dict or isinstance(item, Mapping):
         for key in ID_KEYS:
             value = item.get(key)
             if value is not None:

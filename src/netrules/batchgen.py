@@ -116,23 +116,27 @@ class BatchProgram:
         self, rows: list[Any], as_of: Any, params: Any, tables: Any, today: _dt.date
     ) -> tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]:
         function = self.function
-        if rows and set(map(type, rows)) == {dict}:
-            unread = set().union(*rows) - self._skip
-            if unread <= ROW_KEYS:
-                key = frozenset(unread)
-                function = self._variants.get(key) or self._variant(key)
+        if rows and rows[0].__class__ is dict:
+            # the chunk's rows most likely share the first one's keys: the function made
+            # for them reads each by subscript and checks all in one expression
+            shape = frozenset(rows[0])
+            function = self._variants.get(shape) or self._variant(shape)
         result: tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]
         result = function(rows, as_of, params, tables, today)
         return result
 
-    def source_for(self, unread: frozenset[str]) -> str:
-        """The function for chunks whose rows hold these fields besides those read."""
-        return self._source(unread)
+    def source_for(self, shape: frozenset[str]) -> str:
+        """The function for chunks whose first row holds exactly these keys."""
+        return self._source(shape)
 
-    def _variant(self, unread: frozenset[str]) -> Callable[..., Any]:
+    def _variant(self, shape: frozenset[Any]) -> Callable[..., Any]:
         if len(self._variants) >= 64:  # rows of many shapes: stop generating
             return self.function
-        self._variants[unread] = fn = self._compile(self._source(unread))
+        if shape <= ROW_KEYS:
+            fn = self._compile(self._source(cast(frozenset[str], shape)))
+        else:  # unknown keys: the general function, whose key check sends them on
+            fn = self.function
+        self._variants[shape] = fn
         return fn
 
     def _compile(self, source: str) -> Callable[..., Any]:
@@ -140,7 +144,43 @@ class BatchProgram:
         exec(compile(source, "<netrules-batch>", "exec"), namespace)
         return cast(Callable[..., Any], namespace["_batch"])
 
-    def _source(self, unread: frozenset[str] | None) -> str:
+    def _fast_read(self, em: _Emitter, shape: frozenset[str]) -> None:
+        """The fast path of a row holding exactly ``shape``'s keys: each value read by
+        subscript and checked in one expression.  A row of another shape, an
+        unhashable value, anything the expression does not vouch for raises, and the
+        general checks of the ``except`` clause take the row (they give it the
+        loader's way when it needs it)."""
+        checks = ["row.__class__ is B_dict", f"B_len(row) == {len(shape)}"]
+        for key in sorted(shape):
+            read = f"row[{_ident('', key)!r}]"  # a key of ROW_KEYS (an identifier)
+            if key in ("id", "member_id"):
+                checks.append(f"{key!r} in row")  # the row holds no other key
+            elif key == "as_of":
+                if self.row_as_of:
+                    checks.append(
+                        f"(R_as_of := (today if (B_v := {read}) is None else B_v "
+                        "if B_v.__class__ is B_date else B_date_of(B_v))) is not B_SLOW"
+                    )
+                else:
+                    checks.append(_fast_check(read, "date", "as_of", keep=False))
+            else:
+                keep = key in self._read
+                name = _ident("M_", key) if keep else read
+                checks.append(_fast_check(name, MEMBER_SPEC[key][0], key, keep, read))
+        em.add(2, "try:")
+        em.add(3, "if not (")
+        for k, check in enumerate(checks):
+            em.add(4, ("and " if k else "") + check)
+        em.add(3, "):")
+        em.add(4, "raise B_Fallback")
+        for field in self.fields:
+            if field not in shape:  # what the row's absence of the field means
+                em.add(3, f"{_ident('M_', field)} = {DEFAULTS.get(field)!r}")
+        if self.row_as_of and "as_of" not in shape:
+            em.add(3, "R_as_of = today")
+        em.add(2, "except B_Exception:")
+
+    def _source(self, shape: frozenset[str] | None) -> str:
         setup, once, per_row, body = self._parts
         em = _Emitter()
         # the namespace's helpers become parameters: locals are faster than globals
@@ -151,30 +191,29 @@ class BatchProgram:
         em.lines.extend("    " + line for line in setup)
         em.lines.extend("    " + line for line in once)
         em.add(1, "for i, row in B_enumerate(rows):")
-        if unread is None:
-            em.add(
-                2,
-                "if row.__class__ is not B_dict or not (B_KEYS.issuperset(row) "
-                "or B_rest_ok(row, B_READ)):",
-            )
-            em.add(3, "slow_append(i); continue")
+        general = 2
+        if shape is not None:
+            self._fast_read(em, shape)
+            general = 3
+        em.add(
+            general,
+            "if row.__class__ is not B_dict or not (B_KEYS.issuperset(row) "
+            "or B_rest_ok(row, B_READ)):",
+        )
+        em.add(general + 1, "slow_append(i); continue")
         for field in self.fields:
-            _read_field(em, field, 2, keep=True)
-        for field in sorted(unread or ()):
-            if field == "as_of":
-                _read_date(em, "B_v", "row.get('as_of')", 2)
-            else:
-                _read_field(em, field, 2, keep=False)
+            _read_field(em, field, general, keep=True)
         if self.row_as_of:
-            em.add(2, "R_as_of = row.get('as_of')")
-            em.add(2, "if R_as_of is None:")
-            em.add(3, "R_as_of = today")
+            em.add(general, "R_as_of = row.get('as_of')")
+            em.add(general, "if R_as_of is None:")
+            em.add(general + 1, "R_as_of = today")
             em.add(
-                2,
+                general,
                 "elif R_as_of.__class__ is not B_date and "
                 "(R_as_of := B_date_of(R_as_of)) is B_SLOW:",
             )
-            em.add(3, "slow_append(i); continue")
+            em.add(general + 1, "slow_append(i); continue")
+        per_row, body = _inline_single_use(per_row, body)
         em.lines.extend("        " + line for line in per_row)
         em.lines.extend(body)
         em.add(2, "if out or skips:")
@@ -345,6 +384,12 @@ def _rest_ok(row: dict[Any, Any], read: frozenset[str]) -> bool:
 
 
 _SLOW = object()
+
+
+class _Fallback(Exception):
+    """A row the fast path does not vouch for: the general checks take it."""
+
+
 _SITUATIONS = frozenset(cast(tuple[str, ...], MEMBER_SPEC["situations"][0][1][1]))
 
 _HELPERS: dict[str, Any] = {
@@ -363,7 +408,40 @@ _HELPERS: dict[str, Any] = {
     "B_date_of": _date_of,
     "B_rest_ok": _rest_ok,
     "B_MAXI": MAX_INT,
+    "B_len": len,
+    "B_Exception": Exception,
+    "B_Fallback": _Fallback,
 }
+
+
+def _fast_check(name: str, kind: Any, field: str, keep: bool, read: str = "") -> str:
+    """One field's check in the fast path: true when the loader would take the value
+    as it is.  ``keep``: read ``read`` into the local ``name`` (converted in place where
+    the model keeps another form); else ``name`` is the read itself, checked once."""
+    key = repr(_ident("", field))
+    v = f"({name} := {read})" if keep else "(B_v := " + name + ")"
+    n = name if keep else "B_v"
+    if kind == "int":
+        check = f"{v}.__class__ is B_int and 0 <= {n} <= B_MAXI"
+        # a null count is the loader's len(connections): the general path says 0
+        return check if keep else f"({check} or {n} is None)"
+    if kind == "string":
+        return f"({v}.__class__ is B_str and ({n}.isascii() or B_text({n})) or {n} is None)"
+    if kind == "bool":
+        return f"({v} is True or {n} is False or {n} is None)"
+    if kind == "date":
+        convert = f"({n} := B_date_of({n}))" if keep else f"B_date_of({n})"
+        return f"({v} is None or {n}.__class__ is B_date or {convert} is not B_SLOW)"
+    if kind[0] == "enum":  # a set with None; an unhashable value raises: the general path
+        return f"{v if keep else name} in {_ident('B_EN_', field)}"
+    if field == "situations":
+        convert = f"({n} := B_situations({n}))" if keep else f"B_situations({n})"
+        return f"({v} is None or {convert} is not B_SLOW)"
+    if field in ("employers", "schools"):
+        if keep:
+            return f"({n} := (() if {v} is None else B_objects({n}, {key}))) is not B_SLOW"
+        return f"({v} is None or B_objects({n}, {key}) is not B_SLOW)"
+    raise AssertionError(f"no batch check for member.{field}")  # pragma: no cover
 
 
 def _read_date(em: _Emitter, name: str, read: str, indent: int) -> None:
@@ -421,6 +499,37 @@ def _read_field(em: _Emitter, field: str, indent: int, keep: bool) -> None:
         em.add(indent + 1, slow)
     else:  # pragma: no cover - MEMBER_SPEC has no other kinds
         raise AssertionError(f"no batch reader for member.{field}")
+
+
+def _inline_single_use(per_row: list[str], body: list[str]) -> tuple[list[str], list[str]]:
+    """Per-row values read once, written where they are read: ``h2 = (h0 and h1)``
+    with ``h0``, ``h1`` used nowhere else becomes one expression, and a value only a
+    finding's message reads is computed only when the rule fires.
+
+    Generated expressions have no side effects and hold no text from rule files (so
+    an identifier in them is a name), and every per-row name is assigned once per row:
+    moving an expression to its one use gives the same value.  A use inside a
+    comprehension or a lambda would compute it per item: not inlined there.
+    """
+    rows = [line for line in per_row]
+    lines = rows + list(body)
+    for k in range(len(rows)):
+        m = _ASSIGN.match(lines[k])
+        if m is None or lines[k].startswith("def "):
+            continue
+        name, code = m.group(1), lines[k][m.end() :]
+        word = re.compile(rf"\b{name}\b")
+        uses = [j for j in range(k + 1, len(lines)) if word.search(lines[j])]
+        if len(uses) != 1 or len(word.findall(lines[uses[0]])) != 1:
+            continue
+        target = lines[uses[0]]
+        if " for " in target or "lambda" in target:
+            continue
+        at = word.search(target)
+        assert at is not None
+        lines[uses[0]] = f"{target[: at.start()]}({code}){target[at.end() :]}"
+        lines[k] = ""
+    return [line for line in lines[: len(rows)] if line], lines[len(rows) :]
 
 
 def _split_prelude(gen: Gen, row_names: set[str]) -> tuple[list[str], list[str]]:
@@ -511,4 +620,5 @@ def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
     for field, (kind, _required) in MEMBER_SPEC.items():
         if isinstance(kind, tuple) and kind[0] == "enum":
             namespace[_ident("B_E_", field)] = frozenset(kind[1])
+            namespace[_ident("B_EN_", field)] = frozenset(kind[1]) | {None}
     return BatchProgram(fields, row_as_of, setup, once, per_row, body.lines, namespace)

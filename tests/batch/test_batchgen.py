@@ -155,6 +155,58 @@ def test_bad_values_get_the_loaders_error_with_the_row(pack, value, field):
     assert [r.index for r in results.unreadable] == [1]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"connection_count": "many"},
+        {"connection_count": -1},
+        {"connection_count": True},
+        {"connection_count": 2**80},
+        {"career_level": "boss"},
+        {"career_level": ["senior"]},  # unhashable: the fast path's set cannot say
+        {"joined_on": "yesterday"},
+        {"joined_on": _dt.datetime(2020, 1, 1, 12)},
+        {"situations": ["career-break", None]},
+        {"headline": 7},
+        {"name": "\ud800"},
+        {"industry": b"Legal"},
+        {"job_seeking": 1},
+        {"employers": [{"title": "CEO"}]},
+        {"premium": "yes"},
+        {"as_of": "soon"},
+    ],
+)
+def test_bad_values_in_rows_of_one_shape(pack, value):
+    """Rows holding the same keys take the fast path: a bad value there still gets the
+    loader's error, for a field the rules read and for one they do not."""
+    (key,) = value
+    good = {"id": "a", "connection_count": 10, "industry": "Legal", key: None}
+    rows = [good, dict(good, id="b", **value), dict(good, id="c")]
+    with pytest.raises(netrules.InputError) as info:
+        list(pack.evaluate_many(rows, as_of=AS_OF))
+    assert info.value.location.startswith(f"row 2: {'' if key == 'as_of' else 'member.'}{key}")
+    with pytest.raises(netrules.InputError) as alone:
+        one_at_a_time(pack, rows[1])
+    assert info.value.message == alone.value.message
+    collected = list(pack.evaluate_many(rows, as_of=AS_OF, errors="collect"))
+    assert [r.ok for r in collected] == [True, False, True]
+    for k in (0, 2):  # the good rows of the chunk: as one at a time
+        assert collected[k].findings == one_at_a_time(pack, rows[k]).findings
+
+
+def test_rows_of_one_shape_take_the_fast_path(pack):
+    rows = [
+        {"id": f"m{n}", "connection_count": n * 37 % 900, "career_level": level, "joined_on": day}
+        for n, (level, day) in enumerate(
+            [("senior", "2026-10-01"), ("entry", None), (None, "2019-02-03")] * 5
+        )
+    ]
+    assert_same(pack, rows)
+    fast_took_every_row(pack, rows)
+    program = batch_program(pack, False)
+    assert "raise B_Fallback" in program.source_for(frozenset(rows[0]))
+
+
 def test_unusual_but_valid_rows_take_the_loaders_path(pack):
     """A mapping that is not a dict, a non-ASCII industry, a network document, a
     Network: the same results as one at a time, in input order."""
