@@ -1,6 +1,6 @@
 """The bundled pack written by hand in plain Python: the benchmarks' baseline.
 
-Every one of the 29 rules is an ordinary Python function with the pack's
+Every one of the 30 rules is an ordinary Python function with the pack's
 default parameters as constants, reading the same :class:`netrules.Network`
 objects.  Together they produce what ``RuleSet.evaluate`` produces in
 ``Report.findings``: the same :class:`netrules.Finding` objects (rule,
@@ -39,6 +39,7 @@ COUNT_RULES = (
     "below-career-target",
     "below-job-seeker-target",
     "job-seeker-industry-range",
+    "target-met",
     "zero-connections",
     "zero-connections-acceptable",
 )
@@ -199,7 +200,7 @@ AGGREGATES = {
     ),
     "check-in-due": (
         False,
-        "{found} close contacts have had no exchange with you in the last 3 months: {names}",
+        "{found} close contacts have had no exchange with you for 3 months or more: {names}",
     ),
     "outdated-connection": (
         False,
@@ -247,6 +248,8 @@ SUPPRESSES = {
     ),
     "check-in-due": ("inactive-connection", "outdated-connection"),
     "request-after-decline": ("request-follow-up",),
+    "job-seeker-industry-range": ("target-met",),
+    "many-empty-profiles": ("target-met",),
 }
 ZERO_MESSAGE = (
     "0 connections. An empty network is expected only at first: when you are new to "
@@ -325,6 +328,19 @@ def normalize(text: str, name: str | None = None) -> str:
 
 
 DEFAULT_NOTES = {normalize(t) for t in DEFAULT_TEXTS}
+NOTE_QUOTE_MAX = 44
+TIMES = {1: "once", 2: "twice"}
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 class Baseline:
@@ -574,7 +590,7 @@ class Baseline:
                         "info",
                         c.id,
                         f"Check in with {either(c.name, 'a close contact')} ({c.relationship}): no "
-                        "exchange in the last 3 months",
+                        "exchange for 3 months or more",
                         {
                             "name": c.name,
                             "relationship": c.relationship,
@@ -597,7 +613,7 @@ class Baseline:
                     "warning",
                     "member",
                     f"{quiet} of {total} connections ({percent(share)}) have had no exchange with"
-                    " you for 1 year or more",
+                    " you for a year or more",
                     {"quiet": quiet, "total": total, "share": share},
                 )
             )
@@ -626,8 +642,8 @@ class Baseline:
                     "no-recent-recommendations",
                     "info",
                     "member",
-                    f"{colleagues} colleagues and former colleagues in your network, and you have "
-                    "recommended nobody for 1 year or more",
+                    f"You have recommended none of your {colleagues} colleagues and former "
+                    "colleagues for a year or more",
                     {"colleagues": colleagues, "last_given": last_given},
                 )
             )
@@ -677,11 +693,16 @@ class Baseline:
             and school_end < months_before(as_of, SCHOOL_LONG_AGO_MONTHS)
         )
         pruning = not self.below_every_applicable_target(net)
+        planned = {r.connection for r in net.removals}
         by_company: dict[str, list[Any]] = {}
         for c in net.connections:
             last = c.last_interaction_on
             company = c.company.strip().lower() if c.company is not None else None
-            if pruning and not (c.relationship == "colleague" or (company or "") in current):
+            if (
+                pruning
+                and not (c.relationship == "colleague" or (company or "") in current)
+                and c.id not in planned
+            ):
                 past = (
                     (company or "") in long_gone
                     or (c.relationship == "former-colleague" and colleagues_long_ago)
@@ -850,7 +871,8 @@ class Baseline:
                         "request-not-individualized",
                         "warning",
                         note,
-                        f'One note, names aside, went to {len(group)} people: "{note}"',
+                        f"{len(group)} people got the same note, names aside: "
+                        f'"{shorten(group[0].message, NOTE_QUOTE_MAX)}"',
                         {
                             "recipients": len(group),
                             "people": tuple(
@@ -858,7 +880,7 @@ class Baseline:
                             ),
                         },
                         key=len(group),
-                        label=note,
+                        label=f'"{shorten(group[0].message, NOTE_QUOTE_MAX)}"',
                     )
                 )
         for shown, group in by_person.values():
@@ -878,13 +900,18 @@ class Baseline:
                         "request-after-decline",
                         "warning",
                         shown,
-                        f"You sent {shown} {plural(n, 'invitation')}"
-                        + (f" and {plural(follow_ups, 'reminder')}" if follow_ups > 0 else "")
-                        + (", though they had declined" if declined else ""),
+                        f"You invited {shown} {TIMES.get(n) or plural(n, 'time')}"
+                        + (f" and sent {plural(follow_ups, 'reminder')}" if follow_ups > 0 else "")
+                        + (
+                            ", though they had declined"
+                            if declined
+                            else ", though they had not answered"
+                        ),
                         {
                             "person": shown,
                             "invitations": n,
                             "follow_ups": follow_ups,
+                            "follow_ups_recorded": None not in reminders,
                             "declined": declined,
                         },
                         key=n,
@@ -908,8 +935,8 @@ class Baseline:
                         "request-follow-up",
                         "info",
                         shown,
-                        f"Your invitation to {shown}, sent on {i.sent_on.isoformat()}, is still "
-                        "unanswered; one short reminder is fine",
+                        f"Your invitation to {shown} of {i.sent_on.isoformat()} is still "
+                        "unanswered: one short reminder is fine",
                         {"person": shown, "sent_on": i.sent_on},
                         key=i.sent_on,
                         label=shown,
@@ -1081,9 +1108,8 @@ class Baseline:
                     "below-job-seeker-target",
                     "info" if acceptable or level_guessed or seeking_guessed else "warning",
                     "member",
-                    f"{plural(count, 'connection')} while looking for work: a job search calls for the "
-                    f"higher end of the figures, and for {JOB_SEEKER_LABELS[level]} the "
-                    f"article's figure is {seeker}{seeking_basis}{level_basis}{tail}",
+                    f"{plural(count, 'connection')} while looking for work; as "
+                    f"{JOB_SEEKER_LABELS[level]} aim for {seeker}{seeking_basis}{level_basis}{tail}",
                     {
                         "connection_count": count,
                         "career_level": level,
@@ -1115,6 +1141,41 @@ class Baseline:
                         },
                     )
                 )
+        seeking = bool(m.job_seeking)
+        seeker_figure = seeker if seeking else None
+        industry_figure = itarget if working else None
+        figures = [f for f in (seeker_figure, target, industry_figure) if f is not None]
+        if count > 0 and figures and all(count >= f.low for f in figures):
+
+            def beyond(r: Range) -> str:
+                return "above" if r.high is not None and count > r.high and not r.open else "within"
+
+            main = figures[0]
+            if seeker_figure is not None and level is not None:
+                label = JOB_SEEKER_LABELS[level]
+            elif target is not None and level is not None:
+                label = CAREER_LABELS[level]
+            else:
+                label = f"{via}{row}"
+            also = ""
+            if industry_figure is not None and target is not None:
+                also = f" and {beyond(industry_figure)} the one for {via}{row} ({industry_figure})"
+            out.append(
+                self.finding(
+                    "target-met",
+                    "info",
+                    "member",
+                    f"{plural(count, 'connection')}: {beyond(main)} the article's target for "
+                    f"{label} ({main}){also}{level_basis}",
+                    {
+                        "connection_count": count,
+                        "career_target": target,
+                        "industry_row": row,
+                        "industry_target": industry_figure,
+                        "job_seeker_target": seeker_figure,
+                    },
+                )
+            )
         if count == 0 and not acceptable:
             out.append(
                 self.finding(

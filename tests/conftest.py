@@ -29,8 +29,8 @@ def _named(texts: tuple) -> list[tuple[str, str]]:
 
 @pytest.fixture(autouse=True)
 def _plain_environment(monkeypatch):
-    """Tests see no colour or debug settings from the shell that runs them."""
-    for name in ("FORCE_COLOR", "NO_COLOR", "NETRULES_DEBUG"):
+    """Tests see no colour, width or debug settings from the shell that runs them."""
+    for name in ("FORCE_COLOR", "NO_COLOR", "NETRULES_DEBUG", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -34,7 +34,19 @@ __all__ = [
 SEVERITIES = ("info", "warning", "error")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
-_AGGREGATES = ("count", "sum", "min", "max", "avg", "any", "all", "distinct", "peak", "collect")
+_AGGREGATES = (
+    "count",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "any",
+    "all",
+    "distinct",
+    "peak",
+    "collect",
+    "first",
+)
 MAX_NESTING = 200  # total expression depth, definitions included (the compiler recurses too)
 # Cost bounds proved before anything runs (docs/semantics.md, "Limits"):
 MAX_EXPANSION = 20_000  # nodes that calls of definitions with parameters may expand to (NR209)
@@ -567,7 +579,11 @@ class Checker:
             size = sizes.get(id(self.defines[e.name].body), (0, 1))
         elif isinstance(e, n.Call) and id(e) in self.expansions:
             size = sizes.get(id(self.expansions[id(e)]), (0, 1))
-        elif isinstance(e, n.Call) and e.func in ("lower", "upper", "trim", "normalize") and e.args:
+        elif (
+            isinstance(e, n.Call)
+            and e.func in ("lower", "upper", "trim", "normalize", "shorten")
+            and e.args
+        ):
             size = sizes.get(id(e.args[0]), (0, 1))
         else:
             size = (0, 1)  # an input value, a table row, a parameter: one bounded copy
@@ -1088,6 +1104,8 @@ class Checker:
         if f in ("min", "max"):
             if vt not in _ORDERED and vt != "any":
                 self.node_error(e.value or e, "NR203", f"{f}() needs numbers, dates or strings")
+            return vt, True
+        if f == "first":  # the first known value in input order; of nothing: unknown
             return vt, True
         if f == "distinct":
             return "number", False

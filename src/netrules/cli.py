@@ -974,6 +974,23 @@ def _is_terminal(stream: IO[str]) -> bool:
     return bool(isatty and isatty())
 
 
+TEXT_WIDTH = 100  # the text report's width on a pipe or in a file, without COLUMNS
+
+
+def _text_width(stream: IO[str] | None) -> int:
+    """The width the text report wraps to: ``COLUMNS`` when set to a number, else the
+    terminal's width when writing to one, else 100 columns; never under 40."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return max(40, int(env))
+    if stream is not None and _is_terminal(stream):
+        try:
+            return max(40, os.get_terminal_size(stream.fileno()).columns)
+        except (OSError, ValueError, AttributeError):
+            pass
+    return TEXT_WIDTH
+
+
 def _render(
     fmt: str,
     report: Report,
@@ -989,10 +1006,7 @@ def _render(
     if fmt == "text":
         stream = sys.stdout if main_file is None else None
         color = _colour(choice, stream) if stream is not None else choice == "always"
-        if color:
-            import shutil
-
-            width = shutil.get_terminal_size().columns
+        width = _text_width(stream)
     return render(fmt, report, ctx, color=color, width=width, pretty=pretty)
 
 

@@ -11,6 +11,7 @@ rules could not judge which subjects, so that silence is never mysterious.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,8 @@ def _header(report: Report) -> list[Line]:
 
 
 def _plural_kind(kind: str) -> str:
+    if kind == "person":
+        return "people"
     if kind.endswith("y") and kind[-2:-1] not in ("a", "e", "i", "o", "u"):
         return kind[:-1] + "ies"
     return kind if kind.endswith("s") else kind + "s"
@@ -270,6 +273,59 @@ def report_lines(
     return lines
 
 
+# Where a wrapped line's continuation rows start: under the text after the line's
+# marker ("- ", "advice: ", "why: ", "correct with: ", the severity column), else two
+# columns in from the line's own indentation.
+_HANG = re.compile(r" *(?:- |advice: |why: |correct with: |(?:error|warning|info) +(?=\S))?")
+_WORD = re.compile(r"\S+")
+
+
+def _slice(line: Line, start: int, end: int) -> Line:
+    """The spans of ``line`` between two character offsets of its text, styles kept."""
+    out: Line = []
+    pos = 0
+    for text, style in line:
+        lo, hi = max(start, pos), min(end, pos + len(text))
+        if lo < hi:
+            out.append((text[lo - pos : hi - pos], style))
+        pos += len(text)
+    return out
+
+
+def wrap_line(line: Line, width: int) -> list[Line]:
+    """``line`` as screen rows of at most ``width`` characters, with a hanging indent.
+
+    Breaks only between words; a single word longer than a row (a long address) is
+    left whole on its own row rather than cut.
+    """
+    text = "".join(part for part, _style in line)
+    if len(text) <= width:
+        return [line]
+    m = _HANG.match(text)
+    hang = m.end() if m and m.group().strip() else len(text) - len(text.lstrip(" ")) + 2
+    if hang > width // 2:
+        hang = 4
+    rows: list[Line] = []
+    row_start = 0  # offset in text where the current row's words start
+    row_end = 0
+    first = True
+    for word in _WORD.finditer(text, m.end() if m else 0):
+        limit = width if first else width - hang
+        if word.end() - row_start > limit and row_end > row_start:
+            rows.append(_slice(line, 0 if first else row_start, row_end))
+            first = False
+            row_start = word.start()
+        row_end = word.end()
+    rows.append(_slice(line, 0 if first else row_start, row_end))
+    return [rows[0]] + [[(" " * hang, None), *row] for row in rows[1:]]
+
+
+def _wrapped(lines: Iterable[Line], width: int | None) -> list[Line]:
+    if not width:
+        return list(lines)
+    return [row for line in lines for row in wrap_line(line, width)]
+
+
 def _plain(lines: Iterable[Line]) -> str:
     return "".join("".join(text for text, _style in line) + "\n" for line in lines)
 
@@ -319,8 +375,11 @@ def render_text(
 
     # Names, messages and evidence come from input data: no escape sequence
     # in them may reach the terminal (the styles are added after this).
-    lines = [
-        [(printable(text, one_line=True), style) for text, style in line]
-        for line in report_lines(report, titles=titles, fold=fold)
-    ]
+    lines = _wrapped(
+        (
+            [(printable(text, one_line=True), style) for text, style in line]
+            for line in report_lines(report, titles=titles, fold=fold, words=words)
+        ),
+        width,
+    )
     return _coloured(lines, width) if color else _plain(lines)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .findings import Finding, Subject
-from .values import Duration, Range, add_duration, format_value
+from .values import Duration, Range, add_duration, format_value, message_value
 
 __all__ = ["NAMESPACE"]
 
@@ -217,6 +217,29 @@ def _max(values: Iterable[Any]) -> Any:
     return max(vals) if vals else None
 
 
+def _first(values: Iterable[Any]) -> Any:
+    """The first known value, in input order (a group's items keep it): the spelling a
+    person wrote first, where the group key is a normalised form of it."""
+    for v in values:
+        if v is not None:
+            return v
+    return None
+
+
+def _shorten(s: str | None, limit: float | None) -> str | None:
+    """``s`` cut to at most ``limit`` characters at a word boundary, ``…`` marking the cut."""
+    if s is None or limit is None:
+        return None
+    text = " ".join(s.split())
+    n = max(1, int(limit))
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1]
+    if " " in cut and not text[n - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
 def _distinct(values: Iterable[Any]) -> int:
     return len({v for v in values if v is not None})
 
@@ -316,5 +339,5 @@ NAMESPACE: dict[str, Any] = {
     for name, obj in globals().items()
     if name.startswith("_") and callable(obj) and not name.startswith("__")
 }
-NAMESPACE["_fmt"] = format_value
+NAMESPACE["_fmt"] = message_value
 NAMESPACE["__builtins__"] = {"len": len, "sum": sum, "any": any, "True": True, "False": False}

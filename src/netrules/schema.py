@@ -111,6 +111,7 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "ends_with": (("string", "string"), 2, "bool"),
     "length": (("string|list|coll",), 1, "number"),
     "normalize": (("string", "string"), 1, "string"),
+    "shorten": (("string", "number"), 2, "string"),
     "known": (("*",), 1, "bool"),
     "days_between": (("date", "date"), 2, "number"),
     "abs": (("number",), 1, "number"),

@@ -9,7 +9,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Duration", "Range", "add_duration", "format_value", "jsonable", "parse_duration"]
+__all__ = [
+    "Duration",
+    "Range",
+    "add_duration",
+    "format_value",
+    "jsonable",
+    "message_value",
+    "parse_duration",
+]
 
 _UNIT_DAYS = {"day": 1, "week": 7}
 _UNIT_MONTHS = {"month": 1, "year": 12}
@@ -41,6 +49,12 @@ class Duration:
         if self.days or not parts:
             parts.append(f"{self.days} day" + ("s" if self.days != 1 else ""))
         return " ".join(parts)
+
+    def words(self) -> str:
+        """How the duration reads in a sentence: one unit takes the article (``a year``,
+        ``a month``, ``a week``, ``a day``: "for a year or more"); the rest as :meth:`__str__`."""
+        text = str(self)
+        return "a " + text[2:] if text[:2] == "1 " else text
 
     def approx_days(self) -> float:
         """For ordering durations only: a month counts as 30.44 days."""
@@ -124,6 +138,14 @@ def format_value(value: Any, spec: str | None = None) -> str:
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return ", ".join(format_value(v) for v in items)
     return str(value)
+
+
+def message_value(value: Any, spec: str | None = None) -> str:
+    """A value in a message: :func:`format_value`, but a duration reads in words
+    (``a year``, not ``1 year``), as a sentence says it."""
+    if value.__class__ is Duration:
+        return str(value.words())
+    return format_value(value, spec)
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})

@@ -63,7 +63,7 @@ _COLLECTIONS = {
 _INDEX = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<key>.*)\](?P<rest>(\.[a-z_]+)?)\Z")
 _CALL = re.compile(r"(?P<func>[a-z_]+)\((?P<inner>.*)\)\Z")
 _FIRST = {"any", "all", "count"}
-_NOTHING = {"min", "max", "avg"}
+_NOTHING = {"min", "max", "avg", "first"}
 
 
 def describe(key: str, words: Mapping[str, str] | None = None) -> str:

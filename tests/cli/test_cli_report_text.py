@@ -150,9 +150,50 @@ def test_profile_count_shown_when_it_differs():
 
 
 def test_colour_is_the_plain_text_plus_styles():
-    """color=True adds ANSI styles and nothing else."""
+    """color=True adds ANSI styles and nothing else (both wrapped at the same width)."""
     report = _report([_finding("cold", "warning", "upkeep", i) for i in range(1, 9)])
-    plain = render_text(report)
+    plain = render_text(report, width=40)
     coloured = render_text(report, color=True, width=40)
     assert plain.count("\x1b[") == 0 and "\x1b[" in coloured
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_long_lines_wrap_with_a_hanging_indent():
+    """At a width, every row fits, and a message's or advice's next rows start under its text."""
+    from netrules.report_text import wrap_line
+
+    advice = [("      advice: ", "advice"), ("one two three four five six seven eight", None)]
+    rows = ["".join(t for t, _ in row) for row in wrap_line(advice, 30)]
+    assert rows == [
+        "      advice: one two three",
+        "              four five six",
+        "              seven eight",
+    ]
+    message = [("      - ", "dim"), ("alpha beta gamma delta epsilon", None)]
+    rows = ["".join(t for t, _ in row) for row in wrap_line(message, 24)]
+    assert rows == ["      - alpha beta gamma", "        delta epsilon"]
+
+
+def test_wrapping_keeps_styles_and_leaves_long_words_whole():
+    """A style spans its words on every row; a word longer than a row is not cut."""
+    from netrules.report_text import wrap_line
+
+    line = [
+        ("  ", None),
+        ("warning", "warning"),
+        ("  ", None),
+        ("rule-id: ", "rule"),
+        ("x" * 50, None),
+    ]
+    rows = wrap_line(line, 40)
+    assert rows == [
+        [("  ", None), ("warning", "warning"), ("  ", None), ("rule-id:", "rule")],
+        [(" " * 11, None), ("x" * 50, None)],
+    ]
+
+
+def test_unwrapped_without_a_width():
+    """A program that asks for no width gets one line per finding message."""
+    report = _report([_finding("cold", "warning", "upkeep", 1)])
+    assert render_text(report) == render_text(report, width=None)
+    assert all(len(line) <= 40 for line in render_text(report, width=40).splitlines())

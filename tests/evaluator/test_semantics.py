@@ -604,7 +604,7 @@ rule "p" { title "t" severity info
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({}, "1 year 50 2020-01-01 x 10% no Acme"),
+        ({}, "a year 50 2020-01-01 x 10% no Acme"),  # a duration in a message: words
         (
             {"since": "2 years", "small": "60", "start": "2021-02-03", "share": "20%"},
             "2 years 60 2021-02-03 x 20% no Acme",
@@ -620,7 +620,7 @@ rule "p" { title "t" severity info
             },
             "2 weeks 70 2019-01-01 y 50% no Acme, Beta",
         ),
-        ({"small": 12.5, "names": '["Acme"]'}, "1 year 12.5 2020-01-01 x 10% no Acme"),
+        ({"small": 12.5, "names": '["Acme"]'}, "a year 12.5 2020-01-01 x 10% no Acme"),
     ],
     ids=["defaults", "rule-language-strings", "python-values", "float-and-list-text"],
 )

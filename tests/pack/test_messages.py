@@ -93,7 +93,7 @@ def test_group_subjects_keep_the_spelling_of_the_input() -> None:
     )
     (finding,) = [f for f in report.findings if f.rule == "request-after-decline"]
     assert finding.subject.id == "Noah Quist"
-    assert finding.message == "You sent Noah Quist 2 invitations, though they had declined"
+    assert finding.message == "You invited Noah Quist twice, though they had declined"
 
 
 def test_plural_and_choose() -> None:
@@ -115,3 +115,42 @@ def test_plural_and_choose() -> None:
         "1 letter, 0 people",
         "2 letters, 1 person and more",
     ]
+
+
+def test_durations_read_with_the_article(messages) -> None:
+    """ "for a year or more", never "for 1 year or more"; "over 2 years ago" stays."""
+    one_unit = re.compile(r"\b1 (year|month|week|day)\b")
+    assert [m for m in messages if one_unit.search(m[2])] == []
+    assert any("for a year or more" in m[2] for m in messages)
+
+
+def test_a_reused_note_is_quoted_as_written(messages) -> None:
+    """The note reads as the member wrote it (first seen, shortened), not its normalised key."""
+    demo = [m[2] for m in messages if m[0] == "demo" and m[1] == "request-not-individualized"]
+    assert demo == [
+        '4 people got the same note, names aside: "Hi Leo, I came across your profile and…"'
+    ]
+    quoted = [m[2] for m in messages if m[1] == "request-not-individualized"]
+    assert quoted and not [m for m in quoted if '"hi ' in m]
+
+
+def test_pressing_on_an_export_is_a_sentence() -> None:
+    """Reminders unknown (an export): no "0 reminders"; a third invitation still reads as one."""
+    report = _PACK.evaluate(
+        {
+            "invitations": [
+                {
+                    "id": f"i{k}",
+                    "direction": "outgoing",
+                    "person": "Kim Ray",
+                    "status": "unanswered",
+                    "follow_ups": None,
+                }
+                for k in range(3)
+            ]
+        },
+        as_of=_EXAMPLE_AS_OF,
+    )
+    (finding,) = [f for f in report.findings if f.rule == "request-after-decline"]
+    assert finding.message == "You invited Kim Ray 3 times, though they had not answered"
+    assert finding.evidence["follow_ups_recorded"] is False

@@ -15,6 +15,7 @@ REQUESTS = "How to Send LinkedIn Connection Requests"
 ETIQUETTE = "LinkedIn Etiquette for Connections"
 MAINTAIN = "Maintaining Your LinkedIn Connections"
 REMOVE = "How to Remove LinkedIn Connections"
+HOW_MANY = "How Many Connections Are Good on LinkedIn?"
 COMPANIES = ["Contoso", "Northwind", "Fabrikam", "Tailspin", "Woodgrove", "Litware", "Proseware"]
 
 
@@ -22,8 +23,27 @@ def _day(start: str, offset: int) -> str:
     return (datetime.date.fromisoformat(start) + datetime.timedelta(days=offset)).isoformat()
 
 
-def _real(n: int, start: str = "2016-01-04", every: int = 9, prefix: str = "r", **extra) -> list:
-    """n real-looking connections, one every few days: a company, a position, a name."""
+def _talked(k: int, connected_on: str, as_of: datetime.date) -> dict:
+    """A realistic record of exchanges: a third of a real network heard from the member in
+    the last year, a third longer ago, a third never (the documents record exchanges, so a
+    connection without a date is one the member never talked to)."""
+    if k % 3 == 2:
+        return {}
+    back = 20 + (k * 7) % 300 if k % 3 == 0 else 400 + (k * 11) % 500
+    day = max(as_of - datetime.timedelta(days=back), datetime.date.fromisoformat(connected_on))
+    return {"last_interaction_on": day.isoformat()} if day < as_of else {}
+
+
+def _real(
+    n: int,
+    start: str = "2016-01-04",
+    every: int = 9,
+    prefix: str = "r",
+    as_of: datetime.date = AS_OF,
+    **extra,
+) -> list:
+    """n real-looking connections, one every few days: a company, a position, a name, and
+    the exchanges a real network has (:func:`_talked`)."""
     return [
         {
             "id": f"{prefix}{k}",
@@ -31,6 +51,7 @@ def _real(n: int, start: str = "2016-01-04", every: int = 9, prefix: str = "r", 
             "company": f"{COMPANIES[k % len(COMPANIES)]} {k % 13}",  # many small companies
             "position": "Engineer",
             "connected_on": _day(start, k * every),
+            **_talked(k, _day(start, k * every), as_of),
             **extra,
         }
         for k in range(n)
@@ -76,12 +97,30 @@ BOUGHT = Persona(
             severity="warning",
         ),
     ),
+    passes=(
+        Expect(
+            "target-met",
+            "2,700 connections, 2,400 of them empty profiles: a figure reached with bought "
+            "accounts is not met, and the report must not congratulate him on it.",
+            HOW_MANY,
+        ),
+    ),
 )
 
 CONFERENCE = Persona(
     name="conference-seventy",
     about="An engineer who met 70 people at a conference and connected with all of them that day.",
     as_of=AS_OF,
+    fires=(
+        Expect(
+            "target-met",
+            "570 connections are within the mid-career figure (500–1000): the answer to how "
+            "many he should have, in one line.",
+            HOW_MANY,
+            severity="info",
+            says="570 connections: within the article's target for a Mid-Career Professional",
+        ),
+    ),
     network={
         "member": {**_bought_member, "name": "Lin Okafor", "connection_count": 570},
         "connections": _real(500)
@@ -98,6 +137,11 @@ CONFERENCE = Persona(
             "many-empty-profiles",
             "Every profile has a company and a position.",
             BUY,
+        ),
+        Expect(
+            "dormant-network",
+            "A third of his real connections heard from him this year: not a silent network.",
+            MAINTAIN,
         ),
     ),
 )
@@ -216,6 +260,12 @@ DORMANT_SENIOR = Persona(
             "Connections that never engage may be candidates for removal.",
             REMOVE,
         ),
+        Expect(
+            "target-met",
+            "900 is within the senior figure: the size is right, the silence is the problem.",
+            HOW_MANY,
+            severity="info",
+        ),
     ),
 )
 
@@ -254,7 +304,9 @@ DORMANT_SENIOR_EXPORT = Persona(
 )
 
 _plan_days = ["2024-06-03", "2024-06-04", "2024-06-05", "2024-06-06"]
-_removal_connections = _real(400, start="2014-01-01", every=5, prefix="k")
+_removal_connections = _real(
+    400, start="2014-01-01", every=5, prefix="k", as_of=datetime.date(2024, 6, 1)
+)
 MASS_REMOVAL = Persona(
     name="planned-mass-removal",
     about="A member who plans to remove 30 people in one week, telling only some, with a typo.",
@@ -293,6 +345,18 @@ MASS_REMOVAL = Persona(
             REMOVE,
         ),
     ),
+    passes=(
+        Expect(
+            "dormant-network",
+            "She talked to a third of her connections this year: the network is not dormant.",
+            MAINTAIN,
+        ),
+        Expect(
+            "target-met",
+            "Neither her industry, her career level nor a job search is known: no figure applies.",
+            HOW_MANY,
+        ),
+    ),
 )
 
 _student_connections = [
@@ -303,6 +367,7 @@ _student_connections = [
         "position": "Student",
         "connected_on": _day("2023-09-10", k * 7),
         "relationship": "classmate",
+        **_talked(k, _day("2023-09-10", k * 7), AS_OF),
     }
     for k in range(40)
 ] + _real(110, start="2022-01-01", every=6, prefix="f")
@@ -310,6 +375,14 @@ STUDENT = Persona(
     name="student-at-her-college",
     about="A student with 150 connections, 40 of them classmates and staff at her own university.",
     as_of=AS_OF,
+    fires=(
+        Expect(
+            "target-met",
+            "150 is within the student figure of 100–300: she hears that she is on track.",
+            HOW_MANY,
+            severity="info",
+        ),
+    ),
     network={
         "member": {
             "name": "Ines Barros",
@@ -330,6 +403,11 @@ STUDENT = Persona(
             "outdated-connection",
             "Her school is not in the past.",
             REMOVE,
+        ),
+        Expect(
+            "dormant-network",
+            "She talks to her classmates and to a third of her other contacts.",
+            MAINTAIN,
         ),
     ),
 )
@@ -357,6 +435,7 @@ CAREER_CHANGER = Persona(
                 "position": "Nurse",
                 "connected_on": _day("2013-01-01", k * 20),
                 "relationship": "former-colleague",
+                **_talked(k, _day("2013-01-01", k * 20), AS_OF),
             }
             for k in range(145)
         ]
@@ -373,6 +452,16 @@ CAREER_CHANGER = Persona(
             "redundant-company",
             "145 former colleagues from a job she left this year are not yet past contacts to consolidate.",
             REMOVE,
+        ),
+        Expect(
+            "dormant-network",
+            "She is in touch with a third of her network, her former colleagues included.",
+            MAINTAIN,
+        ),
+        Expect(
+            "target-met",
+            "400 is below the mid-career figure of 500; the below-target finding speaks instead.",
+            HOW_MANY,
         ),
     ),
 )
