@@ -23,11 +23,12 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 from urllib.parse import unquote
 
 import attrs
 
+from ..collector import paused
 from ..errors import InputError
 from ..model import (
     Connection,
@@ -43,6 +44,8 @@ from .dates import parse_date, parse_month
 
 if TYPE_CHECKING:
     from .derive import DeriveOptions, Deriver, ExportEvidence
+
+_P = TypeVar("_P", Employer, School)
 
 __all__ = ["load_archive"]
 
@@ -189,7 +192,10 @@ def load_archive(
     Raises :class:`~netrules.errors.InputError` for a missing path, a damaged
     zip, a file that is not CSV, an unexpected header or an unreadable date.
     """
-    with _open_source(Path(path)) as source:
+    # Loading builds some 50,000 objects that all live on and forms no reference
+    # cycles worth collecting: the collector, left on, would walk them again and
+    # again (about a tenth of the load on 30,000 connections).
+    with paused(), _open_source(Path(path)) as source:
         loader = _Loader(source, infer=infer)
         try:
             network = loader.network(options)
@@ -672,6 +678,22 @@ def url_key(url: str) -> str:
     return "https://www." + u.rstrip("/")
 
 
+def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot setters of a frozen attrs class, in field order: what its generated
+    ``__init__`` calls, without the call.  Only for classes whose fields neither
+    check nor convert their values (checked here; tests compare the objects)."""
+    fields = attrs.fields(cls)
+    if any(
+        f.validator is not None or f.converter is not None or f.on_setattr is not None
+        for f in fields
+    ):
+        raise TypeError(f"{cls.__name__}: a field checks or converts its value")
+    return tuple(cls.__dict__[f.name].__set__ for f in fields)
+
+
+_CONNECTION_SETTERS = _slot_setters(Connection)
+
+
 def _full_name(first: str, last: str) -> str | None:
     return f"{first} {last}" if first and last else (first or last or None)
 
@@ -1104,6 +1126,19 @@ class _Loader:
         connected: dict[str, _dt.date | None] = {}
         dates: dict[str, _dt.date] = {}
         out: list[Connection] = []
+        append = out.append
+        new = object.__new__
+        (
+            set_id,
+            set_name,
+            set_company,
+            set_position,
+            set_connected_on,
+            set_last_on,
+            set_relationship,
+            set_url,
+            set_email,
+        ) = _CONNECTION_SETTERS
         seen: set[str] = _Ids()
         blank: list[int] = []
         count = 0
@@ -1142,7 +1177,18 @@ class _Loader:
                 seen.add(ident)
                 last_on = None
                 if need_keys and (url or name):
-                    ukey = url_key(url) if url else ""
+                    # url_key's test for the canonical form, written out (hot)
+                    if not url:
+                        ukey = ""
+                    elif (
+                        url.startswith(_CANONICAL)
+                        and "%" not in url
+                        and url.lower() == url
+                        and url[-1] != "/"
+                    ):
+                        ukey = url
+                    else:
+                        ukey = url_key(url)
                     if url_only is not None and ukey:
                         last_on = url_only(ukey)
                     elif peers is not None:
@@ -1157,19 +1203,18 @@ class _Loader:
                     relationship, last_on = derive(
                         company, position, day, url, name, email, last_on
                     )
-                out.append(
-                    Connection(
-                        ident,
-                        name,
-                        company,
-                        position,
-                        day,
-                        last_on,
-                        relationship,
-                        url or None,
-                        email,
-                    )
-                )
+                # Connection(ident, name, ...) without attrs' __init__ (a third faster)
+                conn = new(Connection)
+                set_id(conn, ident)
+                set_name(conn, name)
+                set_company(conn, company)
+                set_position(conn, position)
+                set_connected_on(conn, day)
+                set_last_on(conn, last_on)
+                set_relationship(conn, relationship)
+                set_url(conn, url or None)
+                set_email(conn, email)
+                append(conn)
         self.skip(
             table,
             "blank-member rows (deactivated or hidden members): counted in "
@@ -1207,18 +1252,31 @@ class _Loader:
             day = parse_date(text)
             if day is None:
                 raise table.bad_date(text, "date")
+            # (_bump written out: four calls per row were a fifth of this loop)
             if sender_url:
-                _bump(url_days, sender_url, day)
+                old = url_days.get(sender_url)
+                if old is None or day > old:
+                    url_days[sender_url] = day
             elif sender:
-                _bump(bare_days, sender, day)
+                old = bare_days.get(sender)
+                if old is None or day > old:
+                    bare_days[sender] = day
             if to_urls:
-                _bump(url_days, to_urls, day)
+                old = url_days.get(to_urls)
+                if old is None or day > old:
+                    url_days[to_urls] = day
             elif to:
-                _bump(bare_days, to, day)
+                old = bare_days.get(to)
+                if old is None or day > old:
+                    bare_days[to] = day
             if sender:
-                _bump(name_days, sender, day)
+                old = name_days.get(sender)
+                if old is None or day > old:
+                    name_days[sender] = day
             if to:
-                _bump(name_days, to, day)
+                old = name_days.get(to)
+                if old is None or day > old:
+                    name_days[to] = day
         self.skip(table, "draft messages (never sent): not an interaction", drafts)
         self.skip(table, "messages without a date: no interaction date to record", undated)
         return _Peers(url_days, name_days, bare_days)
@@ -1343,32 +1401,41 @@ class _Loader:
         return found
 
     def positions(self) -> tuple[Employer, ...]:
-        table = self.table("positions", _POSITIONS)
-        if table is None:
-            return ()
-        c = table.col
-        out = []
-        nameless: list[int] = []
-        undated: list[int] = []
-        for row in table.rows():
-            company = row[c["company"]].strip()
-            if not company:
-                nameless.append(table.row_number)
-                continue
-            start, end = row[c["start"]].strip(), row[c["end"]].strip()
-            try:
-                dates = (table.month(start, "start"), table.month(end, "end", end=True))
-            except InputError:
-                undated.append(table.row_number)
-                continue
-            out.append(Employer(company, row[c["title"]].strip() or None, *dates))
-            self.positions_text.append((start, end))
-        self.skip(table, "positions without a Company Name", nameless)
-        self.skip(table, _UNREADABLE_MONTH, undated)
-        return tuple(out)
+        return self.periods(
+            "positions",
+            _POSITIONS,
+            "company",
+            "title",
+            Employer,
+            self.positions_text,
+            "positions without a Company Name",
+        )
 
     def education(self) -> tuple[School, ...]:
-        table = self.table("education", _EDUCATION)
+        return self.periods(
+            "education",
+            _EDUCATION,
+            "school",
+            "degree",
+            School,
+            self.education_text,
+            "schools without a School Name",
+        )
+
+    def periods(
+        self,
+        key: str,
+        spec: Spec,
+        name_field: str,
+        detail_field: str,
+        make: Callable[[str, str | None, _dt.date | None, _dt.date | None], _P],
+        texts: list[tuple[str, str]],
+        nameless_reason: str,
+    ) -> tuple[_P, ...]:
+        """Positions.csv or Education.csv: a name, a detail (title, degree) and a
+        month-precision period per row; the period's text is kept in ``texts`` for
+        the derivations.  Rows without a name or with an unreadable month are listed."""
+        table = self.table(key, spec)
         if table is None:
             return ()
         c = table.col
@@ -1376,8 +1443,8 @@ class _Loader:
         nameless: list[int] = []
         undated: list[int] = []
         for row in table.rows():
-            school = row[c["school"]].strip()
-            if not school:
+            name = row[c[name_field]].strip()
+            if not name:
                 nameless.append(table.row_number)
                 continue
             start, end = row[c["start"]].strip(), row[c["end"]].strip()
@@ -1386,9 +1453,9 @@ class _Loader:
             except InputError:
                 undated.append(table.row_number)
                 continue
-            out.append(School(school, row[c["degree"]].strip() or None, *dates))
-            self.education_text.append((start, end))
-        self.skip(table, "schools without a School Name", nameless)
+            out.append(make(name, row[c[detail_field]].strip() or None, *dates))
+            texts.append((start, end))
+        self.skip(table, nameless_reason, nameless)
         self.skip(table, _UNREADABLE_MONTH, undated)
         return tuple(out)
 
