@@ -25,6 +25,7 @@ import attrs
 from . import nodes as n
 from .checker import Program, RuleInfo
 from .findings import RuleOutput
+from .parse_cache import compile_cached
 from .printer import print_expr
 from .runtime import NAMESPACE
 from .values import Range
@@ -1210,7 +1211,7 @@ def compile_program(prog: Program) -> CompiledProgram:
         )
     namespace = dict(NAMESPACE)
     namespace["K"] = tuple(gen.K)
-    bytecode = compile(source, "<netrules-generated>", "exec")
+    bytecode = compile_cached(source, "<netrules-generated>")  # the parse cache's folder
     exec(bytecode, namespace)
     suppressions = {rid: same for rid, (same, _all) in precedence.items() if same}
     hides_all = {rid: every for rid, (_same, every) in precedence.items() if every}

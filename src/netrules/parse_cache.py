@@ -13,7 +13,12 @@ code in every user of it, nor change what the rules say, so an entry is
   or name differs, or that does not decode is ignored and the file is parsed
   again: the cache can make loading faster, never different.
 
-docs/api.md ("The parse cache") says where the folder is and how to turn it off.
+The same folder keeps the compiled evaluation function of a rule set
+(:func:`compile_cached`): a code object, found by the hash of the generated source and
+authenticated the same way before ``marshal`` reads it.
+
+docs/api.md ("The parse cache") says where the folder is, how to turn it off, and the
+threat model.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ import functools
 import hashlib
 import hmac
 import json
+import marshal
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import attrs
@@ -37,9 +45,10 @@ from .cache_key import _key, _tag, cache_dir
 from .diagnostics import Diagnostic, Span
 from .values import Duration, Range
 
-__all__ = ["cache_dir", "parse_cached"]
+__all__ = ["cache_dir", "compile_cached", "parse_cached"]
 
 _SUFFIX = ".json"
+_CODE_SUFFIX = ".code"
 
 # The only classes an entry may name.
 _CLASSES: dict[str, type] = {
@@ -183,11 +192,64 @@ def _store(entry: Path, key: bytes, rule_file: n.RuleFile) -> None:
         ).encode("utf-8")
     except (_Uncacheable, RecursionError, ValueError, UnicodeEncodeError):
         return
+    _write(entry, _tag(key, body).encode() + b"\n" + body)
+
+
+# ---------------------------------------------------------------- compiled code
+
+
+def _code_digest(source: str, filename: str) -> bytes:
+    # marshal's format and the bytecode change with the interpreter: its version is part
+    # of what an entry is found and checked by
+    tag = f"{sys.implementation.cache_tag}\0{sys.version}\0{filename}\0".encode()
+    return hashlib.sha256(tag + source.encode("utf-8", "surrogatepass")).digest()
+
+
+def compile_cached(source: str, filename: str) -> CodeType:
+    """``compile(source, filename, "exec")``, reusing the code object of an identical
+    earlier compilation (the generated evaluation function of a rule set).
+
+    The entry is found by a hash of the source and the interpreter, holds that hash
+    and the code object (``marshal``) and is authenticated like a parsed tree: only an
+    entry this user's netrules wrote with its private key is ever unmarshalled, and
+    only when it was compiled from exactly this source.  A code object runs whatever
+    it says, which is why the tag is checked before anything is decoded.
+    """
+    folder = cache_dir()
+    key = _key(folder) if folder is not None else None
+    if folder is None or key is None:
+        return compile(source, filename, "exec")
+    digest = _code_digest(source, filename)
+    entry = folder / f"{digest.hex()}{_CODE_SUFFIX}"
+    try:
+        with open(entry, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        raw = b""
+    tag, _, body = raw.partition(b"\n")
+    if body and hmac.compare_digest(tag, _tag(key, body).encode()) and body[:32] == digest:
+        try:
+            code = marshal.loads(body[32:])
+        except (ValueError, EOFError, TypeError):
+            code = None
+        if isinstance(code, CodeType):
+            return code
+    code = compile(source, filename, "exec")
+    try:
+        body = digest + marshal.dumps(code)
+    except ValueError:
+        return code
+    _write(entry, _tag(key, body).encode() + b"\n" + body)
+    return code
+
+
+def _write(entry: Path, data: bytes) -> None:
+    """Write an entry whole or not at all (a reader never sees half of one)."""
     tmp = entry.with_suffix(f".{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(_tag(key, body).encode() + b"\n" + body)
+            fh.write(data)
         os.replace(tmp, entry)
     except OSError:
         pass  # a cache we cannot write only costs speed

@@ -147,3 +147,77 @@ def test_the_cached_pack_equals_the_parsed_pack(cache, monkeypatch):
     uncached = netrules.load_rules()
     assert first.source == cached.source == uncached.source
     assert any(cache.glob("*.json"))
+
+
+# ---------------------------------------------------------------- compiled code
+
+SOURCE = "def f():\n    return 'original'\n"
+
+
+def run_cached(source: str = SOURCE) -> str:
+    namespace: dict[str, object] = {}
+    exec(parse_cache.compile_cached(source, "<test>"), namespace)
+    f = namespace["f"]
+    assert callable(f)
+    return str(f())
+
+
+def only_code_entry(folder):
+    (entry,) = folder.glob("*.code")
+    return entry
+
+
+def test_compiled_code_is_cached_tagged_and_private(cache, monkeypatch):
+    """The second compilation of the same source reads the tagged entry, not compile()."""
+    assert run_cached() == "original"
+    entry = only_code_entry(cache)
+    tag, _, body = entry.read_bytes().partition(b"\n")
+    assert len(tag) == 64 and len(body) > 32
+    if os.name == "posix":
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+    def no_compile(*args: object) -> object:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr("builtins.compile", no_compile)
+    assert run_cached() == "original"
+
+
+def test_tampered_code_entry_is_ignored(cache):
+    """A code entry whose bytes changed, or tagged with another key, is never unmarshalled."""
+    run_cached()
+    entry = only_code_entry(cache)
+    evil = compile("def f():\n    return 'evil'\n", "<test>", "exec")
+    tag, _, body = entry.read_bytes().partition(b"\n")
+    forged = body[:32] + __import__("marshal").dumps(evil)
+    entry.write_bytes(tag + b"\n" + forged)  # the old tag: does not match
+    assert run_cached() == "original"
+    entry.write_bytes(parse_cache._tag(b"k" * 32, forged).encode() + b"\n" + forged)
+    assert run_cached() == "original"
+
+
+def test_code_entry_of_another_source_is_not_used(cache):
+    """A genuine entry (our key) renamed to the name of another source is refused:
+    the entry names the source it was compiled from."""
+    other = "def f():\n    return 'other'\n"
+    assert run_cached(other) == "other"
+    other_entry = only_code_entry(cache)
+    data = other_entry.read_bytes()
+    other_entry.unlink()
+    assert run_cached() == "original"
+    only_code_entry(cache).write_bytes(data)
+    assert run_cached() == "original"
+
+
+def test_cached_pack_code_runs_the_same(cache, monkeypatch):
+    """The pack evaluated through a cached code object gives the same findings."""
+    from benchmarks import generate
+
+    first = netrules.load_rules()
+    assert any(cache.glob("*.code"))
+    cached = netrules.load_rules()
+    network = generate.network(200, n_invitations=40, n_removals=5, seed=3)
+    a = first.evaluate(network, as_of=generate.AS_OF)
+    b = cached.evaluate(network, as_of=generate.AS_OF)
+    assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings]
+    assert a.findings
