@@ -108,7 +108,10 @@ def hide_emails(report: Any) -> Any:
             return True
         return any(finding_has(p) for p in getattr(f, "subjects", ()) or ())
 
-    if not any(finding_has(f) for f in report.findings) and not has_email(report.assumptions):
+    findings_clean = not _mentions_at(report.findings) or not any(
+        finding_has(f) for f in report.findings
+    )
+    if findings_clean and not has_email(report.assumptions):
         from .findings import Origin
 
         # Nothing to hide in the findings; the HTML page's charts still hide any address.
@@ -119,6 +122,19 @@ def hide_emails(report: Any) -> Any:
         return attrs.evolve(s, id=_hide_email_text(s.id)) if "@" in s.id else s
 
     return _map_report(report, _hide_email_text, subject)
+
+
+def _mentions_at(findings: Any) -> bool:
+    """Whether any text of the findings (message, evidence, subject id, also of the
+    subjects of an aggregated finding) holds an ``@``: without one there is no address.
+
+    Reads the findings' JSON form (lazy findings serialise without building a
+    ``Finding`` per subject) and looks for ``@`` in its ``repr``, which shows every
+    string whole; only when one is there does :func:`hide_emails` look closer.
+    """
+    to_dicts = getattr(findings, "to_dicts", None)
+    dicts = to_dicts() if to_dicts is not None else [f.to_dict() for f in findings]
+    return "@" in repr(dicts)
 
 
 def _hide_email_text(text: str) -> str:

@@ -537,3 +537,32 @@ def test_macos_zip_leftovers_are_ignored(load: Callable[..., Any]) -> None:
     net = load(files, name="my-export")
     assert [c.id for c in net.connections] == [JANE, BOB]
     assert net.as_of == D(2022, 9, 12)
+
+
+def test_fast_construction_equals_the_classes_own(load: Callable[..., Any]) -> None:
+    """Connections and invitations are built through their slot setters (the hot
+    loop); each equals, and hashes like, the object its own constructor makes."""
+    import attrs
+
+    net = load(full_archive(), infer=True)
+    built = [*net.connections, *net.invitations]
+    assert net.connections and net.invitations
+    for obj in built:
+        again = type(obj)(**attrs.asdict(obj, recurse=False))
+        assert obj == again and hash(obj) == hash(again)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            obj.id = "changed"
+
+
+def test_slot_setters_refuse_a_class_that_checks_its_values() -> None:
+    """The fast path is only for classes whose constructor merely stores the fields."""
+    import attrs
+
+    from netrules.loaders.archive import _slot_setters
+
+    @attrs.frozen(slots=True)
+    class Checked:
+        n: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    with pytest.raises(TypeError):
+        _slot_setters(Checked)

@@ -692,6 +692,7 @@ def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
 
 
 _CONNECTION_SETTERS = _slot_setters(Connection)
+_INVITATION_SETTERS = _slot_setters(Invitation)
 
 
 def _full_name(first: str, last: str) -> str | None:
@@ -741,10 +742,21 @@ class _Peers:
         bare_days: dict[str, _dt.date],
     ):
         self.by_url: dict[str, _dt.date] = {}
+        by_url = self.by_url
         for cell, day in url_days.items():
-            for url in cell.split(","):
-                if url.strip():
-                    _bump(self.by_url, url_key(url), day)
+            for url in cell.split(",") if "," in cell else (cell,):
+                if not (
+                    url.startswith(_CANONICAL)
+                    and "%" not in url
+                    and url.lower() == url
+                    and url[-1] != "/"
+                ):  # url_key's test for the canonical form (its own key), written out
+                    if not url.strip():
+                        continue
+                    url = url_key(url)
+                old = by_url.get(url)
+                if old is None or day > old:
+                    by_url[url] = day
         self._name_days = name_days
         self._bare_days = bare_days
         self._by_name: dict[str, _dt.date] | None = None
@@ -1142,13 +1154,20 @@ class _Loader:
         seen: set[str] = _Ids()
         blank: list[int] = []
         count = 0
-        pad = table.width + 1
+        width = table.width
+        pad = width + 1
+        # With every column present (the URL column is the only optional one), a row
+        # of exactly the header's width needs no padding: the common row.
+        exact = width if c["url"] < width else -1
         with table.read_errors():
             for row in table.reader:  # table.rows() inlined: this loop is the hot one
-                if len(row) < pad:
-                    if not row:
+                n = len(row)
+                if n == exact:
+                    pass
+                elif n < pad:
+                    if not n:
                         continue
-                    row.extend([""] * (pad - len(row)))
+                    row.extend([""] * (pad - n))
                 else:
                     table.fit(row)
                 first, last, url, email, company, position, text = cells(row)
@@ -1331,6 +1350,17 @@ class _Loader:
         by_name: dict[str, object] | None = None  # built when first needed
         out = []
         seen: set[str] = _Ids()
+        new = object.__new__
+        (
+            set_id,
+            set_direction,
+            set_person,
+            set_sent_on,
+            set_message,
+            set_status,
+            set_follow_ups,
+            set_relationship,
+        ) = _INVITATION_SETTERS
         for direction, person, ukey, sent, message in invited:
             latest: object = _ABSENT  # the latest connected_on of the matches
             if ukey and connected is not None:
@@ -1350,19 +1380,25 @@ class _Loader:
             if deriver is not None:
                 status = deriver.invitation(direction, sent, status)
             prefix = "to" if direction == "outgoing" else "from"
-            ident = _unique(f"{prefix} {_label(person, sent)}", seen)
-            seen.add(ident)
-            out.append(
-                Invitation(
-                    ident,
-                    direction,
-                    person or None,
-                    sent,
-                    message or None,
-                    status,
-                    None,  # follow-ups: an export records none, so unknown
-                )
+            ident = (
+                f"{prefix} {person or '(no name)'} ({sent.isoformat()})"  # _label, written out
+                if sent
+                else f"{prefix} {person or '(no name)'}"
             )
+            if ident in seen:
+                ident = _unique(ident, seen)
+            seen.add(ident)
+            # Invitation(ident, direction, ...) without attrs' __init__ (see connections)
+            inv = new(Invitation)
+            set_id(inv, ident)
+            set_direction(inv, direction)
+            set_person(inv, person or None)
+            set_sent_on(inv, sent)
+            set_message(inv, message or None)
+            set_status(inv, status)
+            set_follow_ups(inv, None)  # an export records none, so unknown
+            set_relationship(inv, None)
+            out.append(inv)
         return tuple(out)
 
     def profile(self) -> tuple[str | None, str | None, str | None]:

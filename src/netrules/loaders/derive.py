@@ -1224,7 +1224,13 @@ class Deriver:
                 kind = self.company_kinds[company] = self._company_kind(company)
         if entry is None and kind is None:
             rel = None
-            if position and self.study is not None and connected_on is not None:
+            study = self.study
+            if (
+                position
+                and study is not None
+                and connected_on is not None
+                and study[0] <= connected_on <= study[1]  # the quick test, before the call
+            ):
                 rel = self._classmate_by_position(position, connected_on)
             if rel is None:
                 if last_on is None:
