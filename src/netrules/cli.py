@@ -139,7 +139,11 @@ def _authoring_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Arg
     return parser, add_commands(sub)
 
 
-def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+def _build_parser(
+    only_check: bool = False,
+) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The whole command line; with ``only_check``, the top level and ``check`` alone
+    (``netrules check`` then imports neither the authoring nor the batch commands)."""
     from . import __version__
     from .model import CAREER_LEVELS, SITUATIONS
 
@@ -300,6 +304,8 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         help="derive nothing from an export (career level, job seeking, relationships, "
         "invitation outcomes, ...): use only what its files state",
     )
+    if only_check:
+        return parser, {"check": check}
 
     completion = sub.add_parser(
         "completion",
@@ -1369,7 +1375,10 @@ def main(argv: list[str] | None = None) -> int:
 
     words = sys.argv[1:] if argv is None else argv
     # fmt needs none of the engine: a parser of the authoring commands only starts it fast
-    parser, subparsers = _authoring_parser() if words[:1] == ["fmt"] else _build_parser()
+    if words[:1] == ["fmt"]:
+        parser, subparsers = _authoring_parser()
+    else:  # `check` is timed end to end: it builds only its own parser
+        parser, subparsers = _build_parser(only_check=words[:1] == ["check"])
     args = None
     try:
         args = parser.parse_args(argv)

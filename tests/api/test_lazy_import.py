@@ -33,3 +33,24 @@ def test_import_loads_no_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_check_builds_only_its_own_parser(tmp_path) -> None:
+    """``netrules check`` (timed end to end) imports neither the authoring nor the
+    batch commands; ``netrules --help`` still lists every command."""
+    out_file = tmp_path / "report.json"
+    code = (
+        "import sys\n"
+        "from netrules.cli import main\n"
+        f"code = main(['check', '--demo', '--format', 'json', '-o', {str(out_file)!r}])\n"
+        "print(code, sorted(m for m in ('netrules.authoring', 'netrules.batch_cli') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split(" ", 1)[1].strip() == "[]"
+    assert out_file.read_text(encoding="utf-8").startswith("{")
+    helped = subprocess.run(
+        [sys.executable, "-m", "netrules", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("check", "fmt", "lint", "batch", "test", "explain", "diff", "rules"):
+        assert command in helped.stdout
