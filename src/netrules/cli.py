@@ -1370,7 +1370,6 @@ _COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (``sys.exit(main())``)."""
-    from .config import ConfigError
     from .errors import InputError, NetrulesError, RuleError
 
     words = sys.argv[1:] if argv is None else argv
@@ -1389,7 +1388,10 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args, subparsers[args.command])
     except _Exit as done:
         return done.code
-    except ConfigError as exc:
+    except _config_error() as exc:  # looked up only when something was raised
+        from .config import ConfigError
+
+        assert isinstance(exc, ConfigError)
         sys.stderr.write(exc.render() + "\n")
         return 2
     except RuleError as exc:
@@ -1444,6 +1446,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 INTERNAL_ERROR = 3
+
+
+class _NoConfigError(Exception):
+    """Never raised: what ``main`` catches as ConfigError when no configuration was read."""
+
+
+def _config_error() -> type[Exception]:
+    """ConfigError if netrules.config was imported (only it raises one), else a class
+    nothing is an instance of: ``netrules fmt`` never imports the configuration code
+    (attrs and the diagnostics with it), a cost of its start-up (docs/performance.md)."""
+    config = sys.modules.get("netrules.config")
+    return _NoConfigError if config is None else config.ConfigError
 
 
 def _internal_traceback() -> None:

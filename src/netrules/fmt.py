@@ -35,9 +35,9 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-if TYPE_CHECKING:
-    from lark import Token
+from .cst import Tok
 
+if TYPE_CHECKING:
     from .diagnostics import Diagnostic
 
 __all__ = ["WIDTH", "FormatResult", "clause_order", "format_cached", "format_file", "format_text"]
@@ -83,13 +83,29 @@ def _lark() -> Any:
         return Lark(_grammar(), **kwargs)
 
 
-def _parse(text: str) -> tuple[Any, list[Any]]:
+def _parse_lark(text: str) -> tuple[Any, list[Any]]:
+    """lark's tree and comments (raises lark's ``UnexpectedInput`` on a syntax error)."""
     _local.comments = []
     try:
         tree = _lark().parse(text)
         return tree, list(_local.comments)
     finally:
         _local.comments = []
+
+
+def _parse(text: str) -> tuple[Any, list[Any]]:
+    """The concrete syntax tree (:mod:`netrules.cst` classes) and comments of ``text``.
+
+    The table-driven parser of :mod:`netrules.cst` reads the text when it can (without
+    importing lark); lark reads what it hands back: errors, odd spellings, deep nesting.
+    """
+    from .cst import from_lark, parse, too_deep
+
+    fast = parse(text)
+    if fast is not None and not too_deep(fast[0]):
+        return fast
+    tree, comments = _parse_lark(text)
+    return from_lark(tree), [from_lark(c) for c in comments]
 
 
 # ---------------------------------------------------------------- documents
@@ -832,11 +848,8 @@ def _brace(node: Any) -> int:
     return next(i for i, k in enumerate(node.children) if _is(k, "{"))
 
 
-@functools.cache
-def _token_type() -> type[Token]:
-    from lark import Token
-
-    return Token
+def _token_type() -> type[Tok]:
+    return Tok
 
 
 def _is(node: Any, value: str) -> bool:
@@ -863,20 +876,27 @@ class FormatResult(NamedTuple):
 
 def format_file(text: str, path: str = "<rules>") -> FormatResult:
     """Format one rule file; a file that does not parse is left alone with its diagnostics."""
-    from lark.exceptions import UnexpectedInput
+    from .cst import from_lark, parse, too_deep
 
-    from .parser import _depth_diagnostic, _syntax_diagnostic, parse_file
+    fast = parse(text) if "\x00" not in text else None
+    if fast is not None and not too_deep(fast[0]):
+        tree, comments = fast
+    else:  # lark parses it again, for its diagnostics (or a spelling only it reads)
+        from lark.exceptions import UnexpectedInput
 
-    if "\x00" in text:
-        _, diags = parse_file(text, path)
-        return FormatResult(path, text, None, tuple(diags))
-    try:
-        tree, comments = _parse(text)
-    except UnexpectedInput as exc:
-        return FormatResult(path, text, None, (_syntax_diagnostic(exc, path, text),))
-    deep = _depth_diagnostic(tree, path, text)  # what the parser refuses, fmt leaves alone
-    if deep is not None:
-        return FormatResult(path, text, None, (deep,))
+        from .parser import _depth_diagnostic, _syntax_diagnostic, parse_file
+
+        if "\x00" in text:
+            _, diags = parse_file(text, path)
+            return FormatResult(path, text, None, tuple(diags))
+        try:
+            lark_tree, lark_comments = _parse_lark(text)
+        except UnexpectedInput as exc:
+            return FormatResult(path, text, None, (_syntax_diagnostic(exc, path, text),))
+        deep = _depth_diagnostic(lark_tree, path, text)  # what the parser refuses, fmt too
+        if deep is not None:
+            return FormatResult(path, text, None, (deep,))
+        tree, comments = from_lark(lark_tree), [from_lark(c) for c in lark_comments]
     out, moves = _layout(tree, comments)
     for _ in range(3):
         # a comment inside an expression can land after a later token than the one it
