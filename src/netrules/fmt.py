@@ -31,8 +31,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterator
-from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .cst import Tok
@@ -48,8 +46,20 @@ _local = threading.local()
 
 
 # ---------------------------------------------------------------- the CST parser
+def _package() -> Any:
+    """The package's files: its folder, or importlib.resources (slow to import) in a zip."""
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    if (here / "grammar.lark").is_file():
+        return here
+    from importlib import resources
+
+    return resources.files("netrules")
+
+
 def _grammar() -> str:
-    return resources.files("netrules").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return str(_package().joinpath("grammar.lark").read_text(encoding="utf-8"))
 
 
 @functools.cache
@@ -175,39 +185,43 @@ _INF = float("inf")
 
 def _flat_width(parts: Any) -> float:
     """The width of ``parts`` printed on one line; infinite when they hold a hard break."""
+    # exact type tests, most frequent first: this and render() are the formatter's loops
     width = 0.0
     for p in parts:
-        if isinstance(p, str):
+        t = type(p)
+        if t is str:
             if "\n" in p:
                 return _INF
             width += len(p)
-        elif isinstance(p, _Group):
+        elif t is list or t is tuple:
+            width += _flat_width(p)
+        elif t is _Group or t is _Fill:
             width += p.width
-        elif isinstance(p, _Line):
+        elif t is _Line:
             if p.hard:
                 return _INF
-            width += 0 if p.soft else 1
-        elif p is _BREAK or isinstance(p, _Own):
+            if not p.soft:
+                width += 1
+        elif p is _BREAK or t is _Own:
             return _INF
-        elif isinstance(p, _Indent):
+        elif t is _Indent:
             width += _flat_width(p.parts)
-        elif isinstance(p, (list, tuple)):
-            width += _flat_width(p)
     return width
 
 
 def _flat_text(parts: Any, out: list[str]) -> None:
     """A group without a hard break printed on one line (lines as spaces, no if-breaks)."""
     for p in parts:
-        if isinstance(p, str):
+        t = type(p)
+        if t is str:
             out.append(p)
-        elif isinstance(p, _Line):
+        elif t is list or t is tuple:
+            _flat_text(p, out)
+        elif t is _Line:
             if not p.soft:
                 out.append(" ")
-        elif isinstance(p, (_Group, _Indent)):
+        elif t is _Group or t is _Fill or t is _Indent:
             _flat_text(p.parts, out)
-        elif isinstance(p, (list, tuple)):
-            _flat_text(p, out)
 
 
 def group(*parts: Any) -> _Group:
@@ -240,29 +254,32 @@ def _fits(parts: tuple[Any, ...], ind: int, rest: list[Any], width: float) -> bo
             stack.append(rest[r])
             continue
         ind, flat, doc = stack.pop()
-        if isinstance(doc, str):
+        t = type(doc)
+        if t is str:
             if "\n" in doc:
                 return width - len(doc.split("\n", 1)[0]) >= 0
             width -= len(doc)
-        elif isinstance(doc, _Line):
+        elif t is list or t is tuple:
+            stack.extend([(ind, flat, p) for p in reversed(doc)])
+        elif t is _Line:
             if not flat or doc.hard:
                 return True
-            width -= 0 if doc.soft else 1
-        elif isinstance(doc, _Group):
-            if not flat and isinstance(doc, _Fill):
+            if not doc.soft:
+                width -= 1
+        elif t is _Group or t is _Fill:
+            if not flat and t is _Fill:
                 return True  # the next item of a fill can go on a line of its own
             if flat or doc.width <= width:
                 width -= doc.width  # flat, or fits flat: no break in it either way
             else:
-                stack.extend((ind, flat, p) for p in reversed(doc.parts))
-        elif isinstance(doc, _Indent):
-            stack.extend((ind, flat, p) for p in reversed(doc.parts))
-        elif isinstance(doc, _IfBreak):
-            width -= 0 if flat else len(doc.text)
-        elif isinstance(doc, _Own):
+                stack.extend([(ind, flat, p) for p in reversed(doc.parts)])
+        elif t is _Indent:
+            stack.extend([(ind, flat, p) for p in reversed(doc.parts)])
+        elif t is _IfBreak:
+            if not flat:
+                width -= len(doc.text)
+        elif t is _Own:
             return True
-        elif isinstance(doc, (list, tuple)):
-            stack.extend((ind, flat, p) for p in reversed(doc))
     return False
 
 
@@ -287,21 +304,22 @@ def render(doc: Any, width: int = WIDTH) -> str:
 
     while stack:
         ind, flat, d = stack.pop()
-        if d is _BREAK:
-            continue
-        if isinstance(d, str):
-            absorb = absorb and not d.strip()
+        t = type(d)
+        if t is str:
+            if absorb and d.strip():
+                absorb = False
             if suffixes and d.strip() and d.strip()[0] not in ",)]}":
                 newline(ind)  # never put code after a comment on one line
             out.append(d)
-            pos = len(d) - d.rfind("\n") - 1 if "\n" in d else pos + len(d)
-            fresh = fresh and not d.strip()
-        elif isinstance(d, _Own):
-            if not fresh or suffixes:
-                newline(ind)
-            out.append(d.text)
-            newline(ind)
-        elif isinstance(d, _Line):
+            if "\n" in d:
+                pos = len(d) - d.rfind("\n") - 1
+            else:
+                pos += len(d)
+            if fresh and d.strip():
+                fresh = False
+        elif t is list or t is tuple:
+            stack.extend([(ind, flat, p) for p in reversed(d)])
+        elif t is _Line:
             if flat and not d.hard:
                 if not d.soft:
                     out.append(" ")
@@ -313,7 +331,7 @@ def render(doc: Any, width: int = WIDTH) -> str:
                 pos = ind
                 continue
             newline(ind)
-        elif isinstance(d, _Group):
+        elif t is _Group or t is _Fill:
             room = width - pos - d.width  # its own flat width is known: measure what follows
             if flat or (not d.broken and room >= 0 and _fits((), ind, stack, room)):
                 # flat: no comment inside (one would have broken it), so it is plain text
@@ -321,14 +339,16 @@ def render(doc: Any, width: int = WIDTH) -> str:
                 _flat_text(d.parts, flat_parts)
                 stack.append((ind, True, "".join(flat_parts)))
             else:
-                stack.extend((ind, False, p) for p in reversed(d.parts))
-        elif isinstance(d, _Indent):
-            stack.extend((ind + _INDENT, flat, p) for p in reversed(d.parts))
-        elif isinstance(d, _IfBreak):
+                stack.extend([(ind, False, p) for p in reversed(d.parts)])
+        elif t is _Indent:
+            stack.extend([(ind + _INDENT, flat, p) for p in reversed(d.parts)])
+        elif d is _BREAK:
+            continue
+        elif t is _IfBreak:
             if not flat:
                 out.append(d.text)
                 pos += len(d.text)
-        elif isinstance(d, _Suffix):
+        elif t is _Suffix:
             if suffixes:  # a second trailing comment on this line: give it a line of its own
                 newline(ind)
                 out.append(d.text.lstrip())
@@ -336,8 +356,11 @@ def render(doc: Any, width: int = WIDTH) -> str:
                 absorb = True
             else:
                 suffixes.append(d.text)
-        elif isinstance(d, (list, tuple)):
-            stack.extend((ind, flat, p) for p in reversed(d))
+        elif t is _Own:
+            if not fresh or suffixes:
+                newline(ind)
+            out.append(d.text)
+            newline(ind)
     out.extend(suffixes)
     text = "".join(out)
     return "\n".join(line.rstrip() for line in text.split("\n"))
@@ -355,29 +378,37 @@ class _Notes:
         self.end: list[tuple[str, bool]] = []  # comments after the last token
 
 
-def _leaves(tree: Any) -> Iterator[Any]:
-    Token = _token_type()
+def _leaves(tree: Any) -> list[Any]:
+    """The tokens of a tree, in order."""
+    out: list[Any] = []
     stack = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, Token):
-            yield node
+        if type(node) is Tok:
+            out.append(node)
         else:
             stack.extend(reversed(node.children))
+    return out
 
 
 def _notes(tree: Any, comments: list[Any]) -> _Notes:
     notes = _Notes()
-    tokens = list(_leaves(tree))
-    events = sorted([(t.start_pos, 0, t) for t in tokens] + [(c.start_pos, 1, c) for c in comments])
+    events: list[Any] = []  # tokens and comments in the order of the text (both are)
+    ci, nc = 0, len(comments)
+    for tok in _leaves(tree):
+        while ci < nc and comments[ci].start_pos < tok.start_pos:
+            events.append(comments[ci])
+            ci += 1
+        events.append(tok)
+    events += comments[ci:]
     prev_tok: Any = None
     last_end_line = 0  # last line holding a token or comment
     pending: list[tuple[str, bool]] = []
     pending_para = False
     first = True
-    for _pos, is_comment, tok in events:
+    for tok in events:
         gap = tok.line > last_end_line + 1 and not first
-        if is_comment:
+        if tok.type == "COMMENT":
             text = tok.value.rstrip()
             if prev_tok is not None and prev_tok.end_line == tok.line:
                 notes.trailing.setdefault(id(prev_tok), []).append(text)
@@ -414,9 +445,11 @@ _BLOCKS = {"rule", "table"}
 class _Layout:
     def __init__(self, notes: _Notes, tree: Any):
         self.notes = notes
-        self.starts = _starts(tree)
-        self.ends = _ends(tree)
+        self.starts, self.ends = _bounds(tree)
         self.order = {name: i for i, name in enumerate(clause_order())}
+        self.leading = notes.leading
+        self.trailing = notes.trailing
+        self.methods: dict[str, Any] = {}
 
     def moves_comments(self) -> bool:
         """Whether a comment sits inside a statement (where layout may move it)."""
@@ -426,6 +459,9 @@ class _Layout:
 
     # -- tokens
     def token(self, tok: Any) -> list[Any]:
+        key = id(tok)
+        if key not in self.leading and key not in self.trailing:
+            return [tok.value]  # most tokens: no comment before or after
         parts: list[Any] = []
         start = id(tok) in self.starts  # the first token of an item, clause or row
         for i, (text, blank) in enumerate(self.notes.leading.get(id(tok), ())):
@@ -445,14 +481,12 @@ class _Layout:
         return parts
 
     def first(self, node: Any) -> Any:
-        Token = _token_type()
-        while not isinstance(node, Token):
+        while type(node) is not Tok:
             node = node.children[0]
         return node
 
     def last(self, node: Any) -> Any:
-        Token = _token_type()
-        while not isinstance(node, Token):
+        while type(node) is not Tok:
             node = node.children[-1]
         return node
 
@@ -476,12 +510,15 @@ class _Layout:
 
     # -- nodes
     def node(self, node: Any, parent: str = "") -> Any:
-        if isinstance(node, _token_type()):
+        if type(node) is Tok:
+            key = id(node)
+            if key not in self.leading and key not in self.trailing:
+                return node.value  # most tokens: the text alone, no list to walk
             return self.token(node)
-        method = getattr(self, "n_" + node.data, None)
-        if method is not None:
-            return method(node)
-        return self.plain(node)
+        method = self.methods.get(node.data)
+        if method is None:
+            method = self.methods[node.data] = getattr(self, "n_" + node.data, self.plain)
+        return method(node)
 
     def join(self, node: Any, children: list[Any] | None = None) -> list[Any]:
         """Children one after the other with the spacing the tokens call for."""
@@ -588,7 +625,7 @@ class _Layout:
         head: list[Any] = []
         tails: list[Any] = []
         for k in kids:
-            if not isinstance(k, _token_type()) and k.data in ("where", "group_by"):
+            if type(k) is not Tok and k.data in ("where", "group_by"):
                 tails.append(indent(LINE, self.node(k)))
             else:
                 head.append(k)
@@ -604,7 +641,7 @@ class _Layout:
         operands: list[Any] = []
         ops: list[Any] = []
         cur = node
-        while not isinstance(cur, _token_type()) and cur.data == op:
+        while type(cur) is not Tok and cur.data == op:
             left, tok, right = cur.children
             if op == "arith" and tok.type != "ADD_OP":
                 break
@@ -658,7 +695,7 @@ class _Layout:
         parts: list[Any] = []
         for i, kid in enumerate(kids):
             if i == 0:
-                parts += self.token(kid) if isinstance(kid, _token_type()) else [self.node(kid)]
+                parts += self.token(kid) if type(kid) is Tok else [self.node(kid)]
             elif _is(kid, ","):
                 parts += self.token(kid)
             else:
@@ -764,8 +801,7 @@ class _Layout:
 
 def _is_block(node: Any) -> bool:
     """``keyword ... { statement statement }``: a rule, a table, an ``aggregate`` clause..."""
-    Token = _token_type()
-    if isinstance(node, Token) or node.data in ("json_object", "evidence"):
+    if type(node) is Tok or node.data in ("json_object", "evidence"):
         return False
     kids = node.children
     if not kids or not _is(kids[-1], "}"):
@@ -774,7 +810,7 @@ def _is_block(node: Any) -> bool:
     if not opens:
         return False
     inner = kids[opens[0] + 1 : -1]
-    return all(not isinstance(k, Token) or _is(k, ",") for k in inner)
+    return all(type(k) is not Tok or _is(k, ",") for k in inner)
 
 
 _PLAIN = {"json_string", "json_number", "json_neg", "json_true", "json_false", "json_null"}
@@ -783,7 +819,7 @@ _PLAIN |= {"number", "neg", "string", "true", "false", "null", "neg_number", "pe
 
 def _plain(node: Any) -> bool:
     """A string, number or constant (what a list fills and a table row holds)."""
-    if isinstance(node, _token_type()):
+    if type(node) is Tok:
         return node.type in ("STRING", "INT", "FLOAT", "NUMBER")
     return node.data in _PLAIN
 
@@ -796,7 +832,7 @@ def _plain_items(node: Any) -> bool:
 
 def _is_row(node: Any) -> bool:
     """A record whose values are plain values or lists of them: one line as a table row."""
-    if isinstance(node, _token_type()) or node.data != "json_object":
+    if type(node) is Tok or node.data != "json_object":
         return False
     for pair in node.children[1:-1]:
         if _is(pair, ","):
@@ -804,60 +840,44 @@ def _is_row(node: Any) -> bool:
         value = pair.children[-1]
         if _plain(value):
             continue
-        if isinstance(value, _token_type()) or value.data != "json_array":
+        if type(value) is Tok or value.data != "json_array":
             return False
         if not all(_plain(k) for k in value.children[1:-1] if not _is(k, ",")):
             return False
     return True
 
 
-def _statements(tree: Any) -> Iterator[Any]:
-    """Top-level items and, recursively, the statements inside blocks (clauses, rows...)."""
-    Token = _token_type()
+def _bounds(tree: Any) -> tuple[set[int], set[int]]:
+    """Tokens that begin a statement (top-level items, rule clauses, table rows, recursively
+    inside blocks), and tokens that end one or open a block (a trailing comment there stays put)."""
+    starts: set[int] = set()
+    ends: set[int] = set()
     stack = list(reversed(tree.children))
     while stack:
         node = stack.pop()
-        yield node
+        first = last = node
+        while type(first) is not Tok:
+            first = first.children[0]
+        while type(last) is not Tok:
+            last = last.children[-1]
+        starts.add(id(first))
+        ends.add(id(last))
         if _is_block(node):
-            stack.extend(reversed([k for k in node.children if not isinstance(k, Token)]))
-
-
-def _starts(tree: Any) -> set[int]:
-    """Tokens that begin a statement: top-level items, rule clauses, table rows."""
-    return {id(next(_leaves(node))) for node in _statements(tree)}
-
-
-def _ends(tree: Any) -> set[int]:
-    """Tokens that end a statement or open a block: a trailing comment there stays put."""
-    Token = _token_type()
-
-    def last(node: Any) -> Any:
-        while not isinstance(node, Token):
-            node = node.children[-1]
-        return node
-
-    out: set[int] = set()
-    for node in _statements(tree):
-        out.add(id(last(node)))
-        if _is_block(node):
-            out.add(id(node.children[_brace(node)]))
-    return out
+            ends.add(id(node.children[_brace(node)]))
+            stack.extend(reversed([k for k in node.children if type(k) is not Tok]))
+    return starts, ends
 
 
 def _brace(node: Any) -> int:
     return next(i for i, k in enumerate(node.children) if _is(k, "{"))
 
 
-def _token_type() -> type[Tok]:
-    return Tok
-
-
 def _is(node: Any, value: str) -> bool:
-    return isinstance(node, _token_type()) and node.type != "STRING" and node.value == value
+    return type(node) is Tok and node.value == value and node.type != "STRING"
 
 
 def _kind(node: Any) -> str:
-    return "" if isinstance(node, _token_type()) else str(node.data)
+    return "" if type(node) is Tok else str(node.data)
 
 
 # ---------------------------------------------------------------- entry points
@@ -927,7 +947,7 @@ def _digest() -> str:
     from . import __version__
 
     h = hashlib.sha256(__version__.encode())
-    package = resources.files("netrules")
+    package = _package()
     for name in ("grammar.lark", "fmt.py"):
         h.update(package.joinpath(name).read_bytes())
     return h.hexdigest()[:16]
