@@ -194,13 +194,21 @@ def parse(text: str) -> tuple[Node, list[Tok]] | None:
         else:
             tok = Tok(term, value, at, line, at - line_start + 1, line)
         action = row[term]
-        while action < 0:
-            rule = rules[~action]
-            if rule[5]:  # `?rule: x` with one child: the value stays, the state moves on
-                stack[-1] = states[stack[-2]][rule[4]]
+        while action < 0:  # reduce (inline: this loop runs once per token and rule)
+            name, size, expand1, expand, origin, unit = rules[~action]
+            if unit:  # `?rule: x` with one child: the value stays, the state moves on
+                stack[-1] = states[stack[-2]][origin]
             else:
-                node = _reduce(rule, stack, values)
-                stack.append(states[stack[-1]][rule[4]])
+                if size:
+                    kids = values[-size:]
+                    del values[-size:]
+                    del stack[-size:]
+                else:
+                    kids = []
+                if expand:
+                    kids = _splice(kids, expand)
+                node = kids[0] if expand1 and len(kids) == 1 else Node(name, kids)
+                stack.append(states[stack[-1]][origin])
                 values.append(node)
             action = states[stack[-1]].get(term)
             if action is None:
@@ -233,17 +241,22 @@ def _reduce(rule: _Rule, stack: list[int], values: list[Any]) -> Any:
         del stack[-size:]
     else:
         kids = []
-    if expand:  # helper rules (`__start_star_0`, `_x`) are spliced into their parent
-        spliced: list[Any] = []
-        for i, kid in enumerate(kids):
-            if i in expand:
-                spliced += kid.children
-            else:
-                spliced.append(kid)
-        kids = spliced
+    if expand:
+        kids = _splice(kids, expand)
     if expand1 and len(kids) == 1:  # `?rule` with one child is the child itself
         return kids[0]
     return Node(name, kids)
+
+
+def _splice(kids: list[Any], expand: frozenset[int]) -> list[Any]:
+    """Helper rules' nodes (`__start_star_0`, `_x`) replaced by their children, as lark does."""
+    spliced: list[Any] = []
+    for i, kid in enumerate(kids):
+        if i in expand:
+            spliced += kid.children
+        else:
+            spliced.append(kid)
+    return spliced
 
 
 def too_deep(tree: Any, limit: int = MAX_DEPTH) -> bool:
