@@ -89,6 +89,9 @@ _NAME = ("NAME",)
 
 # The regular-expression terminals this lexer knows, with lark's patterns for them: the
 # table is written only when the grammar's terminals are exactly these and plain strings.
+# The regular-expression terminals of other shapes this lexer knows, with lark's patterns
+# for them; the rest must be words: `(a|b)\b` or `(a|b)s?\b` (AGG, UNIT, ORDER_DIR) or
+# `(?:a|b)` (EXPECT).  The table is written only for such a grammar.
 _REGEX_TERMINALS = {
     "WS": "(?:[ \t\x0c\r\n])+",
     "COMMENT": "#[^\n]*",
@@ -97,21 +100,22 @@ _REGEX_TERMINALS = {
     "FLOAT": r"\d+\.\d+",
     "INT": r"\d+",
     "NAME": "[A-Za-z_][A-Za-z0-9_]*",
-    "EXPECT": "(?:passes|fires)",
-    "ORDER_DIR": r"(ascending|descending)\b",
-    "AGG": r"(count|sum|min|max|avg|any|all|distinct|peak|collect)\b",
-    "UNIT": r"(day|week|month|year)s?\b",
     "COMP_OP": "(?:==|!=|<=|>=|<|>)",
     "ADD_OP": r"(?:\+|\-)",
     "MUL_OP": "(?:\\*|/)",
 }
-_WORDS_OF = {  # the words a word-shaped regex terminal matches in full
-    "EXPECT": ("fires", "passes"),
-    "ORDER_DIR": ("ascending", "descending"),
-    "AGG": ("count", "sum", "min", "max", "avg", "any", "all", "distinct", "peak", "collect"),
-    "UNIT": tuple(u + s for u in ("day", "week", "month", "year") for s in ("", "s")),
-}
-_PRIORITY_WORDS = ("ORDER_DIR", "AGG", "UNIT")  # priority 2: before keywords and NAME
+_WORD_SHAPE = re.compile(r"\((?:\?:)?((?:[a-z_]+\|)*[a-z_]+)\)(s\?)?(\\b)?\Z")
+
+
+def _words_of(pattern: str) -> tuple[list[str], bool] | None:
+    """The words a word-shaped pattern matches in full, and whether it ends with ``\\b``."""
+    shape = _WORD_SHAPE.match(pattern)
+    if shape is None:
+        return None
+    words = shape.group(1).split("|")
+    if shape.group(2):
+        words = [w + s for w in words for s in ("", "s")]
+    return words, bool(shape.group(3))
 
 
 def _table_path() -> Path:
@@ -308,13 +312,12 @@ def build_table(lark: Any) -> dict[str, Any]:
             if term.priority != 0 or term.pattern.flags:
                 raise ValueError(f"terminal {term.name}: a priority or flags")
             strings[term.pattern.value] = term.name
-        elif _REGEX_TERMINALS.get(term.name) != term.pattern.value:
-            raise ValueError(f"terminal {term.name} is not known to netrules.cst")
         elif term.pattern.flags:
             raise ValueError(f"terminal {term.name}: flags")
-    priority = {t.name: t.priority for t in lark.terminals}
-    if any(priority.get(t, 2) != 2 for t in _PRIORITY_WORDS) or priority.get("EXPECT", 0):
-        raise ValueError("the word terminals' priorities changed")
+        elif _REGEX_TERMINALS.get(term.name) == term.pattern.value:
+            pass
+        elif _words_of(term.pattern.value) is None:
+            raise ValueError(f"terminal {term.name} is not known to netrules.cst")
     candidates: dict[str, list[str]] = {}
     word = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
     punct = re.compile(r"(\.\.|\?\?|[=!<>]=|[<>=+\-*/%.,:(){}\[\]])\Z")
@@ -331,13 +334,21 @@ def build_table(lark: Any) -> dict[str, Any]:
         candidates.setdefault(op, []).append("ADD_OP")  # PLUS/MINUS first, as lark's lexer
     for op in ("*", "/"):
         candidates.setdefault(op, []).append("MUL_OP")
-    for term in _PRIORITY_WORDS:
-        for w in _WORDS_OF[term]:
-            if w in strings:
-                raise ValueError(f"{w!r} is both a keyword and {term}")
-            candidates[w] = [term, "NAME"]
-    for w in _WORDS_OF["EXPECT"]:
-        candidates[w] = ["NAME", "EXPECT"]  # NAME is tried first by lark (it is longer)
+    for term in lark.terminals:
+        shape = None if term.name in _REGEX_TERMINALS else _words_of(term.pattern.value)
+        if shape is None or isinstance(term.pattern, PatternStr):
+            continue
+        words, boundary = shape
+        if term.priority > 0 and boundary:
+            order = [term.name, "NAME"]  # before keywords and NAME in lark's lexer
+        elif term.priority == 0:
+            order = ["NAME", term.name]  # after NAME, whose longest match is longer
+        else:
+            raise ValueError(f"terminal {term.name}: a priority without \\b")
+        for w in words:
+            if w in candidates:
+                raise ValueError(f"{w!r} is matched by {term.name} and by {candidates[w][0]}")
+            candidates[w] = order
     table = lark.parser.parser.parser.parse_table
     # states renumbered in breadth-first order from the start (lark's numbers change
     # from one build to the next): the same grammar always gives the same file

@@ -144,3 +144,41 @@ def test_generated_files_agree(text: str) -> None:
 def test_grammar_fuzz_agrees(text: str) -> None:
     """Text drawn from the grammar itself: read as lark reads it, or handed to lark."""
     _agrees(text)
+
+
+def test_mutated_pack_items_agree() -> None:
+    """Pack items with random edits (keywords, units, symbols, dates inserted or text cut):
+    each is read as lark reads it, or handed back to lark (a differential fuzz, seeded)."""
+    import random
+    import re
+
+    rnd = random.Random(13)
+    text = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "rules").glob("*.rules"))
+    )
+    items = [i for i in re.split(r"\n(?=(?:rule|param|define|table|set)\b)", text) if len(i) < 800]
+    vocab = ["in", "index", "not", "count", "counts", "days", "fires", "default", "within", "+"]
+    vocab += ["-", "..", ".", "1", "2.5", "2024-01-01", "%", "??", "=", "==", "title", "(", ")"]
+    vocab += ["[", "]", "{", "}", ",", ":", '"s"', "ascending", "each", "#c\n", "\n", "<", "!"]
+    read = 0
+    for _ in range(150):
+        t = rnd.choice(items)
+        for _ in range(rnd.randint(1, 3)):
+            i = rnd.randrange(len(t) + 1)
+            if rnd.random() < 0.6:
+                t = t[:i] + rnd.choice(["", " "]) + rnd.choice(vocab) + " " + t[i:]
+            else:
+                t = t[:i] + t[i + rnd.randint(1, 4) :]
+        read += _agrees(t)
+    assert read > 30
+
+
+def test_word_terminals_are_read_from_the_grammar() -> None:
+    """AGG, UNIT, ORDER_DIR and EXPECT words come from their patterns (a new aggregate needs
+    only the grammar and a new table), and a pattern of another shape is refused."""
+    assert cst._words_of(r"(day|week)s?\b") == (["day", "days", "week", "weeks"], True)
+    assert cst._words_of("(?:passes|fires)") == (["passes", "fires"], False)
+    assert cst._words_of(r"[a-z]+\b") is None
+    table = json.loads(cst._table_path().read_text(encoding="utf-8"))
+    assert table["candidates"]["count"] == ["AGG", "NAME"]
+    assert table["candidates"]["fires"] == ["NAME", "EXPECT"]
