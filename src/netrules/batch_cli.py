@@ -240,38 +240,38 @@ def _processes(
             yield window.popleft().result()
 
 
-def _same(spec: RuleSpec) -> RuleSpec:
-    return spec
-
-
 def _dask(
     spec: RuleSpec, as_of: Any, source: str, chunks: Iterator[Any], address: str, jobs: int
 ) -> Iterator[ChunkResult]:
-    from .batch import evaluate_lines
-
     try:
         from dask.distributed import Client, LocalCluster
+
+        from .batch_dask import RulesPlugin, evaluate_chunk, spec_token
     except ImportError:
         raise BatchUnavailable("--dask needs Dask: pip install 'netrules[dask]'") from None
     cluster = None
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        import dask
+
+        # Dask's statistical profiler samples each worker's stack every 10 ms: a few
+        # per cent of the evaluation, for a dashboard a one-off local run never shows.
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         client = Client(cluster)
     else:
         client = Client(address)
     try:
-        # The rule set is one task's result; each worker fetches it once and the tasks
-        # refer to it.  Not scattered: scattered data lost with a worker cannot be
-        # recomputed (every later task would be cancelled), a task's result can.
-        spec_future = client.submit(_same, spec, pure=False)
+        # The rule set goes to every worker once, by a plugin (batch_dask.py): also to a
+        # worker restarted after a crash.  The tasks carry only its token, so they
+        # depend on nothing and the scheduler spreads them over all the workers.
+        token = spec_token(spec)
+        client.register_plugin(RulesPlugin(spec, token), name=f"netrules-rules-{token}")
         window: deque[Any] = deque()
         width = 2 * max(1, len(client.scheduler_info().get("workers", {})) or jobs)
         for chunk in chunks:
-            window.append(
-                client.submit(evaluate_lines, spec_future, chunk, as_of, source, pure=False)
-            )
+            window.append(client.submit(evaluate_chunk, token, chunk, as_of, source, pure=False))
             if len(window) >= width:
                 yield window.popleft().result()
         while window:

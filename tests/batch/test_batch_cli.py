@@ -237,3 +237,30 @@ def test_dask_worker_killed_mid_run(tmp_path):
                 os.kill(pids[0], signal.SIGKILL)  # the nanny restarts it; its tasks rerun
     want = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in expected_lines(rows)]
     assert out == want
+
+
+def test_dask_chunks_spread_over_every_worker(tmp_path):
+    """The rule set is on every worker (a plugin), so chunks do not all go to one."""
+    distributed = pytest.importorskip("distributed")
+    import datetime as _dt
+
+    rows = members(200)
+    chunks = [
+        [(i + 1, json.dumps(r)) for i, r in enumerate(rows)][k : k + 10] for k in range(0, 200, 10)
+    ]
+    spec = RuleSpec.of(netrules.load_rules())
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        out: list[str] = []
+        for lines, _bad, _n, _sev in batch_cli._dask(
+            spec, _dt.date(2026, 11, 1), "in", iter(chunks), cluster.scheduler_address, 2
+        ):
+            out.extend(lines)
+        done = client.run(lambda dask_worker: dask_worker.state.executed_count)
+    assert all(count > 0 for count in done.values()), done
+    want = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in expected_lines(rows)]
+    assert out == want
