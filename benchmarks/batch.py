@@ -11,14 +11,14 @@
 2. **Count rules**: the bundled pack's count rules on 100,000 member dicts through
    ``evaluate_many`` against benchmarks/baseline.py including its conversion of each dict
    to a ``Member`` (benchmark 8 of ``python -m benchmarks``).  Target ≤ 2×.
-3. **netrules batch** on N member rows in JSON Lines (the whole pack): ``--jobs 1`` at N/4
-   and N (peak memory of the process tree: flat in N), ``--jobs 2`` and ``--dask local
-   --jobs 2`` at N.  Targets: jobs 2 ≥ 1.7× the throughput of jobs 1; dask local within
-   1.3× of jobs 2's time.  The three outputs must be byte-identical.
+3. **netrules batch** on N member rows in JSON Lines (the whole pack): ``--jobs 1`` at
+   M/4 and M (its rate; its peak memory for 4x the members: flat), ``--jobs 2`` and
+   ``--dask local --jobs 2`` at N.  M is N unless ``--jobs1`` sets it.  Targets: jobs 2 >= 1.7x the throughput of jobs 1; dask local within 1.3x
+   of jobs 2's time.  The outputs at N must be byte-identical, and jobs 1's a prefix.
 
 Parallel figures mean something only on an otherwise idle machine: the load average is
-printed beside them.  ``--members 1000000`` is the issue's size (see docs/performance.md,
-section "Batch evaluation (issue 15)", for the run time to expect).
+printed beside them.  ``--members 1000000 --no-inproc`` is the issue's size (see
+docs/performance.md, section "Batch evaluation (issue 15)", for the run time to expect).
 """
 
 from __future__ import annotations
@@ -281,21 +281,51 @@ def digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def bench_cli(count: int, dask: bool, tmp: Path) -> list[dict[str, Any]]:
-    small = max(count // 4, 1)
+def prefix_digest(path: Path, size: int) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while size > 0:
+            block = f.read(min(size, 1 << 20))
+            if not block:
+                break
+            h.update(block)
+            size -= len(block)
+    return h.hexdigest()
+
+
+def bench_cli(count: int, dask: bool, tmp: Path, jobs1: int | None = None) -> list[dict[str, Any]]:
+    """``--jobs 1`` at ``jobs1``/4 and ``jobs1`` (its rate, and its peak memory for 4x
+    the members), ``--jobs 2`` and ``--dask local --jobs 2`` at ``count``.
+
+    ``jobs1`` defaults to ``count``; a smaller one shortens a long run (the rate of a
+    streaming run does not depend on its length).  Outputs must agree: byte-identical
+    at ``count``, and the ``--jobs 1`` output a prefix of them (the inputs are prefixes
+    of one another).
+    """
+    jobs1 = count if jobs1 is None else min(jobs1, count)
+    sizes = sorted({max(jobs1 // 4, 1), jobs1, count})
     rows: list[dict[str, Any]] = []
-    outputs: dict[str, str] = {}
-    for size in (small, count):
-        src = tmp / f"members-{size}.jsonl"
-        write_members(src, size)
-        runs = [("--jobs 1", ["--jobs", "1"])]
+    digests: dict[str, str] = {}
+    one: tuple[str, int, str] | None = None  # jobs 1's largest output: name, size, digest
+    src = tmp / "members.jsonl"
+    write_members(src, count)
+    for size in sizes:
+        part = src
+        if size < count:  # the first `size` lines of the same input
+            part = tmp / f"members-{size}.jsonl"
+            with src.open("rb") as fin, part.open("wb") as fout:
+                for _ in range(size):
+                    fout.write(fin.readline())
+        runs = []
+        if size in (max(jobs1 // 4, 1), jobs1):
+            runs.append(("--jobs 1", ["--jobs", "1"]))
         if size == count:
             runs.append(("--jobs 2", ["--jobs", "2"]))
             if dask:
                 runs.append(("--dask local --jobs 2", ["--dask", "local", "--jobs", "2"]))
         for label, extra in runs:
             out = tmp / f"out-{size}-{len(rows)}.jsonl"
-            seconds, peak = run_batch([str(src), "-o", str(out), "--as-of", AS_OF, *extra])
+            seconds, peak = run_batch([str(part), "-o", str(out), "--as-of", AS_OF, *extra])
             rows.append(
                 {
                     "name": f"netrules batch {label}, {size:,} members",
@@ -305,12 +335,23 @@ def bench_cli(count: int, dask: bool, tmp: Path) -> list[dict[str, Any]]:
                     "load": load(),
                 }
             )
+            print(
+                f"  {rows[-1]['name']}: {seconds:.1f}s, peak {peak / 2**20:.0f} MiB "
+                f"(load {rows[-1]['load']})",
+                flush=True,
+            )
             if size == count:
-                outputs[label] = digest(out)
+                digests[label] = digest(out)
+                if one is not None and prefix_digest(out, one[1]) != one[2]:
+                    raise AssertionError(f"{label} at {size:,} does not begin with {one[0]}")
+            if label == "--jobs 1" and size == jobs1:
+                one = (rows[-1]["name"], out.stat().st_size, digest(out))
             out.unlink()
-        src.unlink()
-    if len(set(outputs.values())) > 1:
-        raise AssertionError(f"netrules batch outputs differ between runs: {outputs}")
+        if part != src:
+            part.unlink()
+    src.unlink()
+    if len(set(digests.values())) > 1:
+        raise AssertionError(f"netrules batch outputs differ between runs: {digests}")
     return rows
 
 
@@ -327,6 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--w1", type=int, default=100_000, help="W1 and count-rule batch size")
     ap.add_argument("--repeat", type=int, default=3, help="runs per in-process figure")
     ap.add_argument("--no-cli", action="store_true", help="skip netrules batch")
+    ap.add_argument(
+        "--no-inproc", action="store_true", help="skip the in-process figures (W1, count rules)"
+    )
+    ap.add_argument(
+        "--jobs1",
+        type=int,
+        metavar="N",
+        help="members for --jobs 1 (default: --members)",
+    )
     ap.add_argument("--no-dask", action="store_true", help="skip --dask local")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args(argv)
@@ -337,10 +387,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load average at start: {load()}")
     started = time.perf_counter()
-    inproc = bench_w1(args.w1, args.repeat) + bench_counts(args.w1, args.repeat)
-    print()
-    print(f"{'in one process':<58} {'per member':>11} {'ratio':>7}  target")
-    print("-" * 92)
+    inproc = [] if args.no_inproc else bench_w1(args.w1, args.repeat)
+    if not args.no_inproc:
+        inproc += bench_counts(args.w1, args.repeat)
+        print()
+        print(f"{'in one process':<58} {'per member':>11} {'ratio':>7}  target")
+        print("-" * 92)
     for r in inproc:
         target = r.get("target")
         mark = (
@@ -349,11 +401,12 @@ def main(argv: list[str] | None = None) -> int:
         if "vs_zen" in r:
             mark += f"; {r['vs_zen']:.1f}x faster than zen"
         print(f"{r['name']:<58} {r['per_member'] * 1e6:8.2f} µs {r['ratio']:6.2f}x  {mark}")
-    print(f"(load average now: {load()})")
+    if inproc:
+        print(f"(load average now: {load()})")
     cli: list[dict[str, Any]] = []
     if not args.no_cli:
         with tempfile.TemporaryDirectory(prefix="netrules-batch-bench-") as tmp:
-            cli = bench_cli(args.members, not args.no_dask, Path(tmp))
+            cli = bench_cli(args.members, not args.no_dask, Path(tmp), args.jobs1)
         print()
         print(
             f"{'netrules batch (JSON Lines, whole pack)':<48} {'time':>9} {'members/s':>10} "
@@ -373,8 +426,9 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "met" if speedup >= 1.7 else "MISSED"
             print(f"jobs 2 / jobs 1 throughput: {speedup:.2f}x (target >= 1.7x: {verdict})")
         print(
-            f"peak RSS, jobs 1: {one[0]['rss_mib']:.0f} MiB at N/4, {one[-1]['rss_mib']:.0f} MiB "
-            f"at N ({one[-1]['rss_mib'] / one[0]['rss_mib']:.2f}x for 4x the members)"
+            f"peak RSS, jobs 1: {one[0]['rss_mib']:.0f} MiB for {one[0]['name'].split(', ')[1]}, "
+            f"{one[-1]['rss_mib']:.0f} MiB for {one[-1]['name'].split(', ')[1]} "
+            f"({one[-1]['rss_mib'] / one[0]['rss_mib']:.2f}x for 4x the members)"
         )
         dask_row = by.get("--dask local --jobs 2")
         if dask_row is not None and two is not None:
