@@ -21,7 +21,26 @@ from typing import Any
 
 import attrs
 
-from .runtime import _normalize
+from .runtime import _normalize, _shorten
+
+
+def _shortened(note: str) -> list[str]:
+    """Every form ``shorten(note, n)`` can take at a word boundary, the whole note too.
+
+    A rule may quote a note shortened; the cut's position depends on the rule's limit,
+    which redaction does not know, so every cut is a key.  Cuts inside the first word
+    are left out: too short to carry a name, and they would match ordinary words.
+    """
+    text = " ".join(note.split())
+    cuts = [text]
+    for pos, ch in enumerate(text):
+        if ch == " ":
+            # shorten(note, pos + 2) keeps text[:pos] and marks the cut
+            cut = _shorten(text, pos + 2)
+            if cut is not None and cut.endswith("…") and len(cut) > 1:
+                cuts.append(cut)
+    return cuts
+
 
 __all__ = ["Redactor", "email_re", "hide_emails", "subject_details"]
 
@@ -257,6 +276,9 @@ class Redactor:
             if i.message and i.message.strip():
                 self._replace.setdefault(i.message, "[note]")
                 self._replace.setdefault(i.message.strip(), "[note]")
+                # as a rule quotes it shortened (shorten()): every cut at a word boundary
+                for cut in _shortened(i.message):
+                    self._replace.setdefault(cut, "[note]")
                 # as a rule quotes it when it groups notes "names aside" (normalize())
                 folded = _normalize(i.message, i.person)
                 if folded and " " in folded:

@@ -43,3 +43,25 @@ def test_names_companies_and_member_replaced():
     assert "Ann" not in said.replace("Annabel", "") and "Acme" not in said
     assert "the member" in said and said.endswith("and Annabel")
     assert re.search(r"Person \d+ \(Company \d+\)", said)
+
+
+def test_a_note_quoted_shortened_is_replaced_at_every_limit():
+    """A rule may quote a note shortened (shorten()); redaction must not know the limit."""
+    from netrules.runtime import _shorten
+
+    note = "Hello from the  Thistlewood-Quillfeather meetup, a secret note"
+    red = Redactor(
+        netrules.load_network(
+            {
+                "member": {"name": "Mia Member"},
+                "invitations": [
+                    {"direction": "outgoing", "person": "Pia Thistlewood", "message": note}
+                ],
+            }
+        )
+    )
+    first_word = len("Hello") + 1
+    for limit in range(first_word + 1, len(note) + 5):
+        quoted = f'4 people got the same note: "{_shorten(note, limit)}"'
+        said = red.text(quoted)
+        assert said == '4 people got the same note: "[note]"', (limit, said)
