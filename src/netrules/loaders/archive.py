@@ -527,17 +527,25 @@ class _Table:
 
     def rows(self) -> Iterator[list[str]]:
         """Every row with a filled cell, padded so that every mapped column exists."""
-        pad = self.width + 1
+        width = self.width
+        pad = width + 1
+        # A row of exactly the header's width needs no padding when every mapped
+        # column is present (none maps to the padding column): the common row.
+        exact = width if all(i < width for i in self.col.values()) else -1
         blank = self.blank
         with self.read_errors():
             for row in self.reader:
                 n = len(row)
                 if not n:
                     continue  # an empty line
-                if not "".join(row).strip():
+                first = row[0]
+                # (a filled first cell settles it without joining the whole row)
+                if (not first or first.isspace()) and not "".join(row).strip():
                     blank.append(self.reader.line_num)
                     continue
-                if n < pad:
+                if n == exact:
+                    pass
+                elif n < pad:
                     row.extend([""] * (pad - n))
                 else:
                     self.fit(row)
