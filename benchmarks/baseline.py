@@ -819,7 +819,7 @@ class Baseline:
                     "mass-removal",
                     "warning",
                     "member",
-                    f"Up to {most} removals planned within 1 week; spread them out",
+                    f"Up to {most} removals planned within a week; spread them out",
                     {"most_in_window": most, "undated": undated},
                 )
             )

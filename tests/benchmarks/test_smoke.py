@@ -38,6 +38,14 @@ def test_baseline_agrees_on_whole_networks(pack: netrules.RuleSet, seed: int) ->
     assert len({f.rule for f in expected}) >= 12  # the data exercises most of the pack
 
 
+def test_baseline_agrees_where_removals_come_in_bursts(pack: netrules.RuleSet) -> None:
+    """A network shaped like benchmark 2's, where mass-removal fires (its message too)."""
+    net = generate.network(1_000, n_invitations=1_000, n_removals=100, seed=1)
+    expected = baseline.Baseline(pack).evaluate(net, generate.AS_OF)
+    assert "mass-removal" in {f.rule for f in expected}
+    assert list(pack.evaluate(net, as_of=generate.AS_OF).findings) == expected
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_baseline_agrees_on_member_batches(pack: netrules.RuleSet, seed: int) -> None:
     counts = run.count_ruleset(pack)

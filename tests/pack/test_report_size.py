@@ -108,3 +108,10 @@ def test_the_30000_connection_report_stays_short() -> None:
     text = render_text(report, titles={r.id: r.title for r in pack.rules if r.title}, width=WIDTH)
     assert _screen_rows(text) < 120, text
     assert _advice_repeats(text) == {}
+
+
+def test_no_finding_carries_more_than_four_advice_texts() -> None:
+    """A finding gives at most four pieces of advice: a coach picks, a manual lists."""
+    pack = netrules.load_rules()
+    crowded = {ri.node.id: len(ri.advice) for ri in pack.program.rules if len(ri.advice) > 4}
+    assert crowded == {}
