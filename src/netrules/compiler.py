@@ -38,8 +38,13 @@ _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 # Python refuses source nested more than 200 brackets deep ("too many nested
 # parentheses"); code deeper than this moves into a helper function of its own.
 MAX_CODE_DEPTH = 40
+# Aggregates that read every item (no early stop): their items are built as a list
+_WHOLE = frozenset({"sum", "avg", "min", "max", "distinct", "collect"})
 # Runtime helpers that are one string method behind a None test (runtime._lower, ...)
 _STR_METHODS = {"lower": "lower", "upper": "upper", "trim": "strip"}
+# A temporary that only copies a local name: "(_t5 := q3)" (see _unalias)
+_ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPR]_[A-Za-z0-9_]+)\)")
+_ASSIGN = re.compile(r"\((_t\d+) := ")
 _SHARED = re.compile(r"\bq\d+\b")  # a per-item value computed once per item (_ItemShare)
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
 
@@ -179,6 +184,8 @@ class Gen:
         self.n_shared = 0
         # code "(None if (t := src) is None else body)" whose body is never None -> (t, src, body)
         self.guarded: dict[str, tuple[str, str, str]] = {}
+        # code of an and/or chain -> its sides (code, may be unknown), to extend it (_chain)
+        self.chains: dict[tuple[str, str], list[tuple[str, bool]]] = {}
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -424,17 +431,19 @@ class Gen:
                 both = self.hoist(f"_count_both([{w} for {var} in {coll}])")
                 code = f"{both}[1]" if self.optimistic else f"{both}[0]"
             elif self.optimistic:
-                code = f"sum(1 for {var} in {coll} if {w} is not False)"
+                code = f"len([1 for {var} in {coll} if {w} is not False])"
             else:
-                code = f"sum(1 for {var} in {coll}{cond})"
+                code = f"len([1 for {var} in {coll}{cond}])"
         elif f == "count":
-            code = f"len({coll})" if not cond else f"sum(1 for {var} in {coll}{cond})"
+            code = f"len({coll})" if not cond else f"len([1 for {var} in {coll}{cond}])"
         elif f == "any" and e.value is None:
             code = f"any(True for {var} in {coll}{cond})"
         elif f == "peak":
             window, w_closed = self.sub(e.window, ctx)
             closed = closed and w_closed
             code = f"_peak([{gen}], {window})"
+        elif f in _WHOLE:  # reads every item: a list is built faster than a generator runs
+            code = f"_{f}([{gen}])"
         else:
             code = f"_{f}({gen})"
         if guard is not None:
@@ -524,40 +533,44 @@ class Gen:
         return f"({item} {op} {cont})", ic and cc
 
     def e_And(self, e: n.And, ctx: _Ctx) -> tuple[str, bool]:
-        left, lc = self.sub(e.left, ctx)
-        right, rc = self.sub(e.right, ctx)
-        ln, rn = self.nullable(e.left), self.nullable(e.right)
-        if not ln:  # False stops; True gives the right side as it is (unknown too)
-            return f"({left} and {right})", lc and rc
-        if not rn and not self.optimistic:
-            # the left may be unknown, the right is not: a false side wins, else the left
-            t = self.t()
-            return f"(False if ({t} := {left}) is False else (False if not {right} else {t}))", (
-                lc and rc
-            )
-        a, b = self.t(), self.t()
-        # neither side false: true when both are, else unknown (`a and b` says just that)
-        return (
-            f"(False if ({a} := {left}) is False else (False if ({b} := {right}) is False "
-            f"else ({a} and {b})))"
-        ), lc and rc
+        return self._chain("and", e, ctx)
 
     def e_Or(self, e: n.Or, ctx: _Ctx) -> tuple[str, bool]:
+        return self._chain("or", e, ctx)
+
+    def _chain(self, op: str, e: n.And | n.Or, ctx: _Ctx) -> tuple[str, bool]:
+        """Three-valued ``and``/``or``, a chain of them (``a and b and c``) as one
+        expression: each side is tested once, and a side that is never unknown is
+        Python's own operator.  ``and``: false if any side is false, else unknown if any
+        is unknown, else true (``or`` the other way round)."""
         left, lc = self.sub(e.left, ctx)
         right, rc = self.sub(e.right, ctx)
-        ln, rn = self.nullable(e.left), self.nullable(e.right)
-        if not ln:  # True stops; False gives the right side as it is (unknown too)
-            return f"({left} or {right})", lc and rc
-        if not rn and not self.optimistic:
-            # the left may be unknown, the right is not: a true side wins, else the left
+        parts = self.chains.get((op, left)) or [(left, self.nullable(e.left))]
+        parts = parts + (self.chains.get((op, right)) or [(right, self.nullable(e.right))])
+        stop = "False" if op == "and" else "True"
+        temps: list[str] = []
+
+        def rest(i: int) -> str:
+            if i == len(parts):  # no side decided: the unknown ones (if any) decide
+                if not temps:
+                    return "True" if op == "and" else "False"
+                if len(temps) == 1:
+                    return temps[0]
+                if op == "and":  # each is true or unknown
+                    return "(" + " and ".join(temps) + ")"
+                return f"(None if {' or '.join(f'{t} is None' for t in temps)} else False)"
+            code, nullable = parts[i]
+            if not nullable:
+                return f"({code} {op} {rest(i + 1)})"
+            if i == len(parts) - 1 and not temps:  # the last and only unknown side: itself
+                return code
             t = self.t()
-            return f"(True if ({t} := {left}) is True else (True if {right} else {t}))", (lc and rc)
-        a, b = self.t(), self.t()
-        # neither side true: false when both are, else unknown
-        return (
-            f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True "
-            f"else ({b} if {a} is False else {a})))"
-        ), lc and rc
+            temps.append(t)
+            return f"({stop} if ({t} := {code}) is {stop} else {rest(i + 1)})"
+
+        out = rest(0)
+        self.chains[(op, out)] = parts
+        return out, lc and rc
 
     def e_Not(self, e: n.Not, ctx: _Ctx) -> tuple[str, bool]:
         x, closed = self.sub(e.operand, ctx)
@@ -844,6 +857,32 @@ def _rule_body(
     if nullable:
         em.add(indent, "elif w is None:")
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
+
+
+def _unalias(source: str) -> str:
+    """The generated source without temporaries that only copy a local name.
+
+    ``(None if (_t5 := q3) is None else _t5.strip())`` becomes ``(None if q3 is None
+    else q3.strip())``: a local does not change while an expression runs, so reading it
+    again gives the same value, two steps cheaper.  A temporary assigned anything else
+    anywhere else is left alone.
+    """
+    found = _ALIAS.findall(source)
+    if not found:
+        return source
+    names: dict[str, set[str]] = {}
+    copies: dict[str, int] = {}
+    for t, name in found:
+        names.setdefault(t, set()).add(name)
+        copies[t] = copies.get(t, 0) + 1
+    assigned: dict[str, int] = {}
+    for t in _ASSIGN.findall(source):
+        assigned[t] = assigned.get(t, 0) + 1
+    aliases = {
+        t: next(iter(ns)) for t, ns in names.items() if len(ns) == 1 and copies[t] == assigned[t]
+    }
+    source = _ALIAS.sub(lambda m: m.group(2) if m.group(1) in aliases else m.group(), source)
+    return _TEMP.sub(lambda m: aliases.get(m.group(), m.group()), source)
 
 
 def _join(gen: Gen, parts: list[str]) -> str:
@@ -1198,7 +1237,7 @@ def compile_program(prog: Program) -> CompiledProgram:
     for i in sorted(gen.renders):  # message and evidence of a finding, built when read
         em.lines.append("")
         em.lines.append(gen.renders[i][0].rstrip("\n"))
-    source = "\n".join(em.lines) + "\n"
+    source = _unalias("\n".join(em.lines) + "\n")
     kinds = {ri.node.id: ri.subject_kind for ri in prog.rules}
     precedence: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for winner, losers in prog.precedence.items():

@@ -241,7 +241,9 @@ def _shorten(s: str | None, limit: float | None) -> str | None:
 
 
 def _distinct(values: Iterable[Any]) -> int:
-    return len({v for v in values if v is not None})
+    seen = set(values)
+    seen.discard(None)
+    return len(seen)
 
 
 def _collect(values: Iterable[Any]) -> tuple[Any, ...]:
@@ -305,6 +307,9 @@ def _peak(dates: Iterable[Any], window: Duration | None) -> int:
 
 def _count_both(values: Iterable[Any]) -> tuple[int, int]:
     """``count(x where w)`` read twice: items whose ``w`` is true, and those not false."""
+    if isinstance(values, list):  # what the compiler passes: counted in C
+        true = values.count(True)
+        return true, true + values.count(None)
     true = unknown = 0
     for v in values:
         if v is True:

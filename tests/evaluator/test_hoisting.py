@@ -38,7 +38,7 @@ def network(*days: str) -> dict:
 def aggregate_lines(source: str) -> list[str]:
     """The lines that count connections (a count over a nullable ``where`` counts both
     readings in one pass: ``_count_both``)."""
-    return [line for line in source.splitlines() if re.search(r"sum\(1 for|_count_both\(", line)]
+    return [line for line in source.splitlines() if re.search(r"len\(\[1 for|_count_both\(", line)]
 
 
 def test_member_rule_message_evidence_and_severity_share_one_aggregate(load_text) -> None:
@@ -48,7 +48,7 @@ def test_member_rule_message_evidence_and_severity_share_one_aggregate(load_text
     lines = aggregate_lines(rules.source)
     assert len(lines) == 1, lines
     (line,) = lines
-    assert re.match(r"\s+m\d+ = (sum\(1 for|_count_both\()", line), (
+    assert re.match(r"\s+m\d+ = (len\(\[1 for|_count_both\()", line), (
         line
     )  # a local statement, not the prelude
     assert "_add_dur" not in line  # the date is computed once, not per connection
@@ -71,7 +71,7 @@ def test_per_item_rule_message_and_evidence_hoist_the_aggregate(load_text) -> No
     rules = load_text(ITEM_RULE)
     lines = aggregate_lines(rules.source)
     assert len(lines) == 1, lines
-    assert re.match(r"\s+h\d+ = (sum\(1 for|_count_both\()", lines[0]), lines[0]
+    assert re.match(r"\s+h\d+ = (len\(\[1 for|_count_both\()", lines[0]), lines[0]
     report = rules.evaluate(
         network("2001-01-01", "2002-01-01", "2024-06-01", "2024-07-01"), as_of=AS_OF
     )
