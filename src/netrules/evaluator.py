@@ -29,52 +29,55 @@ def findings_of(
     outputs = compiled.outputs
     if not records:
         return Findings((), outputs)
-    suppressions, hides_all = compiled.suppressions_by_index, compiled.hides_all_by_index
-    if suppressions or hides_all:
-        hidden: dict[int, set[str]] = {}
-        hidden_all: set[int] = set()
-        for rec in records:
-            targets = suppressions.get(rec[0])
-            if targets:
-                sid = str(rec[2])
-                for target in targets:
-                    hidden.setdefault(target, set()).add(sid)
-            every = hides_all.get(rec[0])
-            if every:
-                hidden_all.update(every)
-        if hidden or hidden_all:
-            records = [
-                rec
-                for rec in records
-                if rec[0] not in hidden_all
-                and (rec[0] not in hidden or str(rec[2]) not in hidden[rec[0]])
-            ]
-    keyed: list[tuple[tuple[int, str, str, str], Any]] = []
-    groups: dict[tuple[int, str], list[tuple[int, str, Any, tuple[Any, ...]]]] = {}
+    # The records of each rule, in the order they were made (one pass; the rest works
+    # per rule, so its cost follows the rules that fired, not the findings)
+    by_rule: dict[int, list[tuple[int, str, Any, tuple[Any, ...]]]] = {}
     for rec in records:
-        if rec[0] in summaries:
-            group = groups.get((rec[0], rec[1]))
-            if group is None:
-                groups[(rec[0], rec[1])] = [rec]
-            else:
-                group.append(rec)
+        bucket = by_rule.get(rec[0])
+        if bucket is None:
+            by_rule[rec[0]] = [rec]
         else:
-            info = outputs[rec[0]]
-            assert info is not None
-            keyed.append(((_SEVERITY_RANK[rec[1]], info.rule, info.kind, str(rec[2])), rec))
-    for (index, severity), group in groups.items():
+            bucket.append(rec)
+    suppressions, hides_all = compiled.suppressions_by_index, compiled.hides_all_by_index
+    hidden: dict[int, set[str]] = {}
+    hidden_all: set[int] = set()
+    for index, bucket in by_rule.items():
+        targets = suppressions.get(index)
+        if targets:
+            sids = {str(rec[2]) for rec in bucket}
+            for target in targets:
+                if target in hidden:
+                    hidden[target] |= sids
+                else:
+                    hidden[target] = set(sids)
+        every = hides_all.get(index)
+        if every:
+            hidden_all.update(every)
+    keyed: list[tuple[tuple[int, str, str, str], Any]] = []
+    for index, bucket in by_rule.items():
+        if index in hidden_all:
+            continue
+        gone = hidden.get(index)
+        if gone:
+            bucket = [rec for rec in bucket if str(rec[2]) not in gone]
+            if not bucket:
+                continue
         info = outputs[index]
         assert info is not None
-        if len(group) < 2:
-            rec = group[0]
-            keyed.append(((_SEVERITY_RANK[severity], info.rule, info.kind, str(rec[2])), rec))
-        else:
-            keyed.append(
-                (
-                    (_SEVERITY_RANK[severity], info.rule, info.kind, "*"),
-                    _Group(index, severity, group),
+        rule, kind = info.rule, info.kind
+        if index not in summaries:
+            keyed += [((_SEVERITY_RANK[rec[1]], rule, kind, str(rec[2])), rec) for rec in bucket]
+            continue
+        severities = {rec[1] for rec in bucket}
+        for severity in severities:
+            group = bucket if len(severities) == 1 else [r for r in bucket if r[1] == severity]
+            if len(group) < 2:
+                rec = group[0]
+                keyed.append(((_SEVERITY_RANK[severity], rule, kind, str(rec[2])), rec))
+            else:
+                keyed.append(
+                    ((_SEVERITY_RANK[severity], rule, kind, "*"), _Group(index, severity, group))
                 )
-            )
     keyed.sort(key=_first)
     return Findings([entry for _key, entry in keyed], outputs, summaries)
 
