@@ -285,7 +285,7 @@ class Gen:
             code = self._bounded(code, ctx)
             mine = self.refs
         finally:
-            self.refs |= outer
+            self.refs = self.refs | outer  # a new set: `mine` stays this node's own
         if not closed and mine and mine <= share.names:
             code = share.use(self, code)
         return code, closed
@@ -561,6 +561,8 @@ class Gen:
                 return f"(None if {' or '.join(f'{t} is None' for t in temps)} else False)"
             code, nullable = parts[i]
             if not nullable:
+                if i == len(parts) - 1 and not temps:  # the last side decides: itself
+                    return code
                 return f"({code} {op} {rest(i + 1)})"
             if i == len(parts) - 1 and not temps:  # the last and only unknown side: itself
                 return code
