@@ -934,7 +934,9 @@ class _Exprs:
             lambda: (n.Field(n.Name("member", _S), "situations", _S, _S), "string", False)
         )
         for name, t in env.locals.items():
-            if t.startswith("coll:"):
+            # inside an aggregate, another one over a local collection would run once
+            # per item: the checker refuses it (NR205)
+            if t.startswith("coll:") and env.level == 0:
                 options.insert(0, functools.partial(named, name, "rec:" + t[5:], name == "group"))
         for name, t in env.params.items():
             if t.startswith("list:"):

@@ -79,3 +79,16 @@ def test_generated_rules_evaluate_on_generated_networks(source: str, nets: list)
         report = rules.evaluate(network, as_of=network.as_of or AS_OF)
         assert {f.rule for f in report.findings} <= active
         assert json.loads(report.to_json()) == report.to_dict()
+
+
+@given(st.data())
+def test_no_aggregate_over_a_local_collection_inside_another(data: st.DataObject) -> None:
+    """Inside an aggregate over ``group``, a second one over ``group`` runs once per item
+    and the checker refuses it (NR205); the expression builder must never offer it."""
+    from netrules.strategies import _Env, _Exprs
+
+    env = _Env(params={}, tables={}, defines={}, functions={}, locals={"group": "coll:connection"})
+    exprs = _Exprs(data.draw)
+    inner = env.with_locals({"x": "rec:connection"}, keep=True)
+    nested, _elem, _is_group = exprs.collection(inner, 1)
+    assert getattr(nested, "name", None) != "group"
