@@ -189,7 +189,7 @@ class Findings(Sequence[Finding]):
     and ``len()`` read the records only; :meth:`to_dicts` serialises from them.
     """
 
-    __slots__ = ("_built", "_entries", "_outputs", "_summaries")
+    __slots__ = ("_built", "_dicts_once", "_entries", "_outputs", "_summaries")
 
     def __init__(
         self,
@@ -201,6 +201,8 @@ class Findings(Sequence[Finding]):
         self._outputs = outputs
         self._summaries = summaries or {}
         self._built: list[Finding | None] = [None] * len(entries)
+        # to_dicts() already computed and handed to the next to_dicts() call (see _peek_dicts)
+        self._dicts_once: list[dict[str, Any]] | None = None
 
     # ---- the sequence ----
     def __len__(self) -> int:
@@ -292,8 +294,21 @@ class Findings(Sequence[Finding]):
         out._built = [self._built[i] for i in keep]  # what was built stays built
         return out
 
+    def _peek_dicts(self) -> list[dict[str, Any]]:
+        """:meth:`to_dicts`, for a caller that only reads it: the next ``to_dicts()``
+        returns this same list instead of building it again (the command line looks for
+        e-mail addresses in the JSON form and then writes it).  Only one caller ever gets
+        the list, so nobody sees another's changes to it."""
+        dicts = self.to_dicts()
+        self._dicts_once = dicts
+        return dicts
+
     def to_dicts(self) -> list[dict[str, Any]]:
         """``[f.to_dict() for f in self]``, without building a ``Finding`` per subject."""
+        once = self._dicts_once
+        if once is not None:
+            self._dicts_once = None
+            return once
         out = []
         for i, entry in enumerate(self._entries):
             if entry.__class__ is _Group:

@@ -151,8 +151,8 @@ def _mentions_at(findings: Any) -> bool:
     ``Finding`` per subject) and looks for ``@`` in its ``repr``, which shows every
     string whole; only when one is there does :func:`hide_emails` look closer.
     """
-    to_dicts = getattr(findings, "to_dicts", None)
-    dicts = to_dicts() if to_dicts is not None else [f.to_dict() for f in findings]
+    peek = getattr(findings, "_peek_dicts", None)
+    dicts = peek() if peek is not None else [f.to_dict() for f in findings]
     return "@" in repr(dicts)
 
 

@@ -223,3 +223,20 @@ def test_slices_sums_and_filters_keep_the_sequence_behaviour(pack) -> None:
     assert not found.where(rule=())
     with pytest.raises(ValueError):
         found.counts("subject")
+
+
+def test_json_form_read_once_then_handed_to_the_writer(pack) -> None:
+    """The command line reads the JSON form (looking for e-mail addresses) before it
+    writes it: the writer gets that list once, never a list another caller holds."""
+    doc = json.loads(resources.files("netrules").joinpath("data/demo.json").read_text("utf-8"))
+    net = load_network(doc)
+    report = pack.evaluate(net, as_of=net.as_of or AS_OF)
+    findings = report.findings
+    assert isinstance(findings, Findings)
+    fresh = findings.to_dicts()
+    peeked = findings._peek_dicts()
+    assert peeked == fresh and peeked is not fresh
+    assert findings.to_dicts() is peeked  # handed over once
+    again = findings.to_dicts()
+    assert again == fresh and again is not peeked  # then built anew
+    assert report.to_dict()["findings"] == fresh
