@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from .runtime import _normalize, _shorten
+from .runtime import CUT_TRIM, _normalize
 
 
 def _shortened(note: str) -> list[str]:
@@ -33,12 +33,13 @@ def _shortened(note: str) -> list[str]:
     """
     text = " ".join(note.split())
     cuts = [text]
-    for pos, ch in enumerate(text):
-        if ch == " ":
-            # shorten(note, pos + 2) keeps text[:pos] and marks the cut
-            cut = _shorten(text, pos + 2)
-            if cut is not None and cut.endswith("…") and len(cut) > 1:
-                cuts.append(cut)
+    pos = text.find(" ")
+    while pos != -1:
+        # shorten(note, pos + 2) keeps text[:pos] and marks the cut
+        kept = text[:pos].rstrip(CUT_TRIM)
+        if kept:
+            cuts.append(kept + "…")
+        pos = text.find(" ", pos + 1)
     return cuts
 
 

@@ -226,6 +226,10 @@ def _first(values: Iterable[Any]) -> Any:
     return None
 
 
+# What a cut drops at its end before the mark (redact.py makes the same cuts).
+CUT_TRIM = " ,;:.-"
+
+
 def _shorten(s: str | None, limit: float | None) -> str | None:
     """``s`` cut to at most ``limit`` characters at a word boundary, ``…`` marking the cut."""
     if s is None or limit is None:
@@ -237,7 +241,7 @@ def _shorten(s: str | None, limit: float | None) -> str | None:
     cut = text[: n - 1]
     if " " in cut and not text[n - 1].isspace():
         cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.-") + "…"
+    return cut.rstrip(CUT_TRIM) + "…"
 
 
 def _distinct(values: Iterable[Any]) -> int:
