@@ -77,6 +77,7 @@ __all__ = [
     "network_documents",
     "network_to_document",
     "networks",
+    "pack_low_params",
     "print_rule_file",
     "recommendations",
     "register_types",
@@ -101,6 +102,34 @@ PACK_INDUSTRIES = (
     "Manufacturing",
 )
 """The industries of the bundled pack's target table."""
+
+
+_PACK_LOW_PARAMS: dict[str, Any] = {
+    "burst_min": 2,
+    "burst_factor": 1,
+    "empty_profile_min_connections": 2,
+    "stranger_invitations_min": 1,
+    "accept_min_invitations": 1,
+    "accept_share_max": 0.5,
+    "recommendations_in_span_max": 1,
+    "dormant_min_connections": 2,
+    "recommendation_colleagues_min": 1,
+    "redundant_company_max": 1,
+    "mass_removal_max": 1,
+    "identical_note_min": 2,
+}
+
+
+def pack_low_params() -> dict[str, Any]:
+    """Parameters of the bundled pack set low enough that its count-based rules fire on
+    the small networks drawn here (a burst of two, two identical notes, ...).
+
+    Drawn networks list at most a few dozen items, while the pack's defaults are made for
+    real networks (a burst is 20 invitations in a day); with the defaults those rules would
+    never be exercised. A fresh dict each call, to pass as ``params=``.
+    """
+    return dict(_PACK_LOW_PARAMS)
+
 
 PEOPLE = ("Ann Lee", "Bo Chen", "Kim Ray", "Ada Li", "Sam Park", "Eve Moss", "Raj Iyer", "Lea Roth")
 COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay")

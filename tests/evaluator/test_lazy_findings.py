@@ -24,25 +24,12 @@ from hypothesis import strategies as st
 import netrules
 from netrules.findings import Finding, Findings, Subject, aggregate
 from netrules.loaders import load_network
-from netrules.strategies import AS_OF, networks
+from netrules.strategies import AS_OF, networks, pack_low_params
 from netrules.values import format_value
 
 PERSONAS = Path(__file__).resolve().parent.parent / "pack" / "personas"
 
-LOW: dict[str, Any] = {  # thresholds low enough that the counting rules fire on small networks
-    "burst_min": 2,
-    "burst_factor": 1,
-    "empty_profile_min_connections": 2,
-    "stranger_invitations_min": 1,
-    "accept_min_invitations": 1,
-    "accept_share_max": 0.5,
-    "recommendations_in_span_max": 1,
-    "dormant_min_connections": 2,
-    "recommendation_colleagues_min": 1,
-    "redundant_company_max": 1,
-    "mass_removal_max": 1,
-    "identical_note_min": 2,
-}
+LOW = pack_low_params()  # thresholds low enough that the counting rules fire on small networks
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from prop_support import examples
 import netrules
 from netrules.model import CAREER_LEVELS, SITUATIONS
 from netrules.printer import print_expr
-from netrules.strategies import AS_OF, PACK_INDUSTRIES, connections, networks
+from netrules.strategies import AS_OF, PACK_INDUSTRIES, connections, networks, pack_low_params
 from netrules.values import Duration
 
 ZERO_RULES = {"zero-connections", "zero-connections-acceptable"}
@@ -35,20 +35,7 @@ ITEM_KINDS = {
 }
 
 # Thresholds low enough that the count-based rules fire on small generated networks.
-LOW_THRESHOLDS: dict[str, Any] = {
-    "burst_min": 2,
-    "burst_factor": 1,
-    "empty_profile_min_connections": 2,
-    "stranger_invitations_min": 1,
-    "accept_min_invitations": 1,
-    "accept_share_max": 0.5,
-    "recommendations_in_span_max": 1,
-    "dormant_min_connections": 2,
-    "recommendation_colleagues_min": 1,
-    "redundant_company_max": 1,
-    "mass_removal_max": 1,
-    "identical_note_min": 2,
-}
+LOW_THRESHOLDS = pack_low_params()
 PARAMS = st.sampled_from((None, LOW_THRESHOLDS))
 
 # Networks whose items collide often (few people and relationships, no free text), and
