@@ -139,3 +139,41 @@ def test_pack_on_a_large_network_leaves_the_collector_on(restore_gc):
     report = netrules.load_rules().evaluate(doc, as_of=AS_OF)
     assert report.network["connections"] == len(conns)
     assert gc.isenabled()
+
+
+def test_survivors_skip_the_young_collection(restore_gc):
+    """What a pause allocated goes to the oldest generation when it ends: the next
+    allocations start no collection that would walk it, and nothing stays frozen."""
+    events: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            events.append(info["generation"])
+
+    gc.collect()
+    with collector.paused():
+        kept = [[i] for i in range(5_000)]  # far past the young generation's threshold
+    gc.callbacks.append(seen)
+    try:
+        more = [[i] for i in range(100)]
+    finally:
+        gc.callbacks.remove(seen)
+    assert events == []
+    assert gc.get_freeze_count() == 0
+    assert any(obj is kept[0] for obj in gc.get_objects(generation=2))
+    assert len(kept) + len(more) == 5_100
+
+
+def test_a_programs_frozen_objects_stay_frozen(restore_gc):
+    """A program that froze objects itself keeps them frozen: the move is skipped and
+    the young collection runs as it would have."""
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.paused():
+            kept = [[i] for i in range(5_000)]
+        assert gc.get_freeze_count() == frozen
+        assert len(kept) == 5_000
+    finally:
+        gc.unfreeze()
