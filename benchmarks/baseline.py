@@ -275,7 +275,9 @@ def fmt(value: Any) -> str:
     if value is False:
         return "no"
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -289,7 +291,7 @@ def either(value: Any, fallback: str) -> Any:
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def percent(value: float) -> str:
@@ -457,8 +459,8 @@ class Baseline:
                         "suspected-purchased-connections",
                         "error",
                         day.isoformat(),
-                        f"On {day.isoformat()} you gained {added} connections against a usual "
-                        f"{usual:.1f} per active day; {blank} of them have neither company nor "
+                        f"On {day.isoformat()} you gained {added:,} connections against a usual "
+                        f"{usual:,.1f} per active day; {blank:,} of them have neither company nor "
                         f"position, and {plural(strangers, 'is someone', 'are people')} you do not know",
                         {
                             "day": day,
@@ -479,7 +481,7 @@ class Baseline:
                     "many-empty-profiles",
                     "warning",
                     "member",
-                    f"{empty} of {total} connections ({percent(share)}) have neither a company "
+                    f"{empty:,} of {total:,} connections ({percent(share)}) have neither a company "
                     "nor a position",
                     {"empty_profiles": empty, "connections": total, "share": share},
                 )
@@ -515,7 +517,7 @@ class Baseline:
                     "mass-requests-from-strangers",
                     "info",
                     "member",
-                    f"{strangers} invitations came from people you do not know",
+                    f"{strangers:,} invitations came from people you do not know",
                     {"from_strangers": strangers},
                 )
             )
@@ -526,7 +528,7 @@ class Baseline:
                     "accepts-everything",
                     "info",
                     "member",
-                    f"You accepted {accepted} of {answered} answered invitations ({percent(share)})",
+                    f"You accepted {accepted:,} of {answered:,} answered invitations ({percent(share)})",
                     {"accepted": accepted, "answered": answered, "share": share},
                 )
             )
@@ -559,7 +561,7 @@ class Baseline:
                     "recommendations-in-bulk",
                     "warning",
                     "member",
-                    f"You gave {busiest} recommendations within 30 days: more than you can have "
+                    f"You gave {busiest:,} recommendations within 30 days: more than you can have "
                     "seen at close hand",
                     {"most_in_span": busiest, "undated": undated},
                 )
@@ -612,7 +614,7 @@ class Baseline:
                     "dormant-network",
                     "warning",
                     "member",
-                    f"{quiet} of {total} connections ({percent(share)}) have had no exchange with"
+                    f"{quiet:,} of {total:,} connections ({percent(share)}) have had no exchange with"
                     " you for a year or more",
                     {"quiet": quiet, "total": total, "share": share},
                 )
@@ -642,7 +644,7 @@ class Baseline:
                     "no-recent-recommendations",
                     "info",
                     "member",
-                    f"You have recommended none of your {colleagues} colleagues and former "
+                    f"You have recommended none of your {colleagues:,} colleagues and former "
                     "colleagues for a year or more",
                     {"colleagues": colleagues, "last_given": last_given},
                 )
@@ -770,7 +772,7 @@ class Baseline:
                             "redundant-company",
                             "info",
                             shown,
-                            f"{len(group)} connections at {shown}; keep the most relevant",
+                            f"{len(group):,} connections at {shown}; keep the most relevant",
                             {"company": shown, "connections": len(group)},
                             key=len(group),
                             label=shown,
@@ -819,7 +821,7 @@ class Baseline:
                     "mass-removal",
                     "warning",
                     "member",
-                    f"Up to {most} removals planned within a week; spread them out",
+                    f"Up to {most:,} removals planned within a week; spread them out",
                     {"most_in_window": most, "undated": undated},
                 )
             )
@@ -871,7 +873,7 @@ class Baseline:
                         "request-not-individualized",
                         "warning",
                         note,
-                        f"{len(group)} people got the same note, names aside: "
+                        f"{len(group):,} people got the same note, names aside: "
                         f'"{shorten(group[0].message, NOTE_QUOTE_MAX)}"',
                         {
                             "recipients": len(group),
@@ -1039,7 +1041,7 @@ class Baseline:
                     lowered,
                     "member",
                     f"{plural(count, 'connection')}, fewer than the smallest figure the article gives "
-                    f"anyone ({LOWEST_TARGET}, for students){tail}",
+                    f"anyone ({LOWEST_TARGET:,}, for students){tail}",
                     {
                         "connection_count": count,
                         "lowest_target": LOWEST_TARGET,
@@ -1056,7 +1058,7 @@ class Baseline:
                     "info" if acceptable or match == "low" else "warning",
                     "member",
                     f"{plural(count, 'connection')}; for {via}{row}{loose} the article's figure is "
-                    f"{itarget}: aim for at least {itarget.low}{tail}",
+                    f"{itarget}: aim for at least {itarget.low:,}{tail}",
                     {
                         "connection_count": count,
                         "industry": m.industry,
@@ -1132,7 +1134,7 @@ class Baseline:
                         "member",
                         f"{plural(count, 'connection')} while looking for work: within the {via}{row} "
                         f"range of {itarget}, but a job search calls for its upper half, "
-                        f"{upper} or more",
+                        f"{upper:,} or more",
                         {
                             "connection_count": count,
                             "industry_row": row,

@@ -1167,7 +1167,7 @@ def _source_text(ruleset: RuleSet, path: str, span: Any) -> str | None:
 def _param_default(ruleset: RuleSet, name: str) -> str:
     """A parameter's default as it is written in the rules (``1 year``, ``50%``)."""
     from . import nodes as n
-    from .values import format_value
+    from .values import plain_value
 
     info = ruleset.program.params[name]
     written: tuple[str, Any] | None = None
@@ -1187,7 +1187,7 @@ def _param_default(ruleset: RuleSet, name: str) -> str:
         import json
 
         return json.dumps(info.default, ensure_ascii=False)
-    return format_value(info.default)
+    return plain_value(info.default)
 
 
 def explain_rule(ruleset: RuleSet, info: Any) -> str:

@@ -910,8 +910,9 @@ def _format(gen: Gen, expr: Any, fmt: str | None, ctx: _Ctx) -> str:
 def _format_code(gen: Gen, code: str, typ: str, fmt: str | None) -> str:
     """The code formatting the value of ``code`` (of type ``typ``) for a message.
 
-    ``format_value`` returns a str unchanged, a date as ISO text and an int as its
-    digits (unless the spec is "percent"); anything else goes through it.
+    ``format_value`` returns a str unchanged, a date as ISO text and an int under a
+    thousand as its digits (unless the spec is "percent"); anything else, including
+    ``1,968``, goes through it.
     """
     spec = gen.const(fmt)
     t = gen.t()
@@ -920,7 +921,7 @@ def _format_code(gen: Gen, code: str, typ: str, fmt: str | None) -> str:
     elif typ == "date":
         fast = f"{t}.isoformat() if ({t} := {code}).__class__ is _date"
     elif typ == "number" and fmt is None:
-        fast = f"_str({t}) if ({t} := {code}).__class__ is _int"
+        fast = f"_str({t}) if ({t} := {code}).__class__ is _int and -1000 < {t} < 1000"
     else:
         return f"_fmt({code}, {spec})"
     return f"({fast} else _fmt({t}, {spec}))"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import nodes as n
-from .values import format_value
+from .values import format_value, plain_value
 
 if TYPE_CHECKING:
     from .ruleset import RuleSet
@@ -106,7 +106,7 @@ def rules_markdown(rules: RuleSet) -> str:
             ]
             for p in params:
                 out.append(
-                    f"| `{p.name}` | {p.type} | `{_cell(format_value(p.default))}` | "
+                    f"| `{p.name}` | {p.type} | `{_cell(plain_value(p.default))}` | "
                     f"{_cell(p.doc or '')} |"
                 )
         if ri.advice:
@@ -127,7 +127,7 @@ def rules_markdown(rules: RuleSet) -> str:
     ]
     for p in prog.params.values():
         out.append(
-            f"| `{p.name}` | {p.type} | `{_cell(format_value(p.default))}` | {_cell(p.doc or '')} |"
+            f"| `{p.name}` | {p.type} | `{_cell(plain_value(p.default))}` | {_cell(p.doc or '')} |"
         )
     out += ["", "## Tables", ""]
     for t in prog.tables.values():

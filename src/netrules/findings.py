@@ -93,10 +93,10 @@ def name_list(labels: Sequence[str], found: int) -> str:
     """``A``, ``A and B``, ``A, B and C``; ``A, B and 7 more`` when some are not named."""
     labels = list(labels)
     if not labels:
-        return f"{found} more" if found else ""
+        return f"{found:,} more" if found else ""
     rest = found - len(labels)
     if rest > 0:
-        return ", ".join(labels) + f" and {rest} more"
+        return ", ".join(labels) + f" and {rest:,} more"
     if len(labels) == 1:
         return labels[0]
     return ", ".join(labels[:-1]) + " and " + labels[-1]

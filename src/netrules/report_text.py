@@ -48,7 +48,7 @@ Line = list[tuple[str, "str | None"]]
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _header(report: Report) -> list[Line]:
@@ -64,7 +64,7 @@ def _header(report: Report) -> list[Line]:
     ]
     count = net.get("connection_count")
     extra = (
-        f" (profile says {count} connections)"
+        f" (profile says {count:,} connections)"
         if (count is not None and count != net.get("connections"))
         else ""
     )
@@ -161,15 +161,15 @@ def _rule_group(
     if title:
         head.append((f": {title}", "title"))
     if len(findings) == 1 and first.subjects:
-        head.append((f" ({len(first.subjects)} {_plural_kind(first.subject.kind)})", "dim"))
+        head.append((f" ({len(first.subjects):,} {_plural_kind(first.subject.kind)})", "dim"))
     elif len(findings) > 1:
-        head.append((f" ({len(findings)} findings)", "dim"))
+        head.append((f" ({len(findings):,} findings)", "dim"))
     lines = [head]
     shown = findings if len(findings) <= fold + 1 else findings[:fold]
     for f in shown:
         lines.append([("      - ", "dim"), (f.message, None)])
     if len(shown) < len(findings):
-        lines.append([(f"      … and {len(findings) - len(shown)} more", "dim")])
+        lines.append([(f"      … and {len(findings) - len(shown):,} more", "dim")])
     for text in first.advice:
         if seen_advice is not None:
             if text in seen_advice:
@@ -209,7 +209,7 @@ def _fields_text(fields: Mapping[str, int], words: Mapping[str, str] | None = No
     """The missing facts in words (words.describe), never as an expression."""
     parts = []
     for name, count in sorted(fields.items()):
-        parts.append(f"{describe(name, words)} ({count})")
+        parts.append(f"{describe(name, words)} ({count:,})")
     return "missing " + ", ".join(parts)
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "jsonable",
     "message_value",
     "parse_duration",
+    "plain_value",
 ]
 
 _UNIT_DAYS = {"day": 1, "week": 7}
@@ -108,8 +109,8 @@ class Range:
 
     def __str__(self) -> str:
         if self.high is None:
-            return f"{self.low}+"
-        return f"{self.low}\u2013{self.high}" + ("+" if self.open else "")
+            return f"{number_text(self.low)}+"
+        return f"{number_text(self.low)}\u2013{number_text(self.high)}" + ("+" if self.open else "")
 
     def __contains__(self, value: Any) -> bool:
         if self.high is None or self.open:
@@ -117,8 +118,18 @@ class Range:
         return bool(self.low <= value <= self.high)
 
 
+def number_text(value: float) -> str:
+    """A number as a reader expects it: ``1,968``, ``1,234.5``; floats keep at most two
+    decimals. The comma every three digits is the report's language (English), and the
+    same grouping the HTML report shows."""
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}"
+
+
 def format_value(value: Any, spec: str | None = None) -> str:
-    """How a value reads in a message: ranges ``500–1000+``, dates ISO, shares as %."""
+    """How a value reads in a message: ``1,968``, ranges ``500–1,000+``, dates ISO,
+    shares as %."""
     if value is None:
         return "unknown"
     if spec == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -127,17 +138,25 @@ def format_value(value: Any, spec: str | None = None) -> str:
         return "yes" if value else "no"
     if spec and spec.isdigit() and isinstance(value, (int, float)):  # {x:2}: 3 reads 3.00
         try:
-            return f"{value:.{int(spec)}f}"
+            return f"{value:,.{int(spec)}f}"
         except OverflowError:  # a whole number too large for a float keeps its digits
-            return str(value)
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+            return f"{value:,}"
+    if isinstance(value, (int, float)):
+        return number_text(value)
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, (tuple, list, frozenset, set)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return ", ".join(format_value(v) for v in items)
     return str(value)
+
+
+def plain_value(value: Any) -> str:
+    """A value where a reader may copy it into a rule file or ``--param``: numbers as
+    written (``1000``, ``0.95``), anything else as :func:`format_value` shows it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return format_value(value)
 
 
 def message_value(value: Any, spec: str | None = None) -> str:

@@ -11,7 +11,7 @@ def test_explain_lists_tables_and_rows(capsys) -> None:
     out = capsys.readouterr().out
     tables = out.split("Tables:\n", 1)[1].split("\n\n", 1)[0]
     assert "industry_targets" in tables
-    assert "Information Technology  500–1000+" in tables
+    assert "Information Technology  500–1,000+" in tables
     assert "Business Services" in tables and "500+" in tables
 
 

@@ -716,8 +716,11 @@ def test_ruleset_disable_returns_a_new_ruleset(load_text) -> None:
         ("{member.job_seeking} {true}", "unknown yes"),
         ("{2024-01-31 + 1 month}", "2024-02-29"),
         ("{18 months}", "18 months"),
-        ('{t[\\"Law\\"]} {t[\\"Art\\"]}', "1000\u20135000+ 1\u20135"),
+        ('{t[\\"Law\\"]} {t[\\"Art\\"]}', "1,000\u20135,000+ 1\u20135"),
         ('{[\\"a\\", \\"b\\"]}', "a, b"),
+        ("{1968} of {999} and {-1000000}", "1,968 of 999 and -1,000,000"),
+        ("{1234.5} {1234:2} {0.5}", "1,234.5 1,234.00 0.5"),
+        ('{plural(2500, \\"person\\", \\"people\\")}', "2,500 people"),
     ],
     ids=[
         "number",
@@ -732,6 +735,9 @@ def test_ruleset_disable_returns_a_new_ruleset(load_text) -> None:
         "duration",
         "ranges",
         "list",
+        "grouped",
+        "grouped-float",
+        "grouped-plural",
     ],
 )
 def test_message_formatting(message, template: str, expected: str) -> None:

@@ -95,7 +95,7 @@ def test_other_spellings(pack: netrules.RuleSet, spelling: str, row: str) -> Non
             450,
             "below-industry-target",
             "warning",
-            "for Software Development → Information Technology the article's figure is 500–1000+",
+            "for Software Development → Information Technology the article's figure is 500–1,000+",
         ),
         (
             "IT Services and IT Consulting",

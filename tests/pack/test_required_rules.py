@@ -205,7 +205,7 @@ def test_a_derived_career_level_is_said_and_a_guess_only_informs(
     (finding,) = [f for f in report.findings if f.rule == "below-career-target"]
     assert finding.severity == severity
     if says is None:
-        assert finding.message == "300 connections; as a Mid-Career Professional aim for 500–1000"
+        assert finding.message == "300 connections; as a Mid-Career Professional aim for 500–1,000"
     else:
         assert says in finding.message
 
