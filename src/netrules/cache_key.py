@@ -7,12 +7,14 @@ syntax-tree classes.  See :mod:`netrules.parse_cache` for why entries are signed
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import hashlib
 import hmac
 import os
-import secrets
 import stat
 from pathlib import Path
+from typing import Any
 
 __all__ = ["cache_dir"]
 
@@ -30,6 +32,16 @@ def cache_dir() -> Path | None:
         return Path(env) if env else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "netrules"
+
+
+def package_files() -> Any:
+    """The package's own files: its folder (cheap), else importlib.resources (a zip)."""
+    here = Path(__file__).parent
+    if (here / "grammar.lark").is_file():
+        return here
+    from importlib import resources  # slow to import (tempfile, inspect...)
+
+    return resources.files("netrules")
 
 
 # ---------------------------------------------------------------- the key
@@ -62,7 +74,7 @@ def _key(folder: Path) -> bytes | None:
             except OSError:
                 return None
             try:
-                key = secrets.token_bytes(_KEY_BYTES)
+                key = os.urandom(_KEY_BYTES)
                 os.write(fd, key)
                 return key
             finally:
@@ -83,3 +95,17 @@ def _key(folder: Path) -> bytes | None:
 
 def _tag(key: bytes, body: bytes) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _write(entry: Path, data: bytes) -> None:
+    """Write an entry whole or not at all: a reader never sees half of one, and two
+    writers (processes or threads) each write their own temporary file, then rename it."""
+    tmp = entry.with_name(f"{entry.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, entry)
+    except OSError:  # a cache we cannot write only costs speed
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -24,6 +24,7 @@ import attrs
 
 from . import nodes as n
 from .checker import Program, RuleInfo
+from .compiled import CompiledProgram
 from .findings import RuleOutput
 from .parse_cache import compile_cached
 from .printer import print_expr
@@ -63,23 +64,6 @@ def _ident(prefix: str, name: str) -> str:
     if not _IDENT.match(name):  # the grammar makes this impossible; refuse anyway
         raise ValueError(f"not an identifier: {name!r}")
     return f"{prefix}{name}"
-
-
-@attrs.frozen
-class CompiledProgram:
-    """The generated evaluation function plus what is needed to call it."""
-
-    function: Callable[..., Any]
-    constants: tuple[Any, ...]
-    source: str  # the generated Python, kept for inspection and tests
-    rule_ids: tuple[str, ...] = ()  # by rule index, as the skips name rules
-    suppressions: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # rule -> hidden rules
-    # a member rule over per-item rules: when it fires, every finding of theirs is hidden
-    hides_all: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
-    # by rule index: how a recorded finding becomes a Finding (findings.Findings)
-    outputs: tuple[RuleOutput | None, ...] = ()
-    suppressions_by_index: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
-    hides_all_by_index: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
 
 
 class _ItemShare:
@@ -1268,6 +1252,7 @@ def compile_program(prog: Program) -> CompiledProgram:
         rule_outputs(gen, namespace),
         {index[w]: tuple(index[x] for x in losers) for w, losers in suppressions.items()},
         {index[w]: tuple(index[x] for x in losers) for w, losers in hides_all.items()},
+        bytecode,
     )
 
 

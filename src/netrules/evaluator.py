@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checker import Program
-from .compiler import CompiledProgram
 from .findings import SEVERITY_ORDER, Findings, Report, RuleSkips, _Group
 from .model import Fact, Network
+
+if TYPE_CHECKING:  # not imported at run time: a cached rule set evaluates without them
+    from .checker import Program
+    from .compiled import CompiledProgram
 
 __all__ = ["run"]
 
@@ -87,7 +89,7 @@ def _first(pair: tuple[Any, Any]) -> Any:
 
 
 def run(
-    prog: Program,
+    prog: Program | None,
     compiled: CompiledProgram,
     network: Network,
     as_of: _dt.date,

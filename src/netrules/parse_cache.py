@@ -29,7 +29,6 @@ import hashlib
 import hmac
 import json
 import marshal
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,11 +40,11 @@ import attrs
 from . import nodes as n
 
 # the folder and its key live apart: the formatter's cache uses them without the engine
-from .cache_key import _key, _tag, cache_dir
+from .cache_key import _key, _tag, _write, cache_dir, package_files
 from .diagnostics import Diagnostic, Span
 from .values import Duration, Range
 
-__all__ = ["cache_dir", "compile_cached", "parse_cached"]
+__all__ = ["cache_dir", "compile_cached", "package_files", "parse_cached"]
 
 _SUFFIX = ".json"
 _CODE_SUFFIX = ".code"
@@ -58,16 +57,6 @@ _CLASSES: dict[str, type] = {
 }
 _CLASSES.update(Span=Span, Duration=Duration, Range=Range)
 _FIELDS = {name: tuple(f.name for f in attrs.fields(cls)) for name, cls in _CLASSES.items()}
-
-
-def package_files() -> Any:
-    """The package's own files: its folder (cheap), else importlib.resources (a zip)."""
-    here = Path(__file__).parent
-    if (here / "grammar.lark").is_file():
-        return here
-    from importlib import resources  # slow to import (tempfile, inspect...)
-
-    return resources.files("netrules")
 
 
 @functools.cache
@@ -241,15 +230,3 @@ def compile_cached(source: str, filename: str) -> CodeType:
         return code
     _write(entry, _tag(key, body).encode() + b"\n" + body)
     return code
-
-
-def _write(entry: Path, data: bytes) -> None:
-    """Write an entry whole or not at all (a reader never sees half of one)."""
-    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, entry)
-    except OSError:
-        pass  # a cache we cannot write only costs speed

@@ -10,41 +10,38 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import nodes as n
-from .checker import (
-    Program,
-    RuleInfo,
-    check,
-    literal_type,
-    range_warning,
-    show_value,
-    value_fits,
-)
 from .collector import paused
-from .compiler import CompiledProgram, compile_program
-from .diagnostics import Diagnostic, Span, did_you_mean
 from .errors import RuleError, UnknownRuleError, UsageError
-from .evaluator import run
 from .findings import Finding, Findings, Origin, Report
-from .loaders import load_network
-from .loaders.json_doc import network_from_dict
-from .loaders.reading import MAX_RULE_FILE_BYTES
-from .model import Network
-from .parse_cache import parse_cached
 from .values import Duration
 
 if TYPE_CHECKING:
+    from . import nodes as n
     from .batch import BatchResults
+    from .checker import ParamInfo, Program, RuleInfo
+    from .compiled import CompiledProgram
+    from .diagnostics import Diagnostic
+    from .model import Network
+    from .rules_cache import Restored
+
+# The parser, the checker, the compiler and the syntax-tree classes are imported where
+# they are used: a rule set found in the compiled rule-set cache (rules_cache.py)
+# evaluates without them, and a cold load_rules() is then mostly reading files.  So are
+# diagnostics (errors and warnings only) and the network model (whoever has a network
+# to evaluate has imported it).
 
 __all__ = ["ExampleCase", "ExampleResult", "RuleSet", "bundled_rules_dir", "load_rules"]
 
 RULE_SUFFIX = ".rules"
+# loaders.reading.MAX_RULE_FILE_BYTES (a test keeps them equal); not imported from there,
+# since importing netrules.loaders loads the network model, which load_rules() never needs
+MAX_RULE_FILE_BYTES = 8 * 1024 * 1024
 EXAMPLE_AS_OF = _dt.date(2025, 1, 1)
 
 
 def bundled_rules_dir() -> Path:
     """The bundled pack: inside the installed wheel, or ``rules/`` of a source checkout."""
-    from .parse_cache import package_files
+    from .cache_key import package_files
 
     packaged = package_files().joinpath("rules")
     if packaged.is_dir():
@@ -114,25 +111,89 @@ class RuleSet:
     """A checked, compiled set of rules; evaluate it on any number of networks.
 
     Build one with :func:`load_rules`.  Compilation happens once here; each
-    :meth:`evaluate` call only runs the generated function.
+    :meth:`evaluate` call only runs the generated function.  A rule set restored from
+    the compiled rule-set cache builds its checked program (:attr:`program`,
+    :attr:`rules`) from the same texts when first asked for it.
     """
 
     def __init__(self, program: Program, files: tuple[n.RuleFile, ...]):
-        self._program = program
-        self._files = files
+        from .compiler import compile_program
+
+        self._prog: Program | None = program
+        self._rule_files: tuple[n.RuleFile, ...] | None = files
+        self._sources: tuple[tuple[str, str], ...] = ()  # what _build() would read
         self._compiled: CompiledProgram = compile_program(program)
         self._tables = {
             name: (t.rows, t.default if t.has_default else None)
             for name, t in program.tables.items()
         }
         self._params = {name: p.default for name, p in program.params.items()}
+        self._param_types = {name: p.type for name, p in program.params.items()}
+        self._restored: Restored | None = None
         self._min_severity: str | None = None
         self._batch: dict[bool, Any] = {}  # batch.batch_program: generated on first use
+
+    @classmethod
+    def _from_cache(cls, restored: Restored, sources: tuple[tuple[str, str], ...]) -> RuleSet:
+        """A rule set from the compiled rule-set cache (rules_cache.py): evaluates at once;
+        its program is checked from ``sources`` (the texts the entry was found by) when
+        first needed."""
+        self = cls.__new__(cls)
+        self._prog = None
+        self._rule_files = None
+        self._sources = sources
+        self._compiled = restored.compiled
+        self._tables = restored.tables
+        self._params = {name: spec[1] for name, spec in restored.params.items()}
+        self._param_types = {name: spec[0] for name, spec in restored.params.items()}
+        self._restored = restored
+        self._min_severity = None
+        self._batch = {}
+        return self
+
+    def _build(self) -> Program:
+        """The checked program of a rule set restored from the cache."""
+        program, files = _checked(list(self._sources), [])
+        self._rule_files = files
+        self._prog = program
+        return program
+
+    @property
+    def _program(self) -> Program:
+        return self._prog if self._prog is not None else self._build()
+
+    @property
+    def _files(self) -> tuple[n.RuleFile, ...]:
+        if self._rule_files is None:
+            self._build()
+        assert self._rule_files is not None
+        return self._rule_files
+
+    def _param_info(self, name: str) -> ParamInfo | None:
+        """A parameter's declaration, from the program or the cached entry."""
+        from .diagnostics import Span
+
+        if self._restored is None or self._prog is not None:
+            return self._program.params.get(name)
+        spec = self._restored.params.get(name)
+        if spec is None:
+            return None
+        from .checker import ParamInfo
+
+        ptype, default, doc, path, span, bounds = spec
+        return ParamInfo(name, ptype, default, doc, path, Span(*span), bounds)
 
     # ---- introspection ----
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         """Load-time warnings (unused definitions, parameters, advice)."""
+        from .diagnostics import Diagnostic, Span
+
+        if self._prog is None and self._restored is not None:
+            return tuple(
+                Diagnostic(code, severity, message, path, Span(*span), hint, line)
+                for code, severity, message, path, span, hint, line in self._restored.warnings
+            )
         return tuple(d for d in self._program.diagnostics if d.severity == "warning")
 
     @property
@@ -155,7 +216,7 @@ class RuleSet:
         return self._compiled.source
 
     def rule_ids(self) -> tuple[str, ...]:
-        return tuple(ri.node.id for ri in self._program.rules)
+        return self._compiled.rule_ids
 
     def rule(self, rule_id: str) -> RuleInfo:
         """One active rule's checked information (node, file, subject kind, advice).
@@ -163,6 +224,8 @@ class RuleSet:
         Raises :class:`~netrules.UnknownRuleError` (a ``KeyError``) with a
         did-you-mean hint when no active rule has this id.
         """
+        from .diagnostics import did_you_mean
+
         for ri in self._program.rules:
             if ri.node.id == rule_id:
                 return ri
@@ -171,6 +234,8 @@ class RuleSet:
 
     def disable(self, *rule_ids: str) -> RuleSet:
         """A new RuleSet without these rules; unknown ids raise RuleError (NR309)."""
+        from .diagnostics import Diagnostic, Span, did_you_mean
+
         for rid in rule_ids:
             if not isinstance(rid, str):
                 raise UsageError(
@@ -245,6 +310,8 @@ class RuleSet:
     # ---- evaluation ----
     def resolve_params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Defaults overlaid with overrides, each checked against the declared type."""
+        from .diagnostics import Diagnostic, Span, did_you_mean
+
         values = dict(self._params)
         if not params:
             return values
@@ -256,9 +323,9 @@ class RuleSet:
         for name, raw in params.items():
             if not isinstance(name, str):
                 raise UsageError(f"parameter names must be strings, got {name!r}")
-            info = self._program.params.get(name)
-            if info is None:
-                hint = did_you_mean(name, self._program.params)
+            ptype = self._param_types.get(name)
+            if ptype is None:
+                hint = did_you_mean(name, self._param_types)
                 diags.append(
                     Diagnostic(
                         "NR309",
@@ -270,7 +337,7 @@ class RuleSet:
                     )
                 )
                 continue
-            value, problem = coerce_param(raw, info.type)
+            value, problem = coerce_param(raw, ptype)
             if problem:
                 diags.append(
                     Diagnostic(
@@ -279,7 +346,7 @@ class RuleSet:
                         f"parameter '{name}': {problem}",
                         "<params>",
                         Span.point(),
-                        f"the default is {raw_text(info.default)}",
+                        f"the default is {raw_text(self._params[name])}",
                     )
                 )
                 continue
@@ -291,10 +358,13 @@ class RuleSet:
     def param_warnings(self, params: Mapping[str, Any] | None) -> tuple[Diagnostic, ...]:
         """NR321 warnings for overrides outside a parameter's declared range
         (``param share = 80% in 0..1``): ``50`` meant as 50 % reads as 5000 %."""
+        from .checker import range_warning
+        from .diagnostics import Diagnostic, Span
+
         out = []
         values = self.resolve_params(params) if params else {}
         for name in params or {}:
-            info = self._program.params.get(name)
+            info = self._param_info(name)
             warning = range_warning(info, values.get(name)) if info is not None else None
             if warning is not None:
                 out.append(
@@ -316,6 +386,8 @@ class RuleSet:
         overrides parameter defaults (values or rule-language text such as
         ``"1 year"``).
         """
+        from .model import Network
+
         if not isinstance(network, Network):
             if isinstance(network, (str, bytes, os.PathLike)):
                 raise UsageError(
@@ -327,6 +399,8 @@ class RuleSet:
                     "evaluate() takes a Network (see netrules.load_network) or a dict in "
                     f"the JSON document format, got {type(network).__name__}"
                 )
+            from .loaders import load_network
+
             network = load_network(dict(network))
         values = self.resolve_params(params) if params else None
         report = self._evaluate_prepared(network, _as_of_date(as_of), values)
@@ -360,13 +434,15 @@ class RuleSet:
         self, network: Network, as_of: _dt.date | None, values: dict[str, Any] | None
     ) -> Report:
         """evaluate() once its arguments are checked: the batch path calls this directly."""
+        from .evaluator import run
+
         when = as_of or network.as_of or _dt.date.today()
         params = values or self._params
         if _large(network):
             with paused():  # see collector.py: evaluation makes no cycles
-                report = run(self._program, self._compiled, network, when, params, self._tables)
+                report = run(self._prog, self._compiled, network, when, params, self._tables)
         else:
-            report = run(self._program, self._compiled, network, when, params, self._tables)
+            report = run(self._prog, self._compiled, network, when, params, self._tables)
         if self._min_severity is not None:
             rank = {"error": 0, "warning": 1, "info": 2}
             limit = rank[self._min_severity]
@@ -412,6 +488,9 @@ class RuleSet:
         """Evaluate one example with the whole set and compare the rule ids."""
         if not isinstance(case, ExampleCase):
             raise UsageError("run_example() takes an ExampleCase from RuleSet.examples()")
+        from .evaluator import run
+        from .loaders.json_doc import network_from_dict
+
         network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
         params, tables = self._program.snapshots.get(case.path, (self._params, self._tables))
         report = run(
@@ -475,6 +554,7 @@ def coerce_param(raw: Any, ptype: str) -> tuple[Any, str | None]:
             items.append(value)
         return tuple(items), None
     if isinstance(raw, str) and ptype != "string":
+        from .checker import value_fits
         from .parser import parse_expression
 
         expr, diags = parse_expression(raw, "<params>", 1, 1)
@@ -514,11 +594,16 @@ def _words(ptype: str) -> str:
 
 def raw_text(value: Any) -> str:
     """A value as the author wrote it, shortened: messages stay one line."""
+    from .checker import show_value
+
     text = show_value(tuple(value) if isinstance(value, list) else value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _literal_of(expr: Any) -> tuple[str, Any] | None:
+    from . import nodes as n
+    from .checker import literal_type
+
     if isinstance(expr, n.Literal):
         return literal_type(expr), expr.value
     if (
@@ -543,21 +628,19 @@ def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
         with open(path, "rb") as fh:  # bounded: /dev/zero or a pipe never fills memory
             raw = fh.read(MAX_RULE_FILE_BYTES + 1)
     except (OSError, ValueError) as exc:
-        return None, Diagnostic(
+        return None, _read_error(
             "NR100",
-            "error",
             f"cannot read rule file: {getattr(exc, 'strerror', None) or exc}",
             shown,
-            Span.point(),
+            1,
             "check the path",
         )
     if len(raw) > MAX_RULE_FILE_BYTES:
-        return None, Diagnostic(
+        return None, _read_error(
             "NR100",
-            "error",
             f"rule file larger than {MAX_RULE_FILE_BYTES // (1024 * 1024)} MiB",
             shown,
-            Span.point(),
+            1,
             "split the rules into several files",
         )
     try:
@@ -565,14 +648,15 @@ def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     except UnicodeDecodeError as exc:
         text = raw.decode("utf-8", errors="replace")
         line = text.count("\n", 0, exc.start) + 1
-        return None, Diagnostic(
-            "NR102",
-            "error",
-            "rule file is not UTF-8 text",
-            shown,
-            Span.point(line, 1),
-            "save the file as UTF-8",
+        return None, _read_error(
+            "NR102", "rule file is not UTF-8 text", shown, line, "save the file as UTF-8"
         )
+
+
+def _read_error(code: str, message: str, shown: str, line: int, hint: str) -> Diagnostic:
+    from .diagnostics import Diagnostic, Span
+
+    return Diagnostic(code, "error", message, shown, Span.point(line, 1), hint)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -615,9 +699,6 @@ def _checked_sources(
     return paths, [(name, text) for name, text in pairs]
 
 
-_OVERRIDES = (n.SetParam, n.SetRow, n.Disable, n.Example)
-
-
 def load_order(files: list[n.RuleFile]) -> list[n.RuleFile]:
     """Override files after the files they change, each group in the order given.
 
@@ -627,8 +708,12 @@ def load_order(files: list[n.RuleFile]) -> list[n.RuleFile]:
     are checked against the values as they stood after ``x.rules``).
     """
 
+    from . import nodes as n
+
+    kinds = (n.SetParam, n.SetRow, n.Disable, n.Example)
+
     def overrides(f: n.RuleFile) -> bool:
-        return bool(f.items) and all(isinstance(i, _OVERRIDES) for i in f.items)
+        return bool(f.items) and all(isinstance(i, kinds) for i in f.items)
 
     return [f for f in files if not overrides(f)] + [f for f in files if overrides(f)]
 
@@ -644,10 +729,7 @@ def load_rules(
     ``(name, text)`` rule sources.  Raises :class:`RuleError` with every
     diagnostic when any file has an error; warnings stay on ``RuleSet.warnings``.
     """
-    from .parser import parse_file
-
     paths, texts = _checked_sources(paths, texts, include_default)
-    files: list[n.RuleFile] = []
     diags: list[Diagnostic] = []
     sources: list[tuple[Path, str]] = []
     bundled = None
@@ -657,6 +739,8 @@ def load_rules(
     for raw in paths:
         path = Path(raw)
         if not path.exists():
+            from .diagnostics import Diagnostic, Span
+
             diags.append(
                 Diagnostic(
                     "NR100",
@@ -677,6 +761,32 @@ def load_rules(
         else:
             loaded.append((shown, text or ""))
     loaded.extend(texts)
+    digest = None
+    if not diags:  # the same texts loaded before: evaluate what they compiled to then
+        from .rules_cache import lookup
+
+        digest, restored = lookup(loaded)
+        if restored is not None:
+            return RuleSet._from_cache(restored, tuple(loaded))
+    program, files = _checked(loaded, diags)
+    ruleset = RuleSet(program, files)
+    if digest is not None:
+        from .rules_cache import store
+
+        store(digest, ruleset)
+    return ruleset
+
+
+def _checked(
+    loaded: list[tuple[str, str]], diags: list[Diagnostic]
+) -> tuple[Program, tuple[n.RuleFile, ...]]:
+    """``(name, text)`` sources parsed (through the parse cache), put in load order and
+    checked; RuleError with every diagnostic (and ``diags``, those of reading) on an error."""
+    from .checker import check
+    from .parse_cache import parse_cached
+    from .parser import parse_file
+
+    files: list[n.RuleFile] = []
     for shown, text in loaded:
         rule_file, file_diags = parse_cached(parse_file, text, shown)
         diags.extend(file_diags)
@@ -689,4 +799,4 @@ def load_rules(
     errors = [d for d in program.diagnostics if d.severity == "error"]
     if errors:
         raise RuleError(_sorted(program.diagnostics))
-    return RuleSet(program, tuple(files))
+    return program, tuple(files)

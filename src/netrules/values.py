@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import math
 from typing import Any
@@ -22,6 +21,15 @@ __all__ = [
 
 _UNIT_DAYS = {"day": 1, "week": 7}
 _UNIT_MONTHS = {"month": 1, "year": 12}
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_days(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without importing calendar (and locale)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _MONTH_DAYS[month - 1]
 
 
 @attrs.frozen(slots=True)
@@ -87,7 +95,7 @@ def add_duration(day: _dt.date, dur: Duration, sign: int = 1) -> _dt.date | None
             total = day.year * 12 + (day.month - 1) + sign * dur.months
             year, month = divmod(total, 12)
             month += 1
-            last = calendar.monthrange(year, month)[1]
+            last = _month_days(year, month)
             day = day.replace(year=year, month=month, day=min(day.day, last))
         if dur.days:
             day = day + _dt.timedelta(days=sign * dur.days)
