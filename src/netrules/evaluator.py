@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .findings import SEVERITY_ORDER, Findings, Report, RuleSkips, _Group
-from .model import Fact, Network
 
 if TYPE_CHECKING:  # not imported at run time: a cached rule set evaluates without them
     from .checker import Program
     from .compiled import CompiledProgram
+    from .model import Network  # (whoever has a network has imported it)
 
 __all__ = ["run"]
 
@@ -149,6 +149,8 @@ def outcome(
 def assumptions(network: Network, as_of: _dt.date) -> tuple[dict[str, Any], ...]:
     """The provenance records for the report, with the day actually used: an
     ``as_of`` given to the evaluation (``--as-of``) is declared."""
+    from .model import Fact
+
     out = []
     for fact in network.facts:
         if fact.name == "as_of" and fact.value != as_of:

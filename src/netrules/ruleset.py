@@ -12,6 +12,7 @@ import attrs
 
 from .collector import paused
 from .errors import RuleError, UnknownRuleError, UsageError
+from .evaluator import run
 from .findings import Finding, Findings, Origin, Report
 from .values import Duration
 
@@ -434,8 +435,6 @@ class RuleSet:
         self, network: Network, as_of: _dt.date | None, values: dict[str, Any] | None
     ) -> Report:
         """evaluate() once its arguments are checked: the batch path calls this directly."""
-        from .evaluator import run
-
         when = as_of or network.as_of or _dt.date.today()
         params = values or self._params
         if _large(network):
@@ -488,7 +487,6 @@ class RuleSet:
         """Evaluate one example with the whole set and compare the rule ids."""
         if not isinstance(case, ExampleCase):
             raise UsageError("run_example() takes an ExampleCase from RuleSet.examples()")
-        from .evaluator import run
         from .loaders.json_doc import network_from_dict
 
         network = network_from_dict(case.data, source=f"{case.path}:{case.line}")
