@@ -13,8 +13,13 @@ import hashlib
 import hmac
 import os
 import stat
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# pathlib is imported where a Path is returned: a cold load_rules() that finds its
+# compiled rule set in the cache works with the folder's name (cache_folder()).
 
 __all__ = ["cache_dir"]
 
@@ -27,15 +32,25 @@ def cache_dir() -> Path | None:
 
     ``NETRULES_CACHE_DIR=""`` (empty) turns the cache off.
     """
+    from pathlib import Path
+
+    folder = cache_folder()
+    return None if folder is None else Path(folder)
+
+
+def cache_folder() -> str | None:
+    """:func:`cache_dir` as text."""
     env = os.environ.get("NETRULES_CACHE_DIR")
     if env is not None:
-        return Path(env) if env else None
+        return env or None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "netrules"
+    return os.path.join(base, "netrules")
 
 
 def package_files() -> Any:
     """The package's own files: its folder (cheap), else importlib.resources (a zip)."""
+    from pathlib import Path
+
     here = Path(__file__).parent
     if (here / "grammar.lark").is_file():
         return here
@@ -54,16 +69,16 @@ def _owned_privately(st: os.stat_result) -> bool:
     return stat.S_ISREG(st.st_mode) and not (os.name == "posix" and st.st_mode & 0o077)
 
 
-def _key(folder: Path) -> bytes | None:
+def _key(folder: str | os.PathLike[str]) -> bytes | None:
     """The cache's HMAC key, made on first use; None when it cannot be trusted."""
-    path = folder / _KEY_FILE
+    path = os.path.join(folder, _KEY_FILE)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     for _attempt in range(2):
         try:
             fd = os.open(path, flags)
         except FileNotFoundError:
             try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.makedirs(folder, mode=0o700, exist_ok=True)
                 fd = os.open(
                     path,
                     os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
@@ -97,10 +112,10 @@ def _tag(key: bytes, body: bytes) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def _write(entry: Path, data: bytes) -> None:
+def _write(entry: str | os.PathLike[str], data: bytes) -> None:
     """Write an entry whole or not at all: a reader never sees half of one, and two
     writers (processes or threads) each write their own temporary file, then rename it."""
-    tmp = entry.with_name(f"{entry.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
+    tmp = f"{os.fspath(entry)}.{os.getpid()}.{_thread.get_ident()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from .cache_key import _key, _tag, _write, cache_dir
+from .cache_key import _key, _tag, _write, cache_folder
 
 if TYPE_CHECKING:
     from .compiled import CompiledProgram
@@ -207,14 +207,14 @@ class Restored:
         self.warnings = warnings
 
 
-def _entry_path(folder: Any, digest: bytes) -> Any:
-    return folder / f"{digest.hex()}{_SUFFIX}"
+def _entry_path(folder: str, digest: bytes) -> str:
+    return os.path.join(folder, f"{digest.hex()}{_SUFFIX}")
 
 
 def lookup(sources: Sequence[tuple[str, str]]) -> tuple[bytes | None, Restored | None]:
     """The digest of these ``(name, text)`` sources (None: no cache) and the rule set
     cached for them, if a genuine entry exists."""
-    folder = cache_dir()
+    folder = cache_folder()
     if folder is None:
         return None, None
     engine = engine_digest()
@@ -294,7 +294,7 @@ def _restore(payload: Any) -> Restored:
 def store(digest: bytes, ruleset: RuleSet) -> None:
     """Keep what evaluating ``ruleset`` needs under ``digest`` (see :func:`lookup`);
     a rule set with a value the entry cannot hold is not kept."""
-    folder = cache_dir()
+    folder = cache_folder()
     key = _key(folder) if folder is not None else None
     compiled = ruleset._compiled
     if folder is None or key is None or compiled.code is None:

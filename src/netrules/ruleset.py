@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -17,11 +16,14 @@ from .findings import Finding, Findings, Origin, Report
 from .values import Duration
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from . import nodes as n
     from .batch import BatchResults
     from .checker import ParamInfo, Program, RuleInfo
     from .compiled import CompiledProgram
     from .diagnostics import Diagnostic
+    from .example_cases import ExampleCase, ExampleResult
     from .model import Network
     from .rules_cache import Restored
 
@@ -40,10 +42,25 @@ MAX_RULE_FILE_BYTES = 8 * 1024 * 1024
 EXAMPLE_AS_OF = _dt.date(2025, 1, 1)
 
 
+def __getattr__(name: str) -> Any:
+    """``ExampleCase`` and ``ExampleResult`` (example_cases.py), made on first use:
+    creating attrs classes is a noticeable part of a cold load_rules()."""
+    if name in ("ExampleCase", "ExampleResult"):
+        from . import example_cases
+
+        return getattr(example_cases, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def bundled_rules_dir() -> Path:
     """The bundled pack: inside the installed wheel, or ``rules/`` of a source checkout."""
+    from pathlib import Path
+
     from .cache_key import package_files
 
+    folder = _bundled_folder()
+    if folder is not None:
+        return Path(folder)
     packaged = package_files().joinpath("rules")
     if packaged.is_dir():
         return Path(str(packaged))
@@ -52,6 +69,32 @@ def bundled_rules_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("the bundled rule pack is missing from this installation")
+
+
+def _bundled_folder() -> str | None:
+    """:func:`bundled_rules_dir` when the package is plain files (not zipped), as text."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    for candidate in (os.path.join(here, "rules"), os.path.join(checkout, "rules")):
+        if os.path.isdir(candidate):
+            return candidate
+    return None
+
+
+def _bundled_files(folder: str) -> list[tuple[str, str]]:
+    """``(path, shown name)`` of the pack's files: what :func:`_rule_files` and
+    :func:`_display` give, in the same order (by path parts), without pathlib."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        rel = os.path.relpath(root, folder)
+        parts = () if rel == os.curdir else tuple(rel.split(os.sep))
+        for name in names:
+            path = os.path.join(root, name)
+            if name.endswith(RULE_SUFFIX) and os.path.isfile(path):
+                found.append((parts + (name,), path))
+    found.sort()
+    return [(path, "<bundled>/" + "/".join(parts)) for parts, path in found]
 
 
 # Below this many items an evaluation allocates too little to trigger a collection
@@ -79,33 +122,6 @@ def _display(path: Path, bundled: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
-
-
-@attrs.frozen
-class ExampleCase:
-    """One inline example: where it is, its data and the rule ids expected."""
-
-    name: str
-    path: str
-    line: int
-    rule: str | None
-    fires: tuple[str, ...]
-    passes: tuple[str, ...]
-    data: Any
-
-
-@attrs.frozen
-class ExampleResult:
-    """An example's outcome: which expected rules did not fire, which fired unexpectedly."""
-
-    case: ExampleCase
-    fired: tuple[str, ...]
-    missing: tuple[str, ...]
-    unexpected: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.unexpected
 
 
 class RuleSet:
@@ -475,6 +491,8 @@ class RuleSet:
 
     # ---- inline examples ----
     def examples(self) -> list[ExampleCase]:
+        from .example_cases import ExampleCase
+
         out = []
         for ex, path in self._program.examples:
             name = ex.name or (
@@ -485,6 +503,8 @@ class RuleSet:
 
     def run_example(self, case: ExampleCase) -> ExampleResult:
         """Evaluate one example with the whole set and compare the rule ids."""
+        from .example_cases import ExampleCase, ExampleResult
+
         if not isinstance(case, ExampleCase):
             raise UsageError("run_example() takes an ExampleCase from RuleSet.examples()")
         from .loaders.json_doc import network_from_dict
@@ -621,7 +641,7 @@ def _literal_of(expr: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _read(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+def _read(path: str | Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     try:
         with open(path, "rb") as fh:  # bounded: /dev/zero or a pipe never fills memory
             raw = fh.read(MAX_RULE_FILE_BYTES + 1)
@@ -729,12 +749,17 @@ def load_rules(
     """
     paths, texts = _checked_sources(paths, texts, include_default)
     diags: list[Diagnostic] = []
-    sources: list[tuple[Path, str]] = []
-    bundled = None
+    sources: list[tuple[str | Path, str]] = []
     if include_default:
-        bundled = bundled_rules_dir()
-        sources.extend((p, _display(p, bundled)) for p in _rule_files(bundled))
+        folder = _bundled_folder()
+        if folder is not None:
+            sources.extend(_bundled_files(folder))
+        else:  # a zipped installation
+            bundled = bundled_rules_dir()
+            sources.extend((p, _display(p, bundled)) for p in _rule_files(bundled))
     for raw in paths:
+        from pathlib import Path
+
         path = Path(raw)
         if not path.exists():
             from .diagnostics import Diagnostic, Span
@@ -752,8 +777,8 @@ def load_rules(
             continue
         sources.extend((p, _display(p, None)) for p in _rule_files(path))
     loaded: list[tuple[str, str]] = []
-    for path, shown in sources:
-        text, problem = _read(path, shown)
+    for source, shown in sources:
+        text, problem = _read(source, shown)
         if problem is not None:
             diags.append(problem)
         else:

@@ -355,3 +355,20 @@ def test_the_rule_file_size_limit_is_the_loaders_one() -> None:
     from netrules.loaders import reading
 
     assert ruleset.MAX_RULE_FILE_BYTES == reading.MAX_RULE_FILE_BYTES
+
+
+def test_the_pack_is_listed_as_pathlib_would(tmp_path: Path) -> None:
+    """The bundled pack's files, found with os.walk (no pathlib in a cold load), in the
+    order and with the names rglob and relative_to give."""
+    from netrules import ruleset
+
+    for name in ("a/b.rules", "a-c.rules", "a/z/q.rules", ".x.rules", "B.rules", "d.rules/x.rules"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("", encoding="utf-8")
+    if os.name == "posix":
+        (tmp_path / "link").symlink_to(tmp_path / "a")
+    for folder in (tmp_path, ruleset.bundled_rules_dir()):
+        expected = [(str(p), ruleset._display(p, folder)) for p in ruleset._rule_files(folder)]
+        assert ruleset._bundled_files(str(folder)) == expected
+    assert ruleset._bundled_folder() == str(ruleset.bundled_rules_dir())
