@@ -26,6 +26,7 @@ the last evaluation ends.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from types import TracebackType
 
@@ -59,14 +60,21 @@ class _Paused:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
-                _promote()
-                gc.enable()
+                try:
+                    _promote()
+                finally:
+                    gc.enable()
+
+
+# A free-threaded build has no generations: freezing and unfreezing would walk the
+# whole heap twice and save nothing.
+_GENERATIONAL = "free-threading" not in sys.version
 
 
 def _promote() -> None:
     """Move every object the collector tracks to its oldest generation, unexamined, and
     zero the count of young allocations (see the module's docstring)."""
-    if gc.get_freeze_count() == 0:
+    if _GENERATIONAL and gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
 

@@ -177,3 +177,15 @@ def test_a_programs_frozen_objects_stay_frozen(restore_gc):
         assert len(kept) == 5_000
     finally:
         gc.unfreeze()
+
+
+def test_collector_on_again_even_if_the_move_fails(monkeypatch, restore_gc):
+    """Whatever happens while the survivors are moved, the collector is switched back on."""
+
+    def broken() -> None:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(collector, "_promote", broken)
+    with pytest.raises(MemoryError), collector.paused():
+        pass
+    assert gc.isenabled()
