@@ -383,6 +383,8 @@ class Gen:
         method = _STR_METHODS.get(e.func)
         if method is not None and len(codes) == 1:
             # in place, as the runtime helper does it: one method call, no function call
+            if not self.nullable(e.args[0]):  # never unknown (`x ?? ""`): no test
+                return f"{codes[0]}.{method}()", closed
             return self.guard(codes[0], lambda t: f"{t}.{method}()"), closed
         return f"_{_ident('', e.func)}({', '.join(codes)})", closed
 
