@@ -80,3 +80,16 @@ rule "b" {{ title "t" severity info for each c in connections
 """
     report = load_text(text).evaluate(network(), as_of=AS_OF)
     assert sorted(f.subject.id for f in report.findings) == ["c1", "c2", "c3", "c4", "c5"]
+
+
+def test_a_value_never_unknown_is_not_tested_for_unknown(load_text) -> None:
+    """``trim`` and ``lower`` of ``c.company ?? ""`` are the method calls alone; the
+    group key ``trim(c.company)`` (unknown for c3) keeps its test."""
+    rules = load_text(RULES)
+    loop = rules.source.split("for it in R_connections:")[1]
+    codes = [code for _name, code in re.findall(r"^\s+(q\d+) = (.*)$", loop, re.M)]
+    assert any(re.fullmatch(r"q\d+\.strip\(\)", code) for code in codes), codes
+    assert any(re.fullmatch(r"q\d+\.lower\(\)", code) for code in codes), codes
+    assert re.search(r"k = \(None if (q\d+) is None else \1\.strip\(\)\)", loop)
+    report = rules.evaluate(network(), as_of=AS_OF)
+    assert ("theirs", "c3", "c3 ()") in [(f.rule, f.subject.id, f.message) for f in report.findings]
