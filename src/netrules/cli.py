@@ -734,21 +734,26 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     fail_on = args.fail_on or config.fail_on or "error"
     if args.write_baseline:
         return _write_baseline(report, args.write_baseline)
-    later = _what_if(args, ruleset, network, report, params)
-    report, ctx = _finish(args, config, ruleset, network, report, later)
-    outputs, main_file = _outputs(args, config)
-    pretty = args.pretty if args.pretty is not None else config.pretty
-    for out_fmt, path in outputs.items():
-        _write(_render(out_fmt, report, ctx, path, "never", bool(pretty)), path)
-    choice = args.color or config.color or "auto"
-    if pretty is None:  # JSON for people on a terminal, compact for files and pipes
-        pretty = main_file is None and _is_terminal(sys.stdout)
-    if args.statistics if args.statistics is not None else config.statistics:
-        from .formats import statistics
+    from .collector import paused
 
-        _write(statistics(report, ctx, as_json=fmt in ("json", "jsonl")), main_file)
-    else:
-        _write(_render(fmt, report, ctx, main_file, choice, pretty), main_file)
+    # The output builds a JSON form or lines per subject, tens of thousands of small
+    # objects and no cycles: collections would only walk the network again and again.
+    with paused():
+        later = _what_if(args, ruleset, network, report, params)
+        report, ctx = _finish(args, config, ruleset, network, report, later)
+        outputs, main_file = _outputs(args, config)
+        pretty = args.pretty if args.pretty is not None else config.pretty
+        for out_fmt, path in outputs.items():
+            _write(_render(out_fmt, report, ctx, path, "never", bool(pretty)), path)
+        choice = args.color or config.color or "auto"
+        if pretty is None:  # JSON for people on a terminal, compact for files and pipes
+            pretty = main_file is None and _is_terminal(sys.stdout)
+        if args.statistics if args.statistics is not None else config.statistics:
+            from .formats import statistics
+
+            _write(statistics(report, ctx, as_json=fmt in ("json", "jsonl")), main_file)
+        else:
+            _write(_render(fmt, report, ctx, main_file, choice, pretty), main_file)
     return 1 if _fails(report, fail_on) else 0
 
 

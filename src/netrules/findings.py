@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from json.encoder import encode_basestring as _encode_str  # json's own (C) string writer
 from typing import Any, overload
 
 import attrs
 
+from .collector import paused
 from .values import format_value, jsonable
 
 __all__ = [
@@ -189,7 +191,7 @@ class Findings(Sequence[Finding]):
     and ``len()`` read the records only; :meth:`to_dicts` serialises from them.
     """
 
-    __slots__ = ("_built", "_dicts_once", "_entries", "_outputs", "_summaries")
+    __slots__ = ("_built", "_entries", "_json_once", "_outputs", "_summaries")
 
     def __init__(
         self,
@@ -201,8 +203,8 @@ class Findings(Sequence[Finding]):
         self._outputs = outputs
         self._summaries = summaries or {}
         self._built: list[Finding | None] = [None] * len(entries)
-        # to_dicts() already computed and handed to the next to_dicts() call (see _peek_dicts)
-        self._dicts_once: list[dict[str, Any]] | None = None
+        # the JSON text already computed, handed to the next _json() call (see _peek_json)
+        self._json_once: str | None = None
 
     # ---- the sequence ----
     def __len__(self) -> int:
@@ -294,21 +296,141 @@ class Findings(Sequence[Finding]):
         out._built = [self._built[i] for i in keep]  # what was built stays built
         return out
 
-    def _peek_dicts(self) -> list[dict[str, Any]]:
-        """:meth:`to_dicts`, for a caller that only reads it: the next ``to_dicts()``
-        returns this same list instead of building it again (the command line looks for
-        e-mail addresses in the JSON form and then writes it).  Only one caller ever gets
-        the list, so nobody sees another's changes to it."""
-        dicts = self.to_dicts()
-        self._dicts_once = dicts
-        return dicts
+    def _peek_json(self) -> str:
+        """:meth:`_json`, kept for the next ``_json()`` call: the command line looks for
+        e-mail addresses in the JSON text, then writes that same text.  Handed over once,
+        so the text is not held for the findings' whole life."""
+        text = self._json()
+        self._json_once = text
+        return text
+
+    def _json(self) -> str:
+        """``dumps(self.to_dicts())``, the same text, written without the dicts.
+
+        A finding the generated function recorded is written through a ``%`` template
+        per rule (and severity, and set of evidence keys) holding the constant parts
+        (rule, category, subject kind, evidence keys, advice, source), filled with its
+        subject id, message and evidence values (see ``_WRITERS``).  Built findings and
+        the head of an aggregated finding go through ``to_dict()`` as before.
+        """
+        once = self._json_once
+        if once is not None:
+            self._json_once = None
+            return once
+        with paused():  # tens of thousands of small objects, no cycles (see collector.py)
+            # One flat list of texts joined once: findings and the subjects of an
+            # aggregated finding are both separated by a comma.
+            out = self._texts()
+        if not out:
+            return "[]"
+        out[0] = "[" + out[0]
+        out[-1] += "]"
+        return ",".join(out)
+
+    def _texts(self) -> list[str]:
+        out: list[str] = []
+        append = out.append
+        built_list, outputs = self._built, self._outputs
+        forms: dict[tuple[Any, ...], str | None] = {}
+        write = _WRITERS.get
+        for i, entry in enumerate(self._entries):
+            if entry.__class__ is _Group:
+                f = self[i]
+                head = dumps(_head_dict(f))[:-1] + ',"subjects":['  # "source" is last
+                subjects = f.subjects
+                if isinstance(subjects, Findings):
+                    parts = subjects._subject_texts()
+                else:
+                    parts = [dumps(_subject_dict(p)) for p in subjects]
+                if not parts:  # never from an evaluation: aggregated means two or more
+                    append(head + "]}")
+                    continue
+                parts[0] = head + parts[0]
+                parts[-1] += "]}"
+                out.extend(parts)
+                continue
+            built = built_list[i]
+            if built is not None:
+                append(dumps(built.to_dict()))
+                continue
+            index, severity, sid, values = entry
+            info = outputs[index]
+            assert info is not None
+            message, evidence = info.render(values)
+            key = (index, severity, *evidence)
+            form = forms.get(key, "")
+            if form == "":
+                form = forms[key] = _finding_form(info, severity, tuple(evidence))
+            if form is None:
+                append(
+                    dumps(
+                        {
+                            "rule": info.rule,
+                            "severity": severity,
+                            "category": info.category,
+                            "subject": {"kind": info.kind, "id": str(sid)},
+                            "message": message,
+                            "evidence": jsonable(evidence),
+                            "advice": list(info.advice),
+                            "source": info.source,
+                        }
+                    )
+                )
+                continue
+            append(
+                form
+                % (
+                    _encode_str(str(sid)),
+                    write(message.__class__, _slow_json)(message),
+                    *[write(v.__class__, _slow_json)(v) for v in evidence.values()],
+                )
+            )
+        return out
+
+    def _subject_texts(self) -> list[str]:
+        """The JSON text of each of these findings as a subject of an aggregated finding
+        (``_subject_dict``), written as :meth:`_json` writes findings."""
+        out: list[str] = []
+        append = out.append
+        built_list, outputs = self._built, self._outputs
+        forms: dict[tuple[Any, ...], str | None] = {}
+        write = _WRITERS.get
+        for i, entry in enumerate(self._entries):
+            built = built_list[i]
+            if built is not None:
+                append(dumps(_subject_dict(built)))
+                continue
+            index, _severity, sid, values = entry
+            info = outputs[index]
+            assert info is not None
+            message, evidence = info.render(values)
+            key = (index, *evidence)
+            form = forms.get(key, "")
+            if form == "":
+                form = forms[key] = _subject_form(info.kind, tuple(evidence))
+            if form is None:
+                append(
+                    dumps(
+                        {
+                            "subject": {"kind": info.kind, "id": str(sid)},
+                            "message": message,
+                            "evidence": jsonable(evidence),
+                        }
+                    )
+                )
+                continue
+            append(
+                form
+                % (
+                    _encode_str(str(sid)),
+                    write(message.__class__, _slow_json)(message),
+                    *[write(v.__class__, _slow_json)(v) for v in evidence.values()],
+                )
+            )
+        return out
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """``[f.to_dict() for f in self]``, without building a ``Finding`` per subject."""
-        once = self._dicts_once
-        if once is not None:
-            self._dicts_once = None
-            return once
         out = []
         for i, entry in enumerate(self._entries):
             if entry.__class__ is _Group:
@@ -415,6 +537,69 @@ class Findings(Sequence[Finding]):
         )
 
 
+# Writers of the JSON text of a value, by exact type, as json writes it inside a
+# document (strings through json's own writer); jsonable() leaves these types as they
+# are, but for dates, written as their ISO form (``format(date, "")`` is ``str(date)``).
+_WRITERS: dict[type, Callable[[Any], str]] = {
+    str: _encode_str,
+    type(None): "null".format,
+    bool: ("false", "true").__getitem__,
+    int: int.__repr__,
+    _dt.date: '"{}"'.format,
+}
+
+
+def _slow_json(value: Any) -> str:
+    """Any other value (floats, containers, durations, ranges, subclasses...):
+    ``dumps(jsonable(value))``, the text ``to_dicts()`` would give it."""
+    return dumps(jsonable(value))
+
+
+def _evidence_form(keys: tuple[Any, ...]) -> str | None:
+    """``{"a":%s,"b":%s}`` for these keys; None when one is not a string (jsonable and
+    json write other keys differently: such a dict takes the general way)."""
+    if not all(k.__class__ is str for k in keys):
+        return None
+    return "{" + ",".join(_percent(_encode_str(k)) + ":%s" for k in keys) + "}"
+
+
+def _percent(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+def _subject_form(kind: str, keys: tuple[Any, ...]) -> str | None:
+    """The ``%`` template of ``_subject_dict``'s JSON text (id, message, evidence values)."""
+    evidence = _evidence_form(keys)
+    if evidence is None:
+        return None
+    return (
+        '{"subject":{"kind":'
+        + _percent(dumps(kind))
+        + ',"id":%s},"message":%s,"evidence":'
+        + evidence
+        + "}"
+    )
+
+
+def _finding_form(info: RuleOutput, severity: str, keys: tuple[Any, ...]) -> str | None:
+    """The ``%`` template of ``Finding.to_dict()``'s JSON text for this rule and severity
+    (id, message, evidence values)."""
+    evidence = _evidence_form(keys)
+    if evidence is None:
+        return None
+    head = dumps({"rule": info.rule, "severity": severity, "category": info.category})
+    tail = dumps({"advice": list(info.advice), "source": info.source})
+    return (
+        _percent(head[:-1])
+        + ',"subject":{"kind":'
+        + _percent(dumps(info.kind))
+        + ',"id":%s},"message":%s,"evidence":'
+        + evidence
+        + ","
+        + _percent(tail[1:])
+    )
+
+
 def _head_dict(f: Finding) -> dict[str, Any]:
     return {
         "rule": f.rule,
@@ -501,14 +686,19 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented report format (docs/report-format.md)."""
+        findings = self.findings
+        return self._dict(
+            findings.to_dicts()
+            if isinstance(findings, Findings)
+            else [f.to_dict() for f in findings]
+        )
+
+    def _dict(self, findings: Any) -> dict[str, Any]:
+        """:meth:`to_dict` with ``findings`` as the value of its ``findings`` key."""
         out = {
             "as_of": self.as_of.isoformat(),
             "network": dict(self.network),
-            "findings": (
-                self.findings.to_dicts()
-                if isinstance(self.findings, Findings)
-                else [f.to_dict() for f in self.findings]
-            ),
+            "findings": findings,
             "summary": self.summary,
             "skipped": [s.to_dict() for s in self.skipped],
         }
@@ -535,7 +725,33 @@ class Report:
         Compact output goes through json's C encoder; any ``indent`` makes json fall back
         to its pure-Python encoder, several times slower on a large report.
         """
-        return dumps(self.to_dict(), indent)
+        return report_json(self, None, indent)
+
+
+_FINDINGS = object()  # where report_json() puts the findings' own JSON text
+
+
+def report_json(
+    report: Report, extra: Mapping[str, Any] | None = None, indent: int | None = None
+) -> str:
+    """``dumps({**report.to_dict(), **extra}, indent)``, the same text.
+
+    Compact, a :class:`Findings` writes its own part (:meth:`Findings._json`, no
+    ``to_dicts()`` copy, or the text the e-mail check already made) and the rest is
+    joined around it as ``json.dumps`` joins an object's members.
+    """
+    findings = report.findings
+    if indent is not None or not isinstance(findings, Findings):
+        data = report.to_dict()
+        data.update(extra or {})
+        return dumps(data, indent)
+    data = report._dict(_FINDINGS)
+    data.update(extra or {})
+    members = [
+        dumps(key) + ":" + (findings._json() if value is _FINDINGS else dumps(value))
+        for key, value in data.items()
+    ]
+    return "{" + ",".join(members) + "}"
 
 
 def dumps(data: Any, indent: int | None = None) -> str:

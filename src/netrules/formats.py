@@ -60,7 +60,13 @@ def _line(text: str) -> str:
 def report_dict(report: Any, ctx: Context | None = None) -> dict[str, Any]:
     """``Report.to_dict()`` plus ``baseline`` counts and ``redacted`` when they apply."""
     data: dict[str, Any] = report.to_dict()
-    ctx = ctx or Context()
+    data.update(_report_extras(ctx or Context()))
+    return data
+
+
+def _report_extras(ctx: Context) -> dict[str, Any]:
+    """What :func:`report_dict` adds to ``Report.to_dict()``, in that order."""
+    data: dict[str, Any] = {}
     if ctx.baseline is not None:
         data["baseline"] = ctx.baseline.to_dict()
     if ctx.redacted:
@@ -301,9 +307,13 @@ def render(
     from .terminal import json_printable, printable
 
     if fmt == "json":
-        from .findings import dumps
+        from .findings import Report, dumps, report_json
 
-        text = dumps(report_dict(report, ctx), 2 if pretty else None)
+        extras = _report_extras(ctx)
+        if isinstance(report, Report):  # the findings' part written without a copy
+            text = report_json(report, extras, 2 if pretty else None)
+        else:
+            text = dumps(report_dict(report, ctx), 2 if pretty else None)
         return json_printable(text) + "\n"
     if fmt == "jsonl":
         return json_printable(_jsonl(report, ctx))

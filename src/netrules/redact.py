@@ -13,6 +13,7 @@ real data (a note's length, a name's spelling), only what is shown changes.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import hashlib
 import re
@@ -66,13 +67,25 @@ _TOKEN_NO_SPACE = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w")
 
 
+def _opaque(value: Any) -> bool:
+    """A value shown through ``str()`` (reports write unknown evidence values so): its
+    text may hold a name or an address."""
+    from .values import Duration, Range
+
+    return not isinstance(value, (int, float, _dt.date, Duration, Range)) and value is not None
+
+
 def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return fn(value)
     if isinstance(value, dict):
         return {k: _map_strings(v, fn) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, frozenset)):  # a set of texts is shown too
         return type(value)(_map_strings(v, fn) for v in value)
+    if _opaque(value):
+        text = str(value)
+        mapped = fn(text)
+        return value if mapped == text else mapped
     return value
 
 
@@ -119,9 +132,9 @@ def hide_emails(report: Any) -> Any:
             return "@" in value and email_re().search(value) is not None
         if isinstance(value, dict):
             return any(has_email(v) for v in value.values())
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple, set, frozenset)):
             return any(has_email(v) for v in value)
-        return False
+        return _opaque(value) and has_email(str(value))
 
     def finding_has(f: Any) -> bool:
         if has_email(f.message) or has_email(f.evidence) or "@" in f.subject.id:
@@ -148,13 +161,17 @@ def _mentions_at(findings: Any) -> bool:
     """Whether any text of the findings (message, evidence, subject id, also of the
     subjects of an aggregated finding) holds an ``@``: without one there is no address.
 
-    Reads the findings' JSON form (lazy findings serialise without building a
-    ``Finding`` per subject) and looks for ``@`` in its ``repr``, which shows every
-    string whole; only when one is there does :func:`hide_emails` look closer.
+    Lazy findings write their compact JSON text (no ``Finding`` built per subject) and
+    keep it for the report writer, which writes that same text; any other sequence is
+    looked at in its findings' ``to_dict()`` form.  Both show every string whole: json
+    escapes only quotes, backslashes and control characters (never ``@``, with
+    ``ensure_ascii=False``), ``repr`` only unprintable characters.  Only when an ``@``
+    is there does :func:`hide_emails` look closer.
     """
-    peek = getattr(findings, "_peek_dicts", None)
-    dicts = peek() if peek is not None else [f.to_dict() for f in findings]
-    return "@" in repr(dicts)
+    peek = getattr(findings, "_peek_json", None)
+    if peek is not None:
+        return "@" in peek()
+    return "@" in repr([f.to_dict() for f in findings])
 
 
 def _hide_email_text(text: str) -> str:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netrules
-from netrules.findings import Finding, Findings, Subject, aggregate
+from netrules.findings import Finding, Findings, Subject, aggregate, dumps
 from netrules.loaders import load_network
 from netrules.strategies import AS_OF, networks, pack_low_params
 from netrules.values import format_value
@@ -212,18 +212,19 @@ def test_slices_sums_and_filters_keep_the_sequence_behaviour(pack) -> None:
         found.counts("subject")
 
 
-def test_json_form_read_once_then_handed_to_the_writer(pack) -> None:
-    """The command line reads the JSON form (looking for e-mail addresses) before it
-    writes it: the writer gets that list once, never a list another caller holds."""
+def test_json_text_read_once_then_handed_to_the_writer(pack) -> None:
+    """The command line reads the JSON text (looking for e-mail addresses) before it
+    writes it: the writer gets that text once, then it is written anew."""
     doc = json.loads(resources.files("netrules").joinpath("data/demo.json").read_text("utf-8"))
     net = load_network(doc)
     report = pack.evaluate(net, as_of=net.as_of or AS_OF)
     findings = report.findings
     assert isinstance(findings, Findings)
-    fresh = findings.to_dicts()
-    peeked = findings._peek_dicts()
+    fresh = findings._json()
+    assert fresh == dumps(findings.to_dicts())
+    peeked = findings._peek_json()
     assert peeked == fresh and peeked is not fresh
-    assert findings.to_dicts() is peeked  # handed over once
-    again = findings.to_dicts()
-    assert again == fresh and again is not peeked  # then built anew
-    assert report.to_dict()["findings"] == fresh
+    assert findings._json() is peeked  # handed over once
+    again = findings._json()
+    assert again == fresh and again is not peeked  # then written anew
+    assert report.to_json() == dumps(report.to_dict())
