@@ -414,7 +414,9 @@ class Baseline:
                     [label for _, label in pairs],
                     descending=descending,
                     show=3,
-                    summary=lambda found, names, text=text: text.format(found=found, names=names),
+                    summary=lambda found, names, text=text: text.format(
+                        found=f"{found:,}", names=names
+                    ),
                 )
             )
         kept.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.subject.kind, f.subject.id))

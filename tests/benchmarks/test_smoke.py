@@ -46,6 +46,15 @@ def test_baseline_agrees_where_removals_come_in_bursts(pack: netrules.RuleSet) -
     assert list(pack.evaluate(net, as_of=generate.AS_OF).findings) == expected
 
 
+def test_baseline_agrees_when_a_summary_counts_thousands(pack: netrules.RuleSet) -> None:
+    """Benchmark 2's networks: an aggregated finding stands for 1,000 subjects or more,
+    and its summary writes the count as the pack does (``2,244 invitations ...``)."""
+    net = generate.network(100, n_invitations=3_000, n_removals=10, seed=1)
+    expected = baseline.Baseline(pack).evaluate(net, generate.AS_OF)
+    assert any(f.evidence.get("found", 0) >= 1_000 for f in expected)
+    assert list(pack.evaluate(net, as_of=generate.AS_OF).findings) == expected
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_baseline_agrees_on_member_batches(pack: netrules.RuleSet, seed: int) -> None:
     counts = run.count_ruleset(pack)
