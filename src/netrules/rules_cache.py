@@ -75,24 +75,38 @@ _engine: list[bytes | None] = []  # computed once per process
 
 
 def engine_digest() -> bytes | None:
-    """A fingerprint of the engine: the files above and the interpreter (whose
-    bytecode and ``marshal`` format an entry holds); None when a file cannot be read
-    (an installation inside a zip: no compiled rule-set cache)."""
+    """A fingerprint of the engine: the files above, lark's version (it builds the
+    trees) and the interpreter (whose bytecode and ``marshal`` format an entry holds);
+    None when a file cannot be read (an installation inside a zip: no compiled rule-set
+    cache)."""
     if not _engine:
         h = hashlib.sha256(f"{_FORMAT}\0{sys.implementation.cache_tag}\0{sys.version}".encode())
         here = os.path.dirname(os.path.abspath(__file__))
         digest: bytes | None = None
         try:
-            for name in ENGINE_FILES:
-                with open(os.path.join(here, name), "rb") as fh:
+            files = [os.path.join(here, name) for name in ENGINE_FILES]
+            files.append(_module_file("lark"))  # its __init__.py holds __version__
+            for path in files:
+                with open(path, "rb") as fh:
                     data = fh.read()
-                h.update(b"\0%s\0%d\0" % (name.encode(), len(data)))
+                h.update(b"\0%s\0%d\0" % (os.path.basename(path).encode(), len(data)))
                 h.update(data)
             digest = h.digest()
         except OSError:
             pass
         _engine.append(digest)
     return _engine[0]
+
+
+def _module_file(name: str) -> str:
+    """Where a module would be imported from, without importing it (nor importlib.util,
+    whose import alone costs more than this whole check)."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(name, None) if find is not None else None
+        if spec is not None and spec.origin and os.path.isfile(spec.origin):
+            return str(spec.origin)
+    raise FileNotFoundError(name)
 
 
 def _digest(engine: bytes, sources: Sequence[tuple[str, str]]) -> bytes:
@@ -236,7 +250,7 @@ def lookup(sources: Sequence[tuple[str, str]]) -> tuple[bytes | None, Restored |
         return digest, None  # not written by this user's netrules: never decoded
     try:
         return digest, _restore(marshal.loads(body[_DIGEST:]))
-    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+    except Exception:  # an entry of ours that does not restore: the full load, as promised
         return digest, None
 
 

@@ -271,7 +271,16 @@ def test_a_damaged_entry_falls_back(cache: Path) -> None:
     assert key is not None
     data = entry.read_bytes()
     digest = data.partition(b"\n")[2][:32]
-    for body in (digest + b"\x00garbage", digest, digest + __import__("marshal").dumps((1, 2))):
+    import marshal
+
+    raising = compile("raise RuntimeError('not a rule set')", "<entry>", "exec")
+    payload = (rules_cache._FORMAT, raising, (False, ()), "", (), {}, {}, {}, {}, (), (), (), ())
+    for body in (
+        digest + b"\x00garbage",
+        digest,
+        digest + marshal.dumps((1, 2)),
+        digest + marshal.dumps(payload),
+    ):
         entry.write_bytes(_tag(key, body).encode() + b"\n" + body)
         again = netrules.load_rules(texts=texts, include_default=False)
         assert again._prog is not None and again.params["window"] == netrules.Duration(24, 0)
