@@ -17,7 +17,7 @@ import attrs
 from . import nodes as n
 from .diagnostics import Diagnostic, Span, Suggester, source_lines
 from .schema import FACT_FUNCTIONS, FIELDS, FUNCTIONS, ITEM_KINDS, ROOTS
-from .values import Duration, Range
+from .values import Duration, Range, out_of_bounds
 
 __all__ = [
     "SEVERITIES",
@@ -87,13 +87,6 @@ def literal_type(lit: n.Literal) -> str:
         kinds = {literal_type(n.Literal(v, lit.span, _kind_of(v))) for v in lit.value}
         return "list:" + (kinds.pop() if len(kinds) == 1 else "any")
     return lit.kind
-
-
-def out_of_bounds(value: Any, bounds: tuple[Any, Any] | None) -> bool:
-    """Whether a number lies outside a parameter's declared range."""
-    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return not bounds[0] <= value <= bounds[1]
 
 
 def range_warning(info: ParamInfo, value: Any) -> tuple[str, str] | None:

@@ -953,7 +953,7 @@ def _finish(
                 for key, value in row.items():
                     if value and "@" in value:
                         row[key] = email_re().sub("[e-mail hidden]", value)
-    titles = {r.id: r.title for r in ruleset.rules if r.title}
+    titles = ruleset._titles()  # (a cached rule set builds no checked program for them)
     ctx = Context(
         titles=titles,
         details=details,

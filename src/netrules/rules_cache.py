@@ -204,7 +204,7 @@ def _unpack(packed: Any) -> Any:
 class Restored:
     """What a cached rule set evaluates and reports with (see :meth:`RuleSet._restored`)."""
 
-    __slots__ = ("compiled", "params", "tables", "warnings")
+    __slots__ = ("compiled", "params", "tables", "titles", "warnings")
 
     def __init__(
         self,
@@ -212,6 +212,7 @@ class Restored:
         tables: dict[str, tuple[dict[str, Any], Any]],
         params: dict[str, tuple[Any, ...]],
         warnings: tuple[tuple[Any, ...], ...],
+        titles: tuple[str | None, ...],
     ):
         self.compiled = compiled
         self.tables = tables  # name -> (rows, default)
@@ -219,6 +220,7 @@ class Restored:
         self.params = params
         # (code, severity, message, path, span, hint, source line)
         self.warnings = warnings
+        self.titles = titles  # by rule index
 
 
 def _entry_path(folder: str, digest: bytes) -> str:
@@ -273,6 +275,7 @@ def _restore(payload: Any) -> Restored:
         tables,
         params,
         warnings,
+        titles,
     ) = payload
     if fmt != _FORMAT or not isinstance(code, CodeType):
         raise ValueError("not an entry of this format")
@@ -302,6 +305,7 @@ def _restore(payload: Any) -> Restored:
         {name: _unpack(packed) for name, packed in tables},
         {name: (row[0], _unpack(row[1]), *row[2:]) for name, row in params},
         warnings,
+        titles,
     )
 
 
@@ -369,6 +373,7 @@ def store(digest: bytes, ruleset: RuleSet) -> None:
                 for d in program.diagnostics
                 if d.severity == "warning"
             ),
+            tuple(ri.node.title for ri in program.rules),
         )
         if not _plain(payload[4:]):  # ids, kinds, advice, tables and parameters as packed
             raise _Uncacheable("metadata")

@@ -13,7 +13,7 @@ from .collector import paused
 from .errors import RuleError, UnknownRuleError, UsageError
 from .evaluator import run
 from .findings import Finding, Findings, Origin, Report
-from .values import Duration
+from .values import Duration, out_of_bounds
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -146,6 +146,7 @@ class RuleSet:
         }
         self._params = {name: p.default for name, p in program.params.items()}
         self._param_types = {name: p.type for name, p in program.params.items()}
+        self._param_bounds = {name: p.bounds for name, p in program.params.items()}
         self._restored: Restored | None = None
         self._min_severity: str | None = None
         self._batch: dict[bool, Any] = {}  # batch.batch_program: generated on first use
@@ -163,6 +164,7 @@ class RuleSet:
         self._tables = restored.tables
         self._params = {name: spec[1] for name, spec in restored.params.items()}
         self._param_types = {name: spec[0] for name, spec in restored.params.items()}
+        self._param_bounds = {name: spec[5] for name, spec in restored.params.items()}
         self._restored = restored
         self._min_severity = None
         self._batch = {}
@@ -234,6 +236,14 @@ class RuleSet:
 
     def rule_ids(self) -> tuple[str, ...]:
         return self._compiled.rule_ids
+
+    def _titles(self) -> dict[str, str]:
+        """Active rule id -> its title (rules without one left out), in load order: what a
+        report shows beside a rule id, without the checked program of a cached rule set."""
+        if self._prog is None and self._restored is not None:
+            pairs = zip(self._compiled.rule_ids, self._restored.titles, strict=True)
+            return {rid: title for rid, title in pairs if title}
+        return {r.id: r.title for r in self.rules if r.title}
 
     def rule(self, rule_id: str) -> RuleInfo:
         """One active rule's checked information (node, file, subject kind, advice).
@@ -375,12 +385,16 @@ class RuleSet:
     def param_warnings(self, params: Mapping[str, Any] | None) -> tuple[Diagnostic, ...]:
         """NR321 warnings for overrides outside a parameter's declared range
         (``param share = 80% in 0..1``): ``50`` meant as 50 % reads as 5000 %."""
-        from .checker import range_warning
-        from .diagnostics import Diagnostic, Span
-
+        if not params:
+            return ()
         out = []
-        values = self.resolve_params(params) if params else {}
-        for name in params or {}:
+        values = self.resolve_params(params)
+        for name in params:
+            if not out_of_bounds(values.get(name), self._param_bounds.get(name)):
+                continue  # (the checker is imported only for a warning to give)
+            from .checker import range_warning
+            from .diagnostics import Diagnostic, Span
+
             info = self._param_info(name)
             warning = range_warning(info, values.get(name)) if info is not None else None
             if warning is not None:

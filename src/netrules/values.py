@@ -15,12 +15,20 @@ __all__ = [
     "format_value",
     "jsonable",
     "message_value",
+    "out_of_bounds",
     "parse_duration",
     "plain_value",
 ]
 
 _UNIT_DAYS = {"day": 1, "week": 7}
 _UNIT_MONTHS = {"month": 1, "year": 12}
+
+
+def out_of_bounds(value: Any, bounds: tuple[Any, Any] | None) -> bool:
+    """Whether a number lies outside a parameter's declared range (``in 0..1``)."""
+    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not bounds[0] <= value <= bounds[1]
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

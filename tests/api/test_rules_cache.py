@@ -108,6 +108,7 @@ def test_the_pack_from_the_cache_evaluates_exactly_as_loaded(cache: Path) -> Non
     assert cached._compiled.rule_ids == full._compiled.rule_ids
     assert cached._compiled.outputs == full._compiled.outputs
     assert cached._compiled.constants == full._compiled.constants
+    assert cached._titles() == full._titles() == {r.id: r.title for r in full.rules if r.title}
     low = {"burst_min": 2, "accept_min_invitations": 1, "dormant_min_connections": 2}
     for network in networks():
         for params in (None, low, {"outdated_after": "1 year"}):
@@ -274,7 +275,22 @@ def test_a_damaged_entry_falls_back(cache: Path) -> None:
     import marshal
 
     raising = compile("raise RuntimeError('not a rule set')", "<entry>", "exec")
-    payload = (rules_cache._FORMAT, raising, (False, ()), "", (), {}, {}, {}, {}, (), (), (), ())
+    payload = (
+        rules_cache._FORMAT,
+        raising,
+        (False, ()),
+        "",
+        (),
+        {},
+        {},
+        {},
+        {},
+        (),
+        (),
+        (),
+        (),
+        (),
+    )
     for body in (
         digest + b"\x00garbage",
         digest,
