@@ -13,7 +13,8 @@ the survivors are the report's records or the loaded network, long-lived and fre
 cycles, and that one collection was a sixth of a 30,000-connection evaluation.  Garbage
 cycles a program made just before, still young, wait for the next full collection.  A
 program that froze objects itself (``gc.get_freeze_count()`` above zero) keeps its frozen
-set: the move is skipped and the young collection runs as before.
+set: the move is skipped and the young collection runs as before (a ``gc.freeze()`` that
+another thread makes between the two calls would be undone by the ``gc.unfreeze()``).
 
 The collector's switch is process-wide.  :func:`paused` counts the evaluations inside
 it (nested calls, or several threads at once) and restores the state found by the
