@@ -651,6 +651,8 @@ def _params(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> dict[
             key = f"params.{m.group(1)}" if m else "params"
             raise config.error(key, d.message + (f" ({d.hint})" if d.hint else "")) from None
     params = {**config.params, **dict(args.param)}
+    if not params:  # nothing to check (and the checker's range test is not imported)
+        return params
     ruleset.resolve_params(params)  # bad names and values fail before the input is read
     for d in ruleset.param_warnings(params):  # a value outside its declared range
         _errline(f"{PROG}: warning: --param: {d.message} ({d.hint})")

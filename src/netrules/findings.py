@@ -332,7 +332,7 @@ class Findings(Sequence[Finding]):
         append = out.append
         built_list, outputs = self._built, self._outputs
         forms: dict[tuple[Any, ...], str | None] = {}
-        write = _WRITERS.get
+        write = _writers().get
         for i, entry in enumerate(self._entries):
             if entry.__class__ is _Group:
                 f = self[i]
@@ -394,7 +394,7 @@ class Findings(Sequence[Finding]):
         append = out.append
         built_list, outputs = self._built, self._outputs
         forms: dict[tuple[Any, ...], str | None] = {}
-        write = _WRITERS.get
+        write = _writers().get
         for i, entry in enumerate(self._entries):
             built = built_list[i]
             if built is not None:
@@ -547,6 +547,21 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     int: int.__repr__,
     _dt.date: '"{}"'.format,
 }
+
+
+class _DateTexts(dict[Any, str]):
+    """Date -> its JSON text, made once per distinct date (dates repeat in a report)."""
+
+    def __missing__(self, day: _dt.date) -> str:
+        text = self[day] = '"' + day.isoformat() + '"'
+        return text
+
+
+def _writers() -> dict[type, Callable[[Any], str]]:
+    """``_WRITERS``, dates through a :class:`_DateTexts` of one report's writing."""
+    writers = dict(_WRITERS)
+    writers[_dt.date] = _DateTexts().__getitem__
+    return writers
 
 
 def _slow_json(value: Any) -> str:

@@ -241,3 +241,19 @@ def test_clean_report_hands_its_text_to_the_writer() -> None:
     assert hidden.findings is findings and findings._json_once is not None
     assert render("json", hidden) == dumps(report.to_dict()) + "\n"
     assert findings._json_once is None
+
+
+UNSAFE_SAMPLES = "\x7f\x80\x85\x9f\xa0\u202a\u202e\u2026\u2066\u2069\u206a\u2028\ud800\udfff"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from('aé…–\u00a0\u00ad"\\' + UNSAFE_SAMPLES), max_size=30))
+def test_json_printable_finds_what_the_pattern_finds(text) -> None:
+    """The byte scan that spares the regular expression agrees with it on any text, and
+    json_printable's result is the pattern's substitution."""
+    from netrules.terminal import _UNSAFE_JSON, _json_escape, _json_unsafe, json_printable
+
+    assert _json_unsafe(text) == (_UNSAFE_JSON.search(text) is not None)
+    assert json_printable(text) == _UNSAFE_JSON.sub(_json_escape, text)
+    big = "x" * 1000 + text + "é" * 10
+    assert json_printable(big) == _UNSAFE_JSON.sub(_json_escape, big)
