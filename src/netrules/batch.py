@@ -162,66 +162,114 @@ class _Engine:
         self.fast = None if reports else batch_program(ruleset, as_of is None)
         # a member rule's subject is the same for every member: one object, shared
         self._subjects: dict[tuple[str, Any], Subject] = {}
+        # per (rule index, subject id): what its findings share (see finding())
+        self._made: dict[tuple[int, Any], tuple[Any, ...]] = {}
         limit = ruleset._min_severity
         self.keep = None if limit is None else _SEVERITIES[: _SEVERITIES.index(limit) + 1]
-
-    def outcomes(self, rows: list[Any], indices: Sequence[int]) -> Iterator[_Outcome]:
-        """The rows with something to say (findings, skips, an error), in order; the
-        rows left out are clean."""
-        if self.fast is not None:
-            hits, slow = self.fast.run(
-                rows, self.as_of, self.params, self.ruleset._tables, _dt.date.today()
-            )
-        else:
-            hits, slow = [], list(range(len(rows)))
-        compiled = self.ruleset._compiled
-        outputs = compiled.outputs
-        subjects = self._subjects
-        keep = self.keep
+        compiled = ruleset._compiled
         # no precedence, no severity filter: a lone finding is final as it is
-        plain = keep is None and not compiled.suppressions and not compiled.hides_all
-        h = s = 0
-        while h < len(hits) or s < len(slow):
-            if s == len(slow) or (h < len(hits) and hits[h][0] < slow[s]):
-                pos, out, skips = hits[h]
-                h += 1
-                if len(out) == 1 and not skips and plain:  # the common hit: one finding
-                    # built as Findings would build it, without the container
-                    index, severity, sid, values = out[0]
-                    info = outputs[index]
-                    assert info is not None
-                    message, evidence = info.render(values)
-                    subject = subjects.get((info.kind, sid))
-                    if subject is None:
-                        subject = subjects[(info.kind, sid)] = Subject(info.kind, str(sid))
-                    finding = Finding(
-                        info.rule,
-                        severity,
-                        info.category,
-                        subject,
-                        message,
-                        evidence,
-                        info.advice,
-                        info.source,
-                    )
-                    yield pos, (finding,), (), None, None
+        self.plain = self.keep is None and not compiled.suppressions and not compiled.hides_all
+        # the batch function builds the Findings itself (records are (position, Finding))
+        self.direct = self.fast is not None and self.fast.direct
+        self.multi = self.fast is not None and self.fast.rules > 1  # rows of two findings
+
+    def run(
+        self, rows: Sequence[Any], lo: int = 0, hi: int | None = None
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, Any]], list[int]]:
+        """The batch function's records, skips and slow rows of ``rows[lo:hi]``
+        (positions are indices into ``rows``; see BatchProgram.run)."""
+        hi = len(rows) if hi is None else hi
+        if self.fast is None:
+            return [], [], list(range(lo, hi))
+        today = _dt.date.today() if self.as_of is None else None
+        return self.fast.run(rows, lo, hi, self.as_of, self.params, self.ruleset._tables, today)
+
+    def finding(self, rec: tuple[Any, ...]) -> Finding:
+        """The Finding of one record ``(position, rule index, severity, subject id,
+        values)``, as the report's Findings would build it (one shared Subject)."""
+        made = self._made.get((rec[1], rec[3]))
+        if made is None:
+            made = self._make(rec[1], rec[3])
+        render, rule, category, subject, advice, source = made
+        message, evidence = render(rec[4])
+        return Finding(rule, rec[2], category, subject, message, evidence, advice, source)
+
+    def _make(self, index: int, sid: Any) -> tuple[Any, ...]:
+        info = self.ruleset._compiled.outputs[index]
+        assert info is not None
+        subject = self._subjects.get((info.kind, sid))
+        if subject is None:
+            subject = self._subjects[(info.kind, sid)] = Subject(info.kind, str(sid))
+        made = (info.render, info.rule, info.category, subject, info.advice, info.source)
+        self._made[(index, sid)] = made
+        return made
+
+    def several(
+        self, recs: list[tuple[Any, ...]], skipped: list[tuple[int, Any]]
+    ) -> tuple[tuple[Finding, ...], tuple[RuleSkips, ...]]:
+        """One row's findings and skips from its records: precedence, order and
+        ``min_severity`` applied as ``evaluate()`` applies them."""
+        skips: dict[Any, int] = {}
+        for _pos, sk in skipped:
+            skips[sk] = skips.get(sk, 0) + 1
+        if self.direct:  # Findings already: only the precedence and their order to apply
+            found = tuple(rec[1] for rec in recs)
+            if len(found) > 1:
+                suppressions = self.ruleset._compiled.suppressions
+                hidden = {rid for f in found for rid in suppressions.get(f.rule, ())}
+                found = tuple(
+                    sorted((f for f in found if f.rule not in hidden), key=Finding.sort_key)
+                )
+            if not skips:
+                return found, ()
+            return found, outcome(self.ruleset._compiled, [], skips, {})[1]
+        if len(recs) == 1 and not skipped and self.plain:
+            return (self.finding(recs[0]),), ()
+        every, skips_out = outcome(self.ruleset._compiled, [rec[1:] for rec in recs], skips, {})
+        if self.keep is None:
+            return tuple(every), skips_out
+        return tuple(f for f in every if f.severity in self.keep), skips_out
+
+    def outcomes(
+        self,
+        rows: Sequence[Any],
+        indices: Sequence[int],
+        lo: int = 0,
+        hi: int | None = None,
+        ran: Any = None,
+    ) -> Iterator[_Outcome]:
+        """The rows of ``rows[lo:hi]`` with something to say (findings, skips, an
+        error), in order, by position in ``rows``; the rows left out are clean.
+        ``indices[pos]`` is the row's index in the input; ``ran`` what :meth:`run`
+        gave for these rows."""
+        hi = len(rows) if hi is None else hi
+        recs, skipped, slow = self.run(rows, lo, hi) if ran is None else ran
+        nr, nk, ns = len(recs), len(skipped), len(slow)
+        r = k = s = 0
+        while r < nr or k < nk or s < ns:
+            pos = min(
+                recs[r][0] if r < nr else hi,
+                skipped[k][0] if k < nk else hi,
+                slow[s] if s < ns else hi,
+            )
+            if s < ns and slow[s] == pos:  # never recorded by the batch function
+                s += 1
+                try:
+                    _ident, network = _as_network(rows[pos], indices[pos], self.source)
+                except InputError as exc:
+                    yield pos, (), (), exc, None
                     continue
-                found, skipped = outcome(compiled, out, skips, {})
-                kept: Sequence[Finding] = found
-                if keep is not None:
-                    kept = [f for f in found if f.severity in keep]
-                yield pos, tuple(kept), skipped, None, None
+                report = self.ruleset._evaluate_prepared(network, self.as_of, self.values)
+                if report.findings or report.skipped or self.reports:
+                    yield pos, report.findings, report.skipped, None, report
                 continue
-            pos = slow[s]
-            s += 1
-            try:
-                _ident, network = _as_network(rows[pos], indices[pos], self.source)
-            except InputError as exc:
-                yield pos, (), (), exc, None
-                continue
-            report = self.ruleset._evaluate_prepared(network, self.as_of, self.values)
-            if report.findings or report.skipped or self.reports:
-                yield pos, report.findings, report.skipped, None, report
+            r0, k0 = r, k
+            while r < nr and recs[r][0] == pos:
+                r += 1
+            while k < nk and skipped[k][0] == pos:
+                k += 1
+            found, skips_out = self.several(recs[r0:r], skipped[k0:k])
+            yield pos, found, skips_out, None, None
 
 
 _SEVERITIES = ("error", "warning", "info")
@@ -231,7 +279,11 @@ def batch_program(ruleset: RuleSet, row_as_of: bool) -> BatchProgram | None:
     """The rule set's batch function (generated on first use, kept on the rule set)."""
     cache = ruleset._batch
     if row_as_of not in cache:
-        cache[row_as_of] = compile_batch(ruleset.program, row_as_of)
+        # no severity filter: each finding is kept as its rule makes it, but for the
+        # precedence between member rules (several() applies it to a row's findings;
+        # a member rule hiding a per-item rule's findings hides nothing in a member row)
+        outputs = ruleset._compiled.outputs if ruleset._min_severity is None else None
+        cache[row_as_of] = compile_batch(ruleset.program, row_as_of, outputs)
     program: BatchProgram | None = cache[row_as_of]
     return program
 
@@ -247,7 +299,7 @@ class BatchResults(Iterator[MemberResult]):
     def __init__(
         self,
         engine: _Engine,
-        rows: Iterator[Any],
+        rows: Iterable[Any],
         errors: str,
     ):
         self._engine = engine
@@ -263,21 +315,35 @@ class BatchResults(Iterator[MemberResult]):
     def __next__(self) -> MemberResult:
         return next(self._members)
 
-    def _chunks(self) -> Iterator[tuple[list[Any], range]]:
-        base = 0
+    def _chunks(self) -> Iterator[tuple[Sequence[Any], int, int, range]]:
+        """``(rows, lo, hi, indices)``: ``rows[lo:hi]`` are the next rows, ``indices``
+        their indices in the input (by position in ``rows``).  A list is read in
+        place, CHUNK rows at a time (copying it costs a tenth of a simple batch);
+        anything else is cut into lists of CHUNK rows, never held whole."""
         rows = self._rows
+        if rows.__class__ is list or rows.__class__ is tuple:
+            everything = range(1 << 62)  # position == index
+            lo = 0
+            while lo < len(rows):  # len() each time: as a list iterator would
+                hi = min(lo + CHUNK, len(rows))
+                yield rows, lo, hi, everything
+                lo = hi
+            return
+        base = 0
+        stream = iter(rows)
         while True:
-            chunk = list(itertools.islice(rows, CHUNK))
+            chunk = list(itertools.islice(stream, CHUNK))
             if not chunk:
                 return
-            yield chunk, range(base, base + len(chunk))
+            yield chunk, 0, len(chunk), range(base, base + len(chunk))
             base += len(chunk)
 
     def _each(self) -> Iterator[MemberResult]:
-        for rows, indices in self._chunks():
-            said = self._engine.outcomes(rows, indices)
+        for rows, lo, hi, indices in self._chunks():
+            said = self._engine.outcomes(rows, indices, lo, hi)
             nxt = next(said, None)
-            for pos, row in enumerate(rows):
+            for pos in range(lo, hi):
+                row = rows[pos]
                 index = indices[pos]
                 if nxt is None or nxt[0] != pos:
                     yield MemberResult(index, _row_id(row, index))
@@ -298,20 +364,60 @@ class BatchResults(Iterator[MemberResult]):
         (iterate the results for them); with ``errors="collect"`` unreadable rows are
         kept in :attr:`unreadable`.
         """
-        for rows, indices in self._chunks():
-            for pos, found, _skipped, error, _report in self._engine.outcomes(rows, indices):
-                index = indices[pos]
-                if error is not None:
-                    if self._errors == "raise":
-                        raise error
-                    self.unreadable.append(
-                        MemberResult(index, _safe_id(rows[pos], index), error=error)
-                    )
-                    continue
-                if found:
-                    ident = _row_id(rows[pos], index)
-                    for f in found:
-                        yield index, ident, f
+        engine = self._engine
+        for rows, lo, hi, indices in self._chunks():
+            ran = engine.run(rows, lo, hi)
+            recs, _skipped, slow = ran
+            if slow or not engine.direct:  # rows read one at a time, or precedence
+                yield from self._findings_of(rows, indices, lo, hi, ran)
+                continue
+            base = indices.start  # the batch function built the Findings
+            if engine.multi:
+                yield from _direct(rows, recs, base, engine.several)
+                continue
+            for pos, finding in recs:  # one finding per row at most (_direct, inlined)
+                ident = rows[pos].get("id")  # as _row_id reads it (rows[pos] is a dict)
+                if ident is None:
+                    ident = rows[pos].get("member_id")
+                    if ident is None:
+                        ident = base + pos + 1
+                yield base + pos, ident if ident.__class__ is str else str(ident), finding
+
+    def _findings_of(
+        self, rows: Sequence[Any], indices: range, lo: int, hi: int, ran: Any
+    ) -> Iterator[tuple[int, str, Finding]]:
+        for pos, found, _skipped, error, _report in self._engine.outcomes(
+            rows, indices, lo, hi, ran
+        ):
+            index = indices[pos]
+            if error is not None:
+                if self._errors == "raise":
+                    raise error
+                self.unreadable.append(MemberResult(index, _safe_id(rows[pos], index), error=error))
+                continue
+            if found:
+                ident = _row_id(rows[pos], index)
+                for f in found:
+                    yield index, ident, f
+
+
+def _direct(
+    rows: Sequence[Any], recs: list[Any], base: int, several: Any
+) -> Iterator[tuple[int, str, Finding]]:
+    """``(index, member id, finding)`` from the batch function's ``(position, Finding)``
+    records of rows it read (dicts), ordering the findings of a row that has more
+    than one (``several``)."""
+    n, count = 0, len(recs)
+    while n < count:
+        pos = recs[n][0]
+        end = n + 1
+        while end < count and recs[end][0] == pos:
+            end += 1
+        found = several(recs[n:end], [])[0] if end > n + 1 else (recs[n][1],)
+        n = end
+        ident = _row_id(rows[pos], base + pos)
+        for finding in found:
+            yield base + pos, ident, finding
 
 
 def _row_id(item: Any, index: int) -> str:
@@ -348,6 +454,8 @@ def evaluate_many(
     from .ruleset import _as_of_date
 
     engine = _Engine(ruleset, _as_of_date(as_of), values, reports, source)
+    if inputs.__class__ is list or inputs.__class__ is tuple:
+        return BatchResults(engine, inputs, errors)  # read in place (BatchResults._chunks)
     return BatchResults(engine, iter_rows(inputs), errors)
 
 

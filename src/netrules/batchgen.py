@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from . import nodes as n
@@ -45,6 +45,7 @@ from .compiler import (
     _ident,
     _member_rule_bodies,
 )
+from .findings import Subject
 from .loaders.json_doc import (
     MAX_INT,
     MEMBER_SPEC,
@@ -77,17 +78,18 @@ DEFAULTS: dict[str, Any] = {
 class BatchProgram:
     """A rule set's generated batch functions, one per shape of rows, and their parts.
 
-    :meth:`run` (``rows, as_of, P, T, today``) returns ``(hits, slow)``: ``hits`` lists
-    ``(position, findings, skips)`` for each row where a rule fired or could not judge,
-    in the form the compiled one-at-a-time function returns them; ``slow`` the
-    positions of the rows it left to the loader.  ``as_of`` None means each row brings
-    its own (``row["as_of"]``, else ``today``).
+    :meth:`run` (``rows, as_of, P, T, today``) returns ``(recs, skipped, slow)``:
+    ``recs`` holds ``(position, rule index, severity, subject id, values)`` per finding
+    (the compiled one-at-a-time function's records, with the row's position first),
+    ``skipped`` ``(position, (rule index, missing fields))`` per rule that could not
+    judge a row, both in row order, and ``slow`` the positions of the rows it left to
+    the loader.  ``as_of`` None means each row brings its own (``row["as_of"]``, else
+    ``today``).
 
-    A chunk whose rows are all dicts, with keys that are all member fields, gets a
-    function made for the fields it holds: the keys are checked once for the chunk
-    (one C-level union), and each field no rule reads is checked in the loop without a
-    per-row test of which keys are there.  Any other chunk gets the general function
-    (:attr:`function`), which checks each row's type and keys.
+    A chunk whose first row is a dict of member fields gets a function made for the
+    keys of that row (a fast path for rows of that shape, :meth:`source_for`); any
+    other chunk gets the general function (:attr:`function`), which checks each
+    row's type and keys.
     """
 
     def __init__(
@@ -99,12 +101,21 @@ class BatchProgram:
         per_row: list[str],
         body: list[str],
         namespace: dict[str, Any],
+        direct: bool = False,
+        rules: int = 0,
     ):
         self.fields = fields  # the member fields the rules read
         self.row_as_of = row_as_of
+        # direct: each record is (position, Finding), the Finding built where the rule
+        # fired (a rule set without precedence or min_severity); else the compiled
+        # function's records (see run())
+        self.direct = direct
+        self.rules = rules  # member rules: with one, a row has one finding at most
         self.hoisted = len(once)  # prelude values computed once per batch
         self.per_row = len(per_row)  # ... and per member
-        self._parts = (setup, once, per_row, body)
+        per_row, body = _inline_single_use(per_row, body)
+        per_row, body = _when_fired(per_row, body)
+        self._parts = (setup, once, per_row, _flat_records(body, direct))
         self._read = frozenset(fields) | ({"as_of"} if row_as_of else frozenset())
         self._skip = self._read | {"id", "member_id"}
         self._namespace = {**namespace, "B_KEYS": self._skip, "B_READ": self._read}
@@ -113,16 +124,26 @@ class BatchProgram:
         self.function = self._compile(self.source)
 
     def run(
-        self, rows: list[Any], as_of: Any, params: Any, tables: Any, today: _dt.date
-    ) -> tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]:
+        self,
+        rows: Sequence[Any],
+        lo: int,
+        hi: int,
+        as_of: Any,
+        params: Any,
+        tables: Any,
+        today: _dt.date | None,
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, Any]], list[int]]:
+        """Evaluate ``rows[lo:hi]`` (read in place: a list is not copied); positions in
+        the results are indices into ``rows``.  ``today``: the day of a row without
+        ``as_of`` when the batch has none (unused otherwise)."""
         function = self.function
-        if rows and rows[0].__class__ is dict:
+        if lo < hi and rows[lo].__class__ is dict:
             # the chunk's rows most likely share the first one's keys: the function made
             # for them reads each by subscript and checks all in one expression
-            shape = frozenset(rows[0])
+            shape = frozenset(rows[lo])
             function = self._variants.get(shape) or self._variant(shape)
-        result: tuple[list[tuple[int, list[Any], dict[Any, int]]], list[int]]
-        result = function(rows, as_of, params, tables, today)
+        result: tuple[list[tuple[Any, ...]], list[tuple[int, Any]], list[int]]
+        result = function(rows, lo, hi, as_of, params, tables, today)
         return result
 
     def source_for(self, shape: frozenset[str]) -> str:
@@ -186,11 +207,15 @@ class BatchProgram:
         # the namespace's helpers become parameters: locals are faster than globals
         names = sorted(self._namespace.keys() - {"__builtins__", "_batch"})
         em.add(
-            0, "def _batch(rows, as_of, P, T, today, " + ", ".join(f"{k}={k}" for k in names) + "):"
+            0,
+            "def _batch(rows, lo, hi, as_of, P, T, today, "
+            + ", ".join(f"{k}={k}" for k in names)
+            + "):",
         )
         em.lines.extend("    " + line for line in setup)
         em.lines.extend("    " + line for line in once)
-        em.add(1, "for i, row in B_enumerate(rows):")
+        em.add(1, "for i in B_range(lo, hi):")
+        em.add(2, "row = rows[i]")
         general = 2
         if shape is not None:
             self._fast_read(em, shape)
@@ -213,23 +238,14 @@ class BatchProgram:
                 "(R_as_of := B_date_of(R_as_of)) is B_SLOW:",
             )
             em.add(general + 1, "slow_append(i); continue")
-        per_row, body = _inline_single_use(per_row, body)
         em.lines.extend("        " + line for line in per_row)
         em.lines.extend(body)
-        em.add(2, "if out or skips:")
-        em.add(3, "hits_append((i, out, skips))")
-        em.add(3, "out = []")
-        em.add(3, "out_append = out.append")
-        em.add(3, "skips = {}")
-        em.add(3, "skips_get = skips.get")
-        em.add(3, "ax = []")
-        em.add(3, "ax_append = ax.append")
-        em.add(1, "return hits, slow")
+        em.add(1, "return recs, skipped, slow")
         # constants as locals too: K[3] in the loop is a lookup and a subscript each time
         lines = [_K_REF.sub(r"K_\1", line) for line in em.lines]
         used = sorted({int(k) for line in em.lines for k in _K_REF.findall(line)})
         lines[1:1] = [f"    K_{k} = K[{k}]" for k in used]
-        return "\n".join(lines) + "\n"
+        return _unalias("\n".join(lines) + "\n")
 
 
 class _NoFacts:
@@ -394,7 +410,7 @@ _SITUATIONS = frozenset(cast(tuple[str, ...], MEMBER_SPEC["situations"][0][1][1]
 
 _HELPERS: dict[str, Any] = {
     "B_dict": dict,
-    "B_enumerate": enumerate,
+    "B_range": range,
     "B_str": str,
     "B_int": int,
     "B_bool": bool,
@@ -532,6 +548,198 @@ def _inline_single_use(per_row: list[str], body: list[str]) -> tuple[list[str], 
     return [line for line in lines[: len(rows)] if line], lines[len(rows) :]
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_FIRES = ("if w is True:", "if w:", "elif w is True:", "elif w:")
+
+
+def _when_fired(per_row: list[str], body: list[str]) -> tuple[list[str], list[str]]:
+    """Per-row values that only a finding reads (its message, evidence, severity),
+    computed where the rule fires instead of for every member.
+
+    A per-row line is needed for every member when a condition or a skip reads it,
+    directly or through other per-row lines; the others are copied to the top of
+    each rule body that reads them (in their order, with what they read), and
+    computed there only.  Per-row lines are pure assignments of generated code, each
+    name assigned once (see :func:`_inline_single_use`): moving one to where it is
+    read gives the same value.  A rule body runs at most once per member.
+    """
+    names: dict[str, int] = {}
+    reads: list[set[str]] = []
+    for k, line in enumerate(per_row):
+        m = _ASSIGN.match(line)
+        if m is not None and not line.startswith("def "):
+            names[m.group(1)] = k
+        reads.append(set(_IDENTS.findall(line if m is None else line[m.end() :])))
+    if not names:
+        return per_row, body
+    for k in range(len(per_row)):
+        reads[k] &= names.keys()
+
+    def closure(start: set[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = [x for x in start if x in names]
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(reads[names[x]])
+        return seen
+
+    blocks: list[tuple[int, int]] = []  # [start, end) of each rule body (where it fires)
+    k = 0
+    while k < len(body):
+        if body[k].strip() in _FIRES:
+            j = k + 1
+            while j < len(body) and _indent(body[j]) > _indent(body[k]):
+                j += 1
+            blocks.append((k + 1, j))
+            k = j
+            continue
+        k += 1
+    inside = {j for a, b in blocks for j in range(a, b)}
+    eager_reads = set(_IDENTS.findall(" ".join(b for j, b in enumerate(body) if j not in inside)))
+    eager = closure(eager_reads)
+    for k, line in enumerate(per_row):  # a line that is not an assignment stays, with its reads
+        if _ASSIGN.match(line) is None or line.startswith("def "):
+            eager |= closure(reads[k])
+    if len(eager) == len(names):
+        return per_row, body
+    out: list[str] = []
+    last = 0
+    for a, b in blocks:
+        out.extend(body[last:a])
+        need = closure(set(_IDENTS.findall(" ".join(body[a:b])))) - eager
+        pad = " " * _indent(body[a])
+        out.extend(pad + per_row[names[x]] for x in sorted(need, key=names.__getitem__))
+        out.extend(body[a:b])
+        last = b
+    out.extend(body[last:])
+    keep = [line for line in per_row if (m := _ASSIGN.match(line)) is None or m.group(1) in eager]
+    return keep, out
+
+
+def _top_split(code: str) -> list[str]:
+    """Generated code split at its top-level commas (it holds no string literals)."""
+    parts: list[str] = []
+    depth = start = 0
+    for k, ch in enumerate(code):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(code[start:k].strip())
+            start = k + 1
+    tail = code[start:].strip()
+    return parts + [tail] if tail else parts
+
+
+def _flat_records(body: list[str], direct: bool) -> list[str]:
+    """The rule bodies recording into the batch's flat lists, each record with its row
+    (``i``): no per-row lists to set up and test for every member.  ``direct``: the
+    record is the Finding itself, built by the rule's ``B_F<index>`` (see
+    :func:`_finding_makers`).  A rule's condition is most often false: that is tested
+    first."""
+    out: list[str] = []
+    for line in body:
+        code = line.lstrip(" ")
+        pad = line[: len(line) - len(code)]
+        if code.startswith("out_append((") and direct:
+            # out_append((index, severity, subject id, (values, ))) from _rule_body
+            index, sev, _sid, values = _top_split(code[len("out_append((") : -2])
+            line = f"{pad}out_append((i, B_F{int(index)}({sev}, {values})))"
+        elif code.startswith("out_append(("):
+            line = pad + "out_append((i, " + code[len("out_append((") :]
+        elif code == "skips[sk] = skips_get(sk, 0) + 1":
+            line = pad + "skip_append((i, sk))"
+        elif code == "if w is True:":
+            out += [pad + "if w is False:", pad + "    pass"]
+            line = pad + "elif w is True:"
+        elif "skips" in code or "out_append" in code or "ax_append" in code:
+            raise AssertionError(f"unexpected bookkeeping in a member rule: {code}")
+        out.append(line)
+    return out
+
+
+# A temporary that only copies a local (``(_t5 := M_industry)``): compiler._unalias, with
+# the batch function's locals (member fields, constants) besides the compiler's.
+_ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPRMT]_[A-Za-z0-9_]+|K_\d+)\)")
+_T_ASSIGN = re.compile(r"\((_t\d+) := ")
+_TEMP = re.compile(r"\b_t\d+\b")
+
+
+def _unalias(source: str) -> str:
+    """``(None if (_t5 := M_x) is None else _t5.strip())`` -> ``(None if M_x is None
+    else M_x.strip())``: a local does not change while an expression runs (the batch
+    function assigns member fields only while reading a row).  A temporary assigned
+    anything else anywhere is left alone."""
+    found = _ALIAS.findall(source)
+    if not found:
+        return source
+    names: dict[str, set[str]] = {}
+    copies: dict[str, int] = {}
+    for t, name in found:
+        names.setdefault(t, set()).add(name)
+        copies[t] = copies.get(t, 0) + 1
+    assigned: dict[str, int] = {}
+    for t in _T_ASSIGN.findall(source):
+        assigned[t] = assigned.get(t, 0) + 1
+    aliases = {
+        t: next(iter(ns)) for t, ns in names.items() if len(ns) == 1 and copies[t] == assigned[t]
+    }
+    source = _ALIAS.sub(lambda m: m.group(2) if m.group(1) in aliases else m.group(), source)
+    return _TEMP.sub(lambda m: aliases.get(m.group(), m.group()), source)
+
+
+def _finding_makers(
+    gen: Gen, body: list[str], outputs: Sequence[Any], namespace: dict[str, Any]
+) -> bool:
+    """For each member rule, ``B_F<index>(severity, values)``: its Finding, built as the
+    report's Findings builds it from a record (message and evidence by the rule's own
+    render code, one shared Subject), defined in ``namespace``.  False when a record
+    does not have the expected form (the records are kept then)."""
+    source: list[str] = []
+    consts: dict[str, Any] = {}
+    for line in body:
+        code = line.strip()
+        if not code.startswith("out_append(("):
+            continue
+        parts = _top_split(code[len("out_append((") : -2])
+        sid = re.fullmatch(r"K\[(\d+)\]", parts[2]) if len(parts) == 4 else None
+        if sid is None or not parts[0].isdigit() or int(parts[0]) not in gen.renders:
+            return False
+        index = int(parts[0])
+        info = outputs[index]
+        if info is None:
+            return False
+        render = gen.renders[index][0]
+        head = f"def M{index}(v):\n    return "
+        if not render.startswith(head):
+            return False
+        for name, value in (
+            ("RULE", info.rule),
+            ("CAT", info.category),
+            ("SUBJ", Subject(info.kind, str(gen.K[int(sid.group(1))]))),
+            ("ADV", info.advice),
+            ("SRC", info.source),
+        ):
+            consts[f"B_{name}_{index}"] = value
+        source += [
+            f"def B_F{index}(sev, v):",
+            f"    _msg, _ev = {render[len(head) :].strip()}",
+            f"    return _Finding(B_RULE_{index}, sev, B_CAT_{index}, B_SUBJ_{index}, _msg, _ev, "
+            f"B_ADV_{index}, B_SRC_{index})",
+        ]
+    scope = {**namespace, **consts}
+    exec(compile("\n".join(source) + "\n", "<netrules-batch-findings>", "exec"), scope)
+    for name in scope.keys() - namespace.keys() - consts.keys():
+        namespace[name] = scope[name]
+    return True
+
+
 def _split_prelude(gen: Gen, row_names: set[str]) -> tuple[list[str], list[str]]:
     """The prelude lines computed once per batch, and those computed per row.
 
@@ -568,10 +776,15 @@ def _split_prelude(gen: Gen, row_names: set[str]) -> tuple[list[str], list[str]]
     return once, per_row
 
 
-def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
+def compile_batch(
+    prog: Program, row_as_of: bool, outputs: Sequence[Any] | None = None
+) -> BatchProgram | None:
     """Generate the batch function of a checked program (member rows only).
 
     ``row_as_of``: each row brings its own ``as_of`` (the batch was given none).
+    ``outputs``: the compiled program's :class:`~netrules.findings.RuleOutput` per rule,
+    given when each finding is final as the rule makes it (no precedence, no
+    min_severity): the function then builds the Findings itself.
     None when a member rule needs the member as a whole object.
     """
     gen = _BatchGen(prog)
@@ -595,16 +808,12 @@ def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
     once, per_row = _split_prelude(gen, row_names)
 
     setup = [
-        "hits = []",
-        "hits_append = hits.append",
+        "recs = []",  # (row, rule index, severity, subject id, values) per finding
+        "out_append = recs.append",
+        "skipped = []",  # (row, (rule index, missing fields)) per rule that could not judge
+        "skip_append = skipped.append",
         "slow = []",
         "slow_append = slow.append",
-        "out = []",
-        "out_append = out.append",
-        "skips = {}",
-        "skips_get = skips.get",
-        "ax = []",
-        "ax_append = ax.append",
         "net = B_NOFACTS",
         "R_as_of = as_of",
     ]
@@ -621,4 +830,7 @@ def compile_batch(prog: Program, row_as_of: bool) -> BatchProgram | None:
         if isinstance(kind, tuple) and kind[0] == "enum":
             namespace[_ident("B_E_", field)] = frozenset(kind[1])
             namespace[_ident("B_EN_", field)] = frozenset(kind[1]) | {None}
-    return BatchProgram(fields, row_as_of, setup, once, per_row, body.lines, namespace)
+    direct = outputs is not None and _finding_makers(gen, body.lines, outputs, namespace)
+    return BatchProgram(
+        fields, row_as_of, setup, once, per_row, body.lines, namespace, direct, len(member_rules)
+    )

@@ -77,7 +77,9 @@ def assert_same(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
 def fast_took_every_row(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
     program = batch_program(rules, as_of is None)
     assert program is not None
-    _hits, slow = program.run(rows, as_of, rules._params, rules._tables, AS_OF)
+    _recs, _skipped, slow = program.run(
+        rows, 0, len(rows), as_of, rules._params, rules._tables, AS_OF
+    )
     assert slow == []
 
 
@@ -114,13 +116,13 @@ def test_each_row_brings_its_own_as_of(pack, rows, days):
 def test_member_independent_values_are_computed_once_per_batch(pack):
     program = batch_program(pack, False)
     assert program is not None and program.hoisted > 0
-    before_loop = program.source.split("in B_enumerate(rows):")[0]
+    before_loop = program.source.split("in B_range(lo, hi):")[0]
     # the smallest target of all (a definition over tables alone) and as_of arithmetic
     assert "D_lowest_target = " in before_loop
     assert "_add_dur(R_as_of" in before_loop
     # ...but not when every row brings its own as_of
     per_row = batch_program(pack, True)
-    assert "_add_dur(R_as_of" not in per_row.source.split("in B_enumerate(rows):")[0]
+    assert "_add_dur(R_as_of" not in per_row.source.split("in B_range(lo, hi):")[0]
 
 
 @pytest.mark.parametrize(
@@ -247,3 +249,75 @@ def test_long_batches_stream_in_chunks(pack):
     for seen, result in enumerate(results, start=1):
         assert result.index == seen - 1
     assert seen == 5000
+
+
+def test_a_list_is_read_in_place_across_chunks(pack):
+    """A list (or tuple) is read in place, 1,024 positions a call: the same results,
+    indices and row numbers as a stream cut into chunks, a bad row past the first
+    chunk named by its row number."""
+    rows = [
+        {"id": f"m{n}", "connection_count": n * 7 % 1500, "career_level": "senior"}
+        if n % 3
+        else {"member_id": n, "connection_count": n % 400}
+        for n in range(2500)
+    ]
+    streamed = list(pack.evaluate_many(iter(rows), as_of=AS_OF))
+    for given in (rows, tuple(rows)):
+        assert list(pack.evaluate_many(given, as_of=AS_OF)) == streamed
+        assert list(pack.evaluate_many(given, as_of=AS_OF).findings()) == list(
+            pack.evaluate_many(iter(rows), as_of=AS_OF).findings()
+        )
+    assert [r.id for r in streamed[:4]] == ["0", "m1", "m2", "3"]
+    bad = [*rows[:1500], {"connection_count": -3}, *rows[1500:]]
+    with pytest.raises(netrules.InputError) as info:
+        list(pack.evaluate_many(bad, as_of=AS_OF).findings())
+    assert info.value.location == "row 1501: member.connection_count"
+
+
+def test_findings_built_where_rules_fire_keep_precedence_and_order():
+    """The batch function builds the Findings itself when no min_severity applies:
+    a member rule suppressing another still hides its finding, and a member's
+    findings come in the report's order."""
+    source = """
+rule "b-low" {
+  title "Low"
+  severity info
+  when member.connection_count < 100
+  message "{member.connection_count} is low"
+}
+rule "a-none" {
+  title "None"
+  severity warning
+  when member.connection_count == 0
+  suppresses "b-low"
+  message "no connections"
+}
+rule "c-senior" {
+  title "Senior"
+  severity info
+  when member.career_level == "senior"
+  message "senior"
+}
+"""
+    rules = netrules.load_rules(include_default=False, texts=[("p.rules", source)])
+    rows = [
+        {"id": "x", "connection_count": 0, "career_level": "senior"},
+        {"id": "y", "connection_count": 50, "career_level": "senior"},
+        {"id": "z", "connection_count": 500},
+    ]
+    program = batch_program(rules, False)
+    assert program is not None and program.direct
+    assert_same(rules, rows)
+    found = [(i, f.rule) for i, _ident, f in rules.evaluate_many(rows, as_of=AS_OF).findings()]
+    assert found == [(0, "a-none"), (0, "c-senior"), (1, "b-low"), (1, "c-senior")]
+    quiet = rules.select(min_severity="warning")  # a severity filter: records, as evaluate()
+    assert not batch_program(quiet, False).direct
+    assert_same(quiet, rows)
+
+
+def test_values_only_findings_read_are_computed_where_the_rule_fires(pack):
+    program = batch_program(pack, False)
+    assert program is not None
+    loop = program.source.split("in B_range(lo, hi):")[1]
+    # the situations the member is past: only messages read them
+    assert loop.index("D_situations_past = ") > loop.index("if w is False:")
