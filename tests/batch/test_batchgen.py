@@ -262,9 +262,9 @@ def test_a_list_is_read_in_place_across_chunks(pack):
         for n in range(2500)
     ]
     streamed = list(pack.evaluate_many(iter(rows), as_of=AS_OF))
-    for given in (rows, tuple(rows)):
-        assert list(pack.evaluate_many(given, as_of=AS_OF)) == streamed
-        assert list(pack.evaluate_many(given, as_of=AS_OF).findings()) == list(
+    for whole in (rows, tuple(rows)):
+        assert list(pack.evaluate_many(whole, as_of=AS_OF)) == streamed
+        assert list(pack.evaluate_many(whole, as_of=AS_OF).findings()) == list(
             pack.evaluate_many(iter(rows), as_of=AS_OF).findings()
         )
     assert [r.id for r in streamed[:4]] == ["0", "m1", "m2", "3"]
