@@ -331,17 +331,41 @@ def _situations(value: Any) -> Any:
 
 
 def _objects(value: Any, field: str) -> Any:
-    """A row's employers or schools as model objects, or ``_SLOW`` (the loader says why)."""
+    """A row's employers or schools as model objects, or ``_SLOW`` (the loader says why).
+
+    Each item: a dict of the spec's keys only (``name`` and ``title`` or ``degree``,
+    ``start``, ``end``), ``name`` a string, the other text a string or null, the dates
+    a date, ISO date text or null.  The model's defaults are null, so building the
+    object from the four values is what the loader's ``cls(**item)`` gives.
+    """
     if value.__class__ is not list and value.__class__ is not tuple:
         return _SLOW
     if not value:
         return ()
-    try:
-        rows = _check(MEMBER_SPEC[field][0], value, field)
-    except _Bad:
-        return _SLOW
-    cls = Employer if field == "employers" else School
-    return tuple(cls(**r) for r in rows)
+    cls, other = (Employer, "title") if field == "employers" else (School, "degree")
+    made = []
+    for item in value:
+        if item.__class__ is not dict:
+            return _SLOW
+        name = item.get("name")
+        text = item.get(other)
+        start = item.get("start")
+        end = item.get("end")
+        keys = 1 + (other in item) + ("start" in item) + ("end" in item)
+        if name.__class__ is not str or len(item) != keys:  # no name, or another key
+            return _SLOW
+        if not name.isascii() and not _text(name):
+            return _SLOW
+        if text is not None and (text.__class__ is not str or not (text.isascii() or _text(text))):
+            return _SLOW
+        if start is not None and start.__class__ is not _dt.date:
+            start = _date_of(start)  # a date, or _SLOW
+        if end is not None and end.__class__ is not _dt.date:
+            end = _date_of(end)
+        if start is _SLOW or end is _SLOW:
+            return _SLOW
+        made.append(cls(name, text, start, end))
+    return tuple(made)
 
 
 def _text(value: str) -> bool:

@@ -125,3 +125,59 @@ def test_result_rows_are_flat(pack):
         "message",
         "evidence",
     }
+
+
+def test_pandas_rows_are_converted_column_by_column_as_row_by_row():
+    """The column-wise conversion of a frame gives the values the row-wise one gave:
+    missing values (NaN, NaT, None, pd.NA) unknown, timestamps ISO dates, numpy scalars
+    of object columns unboxed, every dtype kept as pandas hands it over."""
+    pandas = pytest.importorskip("pandas")
+    numpy = pytest.importorskip("numpy")
+    from netrules.batch import _pandas_rows, _pandas_value
+
+    frame = pandas.DataFrame(
+        {
+            "id": ["a", "b", None, "d"],
+            "connection_count": [1, 2, 3, 4],
+            "ratio": [1.5, float("nan"), 2.0, 3.0],
+            "job_seeking": [True, False, True, True],
+            "mixed": ["x", None, numpy.int64(5), float("nan")],
+            "joined_on": pandas.to_datetime(["2020-01-01", None, "2021-05-06", "2022-01-01"]),
+            "text": pandas.array(["p", None, "q", "r"], dtype="string"),
+            "count": pandas.array([1, None, 3, 4], dtype="Int64"),
+            "situations": [["career-break"], [], None, ["x"]],
+        }
+    )
+    by_row = [{k: _pandas_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    by_column = _pandas_rows(frame)
+    assert by_column == by_row
+    for old, new in zip(by_row, by_column, strict=True):
+        assert [type(v) for v in old.values()] == [type(v) for v in new.values()]
+    twice = pandas.DataFrame([[1, 2]], columns=["connection_count", "connection_count"])
+    assert _pandas_rows(twice) == [
+        {k: _pandas_value(v) for k, v in r.items()} for r in twice.to_dict("records")
+    ]
+
+
+def test_tables_give_what_their_rows_give(pack):
+    pa = pytest.importorskip("pyarrow")
+    pytest.importorskip("pandas")
+    rows = [
+        {"id": f"m{n}", "connection_count": n * 13 % 1200, "career_level": level}
+        for n, level in enumerate(["senior", "entry", "executive"] * 900)
+    ]
+    expected = list(pack.evaluate_many(rows, as_of=AS_OF))
+    table = pa.Table.from_pylist(rows)
+    for source in (table, table.to_pandas()):
+        assert list(pack.evaluate_many(source, as_of=AS_OF)) == expected
+        assert list(pack.evaluate_many(source, as_of=AS_OF).findings()) == list(
+            pack.evaluate_many(rows, as_of=AS_OF).findings()
+        )
+
+
+def test_tables_without_columns_or_with_one():
+    pa = pytest.importorskip("pyarrow")
+    from netrules.batch import iter_rows
+
+    for table in (pa.table({"connection_count": [1, 2]}), pa.table({"a": [1]}).drop(["a"])):
+        assert list(iter_rows(table)) == table.to_pylist()

@@ -321,3 +321,39 @@ def test_values_only_findings_read_are_computed_where_the_rule_fires(pack):
     loop = program.source.split("in B_range(lo, hi):")[1]
     # the situations the member is past: only messages read them
     assert loop.index("D_situations_past = ") > loop.index("if w is False:")
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "employers",
+    [
+        [{"name": "Acme", "title": "CEO", "start": "2019-03-01", "end": None}],
+        [{"name": "Acme", "start": _dt.date(2019, 3, 1)}, {"name": "Beta", "end": "2024-01-31"}],
+        [{"name": _Text("Acme")}],  # a str subclass: the loader's way, same result
+        [{"name": "Acme", "start": _dt.datetime(2019, 3, 1, 9)}],  # refused by the loader
+        [{"name": "Acme", "boss": "x"}],  # an unknown key: refused
+        [{"name": "Acme", "title": 3}],
+        [{"name": None}],
+        ["Acme"],
+        [{"name": "Acme", "end": "2019-02-30"}],
+    ],
+)
+def test_employers_and_schools_as_the_loader_reads_them(pack, employers):
+    schools = [{**e, "degree": e.get("title")} for e in employers if isinstance(e, dict)]
+    for s in schools:
+        s.pop("title", None)
+    for field, value in (("employers", employers), ("schools", schools or employers)):
+        rows = [{"id": "a", "connection_count": 40, field: value}] * 2
+        try:
+            alone = one_at_a_time(pack, rows[0])
+        except netrules.InputError as exc:
+            with pytest.raises(netrules.InputError) as info:
+                list(pack.evaluate_many(rows, as_of=AS_OF))
+            assert info.value.message == exc.message
+            continue
+        results = list(pack.evaluate_many(rows, as_of=AS_OF))
+        assert [r.findings for r in results] == [alone.findings] * 2
+        assert [r.skipped for r in results] == [alone.skipped] * 2
