@@ -747,26 +747,31 @@ _FINDINGS = object()  # where report_json() puts the findings' own JSON text
 
 
 def report_json(
-    report: Report, extra: Mapping[str, Any] | None = None, indent: int | None = None
+    report: Report,
+    extra: Mapping[str, Any] | None = None,
+    indent: int | None = None,
+    end: str = "",
 ) -> str:
-    """``dumps({**report.to_dict(), **extra}, indent)``, the same text.
+    """``dumps({**report.to_dict(), **extra}, indent) + end``, the same text.
 
     Compact, a :class:`Findings` writes its own part (:meth:`Findings._json`, no
     ``to_dicts()`` copy, or the text the e-mail check already made) and the rest is
-    joined around it as ``json.dumps`` joins an object's members.
+    joined around it as ``json.dumps`` joins an object's members, in one join (the
+    findings' part is most of a large report: each copy of it counts).
     """
     findings = report.findings
     if indent is not None or not isinstance(findings, Findings):
         data = report.to_dict()
         data.update(extra or {})
-        return dumps(data, indent)
+        return dumps(data, indent) + end
     data = report._dict(_FINDINGS)
     data.update(extra or {})
-    members = [
-        dumps(key) + ":" + (findings._json() if value is _FINDINGS else dumps(value))
-        for key, value in data.items()
-    ]
-    return "{" + ",".join(members) + "}"
+    parts: list[str] = []
+    for key, value in data.items():
+        parts.append(("{" if not parts else ",") + dumps(key) + ":")
+        parts.append(findings._json() if value is _FINDINGS else dumps(value))
+    parts.append("}" + end)
+    return "".join(parts)
 
 
 def dumps(data: Any, indent: int | None = None) -> str:

@@ -311,9 +311,9 @@ def render(
 
         extras = _report_extras(ctx)
         if isinstance(report, Report):  # the findings' part written without a copy
-            text = report_json(report, extras, 2 if pretty else None)
-        else:
-            text = dumps(report_dict(report, ctx), 2 if pretty else None)
+            # json escapes every newline inside strings: json_printable leaves the last one
+            return json_printable(report_json(report, extras, 2 if pretty else None, "\n"))
+        text = dumps(report_dict(report, ctx), 2 if pretty else None)
         return json_printable(text) + "\n"
     if fmt == "jsonl":
         return json_printable(_jsonl(report, ctx))

@@ -40,6 +40,8 @@ def same_text(report: Report) -> None:
     expected = dumps(report.to_dict())
     assert report.to_json() == expected
     assert report_json(report, {"redacted": True}) == dumps({**report.to_dict(), "redacted": True})
+    assert report_json(report, None, None, "\n") == expected + "\n"
+    assert report_json(report, None, 2, "\n") == dumps(report.to_dict(), 2) + "\n"
     assert findings._json() == dumps(findings.to_dicts())
     # partly built: some findings and some subjects of aggregated ones read first
     fresh = Findings(findings._entries, findings._outputs, findings._summaries)
