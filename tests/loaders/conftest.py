@@ -22,13 +22,41 @@ def make_archive(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+def both_readers(read: Callable[[], Any]) -> Any:
+    """``read()`` with small files read whole (the default), checked against the same
+    read with every file read line by line (the careful reader): the same network,
+    or the same error (message, file and row)."""
+    from netrules.errors import InputError
+    from netrules.loaders import archive
+
+    def outcome() -> tuple[str, Any]:
+        try:
+            return "network", read()
+        except InputError as exc:
+            return "error", (str(exc), exc.file, exc.location)
+
+    whole = outcome()
+    saved = archive.WHOLE_FILE_BYTES
+    archive.WHOLE_FILE_BYTES = -1
+    try:
+        careful = outcome()
+    finally:
+        archive.WHOLE_FILE_BYTES = saved
+    assert whole == careful, "reading files whole changed what the loader gives"
+    if whole[0] == "error":
+        read()  # raises the error itself, for the test
+    return whole[1]
+
+
 @pytest.fixture
 def load(make_archive: Callable[..., Path]) -> Callable[..., Any]:
     """``load(files, infer=False, **options)``: build an archive and load it with
-    load_archive; without derivations unless ``infer`` (test_derive_* ask for them)."""
+    load_archive; without derivations unless ``infer`` (test_derive_* ask for them).
+    Every load is done twice, files read whole and line by line, and must agree."""
     from netrules.loaders.archive import load_archive
 
     def build_and_load(files: dict[str, str | bytes], infer: bool = False, **options: Any) -> Any:
-        return load_archive(make_archive(files, **options), infer=infer)
+        path = make_archive(files, **options)
+        return both_readers(lambda: load_archive(path, infer=infer))
 
     return build_and_load

@@ -456,3 +456,29 @@ def test_multi_line_quoted_fields_keep_row_numbers(load: Callable[..., Any]) -> 
     with pytest.raises(InputError) as info:
         load({"messages.csv": table(MESSAGES["2023"], rows)})
     assert info.value.location == "row 4"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85", "\r\n", "\r"])
+def test_line_breaks_of_every_kind_inside_a_cell(load: Callable[..., Any], separator: str) -> None:
+    """A cell may hold a line break of any kind (a message's content): read whole or line
+    by line (``load`` checks both agree), the record stays one row and the rows after
+    it keep their line numbers."""
+    rows = [
+        [
+            "2-x==",
+            "",
+            "Jane Doe",
+            "",
+            "Me",
+            "",
+            "2024-12-01 10:00:00 UTC",
+            "",
+            f"line 1{separator}line 2{separator}line 3",
+            "INBOX",
+        ],
+        ["2-y==", "", "Bob Roe", "", "Me", "", "yesterday", "", "", "INBOX"],
+    ]
+    with pytest.raises(InputError) as info:
+        load({"messages.csv": table(MESSAGES["2023"], rows)})
+    breaks = 2 if separator in ("\r\n", "\r") else 0  # what the csv module counts as lines
+    assert info.value.location == f"row {3 + breaks}"

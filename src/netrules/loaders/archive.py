@@ -20,7 +20,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
@@ -399,7 +399,8 @@ def _text_stream(name: str, raw: BinaryIO) -> tuple[io.TextIOWrapper, str]:
     """A CSV file as text, and its delimiter (TAB for the legacy UTF-16 files).
 
     The file is decoded as it is read, so a large messages.csv is never held
-    whole in memory; its first bytes tell the encoding and the delimiter.
+    whole in memory (files up to WHOLE_FILE_BYTES are read whole, see
+    :func:`_whole_lines`); its first bytes tell the encoding and the delimiter.
     """
     head = raw.peek(512)[:512]  # type: ignore[attr-defined]
     if head[:4] == b"PK\x03\x04":
@@ -411,10 +412,14 @@ def _text_stream(name: str, raw: BinaryIO) -> tuple[io.TextIOWrapper, str]:
         )
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return io.TextIOWrapper(raw, encoding="utf-16", newline=""), "\t"
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), _delimiter(head)
+
+
+def _delimiter(head: bytes) -> str:
+    """TAB when the first line of the file's first 512 bytes has a TAB and no comma."""
     text = head.decode("utf-8", "ignore")
     first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), delimiter
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def _header_key(cell: str) -> str:
@@ -423,6 +428,50 @@ def _header_key(cell: str) -> str:
 
 class _LineTooLong(csv.Error):
     """One physical line longer than MAX_LINE_CHARS (a zip bomb, a binary file)."""
+
+
+# Files up to this size are read and decoded whole, then split into lines at once
+# (faster than a bounded readline per line); larger ones are decoded as they are read.
+WHOLE_FILE_BYTES = 16 * 1024 * 1024
+# What str.splitlines splits at besides the CSV line ends (\r, \n): a text holding one
+# of them is read line by line instead, as the csv module expects.
+_OTHER_LINE_ENDS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (the first five are ASCII)
+
+
+def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str] | None:
+    """The lines of a clean, small CSV file read at once (ends kept), and its delimiter.
+
+    None when the file needs the careful reader (:func:`_text_stream` and
+    :func:`_lines`): not UTF-8/UTF-16, damaged, a line near the line limit, or a
+    character that ``splitlines`` would split at and the csv module would not.  The
+    careful reader then reads it again from the start and reports any fault exactly
+    where, and when, it always did.
+    """
+    try:
+        head = raw.peek(512)[:512]  # type: ignore[attr-defined]
+        if head[:4] == b"PK\x03\x04":
+            return None  # (the careful reader says what it is)
+        data = raw.read(WHOLE_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return None
+    if len(data) > WHOLE_FILE_BYTES:
+        return None
+    try:
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text, delimiter = data.decode("utf-16"), "\t"
+        else:
+            text = data.decode("utf-8-sig")
+            delimiter = _delimiter(head)
+    except UnicodeDecodeError:
+        return None
+    if any(c in text for c in _OTHER_LINE_ENDS[: 5 if text.isascii() else None]):
+        return None
+    lines = text.splitlines(keepends=True)
+    # (a line of MAX_LINE_CHARS - 1 characters and "\r\n" is split in two by the
+    # bounded readline: such a file takes the careful reader too)
+    if lines and max(map(len, lines)) >= MAX_LINE_CHARS - 1:
+        return None
+    return lines, delimiter
 
 
 def _lines(stream: io.TextIOWrapper) -> Iterator[str]:
@@ -464,19 +513,33 @@ class _Table:
         self.wide: list[int] = []  # rows with filled cells past the header
         self._reopen = reopen
         self._delimiter = ","
+        self.stream: io.TextIOWrapper | None = None
         try:
-            with self.read_errors():
-                self.stream, self._delimiter = _text_stream(name, raw)
+            # A small clean file is read whole (it can be read again from the start);
+            # any other the careful way, from the start, as it always was.
+            whole = _whole_lines(name, raw) if reopen is not None else None
+            lines: Iterable[str]
+            if whole is not None:
+                raw.close()
+                lines, self._delimiter = whole
+            else:
+                if reopen is not None:
+                    raw.close()
+                    raw = reopen()
+                with self.read_errors():
+                    self.stream, self._delimiter = _text_stream(name, raw)
+                lines = _lines(self.stream)
             # strict: a quote that is opened and never closed is an error, not
             # a field that swallows every later row.
-            self.reader = csv.reader(_lines(self.stream), delimiter=self._delimiter, strict=True)
+            self.reader = csv.reader(lines, delimiter=self._delimiter, strict=True)
             self._find_header(spec)
         except BaseException:
             raw.close()
             raise
 
     def close(self) -> None:
-        self.stream.close()
+        if self.stream is not None:
+            self.stream.close()
 
     def _find_header(self, spec: Spec) -> None:
         # The notes preamble (3 lines in the exports seen) may be any length.
