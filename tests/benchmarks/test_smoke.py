@@ -102,3 +102,13 @@ def test_fmt_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert fmt.main(["--runs", "1", "--phases"]) == 0
     out = capsys.readouterr().out
     assert "netrules fmt --check" in out and "python -c pass" in out and "layout" in out
+
+
+def test_check_phases_runs_on_a_small_export(capsys) -> None:
+    """``python -m benchmarks.check_phases`` times every phase of `netrules check`."""
+    from benchmarks import check_phases
+
+    assert check_phases.main(["--connections", "200", "--runs", "1"]) == 0
+    text = capsys.readouterr().out
+    for phase in (*check_phases.PHASES, "total", "python -c pass"):
+        assert f"\n{phase} " in text
