@@ -632,6 +632,12 @@ def evaluate_lines(
     items: list[Any] = []
     indices: list[int] = []
     for number, line in lines:
+        if line.__class__ is bytes:  # a JSON line as read: decoded here, in the worker
+            try:
+                line = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                bad.append((number, "not UTF-8 text"))
+                continue
         if isinstance(line, str):
             try:  # strict: duplicate keys, NaN, huge numbers, deep nesting (loaders/reading.py)
                 item = loads_json(line, label="<line>")
@@ -675,7 +681,17 @@ def init_worker(spec: RuleSpec, as_of: _dt.date | None, source: str) -> None:
     spec.build()
 
 
+def encoded(
+    result: tuple[list[str], list[tuple[int, str]], int, dict[str, int]],
+) -> tuple[bytes, list[tuple[int, str]], int, dict[str, int]]:
+    """A chunk's result with its output lines joined and encoded, as the output file
+    holds them: a worker does this, so that the parent process, which reads the input
+    and writes the output for every worker, only moves one buffer per chunk."""
+    out, bad, members, severities = result
+    return ("\n".join(out) + "\n").encode() if out else b"", bad, members, severities
+
+
 def worker_chunk(
     lines: list[tuple[int, Any]],
-) -> tuple[list[str], list[tuple[int, str]], int, dict[str, int]]:
-    return evaluate_lines(_WORKER["spec"], lines, _WORKER["as_of"], _WORKER["source"])
+) -> tuple[bytes, list[tuple[int, str]], int, dict[str, int]]:
+    return encoded(evaluate_lines(_WORKER["spec"], lines, _WORKER["as_of"], _WORKER["source"]))

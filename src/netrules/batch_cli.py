@@ -108,7 +108,6 @@ def add_parser(sub: Any, add_rule_options: Callable[..., None]) -> argparse.Argu
 
 
 def _chunks_jsonl(stream: IO[bytes], size: int) -> Iterator[list[tuple[int, Any]]]:
-    from .batch import BadLine
     from .loaders.reading import MAX_DOCUMENT_BYTES
 
     chunk: list[tuple[int, Any]] = []
@@ -125,12 +124,7 @@ def _chunks_jsonl(stream: IO[bytes], size: int) -> Iterator[list[tuple[int, Any]
             )
         if not raw.strip():
             continue
-        try:
-            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            chunk.append((number, BadLine("not UTF-8 text")))
-        else:
-            chunk.append((number, text))
+        chunk.append((number, raw))  # decoded by the worker (evaluate_lines)
         if len(chunk) >= size:
             yield chunk
             chunk = []
@@ -172,11 +166,14 @@ def _pyarrow_parquet() -> Any:
 
 class _JsonlWriter:
     def __init__(self, path: Path):
-        self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.fh = open(path, "wb")  # noqa: SIM115 - closed in close()
 
-    def write(self, lines: list[str]) -> None:
-        if lines:
-            self.fh.write("\n".join(lines) + "\n")
+    def write(self, lines: list[str] | bytes) -> None:
+        """Output lines, or a worker's lines already joined and encoded (batch.encoded)."""
+        if isinstance(lines, bytes):
+            self.fh.write(lines)
+        elif lines:
+            self.fh.write(("\n".join(lines) + "\n").encode())
 
     def close(self) -> None:
         self.fh.close()
@@ -191,9 +188,11 @@ class _ParquetWriter:
         self.schema = pa.schema([(c, pa.string()) for c in OUTPUT_COLUMNS])
         self.writer = pq.ParquetWriter(path, self.schema)
 
-    def write(self, lines: list[str]) -> None:
+    def write(self, lines: list[str] | bytes) -> None:
         if not lines:
             return
+        if isinstance(lines, bytes):  # json.dumps escapes every line break inside a line
+            lines = lines.decode().split("\n")[:-1]
         columns: dict[str, list[str]] = {c: [] for c in OUTPUT_COLUMNS}
         for line in lines:
             row = json.loads(line)
@@ -209,7 +208,7 @@ class _ParquetWriter:
 # ------------------------------------------------------------------ execution
 
 
-ChunkResult = tuple[list[str], list[tuple[int, str]], int, dict[str, int]]
+ChunkResult = tuple[list[str] | bytes, list[tuple[int, str]], int, dict[str, int]]
 
 
 def _in_process(
@@ -328,7 +327,7 @@ def run(args: argparse.Namespace, ruleset: Any, err: Callable[[str], None]) -> i
         for lines, bad, n, sev in results:
             writer.write(lines)
             members += n
-            findings += len(lines)
+            findings += sum(sev.values())
             for key, value in sev.items():
                 severities[key] += value
             for number, reason in bad:

@@ -20,7 +20,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .batch import RuleSpec, evaluate_lines
+from .batch import RuleSpec, encoded, evaluate_lines
 
 __all__ = ["RulesPlugin", "evaluate_chunk", "spec_token"]
 
@@ -56,9 +56,9 @@ RulesPlugin: Any = type("RulesPlugin", (_Rules, WorkerPlugin), {"__module__": __
 
 def evaluate_chunk(
     token: str, lines: list[tuple[int, Any]], as_of: _dt.date | None, source: str
-) -> tuple[list[str], list[tuple[int, str]], int, dict[str, int]]:
+) -> tuple[bytes, list[tuple[int, str]], int, dict[str, int]]:
     """One chunk's task on a worker: evaluate_lines with the worker's rule set."""
     spec = _SPECS.get(token)
     if spec is None:  # pragma: no cover - the plugin runs before any task
         raise RuntimeError("the netrules rule set is not installed on this worker")
-    return evaluate_lines(spec, lines, as_of, source)
+    return encoded(evaluate_lines(spec, lines, as_of, source))

@@ -232,7 +232,7 @@ def test_dask_worker_killed_mid_run(tmp_path):
         for k, (lines, _bad, _n, _sev) in enumerate(
             batch_cli._dask(spec, as_of, "in", iter(chunks), cluster.scheduler_address, 2)
         ):
-            out.extend(lines)
+            out.extend(lines.decode().split("\n")[:-1])  # joined and encoded by the worker
             if k == 1:
                 os.kill(pids[0], signal.SIGKILL)  # the nanny restarts it; its tasks rerun
     want = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in expected_lines(rows)]
@@ -259,8 +259,26 @@ def test_dask_chunks_spread_over_every_worker(tmp_path):
         for lines, _bad, _n, _sev in batch_cli._dask(
             spec, _dt.date(2026, 11, 1), "in", iter(chunks), cluster.scheduler_address, 2
         ):
-            out.extend(lines)
+            out.extend(lines.decode().split("\n")[:-1])
         done = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert all(count > 0 for count in done.values()), done
     want = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in expected_lines(rows)]
     assert out == want
+
+
+def test_worker_output_is_the_file_bytes(tmp_path: Path) -> None:
+    """A worker returns its chunk's output joined and encoded; the writer stores it as is,
+    and a line whose text holds U+2028 or a line break stays one line."""
+    from netrules.batch import encoded
+
+    lines = ['{"m":"a\u2028b"}', '{"m":"x\\ny"}', '{"m":"é"}']
+    payload, bad, members, sev = encoded((lines, [], 3, {"info": 3}))
+    assert payload == ("\n".join(lines) + "\n").encode()
+    assert (bad, members, sev) == ([], 3, {"info": 3})
+    assert encoded(([], [], 0, {}))[0] == b""
+    writer = batch_cli._JsonlWriter(tmp_path / "o.jsonl")
+    writer.write(payload)
+    writer.write(lines)
+    writer.close()
+    text = (tmp_path / "o.jsonl").read_text(encoding="utf-8")
+    assert text.split("\n")[:-1] == lines + lines
