@@ -44,6 +44,7 @@ from .compiler import (
     _Emitter,
     _ident,
     _member_rule_bodies,
+    _unalias,
 )
 from .findings import Subject
 from .loaders.json_doc import (
@@ -245,7 +246,7 @@ class BatchProgram:
         lines = [_K_REF.sub(r"K_\1", line) for line in em.lines]
         used = sorted({int(k) for line in em.lines for k in _K_REF.findall(line)})
         lines[1:1] = [f"    K_{k} = K[{k}]" for k in used]
-        return _unalias("\n".join(lines) + "\n")
+        return _unalias("\n".join(lines) + "\n", _ALIAS)
 
 
 class _NoFacts:
@@ -691,31 +692,6 @@ def _flat_records(body: list[str], direct: bool) -> list[str]:
 # A temporary that only copies a local (``(_t5 := M_industry)``): compiler._unalias, with
 # the batch function's locals (member fields, constants) besides the compiler's.
 _ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPRMT]_[A-Za-z0-9_]+|K_\d+)\)")
-_T_ASSIGN = re.compile(r"\((_t\d+) := ")
-_TEMP = re.compile(r"\b_t\d+\b")
-
-
-def _unalias(source: str) -> str:
-    """``(None if (_t5 := M_x) is None else _t5.strip())`` -> ``(None if M_x is None
-    else M_x.strip())``: a local does not change while an expression runs (the batch
-    function assigns member fields only while reading a row).  A temporary assigned
-    anything else anywhere is left alone."""
-    found = _ALIAS.findall(source)
-    if not found:
-        return source
-    names: dict[str, set[str]] = {}
-    copies: dict[str, int] = {}
-    for t, name in found:
-        names.setdefault(t, set()).add(name)
-        copies[t] = copies.get(t, 0) + 1
-    assigned: dict[str, int] = {}
-    for t in _T_ASSIGN.findall(source):
-        assigned[t] = assigned.get(t, 0) + 1
-    aliases = {
-        t: next(iter(ns)) for t, ns in names.items() if len(ns) == 1 and copies[t] == assigned[t]
-    }
-    source = _ALIAS.sub(lambda m: m.group(2) if m.group(1) in aliases else m.group(), source)
-    return _TEMP.sub(lambda m: aliases.get(m.group(), m.group()), source)
 
 
 def _finding_makers(

@@ -847,15 +847,16 @@ def _rule_body(
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
 
 
-def _unalias(source: str) -> str:
+def _unalias(source: str, alias: re.Pattern[str] = _ALIAS) -> str:
     """The generated source without temporaries that only copy a local name.
 
     ``(None if (_t5 := q3) is None else _t5.strip())`` becomes ``(None if q3 is None
     else q3.strip())``: a local does not change while an expression runs, so reading it
     again gives the same value, two steps cheaper.  A temporary assigned anything else
-    anywhere else is left alone.
+    anywhere else is left alone.  ``alias`` matches ``(_tN := NAME)`` for the names
+    that are locals of the function being generated (the batch function has more).
     """
-    found = _ALIAS.findall(source)
+    found = alias.findall(source)
     if not found:
         return source
     names: dict[str, set[str]] = {}
@@ -869,7 +870,7 @@ def _unalias(source: str) -> str:
     aliases = {
         t: next(iter(ns)) for t, ns in names.items() if len(ns) == 1 and copies[t] == assigned[t]
     }
-    source = _ALIAS.sub(lambda m: m.group(2) if m.group(1) in aliases else m.group(), source)
+    source = alias.sub(lambda m: m.group(2) if m.group(1) in aliases else m.group(), source)
     return _TEMP.sub(lambda m: aliases.get(m.group(), m.group()), source)
 
 

@@ -377,14 +377,7 @@ class Findings(Sequence[Finding]):
                     )
                 )
                 continue
-            append(
-                form
-                % (
-                    _encode_str(str(sid)),
-                    write(message.__class__, _slow_json)(message),
-                    *[write(v.__class__, _slow_json)(v) for v in evidence.values()],
-                )
-            )
+            append(_filled(form, sid, message, evidence, write))
         return out
 
     def _subject_texts(self) -> list[str]:
@@ -419,14 +412,7 @@ class Findings(Sequence[Finding]):
                     )
                 )
                 continue
-            append(
-                form
-                % (
-                    _encode_str(str(sid)),
-                    write(message.__class__, _slow_json)(message),
-                    *[write(v.__class__, _slow_json)(v) for v in evidence.values()],
-                )
-            )
+            append(_filled(form, sid, message, evidence, write))
         return out
 
     def to_dicts(self) -> list[dict[str, Any]]:
@@ -612,6 +598,19 @@ def _finding_form(info: RuleOutput, severity: str, keys: tuple[Any, ...]) -> str
         + evidence
         + ","
         + _percent(tail[1:])
+    )
+
+
+def _filled(
+    form: str, sid: Any, message: Any, evidence: dict[str, Any], write: Callable[..., Any]
+) -> str:
+    """A recorded finding's JSON text: its template (``_finding_form`` or
+    ``_subject_form``) filled with the subject id, the message and the evidence values,
+    each through the writer for its type (``_writers().get``)."""
+    return form % (
+        _encode_str(str(sid)),
+        write(message.__class__, _slow_json)(message),
+        *[write(v.__class__, _slow_json)(v) for v in evidence.values()],
     )
 
 
