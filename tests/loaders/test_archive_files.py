@@ -23,7 +23,7 @@ from archive_builder import (
 )
 
 from netrules.loaders import load_network
-from netrules.model import Employer, School, Skipped
+from netrules.model import Connection, Employer, Invitation, School, Skipped
 
 D = dt.date
 ME = "https://www.linkedin.com/in/mia-member"
@@ -540,29 +540,40 @@ def test_macos_zip_leftovers_are_ignored(load: Callable[..., Any]) -> None:
 
 
 def test_fast_construction_equals_the_classes_own(load: Callable[..., Any]) -> None:
-    """Connections and invitations are built through their slot setters (the hot
-    loop); each equals, and hashes like, the object its own constructor makes."""
+    """Connections and invitations are built through a mutable subclass whose objects
+    then take their class (``archive._filler``, the hot loops); each is of the class
+    itself, equals and hashes like the object its own constructor makes, and is
+    frozen."""
     import attrs
 
     net = load(full_archive(), infer=True)
     built = [*net.connections, *net.invitations]
     assert net.connections and net.invitations
     for obj in built:
-        again = type(obj)(**attrs.asdict(obj, recurse=False))
+        assert type(obj) in (Connection, Invitation)
+        again = type(obj)(**attrs.asdict(obj, recurse=False))  # (every field is set)
         assert obj == again and hash(obj) == hash(again)
+        assert repr(obj) == repr(again)
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             obj.id = "changed"
 
 
-def test_slot_setters_refuse_a_class_that_checks_its_values() -> None:
-    """The fast path is only for classes whose constructor merely stores the fields."""
+def test_filler_refuses_a_class_that_checks_its_values() -> None:
+    """The fast path is only for slotted classes whose constructor merely stores the
+    fields."""
     import attrs
 
-    from netrules.loaders.archive import _slot_setters
+    from netrules.loaders.archive import _filler
 
     @attrs.frozen(slots=True)
     class Checked:
         n: int = attrs.field(validator=attrs.validators.instance_of(int))
 
+    @attrs.frozen(slots=False)
+    class Unslotted:
+        n: int
+
     with pytest.raises(TypeError):
-        _slot_setters(Checked)
+        _filler(Checked)
+    with pytest.raises(TypeError):
+        _filler(Unslotted)
