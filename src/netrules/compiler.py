@@ -44,7 +44,8 @@ _WHOLE = frozenset({"sum", "avg", "min", "max", "distinct", "collect"})
 # Runtime helpers that are one string method behind a None test (runtime._lower, ...)
 _STR_METHODS = {"lower": "lower", "upper": "upper", "trim": "strip"}
 # A temporary that only copies a local name: "(_t5 := q3)" (see _unalias)
-_ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPR]_[A-Za-z0-9_]+)\)")
+_ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPR]_[A-Za-z0-9_]+|K_\d+)\)")
+_K_REF = re.compile(r"\bK\[(\d+)\]")
 _ASSIGN = re.compile(r"\((_t\d+) := ")
 _SHARED = re.compile(r"\bq\d+\b")  # a per-item value computed once per item (_ItemShare)
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
@@ -351,10 +352,12 @@ class Gen:
         return f"{obj}.{field}", closed
 
     def e_Index(self, e: n.Index, ctx: _Ctx) -> tuple[str, bool]:
-        if self.typ(e.obj).startswith("coll:"):  # connections[id]: one dict per evaluation
-            by_id = self.hoist(f"_by_id({_ident('R_', _name(e.obj))})")
+        if self.typ(e.obj).startswith("coll:"):
+            # connections[id]: one dict per evaluation, built at the first look-up (an
+            # evaluation that looks nothing up, say without removals, builds none)
+            box = self.hoist(f"_index_box({_ident('R_', _name(e.obj))})")
             key, closed = self.sub(e.key, ctx)
-            return f"{by_id}.get({key})", closed
+            return f"({box}[0] or _index_fill({box})).get({key})", closed
         table = _name(e.obj)
         self.tables_used.add(table)
         key, closed = self.sub(e.key, ctx)
@@ -838,6 +841,8 @@ def _rule_body(
     for line in local or ():
         em.add(indent + 1, line)
     subj = gen.const("member") if subject == "None" else subject
+    if subj == "it.id" and gen.share is not None:  # read once per item when rules share it
+        subj = gen.share.use(gen, subj)
     vals = "(" + "".join(f"{c}, " for c in values) + ")"
     # What fired, compactly: the Finding is built when read (findings.Findings)
     em.add(indent + 1, f"out_append(({ri_index}, {sev}, {subj}, {vals}))")
@@ -937,9 +942,24 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     if share is not None:
         share.quiet = True
     try:
+        run: list[str] = []  # consecutive parts that read no item: one hoisted value
         for leaf, label, inputs in leaves:
-            known = "".join(f"{gen.expr(i, ctx)} is not None and " for i in inputs)
-            parts.append(f"({gen.const((label,))} if {known}{gen.expr(leaf, ctx)} is None else ())")
+            known, closed = "", True
+            for i in inputs:
+                code, c_closed = gen.sub(i, ctx)
+                known += f"{code} is not None and "
+                closed = closed and c_closed
+            code, c_closed = gen.sub(leaf, ctx)
+            part = f"({gen.const((label,))} if {known}{code} is None else ())"
+            if closed and c_closed and not inline:
+                run.append(part)
+                continue
+            if run:
+                parts.append(gen.hoist(" + ".join(run)))
+                run = []
+            parts.append(part)
+        if run:
+            parts.append(gen.hoist(" + ".join(run)))
     finally:
         gen.inline = False
         if share is not None:
@@ -1224,6 +1244,12 @@ def compile_program(prog: Program) -> CompiledProgram:
         em.add(1, line)
     em.lines.extend(body.lines)
     em.add(1, "return out, skips, {" + ", ".join(summaries) + "}")
+    # Constants the function reads become its locals: K[7] in a loop is a global look-up
+    # and a subscript each time, K_7 one local read (the render functions keep K[7]).
+    used = sorted({int(k) for line in em.lines for k in _K_REF.findall(line)})
+    em.lines = [em.lines[0], *(f"    K_{k} = K[{k}]" for k in used)] + [
+        _K_REF.sub(r"K_\1", line) for line in em.lines[1:]
+    ]
     for i in sorted(gen.renders):  # message and evidence of a finding, built when read
         em.lines.append("")
         em.lines.append(gen.renders[i][0].rstrip("\n"))

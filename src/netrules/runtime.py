@@ -331,6 +331,17 @@ def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     return out
 
 
+def _index_box(items: Any) -> list[Any]:
+    """``[None, items]``: the place of ``connections[id]``'s dictionary, filled by
+    :func:`_index_fill` at the first look-up (the code reads ``box[0] or _index_fill(box)``)."""
+    return [None, items]
+
+
+def _index_fill(box: list[Any]) -> dict[str, Any]:
+    index = box[0] = _by_id(box[1])
+    return index
+
+
 def _as_set(values: Any) -> Any:
     return None if values is None else frozenset(values)
 
