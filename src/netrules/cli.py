@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .model import Network
     from .ruleset import RuleSet
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 PROG = "netrules"
 FORMATS = ("text", "concise", "json", "jsonl", "csv", "markdown", "github", "html")
@@ -476,15 +476,17 @@ def _config(args: argparse.Namespace) -> Config:
         return Config()
     path = getattr(args, "config", None)
     if path is None:
-        from .config import find_config
+        from .config import _find_config
 
-        found = find_config()
+        found = _find_config()  # a path as text: no pathlib when there is no file
         if found is None:
             return Config()
+        from pathlib import Path
+
         try:
-            path = str(found.relative_to(os.getcwd()))
+            path = str(Path(found).relative_to(os.getcwd()))
         except ValueError:
-            path = str(found)
+            path = found
     from .config import load_config
 
     return load_config(path)
@@ -536,9 +538,9 @@ def _progress(message: str, stream: IO[str] | None = None) -> Any:
 
 
 def _demo_path() -> Any:
-    from importlib import resources
+    from .cache_key import package_files  # the package's folder, not importlib.resources
 
-    return resources.files("netrules") / "data" / "demo.json"
+    return package_files() / "data" / "demo.json"
 
 
 def _load_input(args: argparse.Namespace) -> Network:
@@ -756,6 +758,7 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             _write(statistics(report, ctx, as_json=fmt in ("json", "jsonl")), main_file)
         else:
             _write(_render(fmt, report, ctx, main_file, choice, pretty), main_file)
+    _park(network, report, ruleset, ctx, later)  # freed by the OS when run() ends the process
     return 1 if _fails(report, fail_on) else 0
 
 
@@ -1373,6 +1376,62 @@ _COMMANDS = {
     "test": _cmd_test,
     "batch": _cmd_batch,
 }
+
+
+# What `check` leaves for the end of the process when run() ends it (the network, the
+# report, the rule set): None when main() is called as a function, so that its caller
+# gets the memory back as usual.
+_parked: list[Any] | None = None
+
+
+def _park(*objects: Any) -> None:
+    """Keep ``objects`` until the process ends, when :func:`run` is about to end it."""
+    if _parked is not None:
+        _parked.extend(objects)
+
+
+def run() -> NoReturn:
+    """The ``netrules`` program (its console script and ``python -m netrules``):
+    :func:`main` on ``sys.argv``, then the process exits with its code.
+
+    After ``check``, whose every output is written and closed by then, the process
+    ends at once (``os._exit``) once standard output and error are flushed: the
+    interpreter's teardown (freeing the loaded network, the report and every module
+    one object at a time, a final garbage collection) is work the operating system
+    does wholesale, about 4 % of a check of a 30,000-connection export.  Whenever
+    something could still need that teardown (a flush fails, an ``atexit`` handler
+    is registered, another thread runs) the exit is the ordinary one.  See
+    docs/performance.md ("Session of 1 Dec 09:19: start-up and load_rules").
+    """
+    global _parked
+    fast = sys.argv[1:2] == ["check"]
+    if fast:
+        _parked = []
+    code = main()
+    if fast:
+        _exit_now(code)
+    sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` without the interpreter's teardown; returns (and
+    the caller exits the ordinary way) when a flush fails or anything registered to
+    run at exit, or another thread, could need that teardown."""
+    import atexit
+
+    try:
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            if stream is not None:
+                stream.flush()
+    except Exception:  # e.g. a reader that went away: the ordinary exit reports it as before
+        return
+    handlers = getattr(atexit, "_ncallbacks", None)
+    if handlers is None or handlers() != 0:
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

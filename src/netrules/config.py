@@ -19,12 +19,16 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .diagnostics import did_you_mean
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Every `netrules check` reads this module (the defaults, discovery): pathlib and the
+# diagnostics (attrs classes) are imported only where a file is found or a key is wrong.
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration or baseline file (docs/semantics.md, Limits)
 
@@ -144,7 +148,7 @@ class Config(NamedTuple):
 
 
 # ---------------------------------------------------------------- discovery
-def _has_tool_table(path: Path) -> bool:
+def _has_tool_table(path: str) -> bool:
     try:
         with open(path, "rb") as fh:  # bounded: a pyproject.toml is small
             text = fh.read(MAX_CONFIG_BYTES).decode("utf-8-sig")
@@ -159,16 +163,30 @@ def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     In each folder ``netrules.toml`` wins over ``.netrules.toml``, which wins over a
     ``pyproject.toml`` that has a ``[tool.netrules]`` table (one without is passed over).
     """
-    folder = Path(start if start is not None else os.getcwd()).resolve()
-    for here in (folder, *folder.parents):
+    found = _find_config(start)
+    if found is None:
+        return None
+    from pathlib import Path
+
+    return Path(found)
+
+
+def _find_config(start: str | os.PathLike[str] | None = None) -> str | None:
+    """:func:`find_config` as text, without pathlib (``netrules check`` looks every time)."""
+    # Path.resolve() is os.path.realpath(); Path.parents ends at the root
+    here = os.path.realpath(start if start is not None else os.getcwd())
+    while True:
         for name in CONFIG_FILES:
-            candidate = here / name
-            if not candidate.is_file():
+            candidate = os.path.join(here, name)
+            if not os.path.isfile(candidate):
                 continue
             if name == "pyproject.toml" and not _has_tool_table(candidate):
                 continue
             return candidate
-    return None
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 # ---------------------------------------------------------------- positions
@@ -246,6 +264,8 @@ def key_positions(text: str, root: tuple[str, ...] = ()) -> dict[str, tuple[int,
 # ---------------------------------------------------------------- reading
 def load_config(path: str | os.PathLike[str]) -> Config:
     """Read and check one configuration file (``netrules.toml`` or ``pyproject.toml``)."""
+    from pathlib import Path
+
     path = Path(path)
     shown = str(path)
     try:
@@ -278,6 +298,7 @@ def parse_config(
 ) -> Config:
     """Check configuration text; relative paths in it are resolved against ``base``."""
     import tomllib
+    from pathlib import Path
 
     try:
         data = tomllib.loads(text)
@@ -360,6 +381,8 @@ class _Reader:
         return ConfigError(message, file=self.path, line=line, column=column)
 
     def unknown(self, key: str, name: str, known: tuple[str, ...]) -> ConfigError:
+        from .diagnostics import did_you_mean
+
         hint = did_you_mean(name, known) or did_you_mean(name.replace("_", "-"), known)
         return self.fail(
             key, f"unknown key '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
@@ -378,6 +401,8 @@ class _Reader:
 
     def choice(self, key: str, value: Any, allowed: tuple[str, ...]) -> str:
         if value not in allowed:
+            from .diagnostics import did_you_mean
+
             hint = did_you_mean(str(value), allowed) if isinstance(value, str) else None
             raise self.fail(
                 key,

@@ -206,9 +206,11 @@ class RuleSet:
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         """Load-time warnings (unused definitions, parameters, advice)."""
-        from .diagnostics import Diagnostic, Span
-
         if self._prog is None and self._restored is not None:
+            if not self._restored.warnings:  # (the pack has none: no diagnostics imported)
+                return ()
+            from .diagnostics import Diagnostic, Span
+
             return tuple(
                 Diagnostic(code, severity, message, path, Span(*span), hint, line)
                 for code, severity, message, path, span, hint, line in self._restored.warnings

@@ -9,19 +9,35 @@ surrogates are shown as escapes (``\\x1b``, ``\\u202e``) instead.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["json_printable", "printable"]
 
-# C0 controls but TAB and LF, DEL and the C1 controls, the bidi embeddings,
-# overrides and isolates, and lone surrogates (never text; not writable as UTF-8).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_ONE_LINE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-# In JSON text, control characters are already escaped by json.dumps; the rest
-# of the set above is written raw with ensure_ascii=False.
-_UNSAFE_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# The characters shown as escapes, by pattern name:
+_SOURCES = {
+    # C0 controls but TAB and LF, DEL and the C1 controls, the bidi embeddings,
+    # overrides and isolates, and lone surrogates (never text; not writable as UTF-8).
+    "_UNSAFE": "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+    "_UNSAFE_ONE_LINE": "[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+    # In JSON text, control characters are already escaped by json.dumps; the rest
+    # of the set above is written raw with ensure_ascii=False.
+    "_UNSAFE_JSON": "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+}
+
+
+# Compiled on first use: almost every text printed is plain ASCII and never needs them,
+# and compiling the three at import was a millisecond of every `netrules check`.
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(_SOURCES[name])
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """``_UNSAFE``, ``_UNSAFE_ONE_LINE`` and ``_UNSAFE_JSON``, the compiled patterns."""
+    if name in _SOURCES:
+        return _pattern(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -37,7 +53,7 @@ def printable(text: str, *, one_line: bool = False) -> str:
     """``text`` with every unsafe character shown as an escape (``one_line`` escapes LF too)."""
     if text.isascii() and text.isprintable():
         return text
-    return (_UNSAFE_ONE_LINE if one_line else _UNSAFE).sub(_escape, text)
+    return _pattern("_UNSAFE_ONE_LINE" if one_line else "_UNSAFE").sub(_escape, text)
 
 
 def json_printable(text: str) -> str:
@@ -47,7 +63,7 @@ def json_printable(text: str) -> str:
         return text if "\x7f" not in text else text.replace("\x7f", "\\u007f")
     if not _json_unsafe(text):
         return text
-    return _UNSAFE_JSON.sub(_json_escape, text)
+    return _pattern("_UNSAFE_JSON").sub(_json_escape, text)
 
 
 # The UTF-8 forms of _UNSAFE_JSON's characters: DEL; C2 80-9F (C1 controls);

@@ -1,0 +1,183 @@
+"""What `netrules check` leaves out of its start-up and its exit (docs/performance.md,
+"Session of 1 Dec 09:19: start-up and load_rules"): checked by what a fresh process
+imports and by what it does at exit, never by timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netrules import cli, terminal
+from netrules.config import _find_config, find_config
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def child(
+    code: str, cache: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter running ``code`` with its own parse cache."""
+    env = dict(os.environ, NETRULES_CACHE_DIR=str(cache))
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [sys.executable, *args, *(("-c", code) if code else ())],
+        capture_output=True,
+        text=True,
+        check=check,
+        env=env,
+    )
+
+
+# Modules the check of a network into a JSON file does not need: the rule-language
+# tooling (the compiled rule-set cache serves the pack), the renderers of other formats,
+# the configuration file reader, the diagnostics (errors only) and other commands.
+NOT_ON_THE_JSON_PATH = (
+    "lark",
+    "netrules.parser",
+    "netrules.checker",
+    "netrules.compiler",
+    "netrules.nodes",
+    "netrules.diagnostics",
+    "netrules.authoring",
+    "netrules.batch_cli",
+    "netrules.html_report",
+    "netrules.report_text",
+    "rich",
+    "jinja2",
+    "pygments",
+    "tomllib",
+    "importlib.resources",
+)
+
+
+def test_check_to_a_json_file_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    code = (
+        "import sys\n"
+        "from netrules.cli import main\n"
+        f"code = main(['check', '--demo', '--format', 'json', '-o', {str(out)!r}])\n"
+        f"print(code, sorted(m for m in {NOT_ON_THE_JSON_PATH!r} if m in sys.modules))\n"
+    )
+    cache = tmp_path / "cache"
+    child(code, cache)  # the first run fills the compiled rule-set cache
+    result = child(code, cache)
+    assert result.stdout.split(" ", 1)[1].strip() == "[]"
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"]
+
+
+def test_the_configuration_module_is_light(tmp_path: Path) -> None:
+    """Every check reads netrules.config (discovery, the defaults): pathlib and the
+    diagnostics are imported only when a file is found or a key is wrong."""
+    code = (
+        "import sys, netrules.config as c, netrules.terminal\n"
+        "c._find_config()\n"
+        "print(sorted(m for m in ('pathlib', 'netrules.diagnostics', 'attrs', 'tomllib') "
+        "if m in sys.modules), netrules.terminal._pattern.cache_info().currsize)\n"
+    )
+    assert child(code, tmp_path).stdout.strip() == "[] 0"
+
+
+def test_find_config_as_text_is_find_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project = tmp_path / "project"
+    deep = project / "a" / "b"
+    deep.mkdir(parents=True)
+    assert _find_config(deep) == (None if find_config(deep) is None else str(find_config(deep)))
+    (project / "pyproject.toml").write_text("[tool.other]\n", encoding="utf-8")
+    (project / "a" / "pyproject.toml").write_text("[tool.netrules]\n", encoding="utf-8")
+    assert _find_config(deep) == str((project / "a" / "pyproject.toml").resolve())
+    (project / "a" / "b" / ".netrules.toml").write_text("", encoding="utf-8")
+    assert _find_config(deep) == str((deep / ".netrules.toml").resolve())
+    assert find_config(deep) == Path(_find_config(deep) or "")
+    if os.name == "posix":  # a symbolic link is resolved as Path.resolve() does
+        (tmp_path / "link").symlink_to(deep)
+        assert _find_config(tmp_path / "link") == str((deep / ".netrules.toml").resolve())
+    monkeypatch.chdir(deep)
+    assert _find_config() == str((deep / ".netrules.toml").resolve())
+    args = cli._build_parser(only_check=True)[0].parse_args(["check", "--demo"])
+    assert cli._config(args).path == ".netrules.toml"  # shown relative to the folder
+
+
+def test_the_unsafe_character_patterns_are_compiled_when_used() -> None:
+    assert terminal._UNSAFE.pattern == terminal._SOURCES["_UNSAFE"]
+    assert terminal._UNSAFE_JSON.search("a\u202eb") is not None
+    assert terminal.printable("a\x1bb\nc", one_line=True) == "a\\x1bb\\x0ac"
+    assert terminal.json_printable('"\u2066"') == '"\\u2066"'
+    with pytest.raises(AttributeError):
+        terminal._NOT_A_PATTERN  # noqa: B018
+
+
+# ---------------------------------------------------------------- the exit
+
+# An object whose finaliser speaks at the interpreter's teardown: silent when the
+# process ends at once.
+SPEAKS_AT_TEARDOWN = (
+    "import sys\n"
+    "class Speaks:\n"
+    "    def __del__(self):\n"
+    "        sys.stderr.write('teardown ran\\n')\n"
+    "sys.modules['__main__'].speaks = Speaks()\n"
+)
+
+
+def run_command(tmp_path: Path, *argv: str, before: str = "") -> subprocess.CompletedProcess[str]:
+    """``netrules ARGV`` through cli.run(), the rule set from a warm cache (a cold load
+    imports lark, whose logging registers an atexit handler)."""
+    child("import netrules; netrules.load_rules()", tmp_path / "cache")
+    code = (
+        SPEAKS_AT_TEARDOWN + before + f"sys.argv = ['netrules', *{list(argv)!r}]\n"
+        "from netrules.cli import run\n"
+        "run()\n"
+    )
+    return child(code, tmp_path / "cache", check=False)
+
+
+def test_check_ends_the_process_at_once_with_its_output_flushed(tmp_path: Path) -> None:
+    argv = ("check", "--demo", "--format", "json", "--fail-on", "info")
+    done = run_command(tmp_path, *argv)
+    assert cli.main([*argv, "-o", str(tmp_path / "in-process.json")]) == 1
+    assert done.returncode == 1  # the code main() returns
+    assert "teardown ran" not in done.stderr
+    report = json.loads(done.stdout)  # whole: flushed before the end
+    assert report == json.loads((tmp_path / "in-process.json").read_text(encoding="utf-8"))
+    assert cli._parked is None  # main() called as a function keeps nothing
+
+
+def test_errors_are_flushed_too(tmp_path: Path) -> None:
+    done = run_command(tmp_path, "check", str(tmp_path / "missing.json"))
+    assert done.returncode == 2
+    assert "missing.json" in done.stderr and "teardown ran" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "import atexit; atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n",
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.5), sys.stderr.write('thread ran\\n')))"
+        ".start()\n",
+    ],
+    ids=["atexit", "thread"],
+)
+def test_the_ordinary_exit_when_something_needs_it(tmp_path: Path, before: str) -> None:
+    done = run_command(tmp_path, "check", "--demo", "--format", "json", before=before)
+    assert done.returncode == 0
+    assert "teardown ran" in done.stderr
+    assert ("atexit ran" in done.stderr) or ("thread ran" in done.stderr)
+    assert json.loads(done.stdout)["findings"]
+
+
+def test_other_commands_exit_the_ordinary_way(tmp_path: Path) -> None:
+    done = run_command(tmp_path, "rules")
+    assert done.returncode == 0 and "teardown ran" in done.stderr
+    assert "zero-connections" in done.stdout
+
+
+def test_python_m_netrules_is_the_program(tmp_path: Path) -> None:
+    done = child("", tmp_path / "cache", "-m", "netrules", "check", "--demo", "--format", "json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["findings"]
