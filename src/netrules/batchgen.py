@@ -35,6 +35,8 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+import attrs
+
 from . import nodes as n
 from .checker import Program
 from .compiler import (
@@ -46,7 +48,7 @@ from .compiler import (
     _member_rule_bodies,
     _unalias,
 )
-from .findings import Subject
+from .findings import Finding, Subject
 from .loaders.json_doc import (
     MAX_INT,
     MEMBER_SPEC,
@@ -102,7 +104,7 @@ class BatchProgram:
         per_row: list[str],
         body: list[str],
         namespace: dict[str, Any],
-        direct: bool = False,
+        makers: dict[int, tuple[str, str]] | None = None,
         rules: int = 0,
     ):
         self.fields = fields  # the member fields the rules read
@@ -110,13 +112,13 @@ class BatchProgram:
         # direct: each record is (position, Finding), the Finding built where the rule
         # fired (a rule set without precedence or min_severity); else the compiled
         # function's records (see run())
-        self.direct = direct
+        self.direct = makers is not None
         self.rules = rules  # member rules: with one, a row has one finding at most
         self.hoisted = len(once)  # prelude values computed once per batch
         self.per_row = len(per_row)  # ... and per member
         per_row, body = _inline_single_use(per_row, body)
         per_row, body = _when_fired(per_row, body)
-        self._parts = (setup, once, per_row, _flat_records(body, direct))
+        self._parts = (setup, once, per_row, _flat_records(body, makers))
         self._read = frozenset(fields) | ({"as_of"} if row_as_of else frozenset())
         self._skip = self._read | {"id", "member_id"}
         self._namespace = {**namespace, "B_KEYS": self._skip, "B_READ": self._read}
@@ -452,7 +454,12 @@ _HELPERS: dict[str, Any] = {
     "B_len": len,
     "B_Exception": Exception,
     "B_Fallback": _Fallback,
+    "B_new": object.__new__,
+    "B_isascii": str.isascii,
 }
+# The largest whole number of one digit of CPython's int (2**30 - 1), which its
+# comparisons take on a fast path; B_MAXI is not one.
+_SMALL_INT = 2**30 - 1
 
 
 def _fast_check(name: str, kind: Any, field: str, keep: bool, read: str = "") -> str:
@@ -463,11 +470,15 @@ def _fast_check(name: str, kind: Any, field: str, keep: bool, read: str = "") ->
     v = f"({name} := {read})" if keep else "(B_v := " + name + ")"
     n = name if keep else "B_v"
     if kind == "int":
-        check = f"{v}.__class__ is B_int and 0 <= {n} <= B_MAXI"
+        # one machine word (CPython compares those without a call): a larger whole
+        # number, valid up to B_MAXI, takes the general checks
+        check = f"{v}.__class__ is B_int and {n} >= 0 and {n} <= {_SMALL_INT}"
         # a null count is the loader's len(connections): the general path says 0
         return check if keep else f"({check} or {n} is None)"
     if kind == "string":
-        return f"({v}.__class__ is B_str and ({n}.isascii() or B_text({n})) or {n} is None)"
+        # str.isascii(x) raises for anything but a str (the loader takes a subclass as
+        # it is, and so does this); False for other text, which must encode
+        return f"({v} is None or B_isascii({n}) or B_text({n}))"
     if kind == "bool":
         return f"({v} is True or {n} is False or {n} is None)"
     if kind == "date":
@@ -662,21 +673,22 @@ def _top_split(code: str) -> list[str]:
     return parts + [tail] if tail else parts
 
 
-def _flat_records(body: list[str], direct: bool) -> list[str]:
+def _flat_records(body: list[str], makers: dict[int, tuple[str, str]] | None) -> list[str]:
     """The rule bodies recording into the batch's flat lists, each record with its row
-    (``i``): no per-row lists to set up and test for every member.  ``direct``: the
-    record is the Finding itself, built by the rule's ``B_F<index>`` (see
-    :func:`_finding_makers`).  A rule's condition is most often false: that is tested
-    first."""
+    (``i``): no per-row lists to set up and test for every member.  ``makers``: the
+    record is the Finding itself, built where the rule fires from the rule's message
+    and evidence code (see :func:`_finding_makers` and :func:`_build_finding`).  A
+    rule's condition is most often false: that is tested first."""
     out: list[str] = []
     for line in body:
         code = line.lstrip(" ")
         pad = line[: len(line) - len(code)]
-        if code.startswith("out_append((") and direct:
+        if code.startswith("out_append((") and makers is not None:
             # out_append((index, severity, subject id, (values, ))) from _rule_body
             index, sev, _sid, values = _top_split(code[len("out_append((") : -2])
-            line = f"{pad}out_append((i, B_F{int(index)}({sev}, {values})))"
-        elif code.startswith("out_append(("):
+            out += _build_finding(pad, int(index), sev, values, makers[int(index)])
+            continue
+        if code.startswith("out_append(("):
             line = pad + "out_append((i, " + code[len("out_append((") :]
         elif code == "skips[sk] = skips_get(sk, 0) + 1":
             line = pad + "skip_append((i, sk))"
@@ -689,6 +701,76 @@ def _flat_records(body: list[str], direct: bool) -> list[str]:
     return out
 
 
+_SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|K\[\d+\]")
+_V_REF = re.compile(r"\bv\[(\d+)\]")
+
+
+def _build_finding(
+    pad: str, index: int, sev: str, values: str, render: tuple[str, str]
+) -> list[str]:
+    """The lines building rule ``index``'s Finding where it fires and recording it:
+    the object made without ``Finding.__init__`` (``object.__new__`` and the class's
+    slot setters, bound once: :data:`FINDING_SETTERS`), every field set to what
+    ``Finding(...)`` would hold, the message and evidence computed in place by the
+    rule's render code.  A value of the record that is a plain name or constant is
+    written where the render code reads it; otherwise the values are a tuple first."""
+    msg, ev = render
+    assert values.startswith("(") and values.endswith(")")
+    parts = _top_split(values[1:-1])
+    lines = []
+    if all(_SIMPLE.fullmatch(p) for p in parts):
+
+        def put(code: str) -> str:
+            return _V_REF.sub(lambda m: parts[int(m.group(1))], code)
+    else:
+        lines.append(f"{pad}B_vals = {values}")
+
+        def put(code: str) -> str:
+            return _V_REF.sub(lambda m: f"B_vals[{m.group(1)}]", code)
+
+    fields = {
+        "rule": f"B_RULE_{index}",
+        "severity": sev,
+        "category": f"B_CAT_{index}",
+        "subject": f"B_SUBJ_{index}",
+        "message": put(msg),
+        "evidence": put(ev),
+        "advice": f"B_ADV_{index}",
+        "source": f"B_SRC_{index}",
+        "subjects": "()",
+    }
+    assert tuple(fields) == FINDING_FIELDS
+    lines.append(f"{pad}B_f = B_new(_Finding)")
+    lines += [f"{pad}B_set_{name}(B_f, {code})" for name, code in fields.items()]
+    lines.append(f"{pad}out_append((i, B_f))")
+    return lines
+
+
+def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]]:
+    """The slot setters of a frozen attrs class by field name, in field order: what its
+    generated ``__init__`` calls, without the call.  Only for a class whose fields
+    neither check nor convert their values (checked here; the tests compare the
+    objects field by field)."""
+    fields = attrs.fields(cls)
+    if (
+        any(
+            f.validator is not None
+            or f.converter is not None
+            or f.on_setattr is not None
+            or not f.init
+            or f.alias != f.name
+            for f in fields
+        )
+        or getattr(cls, "__attrs_post_init__", None) is not None
+    ):
+        raise TypeError(f"{cls.__name__}: its __init__ does more than set its fields")
+    return {f.name: cls.__dict__[f.name].__set__ for f in fields}
+
+
+FINDING_SETTERS = _slot_setters(Finding)
+FINDING_FIELDS = tuple(FINDING_SETTERS)
+
+
 # A temporary that only copies a local (``(_t5 := M_industry)``): compiler._unalias, with
 # the batch function's locals (member fields, constants) besides the compiler's.
 _ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPRMT]_[A-Za-z0-9_]+|K_\d+)\)")
@@ -696,13 +778,14 @@ _ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPRMT]_[A-Za-z0-9_]+|
 
 def _finding_makers(
     gen: Gen, body: list[str], outputs: Sequence[Any], namespace: dict[str, Any]
-) -> bool:
-    """For each member rule, ``B_F<index>(severity, values)``: its Finding, built as the
-    report's Findings builds it from a record (message and evidence by the rule's own
-    render code, one shared Subject), defined in ``namespace``.  False when a record
-    does not have the expected form (the records are kept then)."""
-    source: list[str] = []
-    consts: dict[str, Any] = {}
+) -> dict[int, tuple[str, str]] | None:
+    """For each member rule, the code of its finding's message and evidence (the rule's
+    own render code, reading the record's values as ``v[k]``), with what its findings
+    share (rule, category, one shared Subject, advice, source) defined in
+    ``namespace`` as ``B_RULE_<index>``...: the Finding is built where the rule fires
+    (:func:`_build_finding`), as the report's Findings builds it from a record.
+    None when a record does not have the expected form (the records are kept then)."""
+    makers: dict[int, tuple[str, str]] = {}
     for line in body:
         code = line.strip()
         if not code.startswith("out_append(("):
@@ -710,15 +793,18 @@ def _finding_makers(
         parts = _top_split(code[len("out_append((") : -2])
         sid = re.fullmatch(r"K\[(\d+)\]", parts[2]) if len(parts) == 4 else None
         if sid is None or not parts[0].isdigit() or int(parts[0]) not in gen.renders:
-            return False
+            return None
         index = int(parts[0])
         info = outputs[index]
         if info is None:
-            return False
+            return None
         render = gen.renders[index][0]
         head = f"def M{index}(v):\n    return "
         if not render.startswith(head):
-            return False
+            return None
+        made = _top_split(render[len(head) :].strip())
+        if len(made) != 2 or not parts[3].startswith("(") or not parts[3].endswith(")"):
+            return None
         for name, value in (
             ("RULE", info.rule),
             ("CAT", info.category),
@@ -726,18 +812,9 @@ def _finding_makers(
             ("ADV", info.advice),
             ("SRC", info.source),
         ):
-            consts[f"B_{name}_{index}"] = value
-        source += [
-            f"def B_F{index}(sev, v):",
-            f"    _msg, _ev = {render[len(head) :].strip()}",
-            f"    return _Finding(B_RULE_{index}, sev, B_CAT_{index}, B_SUBJ_{index}, _msg, _ev, "
-            f"B_ADV_{index}, B_SRC_{index})",
-        ]
-    scope = {**namespace, **consts}
-    exec(compile("\n".join(source) + "\n", "<netrules-batch-findings>", "exec"), scope)
-    for name in scope.keys() - namespace.keys() - consts.keys():
-        namespace[name] = scope[name]
-    return True
+            namespace[f"B_{name}_{index}"] = value
+        makers[index] = (made[0], made[1])
+    return makers
 
 
 def _split_prelude(gen: Gen, row_names: set[str]) -> tuple[list[str], list[str]]:
@@ -824,13 +901,14 @@ def compile_batch(
         setup += [f"def {name}({', '.join(args)}):", f"    return {code}"]
     namespace = dict(NAMESPACE)
     namespace.update(_HELPERS)
+    namespace.update({f"B_set_{name}": setter for name, setter in FINDING_SETTERS.items()})
     namespace["B_NOFACTS"] = _NoFacts()
     namespace["K"] = tuple(gen.K)
     for field, (kind, _required) in MEMBER_SPEC.items():
         if isinstance(kind, tuple) and kind[0] == "enum":
             namespace[_ident("B_E_", field)] = frozenset(kind[1])
             namespace[_ident("B_EN_", field)] = frozenset(kind[1]) | {None}
-    direct = outputs is not None and _finding_makers(gen, body.lines, outputs, namespace)
+    makers = None if outputs is None else _finding_makers(gen, body.lines, outputs, namespace)
     return BatchProgram(
-        fields, row_as_of, setup, once, per_row, body.lines, namespace, direct, len(member_rules)
+        fields, row_as_of, setup, once, per_row, body.lines, namespace, makers, len(member_rules)
     )

@@ -60,6 +60,14 @@ def one_at_a_time(rules: netrules.RuleSet, row: dict, as_of=AS_OF) -> netrules.R
     return rules.evaluate(doc, as_of=as_of)
 
 
+def field_by_field(f: netrules.Finding) -> tuple:
+    """A Finding's class and every field's value with its type: the batch function
+    builds its Findings without ``Finding.__init__``, so equality alone is not the test
+    (``evidence`` and ``subjects`` take part in it, but a missing slot would not)."""
+    values = [getattr(f, a.name) for a in attrs.fields(netrules.Finding)]
+    return (type(f), *values, *(type(v) for v in values), hash(f))
+
+
 def assert_same(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
     results = list(rules.evaluate_many(rows, as_of=as_of))
     assert [r.id for r in results] == [row["id"] for row in rows]
@@ -67,11 +75,18 @@ def assert_same(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
         report = one_at_a_time(rules, row, as_of)
         assert [f.to_dict() for f in result.findings] == [f.to_dict() for f in report.findings]
         assert result.findings == report.findings
+        assert [field_by_field(f) for f in result.findings] == [
+            field_by_field(f) for f in report.findings
+        ]
         assert result.skipped == report.skipped
     flat = [
         (i, ident, f) for r in results for (i, ident, f) in ((r.index, r.id, f) for f in r.findings)
     ]
-    assert list(rules.evaluate_many(rows, as_of=as_of).findings()) == flat
+    got = list(rules.evaluate_many(rows, as_of=as_of).findings())
+    assert got == flat
+    assert [(i, ident, field_by_field(f)) for i, ident, f in got] == [
+        (i, ident, field_by_field(f)) for i, ident, f in flat
+    ]
 
 
 def fast_took_every_row(rules: netrules.RuleSet, rows: list[dict], as_of=AS_OF) -> None:
@@ -164,6 +179,8 @@ def test_bad_values_get_the_loaders_error_with_the_row(pack, value, field):
         {"connection_count": -1},
         {"connection_count": True},
         {"connection_count": 2**80},
+        {"connection_count": 2**53},  # one more than the largest the loader takes
+        {"connection_count": 12.0},
         {"career_level": "boss"},
         {"career_level": ["senior"]},  # unhashable: the fast path's set cannot say
         {"joined_on": "yesterday"},
@@ -194,6 +211,37 @@ def test_bad_values_in_rows_of_one_shape(pack, value):
     assert [r.ok for r in collected] == [True, False, True]
     for k in (0, 2):  # the good rows of the chunk: as one at a time
         assert collected[k].findings == one_at_a_time(pack, rows[k]).findings
+
+
+class Text(str):
+    """A str subclass: the loader takes it as it is."""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"connection_count": 2**30 - 1},  # the fast check's largest
+        {"connection_count": 2**30},  # beyond it: the general checks, still valid
+        {"connection_count": 2**53 - 1},
+        {"connection_count": None},
+        {"industry": Text("Legal")},
+        {"industry": None},
+        {"industry": "Santé"},
+        {"headline": Text("Chief")},
+        {"headline": "Directrice générale"},
+        {"job_seeking": None},
+    ],
+)
+def test_valid_values_in_rows_of_one_shape(pack, value):
+    """Values the fast path's checks leave to the general ones, or take as the loader
+    does (a str subclass as it is): the same results as one at a time."""
+    (key,) = value
+    good = {"id": "a", "connection_count": 10, "industry": "Legal", "headline": "CTO"}
+    good["job_seeking"] = True
+    assert key in good  # the row of another value has the first row's shape
+    rows = [good, dict(good, id="b", **value), dict(good, id="c")]
+    assert_same(pack, rows)
+    fast_took_every_row(pack, rows)
 
 
 def test_rows_of_one_shape_take_the_fast_path(pack):
@@ -272,6 +320,58 @@ def test_a_list_is_read_in_place_across_chunks(pack):
     with pytest.raises(netrules.InputError) as info:
         list(pack.evaluate_many(bad, as_of=AS_OF).findings())
     assert info.value.location == "row 1501: member.connection_count"
+
+
+def test_findings_are_built_without_init_field_for_field():
+    """The batch function makes each Finding with object.__new__ and the class's slot
+    setters: the same object, field for field, as Finding(...) and as evaluate()."""
+    from netrules.batchgen import FINDING_SETTERS, _slot_setters
+
+    assert tuple(FINDING_SETTERS) == tuple(a.name for a in attrs.fields(netrules.Finding))
+    subject = netrules.Subject("member", "member")
+    args = ("r", "warning", "c", subject, "m", {"n": 1}, ("a",), "s", ())
+    made = object.__new__(netrules.Finding)
+    for setter, value in zip(FINDING_SETTERS.values(), args, strict=True):
+        setter(made, value)
+    assert field_by_field(made) == field_by_field(netrules.Finding(*args))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.rule = "x"
+
+    @attrs.frozen
+    class Checked:
+        x: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    with pytest.raises(TypeError):
+        _slot_setters(Checked)
+    source = """
+param small_network = 300 "Below this a senior member's network is thin."
+rule "w1-thin-senior-network" {
+  title "A thin network for a senior member"
+  severity warning
+  when member.connection_count < small_network
+   and member.career_level in ["senior", "executive"]
+  message "{member.connection_count} connections for a {member.career_level} member"
+  evidence { connection_count: member.connection_count }
+}
+"""
+    rules = netrules.load_rules(include_default=False, texts=[("w1.rules", source)])
+    rows = [
+        {"id": "a", "connection_count": 12, "career_level": "senior"},
+        {"id": "b", "connection_count": 5000, "career_level": "executive"},  # 5,000
+        {"id": "c", "connection_count": 250, "career_level": None},  # skipped
+        {"id": "d", "connection_count": 100, "career_level": "student"},
+    ]
+    wide = netrules.load_rules(
+        include_default=False, texts=[("w1.rules", source.replace("= 300", "= 9000"))]
+    )
+    program = batch_program(wide, False)
+    assert program is not None and program.direct
+    assert_same(wide, rows)
+    assert [f.message for _i, _id, f in wide.evaluate_many(rows, as_of=AS_OF).findings()] == [
+        "12 connections for a senior member",
+        "5,000 connections for a executive member",
+    ]
+    assert_same(rules, rows)
 
 
 def test_findings_built_where_rules_fire_keep_precedence_and_order():
