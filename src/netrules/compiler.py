@@ -46,6 +46,7 @@ _STR_METHODS = {"lower": "lower", "upper": "upper", "trim": "strip"}
 # A temporary that only copies a local name: "(_t5 := q3)" (see _unalias)
 _ALIAS = re.compile(r"\((_t\d+) := ((?:q|h|m)\d+|it|gk|gi|[DPR]_[A-Za-z0-9_]+|K_\d+)\)")
 _K_REF = re.compile(r"\bK\[(\d+)\]")
+_NO_FACTS: frozenset[int] = frozenset()
 _ASSIGN = re.compile(r"\((_t\d+) := ")
 _SHARED = re.compile(r"\bq\d+\b")  # a per-item value computed once per item (_ItemShare)
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
@@ -171,6 +172,24 @@ class Gen:
         self.guarded: dict[str, tuple[str, str, str]] = {}
         # code of an and/or chain -> its sides (code, may be unknown), to extend it (_chain)
         self.chains: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+        # Narrowing (see assume): the code of values known to be known where the code
+        # being compiled runs (`known(c.company) and trim(c.company) != ""`: c.company in
+        # the right side) -> the token of the condition that says so
+        self.facts: dict[str, int] = {}
+        self.n_facts = 0
+        # the tokens of the facts the node being compiled relied on (code valid only
+        # where they hold: never hoisted, never computed at the top of a loop)
+        self.fact_hits: frozenset[int] = _NO_FACTS
+        self.last_taint = False  # whether the node _expr just compiled relied on a fact
+        # whether a node compiled since (a child) was found never unknown by its own
+        # code (a chain whose right side needs its left), which its parent may be too
+        self.fresh = False
+        # node id -> the facts its last compiled code relies on to be never unknown,
+        # for a node the checker types as possibly unknown
+        self.narrowed: dict[int, frozenset[int]] = {}
+        self.known_code: dict[int, str] = {}  # id of a known(x) call -> the code of x
+        self.replain = 0  # nodes compiled again without facts (_plain), bounded
+        self.dead: set[int] = set()  # the tokens of facts forgotten
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -192,7 +211,94 @@ class Gen:
         return f"_t{self.tmp}"
 
     def nullable(self, e: Any) -> bool:
+        """Whether the code just compiled for ``e`` may be None: as the checker typed it,
+        unless the facts where it runs say otherwise (narrowing, see assume)."""
+        hit = self.narrowed.get(id(e))
+        if hit is not None:
+            if hit:
+                self.fact_hits = self.fact_hits | (hit - self.dead)
+            return False
         return self.prog.types.get(id(e), ("any", True))[1]
+
+    def typed_nullable(self, e: Any) -> bool:
+        """Whether ``e`` may be unknown anywhere (the checker's type, no narrowing)."""
+        return self.prog.types.get(id(e), ("any", True))[1]
+
+    # ---- narrowing ----
+    def assume(self, e: Any, true: bool) -> int | None:
+        """Facts for the code that runs only where ``e`` is not false (``true``: the
+        right side of an ``and``, a rule's ``when`` after its ``where``) or not true
+        (the right side of an ``or``): ``known(x)`` there means x is known, so code
+        reading x needs no test for unknown.  Returns a token for :meth:`forget`.
+
+        Only ``known(...)`` (through ``and``/``or``/``not`` and definitions) gives facts,
+        and a fact is the code the argument compiled to, which names the same value
+        wherever it appears in the code that follows (locals, hoisted names, the item).
+        """
+        found: list[Any] = []
+        stack: list[tuple[Any, bool]] = [(e, true)]
+        while stack:
+            node, not_false = stack.pop()
+            if isinstance(node, n.Call) and id(node) in self.prog.expansions:
+                stack.append((self.prog.expansions[id(node)], not_false))
+            elif isinstance(node, n.Name) and node.name in self.prog.defines:
+                if not self.prog.defines[node.name].params:
+                    stack.append((self.prog.defines[node.name].body, not_false))
+            elif isinstance(node, n.Not):
+                stack.append((node.operand, not not_false))
+            elif isinstance(node, n.And if not_false else n.Or):
+                stack += [(node.left, not_false), (node.right, not_false)]
+            elif isinstance(node, n.Call) and node.func == "known" and not_false:
+                found.append(node)
+        codes = [self.known_code[id(c)] for c in found if id(c) in self.known_code]
+        if not codes:
+            return None
+        self.n_facts += 1
+        token = self.n_facts
+        for code in codes:
+            self.facts.setdefault(code, token)
+        return token
+
+    def forget(self, token: int | None) -> None:
+        """The facts of :meth:`assume` no longer hold (the code that relied on them
+        stays marked in the nodes compiled meanwhile)."""
+        if token is not None:
+            self.facts = {c: t for c, t in self.facts.items() if t != token}
+            self.dead.add(token)
+            if token in self.fact_hits:
+                self.fact_hits = self.fact_hits - {token}
+
+    def _never_unknown(self, e: Any, code: str) -> bool:
+        """Whether ``code``, just compiled for ``e`` (typed possibly unknown), is never
+        None here: a fact, or an operation that is unknown only for an unknown input
+        whose inputs here are all known."""
+        token = self.facts.get(code)
+        if token is not None:
+            self.narrowed[id(e)] = frozenset((token,))
+            return True
+        if isinstance(e, n.Call):
+            kids = list(e.args) if e.func in _STR_METHODS and len(e.args) == 1 else None
+        elif isinstance(e, (n.Compare, n.And, n.Or)):
+            kids = [e.left, e.right]
+        elif isinstance(e, n.Arith):
+            numeric = self.typ(e.left) in ("number", "string") and e.op in ("+", "-", "*")
+            kids = [e.left, e.right] if numeric else None
+        elif isinstance(e, n.In):
+            kids = [e.item, e.container]
+        elif isinstance(e, (n.Not, n.Neg)):
+            kids = [e.operand]
+        elif isinstance(e, n.Coalesce):
+            kids = [e.right]
+        else:
+            kids = None
+        if not kids:
+            return False
+        narrowed = self.narrowed
+        if not all(id(k) in narrowed or not self.typed_nullable(k) for k in kids):
+            return False
+        tokens = frozenset().union(*(narrowed.get(id(k), ()) for k in kids))
+        self.narrowed[id(e)] = tokens - self.dead if tokens else tokens
+        return True
 
     def typ(self, e: Any) -> str:
         return self.prog.types.get(id(e), ("any", True))[0]
@@ -243,11 +349,20 @@ class Gen:
     def expr(self, e: Any, ctx: _Ctx) -> str:
         hit = None if self.optimistic else self.by_node.get(id(e))
         if hit is not None:
+            self._hoisted_fact(e, hit)
             return hit
         code, closed = self._expr(e, ctx)
-        if closed and not _trivial(e):
-            return self._hoist_node(e, code)
+        if closed and not _trivial(e) and not self.last_taint:
+            name = self._hoist_node(e, code)
+            self._hoisted_fact(e, name)
+            return name
         return code
+
+    def _hoisted_fact(self, e: Any, name: str) -> None:
+        """A node read from its hoisted name: narrowed when a fact says that name is known."""
+        token = self.facts.get(name) if self.facts else None
+        if token is not None:
+            self.narrowed[id(e)] = frozenset((token,))
 
     def _hoist_node(self, e: Any, code: str) -> str:
         """Hoist a closed node's code once; later uses of the same node reuse the name."""
@@ -257,23 +372,64 @@ class Gen:
         return name
 
     def _expr(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
+        narrowed = self.narrowed
+        narrowed.pop(id(e), None)
         if isinstance(e, n.Call) and id(e) in self.prog.expansions:  # a definition's body
-            return self._expr(self.prog.expansions[id(e)], ctx)
+            body = self.prog.expansions[id(e)]
+            out = self._expr(body, ctx)
+            if id(body) in narrowed:
+                narrowed[id(e)] = narrowed[id(body)]
+            return out
         m = getattr(self, "e_" + type(e).__name__)
         share = self.share
-        if share is None or _trivial(e):
-            code, closed = m(e, ctx)
-            return self._bounded(code, ctx), closed
-        outer, self.refs = self.refs, set()
+        outer_hits, self.fact_hits = self.fact_hits, _NO_FACTS
+        outer_fresh, self.fresh = self.fresh, False
         try:
-            code, closed = m(e, ctx)
-            code = self._bounded(code, ctx)
-            mine = self.refs
+            if share is None or _trivial(e):
+                code, closed = m(e, ctx)
+                code, mine = self._bounded(code, ctx), None
+            else:
+                outer, self.refs = self.refs, set()
+                try:
+                    code, closed = m(e, ctx)
+                    code = self._bounded(code, ctx)
+                    mine = self.refs
+                finally:
+                    self.refs = self.refs | outer  # a new set: `mine` stays this node's own
+            shared = bool(share is not None and mine and not closed and mine <= share.names)
+            if shared and not self.fact_hits and share is not None:
+                code = share.use(self, code)
+                shared = False
+            if (self.facts or self.fact_hits or self.fresh) and self.typed_nullable(e):
+                self._never_unknown(e, code)
+            if shared:  # relies on facts: the value it stands for may still be shared
+                code = self._plain(e, ctx, code)
         finally:
-            self.refs = self.refs | outer  # a new set: `mine` stays this node's own
-        if not closed and mine and mine <= share.names:
-            code = share.use(self, code)
+            self.last_taint = bool(self.fact_hits)
+            if outer_hits:
+                self.fact_hits = self.fact_hits | outer_hits
+            self.fresh = outer_fresh or (narrowed.get(id(e)) == _NO_FACTS)
         return code, closed
+
+    def _plain(self, e: Any, ctx: _Ctx, code: str) -> str:
+        """An item's value compiled with the help of facts: the local of the same value
+        computed without them (at the top of the loop, where it is total), when that
+        value is shared; else ``code``.  Where the facts hold, both are the same value."""
+        share = self.share
+        assert share is not None
+        if self.replain > 20_000:  # compile time stays linear in the rules
+            return code
+        facts, self.facts = self.facts, {}
+        hits, self.fact_hits = self.fact_hits, _NO_FACTS
+        quiet, share.quiet = share.quiet, True
+        try:
+            self.replain += 1
+            plain, _closed = getattr(self, "e_" + type(e).__name__)(e, ctx)
+            plain = self._bounded(plain, ctx)
+        finally:
+            self.facts, self.fact_hits, share.quiet = facts, hits, quiet
+        local = share.use(self, plain)
+        return local if local != plain else code
 
     def _bounded(self, code: str, ctx: _Ctx) -> str:
         """Code nested too deeply for Python's parser becomes a call of a helper function.
@@ -296,10 +452,13 @@ class Gen:
         """A child: hoisted when closed, so the parent can be hoisted too."""
         hit = None if self.optimistic else self.by_node.get(id(e))
         if hit is not None:
+            self._hoisted_fact(e, hit)
             return hit, True
         code, closed = self._expr(e, ctx)
-        if closed and not _trivial(e):
-            return self._hoist_node(e, code), True
+        if closed and not _trivial(e) and not self.last_taint:
+            name = self._hoist_node(e, code)
+            self._hoisted_fact(e, name)
+            return name, True
         return code, closed
 
     def e_Literal(self, e: n.Literal, ctx: _Ctx) -> tuple[str, bool]:
@@ -335,10 +494,11 @@ class Gen:
         if name not in self.defines_done:
             # a define is computed once, up front
             inline, local, self.inline, self.local = self.inline, self.local, False, None
+            facts, self.facts = self.facts, {}  # computed up front, where no fact holds
             try:
                 code = self.expr(self.prog.defines[name].body, _Ctx())
             finally:
-                self.inline, self.local = inline, local
+                self.inline, self.local, self.facts = inline, local, facts
             ident = _ident("D_", name)
             self.prelude.append(f"{ident} = {code}")
             self.defines_done[name] = ident
@@ -382,6 +542,7 @@ class Gen:
         if e.func == "known":
             if not self.nullable(e.args[0]):
                 return "True", closed  # never missing (and no 'literal is not None' warning)
+            self.known_code[id(e)] = codes[0]
             return f"({codes[0]} is not None)", closed
         method = _STR_METHODS.get(e.func)
         if method is not None and len(codes) == 1:
@@ -416,7 +577,7 @@ class Gen:
         f = e.func
         if f == "count" and guard is None and e.where is not None and self.nullable(e.where):
             # two readings: unknown `where` items left out (the value), or counted
-            if closed and not self.inline:
+            if closed and not self.inline and not self.fact_hits:
                 both = self.hoist(f"_count_both([{w} for {var} in {coll}])")
                 code = f"{both}[1]" if self.optimistic else f"{both}[0]"
             elif self.optimistic:
@@ -507,7 +668,7 @@ class Gen:
         else:
             raw, cc = self._expr(e.container, ctx)
             # A set pays off when the test runs per item; a list tested once is not copied.
-            once = cc and ic and self.typ(e.container).startswith("list")
+            once = (cc and ic and self.typ(e.container).startswith("list")) or self.last_taint
             cont = self.hoist(f"_as_set({raw})") if cc and not once else raw
         op = "not in" if e.negated else "in"
         inull, cnull = self.nullable(e.item), self.nullable(e.container)
@@ -533,9 +694,16 @@ class Gen:
         Python's own operator.  ``and``: false if any side is false, else unknown if any
         is unknown, else true (``or`` the other way round)."""
         left, lc = self.sub(e.left, ctx)
-        right, rc = self.sub(e.right, ctx)
-        parts = self.chains.get((op, left)) or [(left, self.nullable(e.left))]
-        parts = parts + (self.chains.get((op, right)) or [(right, self.nullable(e.right))])
+        # the right side runs only where the left is not false (and) / not true (or)
+        token = self.assume(e.left, op == "and")
+        try:
+            right, rc = self.sub(e.right, ctx)
+            parts = self.chains.get((op, left)) or [(left, self.nullable(e.left))]
+            parts = parts + (self.chains.get((op, right)) or [(right, self.nullable(e.right))])
+        finally:
+            self.forget(token)
+        if token is not None:  # the chain may be never unknown though its sides are
+            self.fresh = True
         stop = "False" if op == "and" else "True"
         temps: list[str] = []
 
@@ -596,8 +764,8 @@ class Gen:
                 found = (
                     node.func == "count"
                     and node.where is not None
-                    and self.nullable(node.where)
-                    and not self.nullable(node.collection)
+                    and self.typed_nullable(node.where)
+                    and not self.typed_nullable(node.collection)
                 )
                 stack.extend(k for k in (node.collection, node.value, node.where) if k is not None)
             elif isinstance(node, n.Name) and node.name in self.prog.defines:
@@ -619,7 +787,11 @@ class Gen:
         while stack:
             node = stack.pop()
             if isinstance(node, n.Aggregate):
-                if node.func == "count" and node.where is not None and self.nullable(node.where):
+                if (
+                    node.func == "count"
+                    and node.where is not None
+                    and self.typed_nullable(node.where)
+                ):
                     label = f"count({', '.join(_inner_fields(node.where, self))})"
                     if label not in out:
                         out.append(label)
@@ -639,7 +811,7 @@ class Gen:
     # ---- missing-data probes ----
     def leaves(self, e: Any, out: list[tuple[Any, str, tuple[Any, ...]]], seen: set[str]) -> None:
         """The nullable expressions nearest the data: what can make a condition unknown."""
-        if e is None or not self.nullable(e):
+        if e is None or not self.typed_nullable(e):
             return
         if isinstance(e, n.Call) and id(e) in self.prog.expansions:
             self.leaves(self.prog.expansions[id(e)], out, seen)
@@ -647,7 +819,7 @@ class Gen:
         if isinstance(e, n.Name) and e.name in self.prog.defines:
             self.leaves(self.prog.defines[e.name].body, out, seen)
             return
-        children = [c for c in _children(e) if self.nullable(c)]
+        children = [c for c in _children(e) if self.typed_nullable(c)]
         if isinstance(e, n.Aggregate):
             children = []
         for c in children:
@@ -800,6 +972,7 @@ def _rule_body(
     # and severity are computed where it fires (each once), not in the prelude.
     if subject == "None":
         gen.local, gen.local_names = [], {}
+    fired = gen.assume(r.when, True) if r.when is not None else None  # what firing says
     values: list[str] = []  # the code of each value the finding needs, computed once
     seen: dict[Any, int] = {}
 
@@ -838,6 +1011,7 @@ def _rule_body(
             label = value(agg.label) if agg.label is not None else None
     finally:
         local, gen.local = gen.local, None
+        gen.forget(fired)
     for line in local or ():
         em.add(indent + 1, line)
     subj = gen.const("member") if subject == "None" else subject
@@ -941,6 +1115,7 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     share, quiet = gen.share, gen.share is not None and gen.share.quiet
     if share is not None:
         share.quiet = True
+    facts, gen.facts = gen.facts, {}  # the parts test each input themselves
     try:
         run: list[str] = []  # consecutive parts that read no item: one hoisted value
         for leaf, label, inputs in leaves:
@@ -962,6 +1137,7 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
             parts.append(gen.hoist(" + ".join(run)))
     finally:
         gen.inline = False
+        gen.facts = facts
         if share is not None:
             share.quiet = quiet
     return " + ".join(parts) if parts else "()"
@@ -1109,7 +1285,11 @@ def _item_loop(
                     em.add(2, "elif w:")
                 else:
                     em.add(2, f"if {w}:")
-                _rule_body(gen, em, i, ri, ctx, 3, "it.id", probe)
+                token = gen.assume(fe.where, True)  # the rule runs where `where` is true
+                try:
+                    _rule_body(gen, em, i, ri, ctx, 3, "it.id", probe)
+                finally:
+                    gen.forget(token)
             else:
                 _rule_body(gen, em, i, ri, ctx, 2, "it.id", probe)
         em.add(2, "pass")
@@ -1133,11 +1313,18 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
     else:
         em.add(2, "if True:")
     assert fe.group_key is not None
-    key = gen.expr(fe.group_key, ctx)
-    em.add(3, f"k = {key}")
-    em.add(3, "if k is None:")
-    _skip(em, 4, i, _probe(gen, [fe.group_key], ctx))
-    em.add(3, "else:")
+    token = gen.assume(fe.where, True) if fe.where is not None else None
+    try:
+        key = gen.expr(fe.group_key, ctx)
+        em.add(3, f"k = {key}")
+        if gen.nullable(fe.group_key):
+            em.add(3, "if k is None:")
+            _skip(em, 4, i, _probe(gen, [fe.group_key], ctx))
+            em.add(3, "else:")
+        else:  # known where the item gets this far (`where known(x) group by x`)
+            em.add(3, "if True:")
+    finally:
+        gen.forget(token)
     if not _text_key(gen, fe.group_key):  # a date or a number: the key itself
         em.add(4, f"g = G{i}.get(k)")
         em.add(4, "if g is None:")
@@ -1246,10 +1433,9 @@ def compile_program(prog: Program) -> CompiledProgram:
     em.add(1, "return out, skips, {" + ", ".join(summaries) + "}")
     # Constants the function reads become its locals: K[7] in a loop is a global look-up
     # and a subscript each time, K_7 one local read (the render functions keep K[7]).
-    used = sorted({int(k) for line in em.lines for k in _K_REF.findall(line)})
-    em.lines = [em.lines[0], *(f"    K_{k} = K[{k}]" for k in used)] + [
-        _K_REF.sub(r"K_\1", line) for line in em.lines[1:]
-    ]
+    text = "\n".join(em.lines[1:])
+    used = sorted({int(k) for k in _K_REF.findall(text)})
+    em.lines = [em.lines[0], *(f"    K_{k} = K[{k}]" for k in used), _K_REF.sub(r"K_\1", text)]
     for i in sorted(gen.renders):  # message and evidence of a finding, built when read
         em.lines.append("")
         em.lines.append(gen.renders[i][0].rstrip("\n"))
