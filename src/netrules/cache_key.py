@@ -3,17 +3,31 @@
 Kept apart from :mod:`netrules.parse_cache` so that ``netrules fmt`` (which caches
 formatted text the same way) can use the folder and the key without importing the
 syntax-tree classes.  See :mod:`netrules.parse_cache` for why entries are signed.
+
+Entries are found by a BLAKE2b hash (32 bytes) and tagged with BLAKE2b keyed with the
+folder's private key, BLAKE2's own MAC mode (RFC 7693), which Python's hashlib
+documentation gives as a faster and simpler replacement for HMAC.  The interpreter's
+BLAKE2 module is used directly: importing ``hashlib`` (and ``hmac``) loads OpenSSL, which
+cost more than the rest of a cold ``load_rules()`` outside attrs (docs/performance.md,
+"Session of 1 Dec 09:19: start-up and load_rules").
 """
 
 from __future__ import annotations
 
 import _thread
 import contextlib
-import hashlib
-import hmac
 import os
 import stat
 from typing import TYPE_CHECKING, Any
+
+try:  # the very class hashlib.blake2b is, without hashlib's import of OpenSSL
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the module
+    from hashlib import blake2b
+try:  # what hmac.compare_digest is without OpenSSL: a comparison in constant time
+    from _operator import _compare_digest
+except ImportError:  # pragma: no cover
+    from hmac import compare_digest as _compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,8 +122,22 @@ def _key(folder: str | os.PathLike[str]) -> bytes | None:
     return None
 
 
+DIGEST_BYTES = 32
+
+
+def hasher(data: bytes = b"") -> blake2b:
+    """A new BLAKE2b hash of 32 bytes: what entries are found by."""
+    return blake2b(data, digest_size=DIGEST_BYTES)
+
+
 def _tag(key: bytes, body: bytes) -> str:
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+    """An entry's tag: BLAKE2b of ``body`` keyed with the folder's key, in hex."""
+    return blake2b(body, key=key, digest_size=DIGEST_BYTES).hexdigest()
+
+
+def _genuine(tag: bytes, key: bytes, body: bytes) -> bool:
+    """Whether ``tag`` is ``body``'s (compared in constant time)."""
+    return _compare_digest(tag, _tag(key, body).encode())
 
 
 def _write(entry: str | os.PathLike[str], data: bytes) -> None:

@@ -7,7 +7,7 @@ code in every user of it, nor change what the rules say, so an entry is
 * plain JSON of the tree (node class names from a fixed list, field values,
   tuples, dates): loading it constructs netrules' own node classes and nothing
   else, whatever the file holds; and
-* authenticated by an HMAC-SHA256 with a key in the cache folder (``key``,
+* authenticated by a keyed BLAKE2b tag with a key in the cache folder (``key``,
   created ``0600``, used only when it belongs to the current user and nobody
   else can read or write it).  An entry whose tag does not match, whose text
   or name differs, or that does not decode is ignored and the file is parsed
@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import hashlib
-import hmac
 import json
 import marshal
 import sys
@@ -40,7 +38,7 @@ import attrs
 from . import nodes as n
 
 # the folder and its key live apart: the formatter's cache uses them without the engine
-from .cache_key import _key, _tag, _write, cache_dir, package_files
+from .cache_key import _genuine, _key, _tag, _write, cache_dir, hasher, package_files
 from .diagnostics import Diagnostic, Span
 from .values import Duration, Range
 
@@ -64,7 +62,7 @@ def grammar_digest() -> str:
     """A fingerprint of everything that shapes a syntax tree: grammar and tree-building code."""
     from . import __version__
 
-    h = hashlib.sha256(__version__.encode())
+    h = hasher(__version__.encode())
     package = package_files()
     for name in (
         "grammar.lark",
@@ -123,7 +121,7 @@ def _decode(obj: dict[str, Any]) -> Any:
 
 
 def _entry_name(text: str, shown: str) -> str:
-    return hashlib.sha256(f"{grammar_digest()}\0{shown}\0{text}".encode()).hexdigest()
+    return hasher(f"{grammar_digest()}\0{shown}\0{text}".encode()).hexdigest()
 
 
 def parse_cached(
@@ -158,7 +156,7 @@ def _load(entry: Path, key: bytes, text: str, shown: str) -> n.RuleFile | None:
     except OSError:
         return None
     tag, _, body = raw.partition(b"\n")
-    if not hmac.compare_digest(tag, _tag(key, body).encode()):
+    if not _genuine(tag, key, body):
         return None  # not written by this user's netrules: never decoded
     try:
         digest, tree = json.loads(body, object_hook=_decode)
@@ -191,7 +189,7 @@ def _code_digest(source: str, filename: str) -> bytes:
     # marshal's format and the bytecode change with the interpreter: its version is part
     # of what an entry is found and checked by
     tag = f"{sys.implementation.cache_tag}\0{sys.version}\0{filename}\0".encode()
-    return hashlib.sha256(tag + source.encode("utf-8", "surrogatepass")).digest()
+    return hasher(tag + source.encode("utf-8", "surrogatepass")).digest()
 
 
 def compile_cached(source: str, filename: str) -> CodeType:
@@ -216,7 +214,7 @@ def compile_cached(source: str, filename: str) -> CodeType:
     except OSError:
         raw = b""
     tag, _, body = raw.partition(b"\n")
-    if body and hmac.compare_digest(tag, _tag(key, body).encode()) and body[:32] == digest:
+    if body and _genuine(tag, key, body) and body[:32] == digest:
         try:
             code = marshal.loads(body[32:])
         except (ValueError, EOFError, TypeError):

@@ -11,10 +11,10 @@ and source, precedence, tables, parameter declarations, load warnings).
 trees, ``RuleSet.program``, what ``rules``, ``explain``, ``select`` and the docs
 read) only when something asks for it, from the very texts that were read.
 
-An entry is found by a SHA-256 of the engine (the code of every module that shapes
+An entry is found by a hash (BLAKE2b) of the engine (the code of every module that shapes
 a tree, a checked program or generated code, and the interpreter's version) and of
 every rule file's name and text, in load order; the same digest is inside the
-tagged body.  Its HMAC tag (the cache folder's private key, as for parsed trees and
+tagged body.  Its tag (keyed with the cache folder's private key, as for parsed trees and
 code) is checked before ``marshal`` reads a byte, so only an entry this user's
 netrules wrote for exactly these texts is ever decoded: a stranger's rule file gets
 exactly the code the compiler makes of it.  Anything wrong with an entry (missing,
@@ -26,8 +26,6 @@ docs/api.md ("The parse cache") has the threat model.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import hmac
 import marshal
 import os
 import sys
@@ -35,7 +33,7 @@ from collections.abc import Sequence
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from .cache_key import _key, _tag, _write, cache_folder
+from .cache_key import DIGEST_BYTES, _genuine, _key, _tag, _write, cache_folder, hasher
 
 if TYPE_CHECKING:
     from .compiled import CompiledProgram
@@ -43,9 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Restored", "engine_digest", "lookup", "store"]
 
-_FORMAT = 1
+_FORMAT = 2  # 2: BLAKE2b digests and tags (HMAC-SHA256 before)
 _SUFFIX = ".ruleset"
-_DIGEST = 32  # bytes of SHA-256
+_DIGEST = DIGEST_BYTES
 
 # Every module whose code shapes what a rule set compiles to (tests/api/
 # test_rules_cache.py checks that the parser, checker and compiler import no other).
@@ -80,7 +78,7 @@ def engine_digest() -> bytes | None:
     None when a file cannot be read (an installation inside a zip: no compiled rule-set
     cache)."""
     if not _engine:
-        h = hashlib.sha256(f"{_FORMAT}\0{sys.implementation.cache_tag}\0{sys.version}".encode())
+        h = hasher(f"{_FORMAT}\0{sys.implementation.cache_tag}\0{sys.version}".encode())
         here = os.path.dirname(os.path.abspath(__file__))
         digest: bytes | None = None
         try:
@@ -110,7 +108,7 @@ def _module_file(name: str) -> str:
 
 
 def _digest(engine: bytes, sources: Sequence[tuple[str, str]]) -> bytes:
-    h = hashlib.sha256(engine)
+    h = hasher(engine)
     for shown, text in sources:
         name = shown.encode("utf-8", "surrogatepass")
         body = text.encode("utf-8", "surrogatepass")
@@ -248,7 +246,7 @@ def lookup(sources: Sequence[tuple[str, str]]) -> tuple[bytes | None, Restored |
     tag, _, body = raw.partition(b"\n")
     if not body or body[:_DIGEST] != digest:
         return digest, None
-    if not hmac.compare_digest(tag, _tag(key, body).encode()):
+    if not _genuine(tag, key, body):
         return digest, None  # not written by this user's netrules: never decoded
     try:
         return digest, _restore(marshal.loads(body[_DIGEST:]))

@@ -253,13 +253,37 @@ def test_entries_with_another_key_or_for_other_texts_are_refused(cache: Path) ->
     entry.write_bytes(other.read_bytes())
     again = netrules.load_rules(texts=texts, include_default=False)
     assert again._prog is not None and again.params["share"] == 0.8
-    # an entry tagged with another key
+    # an entry tagged with another key, or with the right key the way entries were
+    # tagged before (HMAC-SHA256)
     import hmac
 
+    from netrules.cache_key import _key, _tag
+
     body = entry.read_bytes().partition(b"\n")[2]
-    forged = hmac.new(b"k" * 32, body, "sha256").hexdigest().encode()
-    entry.write_bytes(forged + b"\n" + body)
-    assert netrules.load_rules(texts=texts, include_default=False)._prog is not None
+    key = _key(cache)
+    assert key is not None
+    for forged in (
+        _tag(b"k" * 32, body).encode(),
+        hmac.new(key, body, "sha256").hexdigest().encode(),
+    ):
+        entry.write_bytes(forged + b"\n" + body)
+        assert netrules.load_rules(texts=texts, include_default=False)._prog is not None
+
+
+def test_the_tag_is_keyed_blake2b() -> None:
+    """BLAKE2's own MAC mode (RFC 7693) through the interpreter's module, as hashlib has it."""
+    import hashlib
+
+    from netrules.cache_key import _genuine, _tag, hasher
+
+    key, body = bytes(range(32)), b"an entry's body"
+    tag = _tag(key, body)
+    assert tag == hashlib.blake2b(body, key=key, digest_size=32).hexdigest()
+    assert _genuine(tag.encode(), key, body)
+    assert not _genuine(tag.encode(), bytes(32), body)
+    assert not _genuine(tag.encode(), key, body + b"!")
+    assert not _genuine(tag[:-1].encode(), key, body)
+    assert hasher(body).digest() == hashlib.blake2b(body, digest_size=32).digest()
 
 
 def test_a_damaged_entry_falls_back(cache: Path) -> None:
@@ -350,7 +374,8 @@ def test_a_cache_hit_imports_neither_parser_checker_nor_compiler(tmp_path: Path)
         "import sys, netrules\n"
         "rules = netrules.load_rules()\n"
         "heavy = ('lark', 'netrules.parser', 'netrules.checker', 'netrules.compiler',\n"
-        "         'netrules.nodes', 'netrules.model', 'netrules.loaders', 'netrules.diagnostics')\n"
+        "         'netrules.nodes', 'netrules.model', 'netrules.loaders', 'netrules.diagnostics',\n"
+        "         'hashlib', 'hmac', '_hashlib')\n"
         "print(rules._prog is None, sorted(m for m in heavy if m in sys.modules))\n"
     )
     run_child(code, tmp_path)
