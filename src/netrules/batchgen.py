@@ -267,6 +267,8 @@ class _BatchGen(Gen):
         super().__init__(prog)
         self.member_fields: dict[str, None] = {}
         self.needs_member = False  # the member as an object: no batch function
+        # code "(left and right)" whose left is never unknown -> (left, right): see _guards
+        self.guards: dict[str, tuple[str, str]] = {}
 
     @staticmethod
     def _member_field(e: Any, ctx: _Ctx) -> bool:
@@ -297,6 +299,7 @@ class _BatchGen(Gen):
         left, lc = self.sub(e.left, ctx)
         right, rc = self.sub(e.right, ctx)
         if not self.nullable(e.left):  # False stops; True gives the right side as it is
+            self.guards[f"({left} and {right})"] = (left, right)
             return f"({left} and {right})", lc and rc
         # the left may be unknown, the right is not: a false right wins, else the left
         return f"(False if not {right} else {left})", lc and rc
@@ -657,6 +660,68 @@ def _when_fired(per_row: list[str], body: list[str]) -> tuple[list[str], list[st
     return keep, out
 
 
+def _guards(
+    per_row: list[str], body: list[str], guards: dict[str, tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """A rule whose condition is ``left and right``, ``left`` never unknown, tests
+    ``left`` alone first: ``if not left: pass`` (the condition is false, nothing to
+    record), else ``w = right`` and the rule's tests as before.  The common member
+    fails a cheap first part, and skips the store and three-valued tests of ``w``.
+
+    Only for the plain form (``w = X`` followed by ``if w is True:``): a condition
+    read two ways (an uncertain count) keeps its form.  ``X`` is the ``and`` itself or
+    a per-row name assigned it and read nowhere else (that line is dropped).  Applied
+    again to ``right``, so ``a and b and c`` tests each known part in turn.
+    """
+    defs: dict[str, int] = {}
+    for k, line in enumerate(per_row):
+        m = _ASSIGN.match(line)
+        if m is not None and not line.startswith("def "):
+            defs[m.group(1)] = k
+    dropped: set[int] = set()
+    out = list(body)
+    k = 0
+    while k < len(out):
+        line = out[k]
+        code = line.lstrip(" ")
+        pad = line[: len(line) - len(code)]
+        if not code.startswith("w = ") or k + 1 >= len(out) or out[k + 1] != pad + "if w is True:":
+            k += 1
+            continue
+        value = code[len("w = ") :]
+        found = guards.get(value)
+        at = defs.get(value)
+        if found is None and at is not None and at not in dropped:
+            word = re.compile(rf"\b{value}\b")
+            text = per_row[at]
+            uses = sum(len(word.findall(x)) for x in per_row + out) - 1  # its assignment
+            if uses == 1:
+                found = guards.get(text[text.index(" = ") + 3 :])
+                if found is not None:
+                    dropped.add(at)
+        if found is None:
+            k += 1
+            continue
+        left, right = found
+        end = k + 2  # the rule's if/elif chain: re-indented under the else
+        while end < len(out):
+            nxt = out[end].lstrip(" ")
+            depth = len(out[end]) - len(nxt)
+            if depth < len(pad) or (depth == len(pad) and not nxt.startswith(("elif ", "else:"))):
+                break
+            end += 1
+        chain = ["    " + x for x in out[k + 1 : end]]
+        out[k:end] = [
+            f"{pad}if not {left}:",
+            f"{pad}    pass",
+            f"{pad}else:",
+            f"{pad}    w = {right}",
+            *chain,
+        ]
+        k += 3  # the new "w = right": its right side may be a guard again
+    return [x for j, x in enumerate(per_row) if j not in dropped], out
+
+
 def _top_split(code: str) -> list[str]:
     """Generated code split at its top-level commas (it holds no string literals)."""
     parts: list[str] = []
@@ -883,6 +948,7 @@ def compile_batch(
     if row_as_of:
         row_names.add("R_as_of")
     once, per_row = _split_prelude(gen, row_names)
+    per_row, lines = _guards(per_row, body.lines, gen.guards)
 
     setup = [
         "recs = []",  # (row, rule index, severity, subject id, values) per finding
@@ -910,5 +976,5 @@ def compile_batch(
             namespace[_ident("B_EN_", field)] = frozenset(kind[1]) | {None}
     makers = None if outputs is None else _finding_makers(gen, body.lines, outputs, namespace)
     return BatchProgram(
-        fields, row_as_of, setup, once, per_row, body.lines, namespace, makers, len(member_rules)
+        fields, row_as_of, setup, once, per_row, lines, namespace, makers, len(member_rules)
     )

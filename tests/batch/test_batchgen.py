@@ -374,6 +374,58 @@ rule "w1-thin-senior-network" {
     assert_same(rules, rows)
 
 
+def test_a_known_first_part_of_a_condition_is_tested_alone_first():
+    """``a and b and c`` with ``a``, ``b`` never unknown: ``if not a: pass``, then
+    ``b``, then the three-valued ``w = c``: the same findings and skips as evaluate()."""
+    source = """
+rule "thin-senior" {
+  title "Thin"
+  severity warning
+  when member.connection_count < 300
+   and member.connection_count > 10
+   and member.career_level in ["senior", "executive"]
+  message "{member.connection_count} for {member.career_level}"
+}
+rule "seeking" {
+  title "Seeking"
+  severity info
+  when member.connection_count < 50 and member.job_seeking
+  message "seeking"
+}
+"""
+    rules = netrules.load_rules(include_default=False, texts=[("g.rules", source)])
+    program = batch_program(rules, False)
+    assert program is not None
+    shape = frozenset({"id", "connection_count", "career_level", "job_seeking"})
+    text = program.source_for(shape)
+    assert text.count("if not ") >= 3  # each known part on its own (and the fast check)
+    rows = [
+        {"id": str(k), "connection_count": n, "career_level": level, "job_seeking": seeking}
+        for k, (n, level, seeking) in enumerate(
+            [
+                (5, "senior", True),
+                (20, "senior", None),
+                (20, None, False),
+                (200, "executive", True),
+                (400, "senior", None),
+                (40, "entry", True),
+                (0, None, None),
+            ]
+        )
+    ]
+    assert_same(rules, rows)
+    fast_took_every_row(rules, rows)
+    assert [r.skipped != () for r in rules.evaluate_many(rows, as_of=AS_OF)] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
 def test_findings_built_where_rules_fire_keep_precedence_and_order():
     """The batch function builds the Findings itself when no min_severity applies:
     a member rule suppressing another still hides its finding, and a member's
