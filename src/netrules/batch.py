@@ -440,26 +440,36 @@ class BatchResults(Iterator[MemberResult]):
 
         Members without findings cost no object at all.  Skips are not reported here
         (iterate the results for them); with ``errors="collect"`` unreadable rows are
-        kept in :attr:`unreadable`.
+        kept in :attr:`unreadable`.  Evaluated a chunk of rows at a time, as it is read.
         """
+        # a list of triples per chunk, read through itertools.chain: no generator to
+        # resume per finding (a chunk with rows read one at a time stays a generator,
+        # so that an error comes after the findings of the rows before it)
+        return itertools.chain.from_iterable(self._finding_chunks())
+
+    def _finding_chunks(self) -> Iterator[Iterable[tuple[int, str, Finding]]]:
         engine = self._engine
         for rows, lo, hi, indices in self._chunks():
             ran = engine.run(rows, lo, hi)
             recs, _skipped, slow = ran
             if slow or not engine.direct:  # rows read one at a time, or precedence
-                yield from self._findings_of(rows, indices, lo, hi, ran)
+                yield self._findings_of(rows, indices, lo, hi, ran)
                 continue
             base = indices.start  # the batch function built the Findings
             if engine.multi:
-                yield from _direct(rows, recs, base, engine.several)
+                yield _direct(rows, recs, base, engine.several)
                 continue
-            for pos, finding in recs:  # one finding per row at most (_direct, inlined)
-                ident = rows[pos].get("id")  # as _row_id reads it (rows[pos] is a dict)
-                if ident is None:
-                    ident = rows[pos].get("member_id")
-                    if ident is None:
-                        ident = base + pos + 1
-                yield base + pos, ident if ident.__class__ is str else str(ident), finding
+            # one finding per row at most: the id as _row_id reads it, a str id at once
+            yield [
+                (
+                    base + pos,
+                    ident
+                    if (ident := rows[pos].get("id")).__class__ is str
+                    else _row_id(rows[pos], base + pos),
+                    finding,
+                )
+                for pos, finding in recs
+            ]
 
     def _findings_of(
         self, rows: Sequence[Any], indices: range, lo: int, hi: int, ran: Any

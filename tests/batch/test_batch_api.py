@@ -59,6 +59,22 @@ def test_bad_row_raises_with_its_number(pack):
     assert "whole number" in info.value.message
 
 
+def test_findings_before_a_bad_row_come_before_its_error(pack):
+    """findings() reads a chunk at a time, but the findings of the rows before a bad
+    row of the same chunk are given before its error, as results are."""
+    rows = [{"id": f"m{k}", "connection_count": k % 150} for k in range(3000)]
+    rows[2500] = {"id": "bad", "connection_count": "many"}
+    got = []
+    with pytest.raises(netrules.InputError) as info:
+        for item in pack.evaluate_many(rows, as_of=AS_OF).findings():
+            got.append(item)
+    assert info.value.location == "row 2501: member.connection_count"
+    before = [
+        (r.index, r.id, f) for r in pack.evaluate_many(rows[:2500], as_of=AS_OF) for f in r.findings
+    ]
+    assert got == before and got[-1][0] > 2048  # the bad row's chunk: rows 2048-3071
+
+
 def test_bad_rows_collected(pack):
     rows = [
         {"connection_count": 1},
