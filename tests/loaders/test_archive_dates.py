@@ -107,3 +107,47 @@ def test_every_format_round_trips(day: dt.date, hour: int, minute: int) -> None:
         f"{day:%Y/%m/%d} {hour:02d}:{minute:02d}:07 UTC",
     ]
     assert [parse_date(w) for w in written] == [day] * len(written)
+
+
+_DAY_CHARS = "0123456789 -/.aAbcDeFgJlMnNoOprStuvy٣²"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_DAY_CHARS, min_size=10, max_size=11),
+        st.builds(
+            lambda d, m, y, a, b: f"{d}{a}{m}{b}{y}",
+            st.sampled_from(["0", "00", "01", "16", "31", "32", "99", "٣1", "²1"]),
+            st.sampled_from(["Dec", "dec", "DEC", "Sep", "Sept", "May", "Mai", "D c", "12", "1-"]),
+            st.sampled_from(["2024", "1999", "0000", "9999", "24", "2O24", "202٣"]),
+            st.sampled_from([" ", "-", "/"]),
+            st.sampled_from([" ", "-", "/"]),
+        ),
+        st.builds(
+            lambda y, m, d, s, t: f"{y}{s}{m}{t}{d}",
+            st.sampled_from(["2024", "0000", "0001", "9999", "202٣", "20 4"]),
+            st.sampled_from(["01", "12", "13", "00", "1", "²1"]),
+            st.sampled_from(["01", "29", "30", "31", "32", "00"]),
+            st.sampled_from(["-", "/", " "]),
+            st.sampled_from(["-", "/", " "]),
+        ),
+    )
+)
+def test_day_fast_path_agrees_with_the_patterns(text: str) -> None:
+    """The common day forms are read without a pattern: always what the patterns give."""
+    from netrules.loaders.dates import _by_pattern, _parse_day
+
+    assert _parse_day(text) == _by_pattern(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [("Feb 2024", 29), ("Feb 2023", 28), ("Feb 1900", 28), ("Feb 2000", 29), ("Dec 9999", 31)],
+)
+def test_month_end_follows_leap_years(text: str, last: int) -> None:
+    """The last day of a month-precision end date: leap years as the calendar has them."""
+    import calendar
+
+    d = parse_month(text, end=True)
+    assert d is not None and d.day == last == calendar.monthrange(d.year, d.month)[1]

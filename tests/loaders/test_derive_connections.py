@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from export_kit import ME, NAME, days_before, export, pacific
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netrules.loaders.derive import company_key
 from netrules.loaders.overlay import apply_overlay
@@ -54,6 +56,77 @@ def test_company_key() -> None:
     assert company_key("The ACME Company, Inc.") == company_key("acme") == "acme"
     assert company_key("Procter & Gamble (Germany)") == "procter and gamble"
     assert company_key("Initech GmbH") == company_key("INITECH")
+
+
+def _company_key_plainly(name: str) -> str:
+    """company_key as derivations.md §5.2 states it, each step applied unconditionally."""
+    import re
+    import unicodedata
+
+    text = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).replace("&", " and ")
+    text = " ".join(re.sub(r"[^\w\s]+", " ", text).split())
+    if text.startswith("the "):
+        text = text[4:]
+    legal = (
+        r"(?:\s+(?:inc|llc|ltd|plc|corp|corporation|co|company|gmbh|ag|sa|s a|bv|nv|srl|spa|"
+        r"pty|pvt|limited|se|kg|oy|ab|as))+$"
+    )
+    return re.sub(legal, "", text).strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "The",
+                "the",
+                "Acme",
+                "ACME",
+                "&",
+                ",",
+                ".",
+                "(Berlin)",
+                "(",
+                ")",
+                "Inc",
+                "Inc.",
+                "S",
+                "A",
+                "S.A.",
+                "a",
+                "co",
+                "Co",
+                "GmbH",
+                "as",
+                "AS",
+                " ",
+                "\u00a0",
+                "\u2003",
+                "\n",
+                "ﬁrm",
+                "Ⅸ",
+                "Straße",
+                "é",
+                "e\u0301",
+                "(x)",
+                "(",
+                "-",
+                "_",
+                "AB",
+                "sa",
+            ]
+        ),
+        max_size=7,
+    ).map("".join)
+)
+def test_company_key_takes_its_shortcuts_safely(name: str) -> None:
+    """The steps company_key skips when they cannot apply change nothing."""
+    from netrules.loaders import derive
+
+    derive._company_cache.pop(name, None)
+    assert company_key(name) == _company_key_plainly(name)
 
 
 def test_relationship_ladder(derived: Callable[..., Any]) -> None:

@@ -474,11 +474,17 @@ def title_function(title: str | None) -> str | None:
     return None
 
 
-_LEGAL_FORMS = re.compile(
-    r"(?:\s+(?:inc|llc|ltd|plc|corp|corporation|co|company|gmbh|ag|sa|s a|bv|nv|srl|spa|"
-    r"pty|pvt|limited|se|kg|oy|ab|as))+$"
+_FORMS = (
+    *("inc", "llc", "ltd", "plc", "corp", "corporation", "co", "company", "gmbh", "ag"),
+    *("sa", "s a", "bv", "nv", "srl", "spa", "pty", "pvt", "limited", "se", "kg", "oy"),
+    *("ab", "as"),
 )
+_LEGAL_FORMS = re.compile(r"(?:\s+(?:" + "|".join(_FORMS) + r"))+$")
+# The last word of a name that may end in a legal form ("s a" ends in "a"): the
+# pattern is only tried on those.
+_FORM_ENDS = frozenset(f.rpartition(" ")[2] for f in _FORMS)
 _PUNCT = re.compile(r"[^\w\s]+")
+_PAREN_END = re.compile(r"\s*\([^)]*\)\s*$")
 _company_cache: dict[str, str] = {}
 
 
@@ -492,12 +498,14 @@ def company_key(name: str) -> str:
     key = _company_cache.get(name)
     if key is not None:
         return key
-    text = _fold(name)
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).replace("&", " and ")
-    text = " ".join(_PUNCT.sub(" ", text).split())
+    text = _fold(name)  # (single spaces, none at either end)
+    if text.endswith(")"):  # the only way a trailing "(...)" can match
+        text = _PAREN_END.sub("", text)
+    text = " ".join(_PUNCT.sub(" ", text.replace("&", " and ")).split())
     if text.startswith("the "):
         text = text[4:]
-    text = _LEGAL_FORMS.sub("", text).strip()
+    if text.rpartition(" ")[2] in _FORM_ENDS:
+        text = _LEGAL_FORMS.sub("", text).strip()
     if len(_company_cache) < 200_000:
         _company_cache[name] = text
     return text
