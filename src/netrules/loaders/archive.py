@@ -755,7 +755,9 @@ def _filler(cls: type) -> Any:
     It is a subclass of ``cls`` adding no slot and none of the frozen class's
     guards (``__setattr__`` and ``__delattr__`` are ``object``'s), so its fields are
     stored by plain attribute assignments, which the interpreter turns into direct
-    slot stores.  The hot loops make ``object.__new__(filler)``, store every field,
+    slot stores; its ``__init__`` is ``object``'s, so ``filler()`` makes an empty
+    object without a call of attrs' ``__init__`` (and cheaper than
+    ``object.__new__(filler)``).  The hot loops make one, store every field,
     then set ``obj.__class__ = cls`` (allowed: the two classes have the same layout),
     and the object is from then on exactly what ``cls(...)`` makes: its class,
     fields, equality and hash (tests compare them), frozen like any other.  A third
@@ -778,6 +780,7 @@ def _filler(cls: type) -> Any:
             "__slots__": (),
             "__setattr__": object.__setattr__,
             "__delattr__": object.__delattr__,
+            "__init__": object.__init__,
             "__doc__": f"{cls.__name__} while the loader fills it (see _filler).",
         },
     )
@@ -966,6 +969,7 @@ class _Loader:
         self.positions_text: list[tuple[str, str]] = []
         self.education_text: list[tuple[str, str]] = []
         self.recommendations_given: list[tuple[str, str, _dt.date | None]] = []
+        self.newest_connection: _dt.date | None = None  # (set by connections())
 
     def _is_utf16(self, name: str) -> bool:
         with self.source.open(name) as raw:
@@ -1181,8 +1185,9 @@ class _Loader:
         )
         as_of = self.as_of()
         if deriver is not None:
-            days = [c.connected_on for c in connections if c.connected_on]
-            days += [sent for _d, _p, _u, sent, _m in invited if sent]
+            days = [sent for _d, _p, _u, sent, _m in invited if sent]
+            if self.newest_connection is not None:
+                days.append(self.newest_connection)
             deriver.settle(as_of, max(days, default=None))
         member = Member(
             connection_count=count,
@@ -1231,11 +1236,12 @@ class _Loader:
         dates: dict[str, _dt.date] = {}
         out: list[Connection] = []
         append = out.append
-        new = object.__new__
         filler = _CONNECTION_FILLER
         seen: set[str] = _Ids()
+        seen_add = seen.add
+        dates_get = dates.get
+        canonical = _CANONICAL
         blank: list[int] = []
-        count = 0
         width = table.width
         pad = width + 1
         # With every column present (the URL column is the only optional one), a row
@@ -1259,13 +1265,11 @@ class _Loader:
                 last = last.strip()
                 if not (first or last or url or email or company or position):
                     if text.strip():  # a deactivated or hidden member: counted, not listed
-                        count += 1
                         blank.append(table.row_number)
                     else:
                         table.blank.append(table.row_number)
                     continue
-                count += 1
-                day = dates.get(text)
+                day = dates_get(text)
                 if day is None and text:
                     day = table.date(text.strip(), "date")
                     if day is not None:
@@ -1275,14 +1279,14 @@ class _Loader:
                 ident = url or _label(name, day)
                 if ident in seen:
                     ident = _unique(ident, seen)
-                seen.add(ident)
+                seen_add(ident)
                 last_on = None
                 if need_keys and (url or name):
                     # url_key's test for the canonical form, written out (hot)
                     if not url:
                         ukey = ""
                     elif (
-                        url.startswith(_CANONICAL)
+                        url.startswith(canonical)
                         and "%" not in url
                         and url.lower() == url
                         and url[-1] != "/"
@@ -1305,7 +1309,7 @@ class _Loader:
                         company, position, day, url, name, email, last_on
                     )
                 # Connection(ident, name, ...) without attrs' __init__ (see _filler)
-                conn = new(filler)
+                conn = filler()
                 conn.id = ident
                 conn.name = name
                 conn.company = company
@@ -1324,7 +1328,10 @@ class _Loader:
             blank,
         )
         has_urls = c["url"] < table.width
-        return tuple(out), count, connected if has_urls else None
+        # (the dates met are those of the connections: their newest, without a pass)
+        self.newest_connection = max(dates.values(), default=None)
+        # every row with a filled cell is a connection or a blank member
+        return tuple(out), len(out) + len(blank), connected if has_urls else None
 
     def messages(self) -> _Peers | None:
         """The latest message date per participant, or None without messages.csv.
@@ -1394,8 +1401,10 @@ class _Loader:
                 for f in ("direction", "from", "from_url", "to", "to_url", "sent", "message")
             )
         )
-        out = []
+        out: list[tuple[str, str, str, _dt.date | None, str]] = []
+        append = out.append
         odd: list[int] = []
+        canonical = _CANONICAL
         for row in table.rows():
             direction, inviter, inviter_url, invitee, invitee_url, sent, message = cells(row)
             direction = direction.strip().lower()
@@ -1407,15 +1416,24 @@ class _Loader:
                 odd.append(table.row_number)
                 continue
             url = url.strip()
-            out.append(
-                (
-                    direction,
-                    person.strip(),
-                    url_key(url) if url else "",
-                    table.date(sent.strip(), "sent"),
-                    message.strip(),
-                )
-            )
+            if not url:
+                ukey = ""
+            elif (  # url_key's test for the canonical form, written out (as in connections)
+                url.startswith(canonical)
+                and "%" not in url
+                and url.lower() == url
+                and url[-1] != "/"
+            ):
+                ukey = url
+            else:
+                ukey = url_key(url)
+            sent = sent.strip()
+            day = None
+            if sent:  # table.date, written out
+                day = parse_date(sent)
+                if day is None:
+                    raise table.bad_date(sent, "sent")
+            append((direction, person.strip(), ukey, day, message.strip()))
         self.skip(table, "Direction is neither OUTGOING nor INCOMING", odd)
         return out
 
@@ -1433,8 +1451,8 @@ class _Loader:
         by_name: dict[str, object] | None = None  # built when first needed
         out = []
         seen: set[str] = _Ids()
-        new = object.__new__
         filler = _INVITATION_FILLER
+        isoformat: dict[_dt.date, str] = {}  # (sent days repeat)
         for direction, person, ukey, sent, message in invited:
             latest: object = _ABSENT  # the latest connected_on of the matches
             if ukey and connected is not None:
@@ -1448,22 +1466,24 @@ class _Loader:
                             by_name[key] = _later(by_name.get(key, _ABSENT), conn.connected_on)
                 latest = by_name.get(person_key(person), _ABSENT)
             accepted = latest is not _ABSENT and (
-                latest is None or sent is None or cast(_dt.date, latest) >= sent - _ONE_DAY
+                latest is None or sent is None or latest >= sent - _ONE_DAY  # type: ignore[operator]
             )
             status = "accepted" if accepted else "pending"
             if deriver is not None:
                 status = deriver.invitation(direction, sent, status)
             prefix = "to" if direction == "outgoing" else "from"
-            ident = (
-                f"{prefix} {person or '(no name)'} ({sent.isoformat()})"  # _label, written out
-                if sent
-                else f"{prefix} {person or '(no name)'}"
-            )
+            if sent:  # _label, written out
+                iso = isoformat.get(sent)
+                if iso is None:
+                    iso = isoformat[sent] = sent.isoformat()
+                ident = f"{prefix} {person or '(no name)'} ({iso})"
+            else:
+                ident = f"{prefix} {person or '(no name)'}"
             if ident in seen:
                 ident = _unique(ident, seen)
             seen.add(ident)
             # Invitation(ident, direction, ...) without attrs' __init__ (see _filler)
-            inv = new(filler)
+            inv = filler()
             inv.id = ident
             inv.direction = direction
             inv.person = person or None

@@ -173,7 +173,9 @@ def parse_date(text: str) -> _dt.date | None:
         return _day(text)
     if not tail:
         return _day(head)
-    d = _day(head)
+    d = _cache.get(head, _MISS)  # (_day's look-up, written out: once per message)
+    if d is _MISS:
+        d = _day(head)
     if d is None:
         return None
     good = times.get(tail)
@@ -181,7 +183,7 @@ def parse_date(text: str) -> _dt.date | None:
         if len(times) >= _CACHE_LIMIT:
             times.clear()
         good = times[tail] = time.fullmatch(tail) is not None
-    return d if good else None
+    return d if good else None  # type: ignore[return-value]
 
 
 def parse_month(text: str, *, end: bool = False) -> _dt.date | None:
