@@ -127,6 +127,35 @@ class _ItemShare:
         return code if name is None else name
 
 
+class _Firing:
+    """The aggregates a firing subject's values compute more than once (a group rule's
+    message and evidence reading ``sum(x in group : x.follow_ups)`` three times): the
+    values are compiled twice, the first time only counting them; the second computes
+    each such aggregate once in a local ``a<N>`` where the rule fires, before its record.
+    Only code that relies on no fact (see Gen.assume) is moved there."""
+
+    __slots__ = ("counts", "defs", "locals", "wanted")
+
+    def __init__(self, wanted: set[str] | None = None):
+        self.counts: dict[str, int] = {}
+        self.wanted = wanted
+        self.locals: dict[str, str] = {}
+        self.defs: list[str] = []
+
+    def use(self, gen: Gen, code: str) -> str:
+        key = _canonical(code)
+        if self.wanted is None:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            return code
+        name = self.locals.get(key)
+        if name is None and key in self.wanted:
+            name = f"a{gen.n_firing}"
+            gen.n_firing += 1
+            self.defs.append(f"{name} = {code}")
+            self.locals[key] = name
+        return code if name is None else name
+
+
 class _Ctx:
     """Locals visible to an expression: language name -> Python identifier."""
 
@@ -190,6 +219,8 @@ class Gen:
         self.known_code: dict[int, str] = {}  # id of a known(x) call -> the code of x
         self.replain = 0  # nodes compiled again without facts (_plain), bounded
         self.dead: set[int] = set()  # the tokens of facts forgotten
+        self.firing: _Firing | None = None  # while compiling a looped rule's values
+        self.n_firing = 0
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -397,6 +428,9 @@ class Gen:
                 finally:
                     self.refs = self.refs | outer  # a new set: `mine` stays this node's own
             shared = bool(share is not None and mine and not closed and mine <= share.names)
+            if shared and self.firing is not None and not self.fact_hits and " for " in code:
+                code = self.firing.use(self, code)
+                shared = False
             if shared and not self.fact_hits and share is not None:
                 code = share.use(self, code)
                 shared = False
@@ -973,8 +1007,14 @@ def _rule_body(
     if subject == "None":
         gen.local, gen.local_names = [], {}
     fired = gen.assume(r.when, True) if r.when is not None else None  # what firing says
+    # What only a firing subject computes is no reason to compute it for every item at
+    # the top of the loop (it still reads a local the loop has for other reasons)
+    share, quiet = gen.share, gen.share is not None and gen.share.quiet
+    if share is not None:
+        share.quiet = True
     values: list[str] = []  # the code of each value the finding needs, computed once
     seen: dict[Any, int] = {}
+    out: list[Any] = []
 
     def value(e: Any) -> int:
         # The layout of the values follows the rule's text (an expression written twice
@@ -988,7 +1028,10 @@ def _rule_body(
             values.append(gen.expr(e, ctx))
         return seen[key]
 
-    try:
+    def compile_values() -> None:
+        values.clear()
+        seen.clear()
+        out.clear()
         base = gen.const(r.severity)
         if r.lower is not None:
             cond = gen.expr(r.lower.condition, ctx)
@@ -1009,10 +1052,26 @@ def _rule_body(
         if agg is not None:  # the order key and the label are recorded with the values
             key = value(agg.order) if agg.order is not None else None
             label = value(agg.label) if agg.label is not None else None
+        out.extend((sev, msg, ev, key, label))
+
+    firing: list[str] = []
+    try:
+        if share is not None:  # in a loop: aggregates the values repeat, computed once
+            gen.firing = counting = _Firing()
+            compile_values()
+            gen.firing = _Firing({k for k, times in counting.counts.items() if times > 1})
+            compile_values()
+            firing = gen.firing.defs
+        else:
+            compile_values()
+        sev, msg, ev, key, label = out
     finally:
         local, gen.local = gen.local, None
+        gen.firing = None
         gen.forget(fired)
-    for line in local or ():
+        if share is not None:
+            share.quiet = quiet
+    for line in (*(local or ()), *firing):
         em.add(indent + 1, line)
     subj = gen.const("member") if subject == "None" else subject
     if subj == "it.id" and gen.share is not None:  # read once per item when rules share it
@@ -1334,7 +1393,11 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
         return
     # text keys group case-insensitively (as table keys match); the group keeps
     # the spelling seen first (N<i>), so a report names "Noah Quist", not "noah quist"
-    if gen.typ(fe.group_key) == "string":
+    if gen.typ(fe.group_key) == "string" and _stripped(gen, fe.group_key):
+        # no space at either end already: neither after casefold (no character that is
+        # not a space folds into one; tests/evaluator/test_eval_costs.py checks them all)
+        em.add(4, "f = k.casefold()")
+    elif gen.typ(fe.group_key) == "string":
         em.add(4, "f = k.casefold().strip()")
     else:
         em.add(4, "f = k.casefold().strip() if k.__class__ is _str else k")
@@ -1344,6 +1407,18 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
     em.add(5, f"N{i}[f] = k")
     em.add(4, "else:")
     em.add(5, "g.append(it)")
+
+
+def _stripped(gen: Gen, e: Any) -> bool:
+    """Whether the text ``e`` makes never starts or ends with a space: trim(...), or
+    normalize(...) (words joined by single spaces)."""
+    while isinstance(e, n.Call) and id(e) in gen.prog.expansions:
+        e = gen.prog.expansions[id(e)]
+    return (
+        isinstance(e, n.Call)
+        and e.func in ("trim", "normalize")
+        and id(e) not in gen.prog.expansions
+    )
 
 
 def _text_key(gen: Gen, key: Any) -> bool:

@@ -133,3 +133,112 @@ def test_constants_are_locals_of_the_function(load_text) -> None:
         ),
     )
     assert re.search(r"\bK\[\d+\]", renders)  # the render functions read the table
+
+
+def test_no_character_folds_into_a_space() -> None:
+    """A trimmed group key is case-folded without a second strip: that relies on no
+    character that is not a space folding into text with a space at either end."""
+    import sys
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if not ch.isspace():
+            folded = ch.casefold()
+            assert folded == folded.strip(), hex(cp)
+
+
+TRIMMED_KEY = """
+rule "same-company" {
+  title "t" severity info
+  for each c in connections where known(c.company) group by trim(c.company) as co
+  when count(group) > 1
+  message "{co}: {count(group)}"
+}
+"""
+
+
+def test_trimmed_key_groups_case_insensitively(load_text) -> None:
+    rules = load_text(TRIMMED_KEY)
+    assert "f = k.casefold()\n" in rules.source
+    net = {
+        "connections": [
+            {"id": "c1", "company": " Acme  "},
+            {"id": "c2", "company": "ACME"},
+            {"id": "c3", "company": "\u00dfeta"},  # sharp s folds to "ss"
+            {"id": "c4", "company": "SSETA "},
+            {"id": "c5", "company": "Other"},
+        ]
+    }
+    found = rules.evaluate(net, as_of=AS_OF).findings
+    assert sorted(f.message for f in found) == ["Acme: 2", "\u00dfeta: 2"]
+
+
+GROUP_VALUES = """
+rule "reminded" {
+  title "t" severity info
+  for each i in invitations group by i.person as person
+  when count(group) > 1
+  message "{person}: {sum(x in group : x.follow_ups)} reminders ({sum(x in group : x.follow_ups) > 1})"
+  evidence { reminders: sum(x in group : x.follow_ups), declined: any(x in group where x.status == "declined") }
+}
+"""
+
+
+def test_a_firing_group_computes_a_repeated_aggregate_once(load_text) -> None:
+    rules = load_text(GROUP_VALUES)
+    loop = rules.source.split("gi in G0.items():")[1].split("\n    return ")[0]
+    # the sum is computed once where the rule fires, before its record
+    assert len(re.findall(r"_sum\(", loop)) == 1, loop
+    assert re.search(r"if w:\n\s+a\d+ = _sum\(", loop), loop
+    net = {
+        "invitations": [
+            {
+                "id": "i1",
+                "direction": "outgoing",
+                "person": "Kim",
+                "follow_ups": 1,
+                "status": "declined",
+            },
+            {"id": "i2", "direction": "outgoing", "person": "Kim", "follow_ups": 2},
+            {"id": "i3", "direction": "outgoing", "person": "Bo", "follow_ups": 3},
+        ]
+    }
+    (f,) = rules.evaluate(net, as_of=AS_OF).findings
+    assert (f.message, f.evidence) == (
+        "Kim: 3 reminders (yes)",
+        {"reminders": 3, "declined": True},
+    )
+
+
+VALUES_ONLY = """
+rule "old" {
+  title "t" severity info
+  for each c in connections
+  when c.connected_on < as_of - 1 year
+  message "{c.name ?? \\"someone\\"} {c.connected_on}"
+}
+rule "older" {
+  title "t" severity info
+  for each c in connections
+  when c.connected_on < as_of - 5 years
+  message "{c.name ?? \\"someone\\"}"
+}
+"""
+
+
+def test_what_only_findings_read_is_not_computed_for_every_item(load_text) -> None:
+    rules = load_text(VALUES_ONLY)
+    top = rules.source.split("for it in R_connections:")[1].split("\n        w = ")[0]
+    assert "name" not in top, top  # read where a rule fires, not at the top of the loop
+    net = {
+        "connections": [
+            {"id": "c1", "connected_on": "2010-01-01"},
+            {"id": "c2", "name": "Ann", "connected_on": "2023-01-01"},
+        ]
+    }
+    found = rules.evaluate(net, as_of=AS_OF).findings
+    assert sorted((f.rule, f.message) for f in found) == [
+        ("old", "Ann 2023-01-01"),
+        ("old", "someone 2010-01-01"),
+        ("older", "someone"),
+    ]
