@@ -44,8 +44,41 @@ class _Exit(Exception):
         self.code = code
 
 
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``, without importing shutil: ``COLUMNS`` when
+    it is a positive number, else the width of the terminal on standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stream = sys.__stdout__
+    if stream is None:
+        return 80
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, its width found as argparse finds it but without
+    importing shutil (and with it bz2 and lzma): argparse makes a formatter for every
+    option it adds, and ``check --demo``, ``fmt`` or ``rules`` need shutil for nothing else."""
+
+    def __init__(self, prog: str, *args: Any, **kwargs: Any) -> None:
+        if not args and kwargs.get("width") is None:
+            kwargs["width"] = _columns() - 2
+        super().__init__(prog, *args, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors raise instead of calling sys.exit inside library code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def exit(self, status: int = 0, message: str | None = None) -> Any:
         if message:

@@ -181,3 +181,44 @@ def test_python_m_netrules_is_the_program(tmp_path: Path) -> None:
     done = child("", tmp_path / "cache", "-m", "netrules", "check", "--demo", "--format", "json")
     assert done.returncode == 0
     assert json.loads(done.stdout)["findings"]
+
+
+# ---------------------------------------------------------------- argparse without shutil
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-5", "37", "120"])
+def test_the_help_width_is_shutils(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    import shutil
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert cli._columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.parametrize("columns", ["37", "80", "150"])
+def test_help_reads_as_argparse_writes_it(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    import argparse
+
+    monkeypatch.setenv("COLUMNS", columns)
+    parser, subparsers = cli._build_parser()
+    for p in (parser, *subparsers.values()):
+        assert p.formatter_class is cli._Formatter
+        ours = p.formatter_class
+        p.formatter_class = argparse.HelpFormatter  # argparse's own, which asks shutil
+        expected = p.format_help()
+        p.formatter_class = ours
+        assert p.format_help() == expected
+
+
+def test_check_on_a_json_document_imports_no_shutil(tmp_path: Path) -> None:
+    """shutil (with bz2 and lzma) comes with zipfile for an export, not with argparse."""
+    code = (
+        "import sys\n"
+        "from netrules.cli import main\n"
+        f"main(['check', '--demo', '--format', 'json', '-o', {str(tmp_path / 'r.json')!r}])\n"
+        "print(sorted(m for m in ('shutil', 'bz2', 'lzma') if m in sys.modules))\n"
+    )
+    child(code, tmp_path / "cache")  # the first run fills the compiled rule-set cache
+    assert child(code, tmp_path / "cache").stdout.strip() == "[]"
