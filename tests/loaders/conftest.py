@@ -52,11 +52,19 @@ def both_readers(read: Callable[[], Any]) -> Any:
 def load(make_archive: Callable[..., Path]) -> Callable[..., Any]:
     """``load(files, infer=False, **options)``: build an archive and load it with
     load_archive; without derivations unless ``infer`` (test_derive_* ask for them).
-    Every load is done twice, files read whole and line by line, and must agree."""
+    Every load is done twice, files read whole and line by line, and must agree; with
+    ``infer`` once more with every connection passed to the derivations."""
     from netrules.loaders.archive import load_archive
 
     def build_and_load(files: dict[str, str | bytes], infer: bool = False, **options: Any) -> Any:
         path = make_archive(files, **options)
-        return both_readers(lambda: load_archive(path, infer=infer))
+        network = both_readers(lambda: load_archive(path, infer=infer))
+        if infer:  # and every row passed to the derivations (no call skipped): the same
+            from netrules.loaders.derive import Deriver
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(Deriver, "quiet", lambda self: None)
+                assert load_archive(path, infer=True) == network
+        return network
 
     return build_and_load

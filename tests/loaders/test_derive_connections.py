@@ -223,3 +223,38 @@ def test_no_infer_keeps_the_plain_loader(load: Callable[..., Any]) -> None:
     assert set(relationships(net).values()) == {None}
     assert [i.status for i in net.invitations] == ["pending"]
     assert net.facts == ()
+
+
+def test_rows_the_derivations_need_not_see(derived: Callable[..., Any]) -> None:
+    """Without endorsements, recommendations or contacts the loader passes a connection
+    to the derivations only where they may give something (Deriver.quiet); the load
+    fixture loads each export again with every row passed and requires the same
+    network. Here every case of that test: a message, an employer, a school, a student
+    inside and outside the study window, a first and a second row of one company."""
+    gus = "https://www.linkedin.com/in/gus"
+    hal = "https://www.linkedin.com/in/hal"
+    people = [
+        *PEOPLE[:4],
+        ["Fay", "F", FAY, "", "", "", "10 Dec 2020"],  # messaged, no company
+        ["Gus", "G", gus, "", "Umbrella", "Student", "10 Dec 2012"],  # student, in the window
+        ["Hal", "H", hal, "", "Umbrella", "Student", "10 Dec 2016"],  # student, after it
+        ["Ivy", "I", "", "", "Umbrella", "Chemist", ""],  # no day
+        ["Jon", "J", "", "", "ACME Inc.", "", "10 Jan 2023"],  # a company seen before
+        ["Kim", "K", "", "", "", "Student", "10 Dec 2012"],  # no company, in the window
+    ]
+    net = derived(people=people, messages=[("Fay F", FAY, "2024-05-01 10:00:00 UTC")])
+    assert relationships(net) == {
+        "Ann": "colleague",
+        "Ben": "former-colleague",
+        "Cal": "former-colleague",
+        "Dee": "classmate",
+        "Fay": "known",
+        "Gus": "classmate",
+        "Hal": None,
+        "Ivy": None,
+        "Jon": "colleague",
+        "Kim": "classmate",
+    }
+    fay = next(c for c in net.connections if c.url == FAY)
+    assert fay.last_interaction_on == D(2024, 5, 1)
+    assert net.fact("connections.relationship").value["known"] == 1

@@ -1230,6 +1230,9 @@ class _Loader:
         )
         need_keys = peers is not None or bool(invited)
         derive = deriver.connection if deriver is not None else None
+        quiet = deriver.quiet() if deriver is not None else None
+        if quiet is not None:
+            kind_of, study_from, study_to = quiet
         # Without URL-less participants in messages.csv, a URL is all it takes.
         url_only = peers.by_url.get if peers is not None and not peers.has_bare_names else None
         connected: dict[str, _dt.date | None] = {}
@@ -1304,7 +1307,13 @@ class _Loader:
                 position = position.strip() or None
                 email = email.strip() or None
                 relationship = None
-                if derive is not None:
+                # (called only where it may give something or count: see Deriver.quiet)
+                if derive is not None and (
+                    quiet is None
+                    or last_on is not None
+                    or (company is not None and kind_of(company, _ABSENT) is not None)
+                    or (position is not None and day is not None and study_from <= day <= study_to)
+                ):
                     relationship, last_on = derive(
                         company, position, day, url, name, email, last_on
                     )

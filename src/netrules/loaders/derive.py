@@ -1201,6 +1201,22 @@ class Deriver:
 
     # -- while loading --------------------------------------------------------
 
+    def quiet(self) -> tuple[Any, Date, Date] | None:
+        """What lets the loader skip :meth:`connection` where it would return
+        ``(None, None)`` and change nothing: (the look-up of a company's cached kind,
+        the first and last day of the study window).
+
+        That is every row with no last interaction, no company or one whose cached
+        kind is None, and no chance of a classmate by position (a position, and a
+        connection day inside the window); two thirds of the rows of the benchmark
+        export, each a call saved.  None when rows may match the member's people
+        (endorsements, recommendations, contacts): then every row is passed.
+        """
+        if self.people:
+            return None
+        lo, hi = self.study if self.study is not None else (_dt.date.max, _dt.date.min)
+        return self.company_kinds.get, lo, hi
+
     def connection(
         self,
         company: str | None,
