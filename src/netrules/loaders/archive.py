@@ -1359,42 +1359,60 @@ class _Loader:
         bare_days: dict[str, _dt.date] = {}  # name cell of a row without its URLs -> latest day
         drafts: list[int] = []
         undated: list[int] = []
-        for row in table.rows():
-            sender, sender_url, to, to_urls, text, draft = cells(row)
-            if draft and draft != "No" and draft.strip().lower() == "yes":
-                drafts.append(table.row_number)
-                continue
-            if not text:
-                undated.append(table.row_number)
-                continue
-            day = parse_date(text)
-            if day is None:
-                raise table.bad_date(text, "date")
-            # (_bump written out: four calls per row were a fifth of this loop)
-            if sender_url:
-                old = url_days.get(sender_url)
-                if old is None or day > old:
-                    url_days[sender_url] = day
-            elif sender:
-                old = bare_days.get(sender)
-                if old is None or day > old:
-                    bare_days[sender] = day
-            if to_urls:
-                old = url_days.get(to_urls)
-                if old is None or day > old:
-                    url_days[to_urls] = day
-            elif to:
-                old = bare_days.get(to)
-                if old is None or day > old:
-                    bare_days[to] = day
-            if sender:
-                old = name_days.get(sender)
-                if old is None or day > old:
-                    name_days[sender] = day
-            if to:
-                old = name_days.get(to)
-                if old is None or day > old:
-                    name_days[to] = day
+        url_get, name_get, bare_get = url_days.get, name_days.get, bare_days.get
+        width = table.width
+        pad = width + 1
+        exact = width if all(i < width for i in c.values()) else -1
+        blank = table.blank
+        with table.read_errors():
+            for row in table.reader:  # table.rows() written out, as in connections
+                n = len(row)
+                if not n:
+                    continue
+                first = row[0]
+                if (not first or first.isspace()) and not "".join(row).strip():
+                    blank.append(table.row_number)
+                    continue
+                if n != exact:
+                    if n < pad:
+                        row.extend([""] * (pad - n))
+                    else:
+                        table.fit(row)
+                sender, sender_url, to, to_urls, text, draft = cells(row)
+                if draft and draft != "No" and draft.strip().lower() == "yes":
+                    drafts.append(table.row_number)
+                    continue
+                if not text:
+                    undated.append(table.row_number)
+                    continue
+                day = parse_date(text)
+                if day is None:
+                    raise table.bad_date(text, "date")
+                # (_bump written out: four calls per row were a fifth of this loop)
+                if sender_url:
+                    old = url_get(sender_url)
+                    if old is None or day > old:
+                        url_days[sender_url] = day
+                elif sender:
+                    old = bare_get(sender)
+                    if old is None or day > old:
+                        bare_days[sender] = day
+                if to_urls:
+                    old = url_get(to_urls)
+                    if old is None or day > old:
+                        url_days[to_urls] = day
+                elif to:
+                    old = bare_get(to)
+                    if old is None or day > old:
+                        bare_days[to] = day
+                if sender:
+                    old = name_get(sender)
+                    if old is None or day > old:
+                        name_days[sender] = day
+                if to:
+                    old = name_get(to)
+                    if old is None or day > old:
+                        name_days[to] = day
         self.skip(table, "draft messages (never sent): not an interaction", drafts)
         self.skip(table, "messages without a date: no interaction date to record", undated)
         return _Peers(url_days, name_days, bare_days)
