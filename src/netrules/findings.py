@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress, repeat
 from json.encoder import encode_basestring as _encode_str  # json's own (C) string writer
+from operator import is_, is_not, itemgetter, neg
 from typing import Any, overload
 
 import attrs
@@ -192,6 +194,7 @@ class Findings(Sequence[Finding]):
     """
 
     __slots__ = ("_built", "_entries", "_json_once", "_outputs", "_summaries")
+    _json_once: list[str] | None
 
     def __init__(
         self,
@@ -203,8 +206,8 @@ class Findings(Sequence[Finding]):
         self._outputs = outputs
         self._summaries = summaries or {}
         self._built: list[Finding | None] = [None] * len(entries)
-        # the JSON text already computed, handed to the next _json() call (see _peek_json)
-        self._json_once: str | None = None
+        # the JSON text already computed, handed to the next _json_parts() (_peek_parts)
+        self._json_once = None
 
     # ---- the sequence ----
     def __len__(self) -> int:
@@ -296,40 +299,40 @@ class Findings(Sequence[Finding]):
         out._built = [self._built[i] for i in keep]  # what was built stays built
         return out
 
-    def _peek_json(self) -> str:
-        """:meth:`_json`, kept for the next ``_json()`` call: the command line looks for
-        e-mail addresses in the JSON text, then writes that same text.  Handed over once,
-        so the text is not held for the findings' whole life."""
-        text = self._json()
-        self._json_once = text
-        return text
+    def _peek_parts(self) -> list[str]:
+        """:meth:`_json_parts`, kept for the next call: the command line looks for e-mail
+        addresses in the JSON text, then writes that same text.  Handed over once, so
+        the text is not held for the findings' whole life."""
+        parts = self._json_parts()
+        self._json_once = parts
+        return parts
 
     def _json(self) -> str:
-        """``dumps(self.to_dicts())``, the same text, written without the dicts.
+        """``dumps(self.to_dicts())``, the same text, written without the dicts."""
+        return "".join(self._json_parts())
+
+    def _json_parts(self) -> list[str]:
+        """The text of :meth:`_json` in parts to be joined (by the report's writer, once:
+        each copy of a large report's text counts).
 
         A finding the generated function recorded is written through a ``%`` template
         per rule (and severity, and set of evidence keys) holding the constant parts
         (rule, category, subject kind, evidence keys, advice, source), filled with its
-        subject id, message and evidence values (see ``_WRITERS``).  Built findings and
-        the head of an aggregated finding go through ``to_dict()`` as before.
+        subject id, message and evidence values (see ``_WRITERS``); the subjects of an
+        aggregated finding a column at a time (:meth:`_subject_text`).  Built findings
+        and the head of an aggregated finding go through ``to_dict()`` as before.
         """
         once = self._json_once
         if once is not None:
             self._json_once = None
             return once
         with paused():  # tens of thousands of small objects, no cycles (see collector.py)
-            # One flat list of texts joined once: findings and the subjects of an
-            # aggregated finding are both separated by a comma.
-            out = self._texts()
-        if not out:
-            return "[]"
-        out[0] = "[" + out[0]
-        out[-1] += "]"
-        return ",".join(out)
+            return self._texts()
 
     def _texts(self) -> list[str]:
-        out: list[str] = []
+        out: list[str] = ["["]
         append = out.append
+        sep = ""  # then a comma between findings
         built_list, outputs = self._built, self._outputs
         forms: dict[tuple[Any, ...], str | None] = {}
         write = _writers().get
@@ -339,19 +342,16 @@ class Findings(Sequence[Finding]):
                 head = dumps(_head_dict(f))[:-1] + ',"subjects":['  # "source" is last
                 subjects = f.subjects
                 if isinstance(subjects, Findings):
-                    parts = subjects._subject_texts()
+                    text = subjects._subject_text()
                 else:
-                    parts = [dumps(_subject_dict(p)) for p in subjects]
-                if not parts:  # never from an evaluation: aggregated means two or more
-                    append(head + "]}")
-                    continue
-                parts[0] = head + parts[0]
-                parts[-1] += "]}"
-                out.extend(parts)
+                    text = ",".join([dumps(_subject_dict(p)) for p in subjects])
+                out += (sep + head, text, "]}")
+                sep = ","
                 continue
             built = built_list[i]
             if built is not None:
-                append(dumps(built.to_dict()))
+                append(sep + dumps(built.to_dict()))
+                sep = ","
                 continue
             index, severity, sid, values = entry
             info = outputs[index]
@@ -363,7 +363,8 @@ class Findings(Sequence[Finding]):
                 form = forms[key] = _finding_form(info, severity, tuple(evidence))
             if form is None:
                 append(
-                    dumps(
+                    sep
+                    + dumps(
                         {
                             "rule": info.rule,
                             "severity": severity,
@@ -376,13 +377,82 @@ class Findings(Sequence[Finding]):
                         }
                     )
                 )
-                continue
-            append(_filled(form, sid, message, evidence, write))
+            else:
+                append(sep + _filled(form, sid, message, evidence, write))
+            sep = ","
+        append("]")
         return out
+
+    def _subject_text(self) -> str:
+        """The JSON texts of these findings as the subjects of an aggregated finding
+        (``_subject_dict``), joined by commas.
+
+        The subjects of one aggregated finding are records of one rule: their text is
+        made a column at a time (subject ids, messages, each evidence key), each column
+        by C-level ``map`` calls (through one writer when its values are of one type),
+        and the columns interleaved with the template's constant parts in one
+        ``join``: no Python frame per record but the rule's render function.  Anything
+        else (several rules, evidence keys that differ between records, keys that are
+        not strings) is written one finding at a time (:meth:`_subject_texts`).
+        """
+        entries = self._entries
+        n = len(entries)
+        made = self._subject_columns() if n else None
+        if made is None:
+            return ",".join(self._subject_texts())
+        pieces, columns = made
+        streams: list[Iterable[str]] = [chain((pieces[0],), repeat("," + pieces[0], n - 1))]
+        for column, piece in zip(columns, pieces[1:], strict=True):
+            streams.append(column)
+            streams.append(repeat(piece, n))
+        return "".join(chain.from_iterable(zip(*streams, strict=True)))
+
+    def _subject_columns(self) -> tuple[list[str], list[Iterable[str]]] | None:
+        """The constant parts of the subjects' template and the texts of its columns
+        (:meth:`_subject_text`), or None when they take the general way."""
+        entries = self._entries
+        if entries[0].__class__ is not tuple:
+            return None
+        try:
+            indexes = set(map(_first, entries))
+        except (TypeError, IndexError):
+            return None
+        info = self._outputs[entries[0][0]] if len(indexes) == 1 else None
+        if info is None:
+            return None
+        rendered = list(map(info.render, map(_values, entries)))
+        ids = list(map(str, map(_third, entries)))
+        built = self._built
+        if built.count(None) != len(built):  # a built finding is written from itself
+            for i, f in enumerate(built):
+                if f is not None:
+                    if f.subject.kind != info.kind:
+                        return None
+                    rendered[i], ids[i] = (f.message, f.evidence), f.subject.id
+        evidences = list(map(_second, rendered))
+        if set(map(type, evidences)) != {dict}:
+            return None
+        keysets = set(map(tuple, evidences))
+        pieces = _subject_pieces(info.kind, keysets.pop()) if len(keysets) == 1 else None
+        if pieces is None:
+            return None
+        write = _writers().get
+        messages = list(map(_first, rendered))
+        columns: list[Iterable[str]] = [
+            map(_encode_str, ids),
+            map(_encode_str, messages)
+            if set(map(type, messages)) == {str}
+            else [dumps(m) for m in messages],  # as the dict has it
+        ]
+        if len(pieces) > 3:  # evidence keys
+            columns.extend(
+                _column(col, write) for col in zip(*map(dict.values, evidences), strict=True)
+            )
+        return pieces, columns
 
     def _subject_texts(self) -> list[str]:
         """The JSON text of each of these findings as a subject of an aggregated finding
-        (``_subject_dict``), written as :meth:`_json` writes findings."""
+        (``_subject_dict``), written as :meth:`_json` writes findings, one at a time."""
         out: list[str] = []
         append = out.append
         built_list, outputs = self._built, self._outputs
@@ -496,14 +566,23 @@ class Findings(Sequence[Finding]):
         the first ``show`` named by label (or message), the summary as message."""
         info = self._outputs[group.index]
         assert info is not None
-        items = sorted(group.records, key=lambda r: str(r[2]))
+        records = group.records
+        # Indexes of the records ordered from lists made by C-level map calls: no
+        # Python call per record (see _key_order).
+        ids = list(map(str, map(_third, records)))
+        at = range(len(records))
         key, label = info.key, info.label
         if key is None:
-            ordered = items
+            order = sorted(at, key=ids.__getitem__)
         else:
-            known = [r for r in items if r[3][key] is not None]
-            known.sort(key=lambda r: r[3][key], reverse=info.descending)  # stable
-            ordered = known + [r for r in items if r[3][key] is None]
+            keys = list(map(itemgetter(key), map(_values, records)))
+            order = _key_order(
+                list(compress(at, map(is_not, keys, repeat(None)))), keys, ids, info.descending
+            )
+            unknown = list(compress(at, map(is_, keys, repeat(None))))
+            unknown.sort(key=ids.__getitem__)
+            order.extend(unknown)
+        ordered = list(map(records.__getitem__, order))
         subjects = Findings(ordered, self._outputs)
         named = []
         for i, r in enumerate(ordered[: info.show]):
@@ -521,6 +600,31 @@ class Findings(Sequence[Finding]):
             info.source,
             subjects,
         )
+
+
+def _key_order(at: list[int], keys: list[Any], ids: list[str], descending: bool) -> list[int]:
+    """The indexes ``at`` ordered by ``keys[i]`` (descending or not), ties by ``ids[i]``,
+    then as they come: ``at`` sorted by id, then (stable) by key.
+
+    Keys that are all dates or all ints are sorted in one pass as ``(number, id)``
+    pairs (a date by its ordinal, negated when descending): the sort then compares
+    ints, and ids only between equal keys.
+    """
+    known = list(map(keys.__getitem__, at))
+    types = set(map(type, known))
+    numbers: Iterable[int] | None = None
+    if types == {_dt.date}:
+        numbers = map(_dt.date.toordinal, known)
+    elif types == {int}:
+        numbers = known
+    if numbers is not None:
+        if descending:
+            numbers = map(neg, numbers)
+        pairs = list(zip(numbers, map(ids.__getitem__, at), strict=True))
+        return list(map(at.__getitem__, sorted(range(len(pairs)), key=pairs.__getitem__)))
+    at = sorted(at, key=ids.__getitem__)
+    at.sort(key=keys.__getitem__, reverse=descending)  # stable: ties stay by id
+    return at
 
 
 # Writers of the JSON text of a value, by exact type, as json writes it inside a
@@ -548,6 +652,20 @@ def _writers() -> dict[type, Callable[[Any], str]]:
     writers = dict(_WRITERS)
     writers[_dt.date] = _DateTexts().__getitem__
     return writers
+
+
+_first, _second, _third, _values = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+
+
+def _column(values: Sequence[Any], write: Callable[..., Any]) -> Iterable[str]:
+    """The JSON texts of one column of values: through one writer (a C function or
+    method) when they are all of one type that has one, else value by value."""
+    types = set(map(type, values))
+    if len(types) == 1:
+        writer = write(types.pop())
+        if writer is not None:
+            return map(writer, values)
+    return [write(v.__class__, _slow_json)(v) for v in values]
 
 
 def _slow_json(value: Any) -> str:
@@ -582,6 +700,19 @@ def _subject_form(kind: str, keys: tuple[Any, ...]) -> str | None:
     )
 
 
+def _subject_pieces(kind: str, keys: tuple[Any, ...]) -> list[str] | None:
+    """``_subject_form(kind, keys)`` cut at its ``%s`` (the constant parts, unescaped)."""
+    if not all(k.__class__ is str for k in keys):
+        return None
+    pieces = ['{"subject":{"kind":' + dumps(kind) + ',"id":', '},"message":']
+    if not keys:
+        return [*pieces, ',"evidence":{}}']
+    pieces.append(',"evidence":{' + _encode_str(keys[0]) + ":")
+    pieces.extend("," + _encode_str(k) + ":" for k in keys[1:])
+    pieces.append("}}")
+    return pieces
+
+
 def _finding_form(info: RuleOutput, severity: str, keys: tuple[Any, ...]) -> str | None:
     """The ``%`` template of ``Finding.to_dict()``'s JSON text for this rule and severity
     (id, message, evidence values)."""
@@ -606,10 +737,11 @@ def _filled(
 ) -> str:
     """A recorded finding's JSON text: its template (``_finding_form`` or
     ``_subject_form``) filled with the subject id, the message and the evidence values,
-    each through the writer for its type (``_writers().get``)."""
+    each through the writer for its type (``_writers().get``); a message that is not a
+    string as json writes it (the dict holds it as it is, not through ``jsonable``)."""
     return form % (
         _encode_str(str(sid)),
-        write(message.__class__, _slow_json)(message),
+        _encode_str(message) if message.__class__ is str else dumps(message),
         *[write(v.__class__, _slow_json)(v) for v in evidence.values()],
     )
 
@@ -768,7 +900,10 @@ def report_json(
     parts: list[str] = []
     for key, value in data.items():
         parts.append(("{" if not parts else ",") + dumps(key) + ":")
-        parts.append(findings._json() if value is _FINDINGS else dumps(value))
+        if value is _FINDINGS:
+            parts += findings._json_parts()
+        else:
+            parts.append(dumps(value))
     parts.append("}" + end)
     return "".join(parts)
 

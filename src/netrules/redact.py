@@ -168,9 +168,9 @@ def _mentions_at(findings: Any) -> bool:
     ``ensure_ascii=False``), ``repr`` only unprintable characters.  Only when an ``@``
     is there does :func:`hide_emails` look closer.
     """
-    peek = getattr(findings, "_peek_json", None)
+    peek = getattr(findings, "_peek_parts", None)
     if peek is not None:
-        return "@" in peek()
+        return any("@" in part for part in peek())
     return "@" in repr([f.to_dict() for f in findings])
 
 

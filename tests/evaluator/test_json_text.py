@@ -139,11 +139,17 @@ def odd_findings() -> Findings:
     def render_not_text(v: tuple[Any, ...]) -> tuple[Any, dict[Any, Any]]:
         return v[0], {}  # a message that is not a string
 
+    def render_varied(v: tuple[Any, ...]) -> tuple[str, dict[Any, Any]]:
+        # evidence keys that differ between the subjects of one aggregated finding
+        return "varied", ({"a": v[0]} if v[1] % 2 else {"b": v[1], "a": v[0]})
+
     outputs = [
         RuleOutput("plain-%s", "cat %d", "kind %", ("advice %s", 'a "b"'), None, render_plain),
         RuleOutput("odd", "c", "k", (), "https://x/%20", render_odd_keys),
         RuleOutput("grouped", "c", "person", (), None, render_plain, key=None, label=1, show=2),
         RuleOutput("not-text", "c", "k", (), None, render_not_text),
+        RuleOutput("grouped-not-text", "c", "k", (), None, render_not_text, label=0, show=1),
+        RuleOutput("grouped-varied", "c", "k", (), None, render_varied, show=2),
     ]
     entries: list[Any] = []
     for i, value in enumerate(ODD_VALUES):
@@ -151,11 +157,23 @@ def odd_findings() -> Findings:
         entries.append((1, "info", i, (value,)))
     entries.append((3, "error", "n", (None,)))
     entries.append((3, "error", "n2", (1.5,)))
+    entries.append((3, "error", "n3", (0.1 + 0.2,)))  # a message as the dict has it: unrounded
+    entries.append(
+        _Group(
+            4, "error", [(4, "error", f"m{i}", (m,)) for i, m in enumerate((0.1 + 0.2, 7, None))]
+        )
+    )
     records = [
         (2, "info", f"p{i}", (value, f"label {i} @ %s")) for i, value in enumerate(ODD_VALUES)
     ]
     entries.append(_Group(2, "info", records))
-    return Findings(entries, outputs, {2: lambda found, names: f"{found}: {names} %s"})
+    entries.append(_Group(5, "info", [(5, "info", f"v{i}", ("x" * i, i)) for i in range(4)]))
+    summaries = {
+        2: lambda found, names: f"{found}: {names} %s",
+        4: lambda found, names: names,
+        5: lambda found, names: names,
+    }
+    return Findings(entries, outputs, summaries)
 
 
 def test_every_value_type_and_odd_constants() -> None:
