@@ -15,7 +15,15 @@ from typing import Any, NamedTuple
 
 from .config import FORMATS
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "Context", "render", "report_dict", "statistics"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "Context",
+    "render",
+    "render_utf8",
+    "report_dict",
+    "statistics",
+]
 
 CSV_COLUMNS = (
     "rule",
@@ -328,6 +336,66 @@ def render(
         raise ValueError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
     text = renderers[fmt](report, ctx)
     return text if fmt in ("csv", "html") else printable(text)
+
+
+def render_utf8(
+    fmt: str,
+    report: Any,
+    ctx: Context | None = None,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    pretty: bool = False,
+) -> bytes:
+    """:func:`render` encoded as UTF-8, what a report file holds.
+
+    A JSON report is encoded once: its UTF-8 bytes are searched for the characters
+    ``json_printable`` escapes and, without one (nearly always), are the result; a
+    large report's text is not encoded a second time to be written.
+    """
+    if fmt == "json":
+        from .findings import Report, report_json
+
+        if isinstance(report, Report):
+            ctx = ctx or Context()
+            text = report_json(report, _report_extras(ctx), 2 if pretty else None, "\n")
+            return _printable_utf8(text)
+    return render(fmt, report, ctx, color=color, width=width, pretty=pretty).encode("utf-8")
+
+
+# The UTF-8 forms of what json_printable escapes (terminal._UNSAFE_JSON): DEL; C2 80-9F
+# (C1 controls); E2 80 AA-AE and E2 81 A6-A9 (bidi).  Lone surrogates do not encode.
+_BIDI_UTF8 = frozenset(
+    {b"\x80\xaa", b"\x80\xab", b"\x80\xac", b"\x80\xad", b"\x80\xae"}
+    | {b"\x81\xa6", b"\x81\xa7", b"\x81\xa8", b"\x81\xa9"}
+)
+
+
+def _printable_utf8(text: str) -> bytes:
+    """``json_printable(text).encode("utf-8")``, encoding ``text`` once when it holds
+    nothing to escape (found by ``bytes.find``, memchr, for the few lead bytes)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which json_printable escapes
+        data = b"\x7f"
+    unsafe = b"\x7f" in data
+    at = -2 if unsafe else data.find(b"\xc2")
+    while at >= 0:
+        if 0x80 <= data[at + 1] <= 0x9F:
+            unsafe = True
+            break
+        at = data.find(b"\xc2", at + 2)
+    at = -2 if unsafe else data.find(b"\xe2")
+    while at >= 0:
+        if data[at + 1 : at + 3] in _BIDI_UTF8:
+            unsafe = True
+            break
+        at = data.find(b"\xe2", at + 3)
+    if unsafe:
+        from .terminal import json_printable
+
+        return json_printable(text).encode("utf-8")
+    return data
 
 
 def statistics(report: Any, ctx: Context | None = None, *, as_json: bool = False) -> str:

@@ -217,3 +217,42 @@ def test_finding_schema_is_the_report_schemas_finding():
     """finding.schema.json is report.schema.json's finding definition (kept in sync)."""
     report, finding = schema("report.schema.json"), schema("finding.schema.json")
     assert finding["$defs"] == report["$defs"] and finding["$ref"] == "#/$defs/finding"
+
+
+UNSAFE_NAMES = [
+    "Zoë \u202eevil\u202c",
+    "C1 \x85 and DEL \x7f",
+    'quote " back \\ tab \t new\nline',
+    "escape \x1b[31m",
+    "plain Łukasz",
+    "ascii only",
+]
+
+
+@pytest.mark.parametrize("names", [UNSAFE_NAMES, UNSAFE_NAMES[-2:], UNSAFE_NAMES[-1:]])
+def test_json_file_is_the_printed_report_byte_for_byte(run, own_rules, tmp_path, names):
+    """A JSON report written to a file (encoded once, as bytes) is the report printed on
+    standard output, terminal-unsafe characters escaped, and reads back as the names."""
+    doc = {
+        "member": {"name": "Ada"},
+        "connections": [
+            {"id": f"c{i}", "name": name, "last_interaction_on": "2020-01-01"}
+            for i, name in enumerate(names * 2)
+        ],
+    }
+    network = tmp_path / "network.json"
+    network.write_text(json.dumps(doc), encoding="utf-8")
+    args = ["check", str(network), *own_rules("aggregate.rules"), "--as-of", "2025-01-01"]
+    printed = run(*args, "--format", "json", "--fail-on", "never").out
+    out = tmp_path / "r.json"
+    run(*args, "--format", "json", "--fail-on", "never", "-o", str(out))
+    data = out.read_bytes()
+    assert data == printed.encode("utf-8")
+    for raw in ("\u202e", "\x85", "\x7f", "\x1b"):
+        assert raw.encode("utf-8") not in data
+    report = json.loads(data)
+    shown = {s["evidence"]["since"] for f in report["findings"] for s in f.get("subjects", [])}
+    assert shown == {"2020-01-01"}
+    messages = " ".join(s["message"] for f in report["findings"] for s in f["subjects"])
+    for name in names:
+        assert name.replace("\u202e", "").replace("\x85", "").split()[0] in messages

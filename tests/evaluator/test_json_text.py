@@ -168,6 +168,9 @@ def odd_findings() -> Findings:
     ]
     entries.append(_Group(2, "info", records))
     entries.append(_Group(5, "info", [(5, "info", f"v{i}", ("x" * i, i)) for i in range(4)]))
+    # strings json escapes, in ids, messages and evidence: columns written one by one
+    escaped = [(2, "warning", f'q"{i}\\', (f'text "{i}"\n\x01', f"label\t{i}")) for i in range(3)]
+    entries.append(_Group(2, "warning", escaped))
     summaries = {
         2: lambda found, names: f"{found}: {names} %s",
         4: lambda found, names: names,
@@ -277,3 +280,27 @@ def test_json_printable_finds_what_the_pattern_finds(text) -> None:
     assert json_printable(text) == _UNSAFE_JSON.sub(_json_escape, text)
     big = "x" * 1000 + text + "é" * 10
     assert json_printable(big) == _UNSAFE_JSON.sub(_json_escape, big)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from('aé…–\u00a0\u00ad"\\' + UNSAFE_SAMPLES), max_size=30))
+def test_report_bytes_are_the_printable_text_encoded(text) -> None:
+    """A JSON report file's bytes (encoded once, searched as bytes) are json_printable's
+    text encoded, with or without anything to escape."""
+    from netrules.formats import _printable_utf8
+    from netrules.terminal import json_printable
+
+    for whole in (text, "x" * 1000 + text + "é" * 10, text + "Ł"):
+        assert _printable_utf8(whole) == json_printable(whole).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from('aéŁ\x00\x1f\x7f "\\\n\t\u2028\ud800\U0001f600'))))
+def test_plain_strings_are_those_json_writes_as_they_are(texts) -> None:
+    """_plain: a column of strings json writes between quotes unchanged (their text goes
+    into the report whole, the quotes in the template)."""
+    from json.encoder import encode_basestring
+
+    from netrules.findings import _plain
+
+    assert _plain(texts) == all(encode_basestring(t) == f'"{t}"' for t in texts)
