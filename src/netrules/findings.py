@@ -319,7 +319,7 @@ class Findings(Sequence[Finding]):
         per rule (and severity, and set of evidence keys) holding the constant parts
         (rule, category, subject kind, evidence keys, advice, source), filled with its
         subject id, message and evidence values (see ``_WRITERS``); the subjects of an
-        aggregated finding a column at a time (:meth:`_subject_text`).  Built findings
+        aggregated finding a column at a time (:meth:`_subject_parts`).  Built findings
         and the head of an aggregated finding go through ``to_dict()`` as before.
         """
         once = self._json_once
@@ -341,11 +341,12 @@ class Findings(Sequence[Finding]):
                 f = self[i]
                 head = dumps(_head_dict(f))[:-1] + ',"subjects":['  # "source" is last
                 subjects = f.subjects
+                out.append(sep + head)
                 if isinstance(subjects, Findings):
-                    text = subjects._subject_text()
+                    out += subjects._subject_parts()
                 else:
-                    text = ",".join([dumps(_subject_dict(p)) for p in subjects])
-                out += (sep + head, text, "]}")
+                    out.append(",".join([dumps(_subject_dict(p)) for p in subjects]))
+                append("]}")
                 sep = ","
                 continue
             built = built_list[i]
@@ -383,47 +384,52 @@ class Findings(Sequence[Finding]):
         append("]")
         return out
 
-    def _subject_text(self) -> str:
+    def _subject_parts(self) -> list[str]:
         """The JSON texts of these findings as the subjects of an aggregated finding
-        (``_subject_dict``), joined by commas.
+        (``_subject_dict``), separated by commas, in parts to be joined.
 
         The subjects of one aggregated finding are records of one rule: their text is
         made a column at a time (subject ids, messages, each evidence key), each column
-        by C-level ``map`` calls (through one writer when its values are of one type),
-        and the columns interleaved with the template's constant parts in one
-        ``join``: no Python frame per record but the rule's render function.  Anything
-        else (several rules, evidence keys that differ between records, keys that are
-        not strings) is written one finding at a time (:meth:`_subject_texts`).
+        by C-level ``map`` calls, and the columns interleaved with the template's
+        constant parts in one ``join``: no Python frame per record but the rule's
+        render function.  Each pass over a column reads objects spread through memory,
+        so the records are taken ``_CHUNK`` at a time, a chunk's objects still in the
+        processor's caches from one pass to the next (a third faster on 13,734
+        subjects than one chunk).  Records of several rules are written one finding
+        at a time (:meth:`_subject_texts`), and so is a chunk whose evidence keys
+        differ between records or are not strings.
         """
         entries = self._entries
-        n = len(entries)
-        made = self._subject_columns() if n else None
-        if made is None:
-            return ",".join(self._subject_texts())
-        pieces, columns = made
-        streams: list[Iterable[str]] = [chain((pieces[0],), repeat("," + pieces[0], n - 1))]
-        for column, piece in zip(columns, pieces[1:], strict=True):
-            streams.append(column)
-            streams.append(repeat(piece, n))
-        return "".join(chain.from_iterable(zip(*streams, strict=True)))
-
-    def _subject_columns(self) -> tuple[list[str], list[Iterable[str]]] | None:
-        """The constant parts of the subjects' template and the texts of its columns
-        (:meth:`_subject_text`), or None when they take the general way."""
-        entries = self._entries
-        if entries[0].__class__ is not tuple:
-            return None
-        try:
-            indexes = set(map(_first, entries))
-        except (TypeError, IndexError):
-            return None
-        info = self._outputs[entries[0][0]] if len(indexes) == 1 else None
+        info = None
+        if entries and entries[0].__class__ is tuple:
+            try:
+                if len(set(map(_first, entries))) == 1:
+                    info = self._outputs[entries[0][0]]
+            except (TypeError, IndexError):  # not records
+                pass
         if info is None:
-            return None
+            return [",".join(self._subject_texts())] if entries else []
+        writers = _writers()
+        parts = []
+        for start in range(0, len(entries), _CHUNK):
+            lead = "," if start else ""
+            text = self._subject_chunk(info, start, start + _CHUNK, lead, writers)
+            if text is None:
+                text = lead + ",".join(self[start : start + _CHUNK]._subject_texts())
+            parts.append(text)
+        return parts
+
+    def _subject_chunk(
+        self, info: RuleOutput, start: int, stop: int, lead: str, writers: _Writers
+    ) -> str | None:
+        """``lead`` and the subjects' text of records ``start:stop`` (of ``info``'s
+        rule) a column at a time, or None when they take the general way."""
+        entries = self._entries[start:stop]
+        n = len(entries)
         rendered = list(map(info.render, map(_values, entries)))
         ids = list(map(str, map(_third, entries)))
-        built = self._built
-        if built.count(None) != len(built):  # a built finding is written from itself
+        built = self._built[start:stop]
+        if built.count(None) != n:  # a built finding is written from itself
             for i, f in enumerate(built):
                 if f is not None:
                     if f.subject.kind != info.kind:
@@ -436,7 +442,6 @@ class Findings(Sequence[Finding]):
         pieces = _subject_pieces(info.kind, keysets.pop()) if len(keysets) == 1 else None
         if pieces is None:
             return None
-        writers = _writers()
         columns: list[Any] = [ids, list(map(_first, rendered))]
         if len(pieces) > 3:  # evidence keys
             columns.extend(zip(*map(dict.values, evidences), strict=True))
@@ -453,7 +458,11 @@ class Findings(Sequence[Finding]):
                 columns[j] = [dumps(m) for m in column]
             else:
                 columns[j] = _column(column, writers)
-        return pieces, columns
+        streams: list[Iterable[str]] = [chain((lead + pieces[0],), repeat("," + pieces[0], n - 1))]
+        for column, piece in zip(columns, pieces[1:], strict=True):
+            streams.append(column)
+            streams.append(repeat(piece, n))
+        return "".join(chain.from_iterable(zip(*streams, strict=True)))
 
     def _subject_texts(self) -> list[str]:
         """The JSON text of each of these findings as a subject of an aggregated finding
@@ -676,6 +685,7 @@ def _writers() -> _Writers:
 
 
 _first, _second, _third, _values = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_CHUNK = 512  # records per chunk of Findings._subject_parts
 _DATE_OR_NONE = frozenset({_dt.date, type(None)})
 # What json's string writer escapes (with ensure_ascii=False): quotes, backslashes and
 # C0 controls; in UTF-8 these bytes stand for nothing else.
@@ -929,11 +939,21 @@ def report_json(
     joined around it as ``json.dumps`` joins an object's members, in one join (the
     findings' part is most of a large report: each copy of it counts).
     """
+    return "".join(report_json_parts(report, extra, indent, end))
+
+
+def report_json_parts(
+    report: Report,
+    extra: Mapping[str, Any] | None = None,
+    indent: int | None = None,
+    end: str = "",
+) -> list[str]:
+    """:func:`report_json`'s text in parts, not joined (``render_utf8`` encodes them)."""
     findings = report.findings
     if indent is not None or not isinstance(findings, Findings):
         data = report.to_dict()
         data.update(extra or {})
-        return dumps(data, indent) + end
+        return [dumps(data, indent) + end]
     data = report._dict(_FINDINGS)
     data.update(extra or {})
     parts: list[str] = []
@@ -944,7 +964,7 @@ def report_json(
         else:
             parts.append(dumps(value))
     parts.append("}" + end)
-    return "".join(parts)
+    return parts
 
 
 def dumps(data: Any, indent: int | None = None) -> str:

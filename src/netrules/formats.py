@@ -349,17 +349,17 @@ def render_utf8(
 ) -> bytes:
     """:func:`render` encoded as UTF-8, what a report file holds.
 
-    A JSON report is encoded once: its UTF-8 bytes are searched for the characters
-    ``json_printable`` escapes and, without one (nearly always), are the result; a
-    large report's text is not encoded a second time to be written.
+    A JSON report is encoded once, in the parts it is made of (never joined as
+    text): its UTF-8 bytes are searched for the characters ``json_printable``
+    escapes and, without one (nearly always), are the result.
     """
     if fmt == "json":
-        from .findings import Report, report_json
+        from .findings import Report, report_json_parts
 
         if isinstance(report, Report):
             ctx = ctx or Context()
-            text = report_json(report, _report_extras(ctx), 2 if pretty else None, "\n")
-            return _printable_utf8(text)
+            extras = _report_extras(ctx)
+            return _printable_utf8(report_json_parts(report, extras, 2 if pretty else None, "\n"))
     return render(fmt, report, ctx, color=color, width=width, pretty=pretty).encode("utf-8")
 
 
@@ -371,11 +371,13 @@ _BIDI_UTF8 = frozenset(
 )
 
 
-def _printable_utf8(text: str) -> bytes:
-    """``json_printable(text).encode("utf-8")``, encoding ``text`` once when it holds
-    nothing to escape (found by ``bytes.find``, memchr, for the few lead bytes)."""
+def _printable_utf8(parts: list[str]) -> bytes:
+    """``json_printable("".join(parts)).encode("utf-8")``, each part encoded once and
+    the bytes joined when they hold nothing to escape (found by ``bytes.find``,
+    memchr, for the few lead bytes).  A large report's text joined would take two
+    bytes a character for a few names beyond Latin-1; its UTF-8 takes one or two."""
     try:
-        data = text.encode("utf-8")
+        data = b"".join(map(str.encode, parts))
     except UnicodeEncodeError:  # a lone surrogate, which json_printable escapes
         data = b"\x7f"
     unsafe = b"\x7f" in data
@@ -394,7 +396,7 @@ def _printable_utf8(text: str) -> bytes:
     if unsafe:
         from .terminal import json_printable
 
-        return json_printable(text).encode("utf-8")
+        return json_printable("".join(parts)).encode("utf-8")
     return data
 
 

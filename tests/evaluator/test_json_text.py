@@ -74,6 +74,20 @@ def test_generated_archive_network(pack) -> None:
     same_text(pack.evaluate(net, as_of=generate.AS_OF))
 
 
+def test_subjects_written_in_chunks(pack, monkeypatch) -> None:
+    """The subjects of an aggregated finding are written _CHUNK records at a time: any
+    chunk size gives the same text, chunks partly built or falling back included."""
+    from benchmarks import generate
+    from netrules import findings as findings_module
+
+    net = generate.network(300, n_invitations=80, n_removals=10, seed=7)
+    for size in (1, 2, 7):
+        monkeypatch.setattr(findings_module, "_CHUNK", size)
+        same_text(pack.evaluate(net, as_of=generate.AS_OF))
+        odd = odd_findings()
+        assert odd._json() == dumps(odd.to_dicts())
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     network=networks(max_connections=20, max_invitations=10, max_removals=5),
@@ -285,13 +299,15 @@ def test_json_printable_finds_what_the_pattern_finds(text) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from('aé…–\u00a0\u00ad"\\' + UNSAFE_SAMPLES), max_size=30))
 def test_report_bytes_are_the_printable_text_encoded(text) -> None:
-    """A JSON report file's bytes (encoded once, searched as bytes) are json_printable's
-    text encoded, with or without anything to escape."""
+    """A JSON report file's bytes (its parts encoded once, searched as bytes) are
+    json_printable's text encoded, with or without anything to escape."""
     from netrules.formats import _printable_utf8
     from netrules.terminal import json_printable
 
     for whole in (text, "x" * 1000 + text + "é" * 10, text + "Ł"):
-        assert _printable_utf8(whole) == json_printable(whole).encode("utf-8")
+        expected = json_printable(whole).encode("utf-8")
+        assert _printable_utf8([whole]) == expected
+        assert _printable_utf8([whole[:5], "", whole[5:12], whole[12:]]) == expected
 
 
 @settings(max_examples=300, deadline=None)
