@@ -427,7 +427,7 @@ class Findings(Sequence[Finding]):
         entries = self._entries[start:stop]
         n = len(entries)
         rendered = list(map(info.render, map(_values, entries)))
-        ids = list(map(str, map(_third, entries)))
+        ids = list(map(_third, entries))
         built = self._built[start:stop]
         if built.count(None) != n:  # a built finding is written from itself
             for i, f in enumerate(built):
@@ -439,23 +439,31 @@ class Findings(Sequence[Finding]):
         if set(map(type, evidences)) != {dict}:
             return None
         keysets = set(map(tuple, evidences))
-        pieces = _subject_pieces(info.kind, keysets.pop()) if len(keysets) == 1 else None
+        if len(keysets) != 1:
+            return None
+        keys = keysets.pop()
+        pieces = _subject_pieces(info.kind, keys)
         if pieces is None:
             return None
         columns: list[Any] = [ids, list(map(_first, rendered))]
-        if len(pieces) > 3:  # evidence keys
-            columns.extend(zip(*map(dict.values, evidences), strict=True))
+        columns += [list(map(itemgetter(key), evidences)) for key in keys]
         for j, column in enumerate(columns):
-            if set(map(type, column)) == {str}:
-                # Strings json writes as they are go in whole between quotes put in
+            plain = _plain(column)
+            if plain:
+                # Strings json writes as they are go in whole, between quotes put in
                 # the constant parts around them; the others through json's writer.
-                if _plain(column):
-                    pieces[j] += '"'
-                    pieces[j + 1] = '"' + pieces[j + 1]
-                else:
-                    columns[j] = map(_encode_str, column)
+                pieces[j] += '"'
+                pieces[j + 1] = '"' + pieces[j + 1]
+            elif plain is not None:  # strings, some with characters json escapes
+                columns[j] = map(_encode_str, column)
+            elif j == 0:  # ids that are not strings: written as their str()
+                columns[j] = map(_encode_str, map(str, column))
             elif j == 1:  # a message that is not a string, as the dict has it
                 columns[j] = [dumps(m) for m in column]
+            elif set(map(type, column)) == {_dt.date}:  # ISO dates need no escape
+                columns[j] = map(_dt.date.isoformat, column)
+                pieces[j] += '"'
+                pieces[j + 1] = '"' + pieces[j + 1]
             else:
                 columns[j] = _column(column, writers)
         streams: list[Iterable[str]] = [chain((lead + pieces[0],), repeat("," + pieces[0], n - 1))]
@@ -692,11 +700,16 @@ _DATE_OR_NONE = frozenset({_dt.date, type(None)})
 _JSON_ESCAPED = bytes(range(0x20)) + b'"\\'
 
 
-def _plain(texts: Sequence[str]) -> bool:
+def _plain(texts: Sequence[Any]) -> bool | None:
     """Whether json writes each of these strings as it is between two quotes (none
     holds a character it escapes): one look at their UTF-8 bytes joined, about twice
-    as fast as writing them one by one (``bytes.translate`` deletes those bytes)."""
-    data = "".join(texts).encode("utf-8", "surrogatepass")
+    as fast as writing them one by one (``bytes.translate`` deletes those bytes).
+    None when they are not all strings (a ``str`` subclass is written as a string)."""
+    try:
+        text = "".join(texts)
+    except TypeError:
+        return None
+    data = text.encode("utf-8", "surrogatepass")
     return len(data.translate(None, _JSON_ESCAPED)) == len(data)
 
 

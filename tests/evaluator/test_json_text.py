@@ -185,6 +185,9 @@ def odd_findings() -> Findings:
     # strings json escapes, in ids, messages and evidence: columns written one by one
     escaped = [(2, "warning", f'q"{i}\\', (f'text "{i}"\n\x01', f"label\t{i}")) for i in range(3)]
     entries.append(_Group(2, "warning", escaped))
+    # ids that are not strings; a column of strings and a str subclass
+    mixed = [(2, "error", i, (Name(f'n"{i}') if i % 2 else f"s{i}", f"l{i}")) for i in range(4)]
+    entries.append(_Group(2, "error", mixed))
     summaries = {
         2: lambda found, names: f"{found}: {names} %s",
         4: lambda found, names: names,
