@@ -739,16 +739,16 @@ def _fails(report: Report, fail_on: str) -> bool:
     return worst is not None and _RANK[worst] <= _RANK[fail_on]
 
 
-def _write(text: str | bytes, output: str | None) -> None:
+def _write(text: str | list[bytes], output: str | None) -> None:
     """Write a report to standard output or to a file (UTF-8; bytes as they are)."""
     if output is None:
-        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+        sys.stdout.write(text if isinstance(text, str) else b"".join(text).decode("utf-8"))
         sys.stdout.flush()
         return
     try:
-        if isinstance(text, bytes):  # already UTF-8 (a JSON report, see _render)
+        if not isinstance(text, str):  # UTF-8 already, in parts (a JSON report, _render)
             with open(output, "wb") as fh:
-                fh.write(text)
+                fh.writelines(text)
             return
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -1052,13 +1052,15 @@ def _render(
     main_file: str | None,
     choice: str,
     pretty: bool = False,
-) -> str | bytes:
-    """The report in ``fmt``: for a file, a JSON report as UTF-8 bytes, encoded once
-    (``render_utf8``); else text."""
+) -> str | list[bytes]:
+    """The report in ``fmt``: for a file, a JSON report as UTF-8 bytes in parts, encoded
+    once (``formats.render_utf8``); else text."""
     if fmt == "json" and main_file is not None:
-        from .formats import render_utf8
+        from .findings import Report
+        from .formats import _json_utf8_parts
 
-        return render_utf8(fmt, report, ctx, pretty=pretty)
+        if isinstance(report, Report):
+            return _json_utf8_parts(report, ctx, pretty)
     from .formats import render
 
     color = False

@@ -354,13 +354,20 @@ def render_utf8(
     escapes and, without one (nearly always), are the result.
     """
     if fmt == "json":
-        from .findings import Report, report_json_parts
+        from .findings import Report
 
         if isinstance(report, Report):
-            ctx = ctx or Context()
-            extras = _report_extras(ctx)
-            return _printable_utf8(report_json_parts(report, extras, 2 if pretty else None, "\n"))
+            return b"".join(_json_utf8_parts(report, ctx, pretty))
     return render(fmt, report, ctx, color=color, width=width, pretty=pretty).encode("utf-8")
+
+
+def _json_utf8_parts(report: Any, ctx: Context | None, pretty: bool) -> list[bytes]:
+    """:func:`render_utf8` of a JSON report in parts, to be written one after the other
+    (the command line writes a report file so: no joined copy of it is made)."""
+    from .findings import report_json_parts
+
+    extras = _report_extras(ctx or Context())
+    return _printable_utf8(report_json_parts(report, extras, 2 if pretty else None, "\n"))
 
 
 # The UTF-8 forms of what json_printable escapes (terminal._UNSAFE_JSON): DEL; C2 80-9F
@@ -371,33 +378,40 @@ _BIDI_UTF8 = frozenset(
 )
 
 
-def _printable_utf8(parts: list[str]) -> bytes:
-    """``json_printable("".join(parts)).encode("utf-8")``, each part encoded once and
-    the bytes joined when they hold nothing to escape (found by ``bytes.find``,
-    memchr, for the few lead bytes).  A large report's text joined would take two
-    bytes a character for a few names beyond Latin-1; its UTF-8 takes one or two."""
+def _printable_utf8(parts: list[str]) -> list[bytes]:
+    """``json_printable("".join(parts)).encode("utf-8")`` in parts: each part encoded
+    once and the bytes kept when none holds anything to escape (found by
+    ``bytes.find``, memchr, for the few lead bytes; a character's bytes never span two
+    parts).  A large report's text joined would take two bytes a character for a few
+    names beyond Latin-1; its UTF-8 takes one or two."""
     try:
-        data = b"".join(map(str.encode, parts))
+        data = list(map(str.encode, parts))
     except UnicodeEncodeError:  # a lone surrogate, which json_printable escapes
-        data = b"\x7f"
-    unsafe = b"\x7f" in data
-    at = -2 if unsafe else data.find(b"\xc2")
-    while at >= 0:
-        if 0x80 <= data[at + 1] <= 0x9F:
-            unsafe = True
-            break
-        at = data.find(b"\xc2", at + 2)
-    at = -2 if unsafe else data.find(b"\xe2")
-    while at >= 0:
-        if data[at + 1 : at + 3] in _BIDI_UTF8:
-            unsafe = True
-            break
-        at = data.find(b"\xe2", at + 3)
-    if unsafe:
+        data = [b"\x7f"]
+    if _unsafe_utf8(data):
         from .terminal import json_printable
 
-        return json_printable("".join(parts)).encode("utf-8")
+        return [json_printable("".join(parts)).encode("utf-8")]
     return data
+
+
+def _unsafe_utf8(parts: list[bytes]) -> bool:
+    """Whether UTF-8 text holds a character ``json_printable`` escapes (as
+    ``terminal._json_unsafe`` finds it in the encoded text)."""
+    for data in parts:
+        if b"\x7f" in data:
+            return True
+        at = data.find(b"\xc2")
+        while at != -1:
+            if 0x80 <= data[at + 1] <= 0x9F:
+                return True
+            at = data.find(b"\xc2", at + 2)
+        at = data.find(b"\xe2")
+        while at != -1:
+            if data[at + 1 : at + 3] in _BIDI_UTF8:
+                return True
+            at = data.find(b"\xe2", at + 3)
+    return False
 
 
 def statistics(report: Any, ctx: Context | None = None, *, as_json: bool = False) -> str:

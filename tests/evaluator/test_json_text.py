@@ -309,8 +309,8 @@ def test_report_bytes_are_the_printable_text_encoded(text) -> None:
 
     for whole in (text, "x" * 1000 + text + "é" * 10, text + "Ł"):
         expected = json_printable(whole).encode("utf-8")
-        assert _printable_utf8([whole]) == expected
-        assert _printable_utf8([whole[:5], "", whole[5:12], whole[12:]]) == expected
+        assert b"".join(_printable_utf8([whole])) == expected
+        assert b"".join(_printable_utf8([whole[:5], "", whole[5:12], whole[12:]])) == expected
 
 
 @settings(max_examples=300, deadline=None)
