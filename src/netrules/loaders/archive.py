@@ -827,13 +827,15 @@ class _Peers:
     those the row gives no URL for.  A connection with a URL is matched by URL
     and by bare name (so a namesake with another URL is never credited); one
     without a URL (exports before mid-2023) by any name.  The name tables are
-    normalised on first use: a modern export never needs ``by_name``.
+    normalised on first use: a modern export never needs ``by_name``, so its table of
+    the latest day per name cell is only made then, from ``named`` (sender, recipients,
+    day of each message, in file order).
     """
 
     def __init__(
         self,
         url_days: dict[str, _dt.date],
-        name_days: dict[str, _dt.date],
+        named: list[tuple[str, str, _dt.date]],
         bare_days: dict[str, _dt.date],
     ):
         self.by_url: dict[str, _dt.date] = {}
@@ -852,7 +854,7 @@ class _Peers:
                 old = by_url.get(url)
                 if old is None or day > old:
                     by_url[url] = day
-        self._name_days = name_days
+        self._named = named
         self._bare_days = bare_days
         self._by_name: dict[str, _dt.date] | None = None
         self._by_bare_name: dict[str, _dt.date] | None = None
@@ -864,7 +866,13 @@ class _Peers:
     @property
     def by_name(self) -> dict[str, _dt.date]:
         if self._by_name is None:
-            self._by_name = self._by_person(self._name_days)
+            name_days: dict[str, _dt.date] = {}  # name cell -> latest day
+            for sender, to, day in self._named:  # (as the messages loop did for URLs)
+                if sender:
+                    _bump(name_days, sender, day)
+                if to:
+                    _bump(name_days, to, day)
+            self._by_name = self._by_person(name_days)
         return self._by_name
 
     @property
@@ -1355,11 +1363,11 @@ class _Loader:
         c = table.col
         cells = itemgetter(c["from"], c["from_url"], c["to"], c["to_urls"], c["date"], c["draft"])
         url_days: dict[str, _dt.date] = {}  # URL cell -> latest day
-        name_days: dict[str, _dt.date] = {}  # name cell -> latest day
+        named: list[tuple[str, str, _dt.date]] = []  # for _Peers.by_name, if needed
         bare_days: dict[str, _dt.date] = {}  # name cell of a row without its URLs -> latest day
         drafts: list[int] = []
         undated: list[int] = []
-        url_get, name_get, bare_get = url_days.get, name_days.get, bare_days.get
+        url_get, bare_get = url_days.get, bare_days.get
         width = table.width
         pad = width + 1
         exact = width if all(i < width for i in c.values()) else -1
@@ -1405,17 +1413,11 @@ class _Loader:
                     old = bare_get(to)
                     if old is None or day > old:
                         bare_days[to] = day
-                if sender:
-                    old = name_get(sender)
-                    if old is None or day > old:
-                        name_days[sender] = day
-                if to:
-                    old = name_get(to)
-                    if old is None or day > old:
-                        name_days[to] = day
+                if sender or to:
+                    named.append((sender, to, day))
         self.skip(table, "draft messages (never sent): not an interaction", drafts)
         self.skip(table, "messages without a date: no interaction date to record", undated)
-        return _Peers(url_days, name_days, bare_days)
+        return _Peers(url_days, named, bare_days)
 
     def invitation_rows(self) -> list[tuple[str, str, str, _dt.date | None, str]]:
         """Invitations.csv as (direction, person, url_key, sent_on, message) rows."""
