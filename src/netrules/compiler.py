@@ -262,7 +262,8 @@ class Gen:
         (the right side of an ``or``): ``known(x)`` there means x is known, so code
         reading x needs no test for unknown.  Returns a token for :meth:`forget`.
 
-        Only ``known(...)`` (through ``and``/``or``/``not`` and definitions) gives facts,
+        Only ``known(...)`` (through ``and``/``or``/``not`` and the bodies of definitions
+        with parameters, which are expanded where they are called) gives facts,
         and a fact is the code the argument compiled to, which names the same value
         wherever it appears in the code that follows (locals, hoisted names, the item).
         """
@@ -272,9 +273,6 @@ class Gen:
             node, not_false = stack.pop()
             if isinstance(node, n.Call) and id(node) in self.prog.expansions:
                 stack.append((self.prog.expansions[id(node)], not_false))
-            elif isinstance(node, n.Name) and node.name in self.prog.defines:
-                if not self.prog.defines[node.name].params:
-                    stack.append((self.prog.defines[node.name].body, not_false))
             elif isinstance(node, n.Not):
                 stack.append((node.operand, not not_false))
             elif isinstance(node, n.And if not_false else n.Or):
@@ -1059,9 +1057,11 @@ def _rule_body(
         if share is not None:  # in a loop: aggregates the values repeat, computed once
             gen.firing = counting = _Firing()
             compile_values()
-            gen.firing = _Firing({k for k, times in counting.counts.items() if times > 1})
-            compile_values()
-            firing = gen.firing.defs
+            wanted = {k for k, times in counting.counts.items() if times > 1}
+            if wanted:  # (else the first compilation is the code)
+                gen.firing = _Firing(wanted)
+                compile_values()
+                firing = gen.firing.defs
         else:
             compile_values()
         sev, msg, ev, key, label = out
