@@ -426,6 +426,26 @@ rule "seeking" {
     ]
 
 
+def test_numbers_in_messages_as_evaluate_writes_them():
+    """A whole number under a thousand goes into a batch finding's message through the
+    f-string itself; any other through the formatter: the same text as evaluate()."""
+    source = """
+rule "gap" {
+  title "Gap"
+  severity info
+  when member.connection_count >= 0
+  message "{member.connection_count - 500} from 500, {member.connection_count} in all"
+  evidence { gap: member.connection_count - 500 }
+}
+"""
+    rules = netrules.load_rules(include_default=False, texts=[("g.rules", source)])
+    rows = [{"id": str(n), "connection_count": n} for n in (0, 1, 499, 500, 999, 1499, 1500, 2500)]
+    assert_same(rules, rows)
+    messages = [f.message for _i, _id, f in rules.evaluate_many(rows, as_of=AS_OF).findings()]
+    assert messages[0] == "-500 from 500, 0 in all"
+    assert messages[-1] == "2,000 from 500, 2,500 in all"
+
+
 def test_findings_built_where_rules_fire_keep_precedence_and_order():
     """The batch function builds the Findings itself when no min_severity applies:
     a member rule suppressing another still hides its finding, and a member's
