@@ -482,8 +482,8 @@ def _fast_check(name: str, kind: Any, field: str, keep: bool, read: str = "") ->
         # str.isascii(x) raises for anything but a str (the loader takes a subclass as
         # it is, and so does this); False for other text, which must encode
         return f"({v} is None or B_isascii({n}) or B_text({n}))"
-    if kind == "bool":
-        return f"({v} is True or {n} is False or {n} is None)"
+    if kind == "bool":  # bool has no subclasses: its class is the whole test
+        return f"({v}.__class__ is B_bool or {n} is None)"
     if kind == "date":
         convert = f"({n} := B_date_of({n}))" if keep else f"B_date_of({n})"
         return f"({v} is None or {n}.__class__ is B_date or {convert} is not B_SLOW)"

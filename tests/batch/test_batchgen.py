@@ -190,6 +190,7 @@ def test_bad_values_get_the_loaders_error_with_the_row(pack, value, field):
         {"name": "\ud800"},
         {"industry": b"Legal"},
         {"job_seeking": 1},
+        {"job_seeking": 0},  # equal to False, not a boolean
         {"employers": [{"title": "CEO"}]},
         {"premium": "yes"},
         {"as_of": "soon"},
