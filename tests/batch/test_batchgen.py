@@ -324,26 +324,42 @@ def test_a_list_is_read_in_place_across_chunks(pack):
 
 
 def test_findings_are_built_without_init_field_for_field():
-    """The batch function makes each Finding with object.__new__ and the class's slot
-    setters: the same object, field for field, as Finding(...) and as evaluate()."""
-    from netrules.batchgen import FINDING_SETTERS, _slot_setters
+    """The batch function makes each Finding as an empty filler (a subclass of Finding
+    without its guards), stores the fields and sets its class to Finding: the same
+    object, field for field, as Finding(...) and as evaluate()."""
+    from netrules.batchgen import FINDING_FIELDS, FINDING_FILLER, _filler
 
-    assert tuple(FINDING_SETTERS) == tuple(a.name for a in attrs.fields(netrules.Finding))
+    assert FINDING_FIELDS == tuple(a.name for a in attrs.fields(netrules.Finding))
     subject = netrules.Subject("member", "member")
     args = ("r", "warning", "c", subject, "m", {"n": 1}, ("a",), "s", ())
-    made = object.__new__(netrules.Finding)
-    for setter, value in zip(FINDING_SETTERS.values(), args, strict=True):
-        setter(made, value)
+    made = FINDING_FILLER()
+    for name, value in zip(FINDING_FIELDS, args, strict=True):
+        setattr(made, name, value)
+    made.__class__ = netrules.Finding
     assert field_by_field(made) == field_by_field(netrules.Finding(*args))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         made.rule = "x"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        del made.rule
 
     @attrs.frozen
     class Checked:
         x: int = attrs.field(validator=attrs.validators.instance_of(int))
 
-    with pytest.raises(TypeError):
-        _slot_setters(Checked)
+    @attrs.frozen
+    class Later:
+        x: int
+
+        def __attrs_post_init__(self) -> None:
+            pass
+
+    @attrs.frozen(slots=False)
+    class NoSlots:
+        x: int
+
+    for cls in (Checked, Later, NoSlots):
+        with pytest.raises(TypeError):
+            _filler(cls)
     source = """
 param small_network = 300 "Below this a senior member's network is thin."
 rule "w1-thin-senior-network" {
