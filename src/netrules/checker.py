@@ -244,6 +244,10 @@ class Checker:
         self.define_paths: dict[str, str] = {}
         self.define_types: dict[str, tuple[str, bool]] = {}
         self.define_stack: list[str] = []
+        # An argument of a call is typed inside the callee's substituted body, but it was
+        # written at the call site: typed with the definitions open there, so that
+        # twice(twice(x)) is not taken for recursion.
+        self.arg_base: dict[int, int] = {}
         self.types: dict[int, tuple[str, bool]] = {}
         self.expansions: dict[int, Any] = {}
         self.node_paths: dict[int, str] = {}
@@ -546,10 +550,15 @@ class Checker:
                 )
             return "any", True
         self.depth += 1
+        saved = self.define_stack
+        base = self.arg_base.get(id(e))
+        if base is not None and base < len(saved):
+            self.define_stack = saved[:base]
         try:
             result = self._typeof(e, scope)
         finally:
             self.depth -= 1
+            self.define_stack = saved
         self.types[id(e)] = result
         if result[0] == "string":
             self.string_growth(e)
@@ -948,6 +957,8 @@ class Checker:
         body = _substitute(d.body, mapping, self.node_paths, self.define_paths[d.name])
         self.keep.append(body)
         self.expansions[id(e)] = body
+        for a in e.args:  # the outermost call an argument node reaches is where it was written
+            self.arg_base.setdefault(id(a), len(self.define_stack))
         self.define_stack.append(d.name)
         try:
             return self.typeof(body, scope)

@@ -39,3 +39,37 @@ def test_empty_list_compares_with_any_list(load_text, cond: str) -> None:
     report = load_text(RULE.format(cond=cond)).evaluate({"member": {"situations": []}})
     fired = cond.startswith("member.situations ==") or cond.startswith("member.situations ??")
     assert fired == bool(report.findings)
+
+
+NESTED = """define twice(a) = a * 2
+define quad(b) = twice(twice(b))
+"""
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        ("twice(twice(member.connection_count))", 12),
+        ("quad(twice(member.connection_count))", 24),
+        ("twice(quad(quad(member.connection_count)))", 96),
+    ],
+)
+def test_a_definition_in_its_own_argument_is_not_recursion(load_text, expr, value) -> None:
+    """twice(twice(x)): the inner call is written at the call site, not in twice's body,
+    so it is no NR208 (hypothesis' rule_sources draws such calls) and computes 4x."""
+    rules = load_text(NESTED + RULE.format(cond=f"{expr} == {value}"))
+    assert [f.rule for f in rules.evaluate({"member": {"connection_count": 3}}).findings] == ["r"]
+    assert not rules.evaluate({"member": {"connection_count": 4}}).findings
+
+
+@pytest.mark.parametrize(
+    "defines",
+    [
+        "define f(a) = g(f(a))\ndefine g(b) = b + 1\n",  # the call in an argument inside f
+        "define f(a) = g(a)\ndefine g(b) = f(b) * 2\n",  # through another definition
+        "define f(a) = f(a) + 1\n",
+    ],
+)
+def test_recursion_through_arguments_is_still_nr208(rule_errors, defines) -> None:
+    diags = rule_errors(defines + RULE.format(cond="f(1) > 0"))
+    assert "NR208" in [d.code for d in diags if d.severity == "error"]
