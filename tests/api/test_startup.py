@@ -157,9 +157,14 @@ def test_errors_are_flushed_too(tmp_path: Path) -> None:
     "before",
     [
         "import atexit; atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n",
-        "import threading, time\n"
-        "threading.Thread(target=lambda: (time.sleep(0.5), sys.stderr.write('thread ran\\n')))"
-        ".start()\n",
+        # still running when the check ends, however slow the machine: the exit waits
+        # for it (not a daemon), and it ends once the main thread has finished
+        "import threading\n"
+        "main = threading.main_thread()\n"
+        "def later():\n"
+        "    main.join()\n"
+        "    sys.stderr.write('thread ran\\n')\n"
+        "threading.Thread(target=later).start()\n",
     ],
     ids=["atexit", "thread"],
 )
