@@ -256,3 +256,17 @@ def test_json_file_is_the_printed_report_byte_for_byte(run, own_rules, tmp_path,
     messages = " ".join(s["message"] for f in report["findings"] for s in f["subjects"])
     for name in names:
         assert name.replace("\u202e", "").replace("\x85", "").split()[0] in messages
+
+
+def test_render_utf8_is_render_encoded():
+    """formats.render_utf8 (a JSON report encoded part by part) is render() encoded, in
+    every format and with --pretty's indentation."""
+    import netrules
+    from netrules.formats import FORMATS, Context, render, render_utf8
+
+    report = netrules.load_rules().evaluate(json.loads(Path(PEOPLE).read_text("utf-8")))
+    ctx = Context(titles={"r": "a title"})
+    for fmt in (f for f in FORMATS if f != "html"):
+        for pretty in (False, True):
+            expected = render(fmt, report, ctx, pretty=pretty).encode("utf-8")
+            assert render_utf8(fmt, report, ctx, pretty=pretty) == expected, fmt
