@@ -191,6 +191,28 @@ def test_tables_give_what_their_rows_give(pack):
         )
 
 
+def test_polars_frame_gives_what_its_rows_give(pack):
+    """A polars DataFrame (issue 15 names it beside pandas): its rows, nulls as missing
+    values, dates as dates, evaluate as the same dicts do."""
+    polars = pytest.importorskip("polars")
+    rows = [
+        {
+            "id": f"m{n}",
+            "connection_count": None if n % 7 == 0 else n * 13 % 1200,
+            "career_level": level,
+            "industry": None if n % 5 == 0 else "Legal",
+            "joined_on": _dt.date(2010 + n % 15, 1 + n % 12, 1),
+        }
+        for n, level in enumerate(["senior", "entry", "executive"] * 300)
+    ]
+    frame = polars.DataFrame(rows)
+    assert list(pack.evaluate_many(frame, as_of=AS_OF)) == list(
+        pack.evaluate_many(rows, as_of=AS_OF)
+    )
+    found = list(pack.evaluate_many(frame, as_of=AS_OF).findings())
+    assert found and found == list(pack.evaluate_many(rows, as_of=AS_OF).findings())
+
+
 def test_tables_without_columns_or_with_one():
     pa = pytest.importorskip("pyarrow")
     from netrules.batch import iter_rows
