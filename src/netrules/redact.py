@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -229,6 +228,8 @@ class Redactor:
         people += len(network.recommendations_given)
         while size < people * 10:
             size *= 10
+
+        import hashlib  # only --redact needs it: a plain check loads no OpenSSL
 
         def number(key: str) -> int:
             if key in self._numbers:

@@ -52,6 +52,7 @@ NOT_ON_THE_JSON_PATH = (
     "pygments",
     "tomllib",
     "importlib.resources",
+    "hashlib",  # only --redact hashes names
 )
 
 
