@@ -362,7 +362,12 @@ def run(args: argparse.Namespace, ruleset: Any, err: Callable[[str], None]) -> i
         f"{members:,} members, {findings:,} findings "
         f"({severities['error']} errors, {severities['warning']} warnings, {severities['info']} info)"
         + (f"; {len(bad_lines)} unreadable line(s) skipped" if bad_lines and not status else "")
-        + ("; stopped at the first unreadable line (--strict)" if status else "")
+        + (
+            "; stopped at the first unreadable line (--strict): the output is partial, and"
+            " holds the other members of that line's chunk"
+            if status
+            else ""
+        )
     )
     if args.summary:
         Path(args.summary).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -130,10 +130,16 @@ def test_bad_lines_are_reported_with_their_number(tmp_path, capsys):
 
 
 def test_strict_stops_with_exit_2(tmp_path, capsys):
-    src = write_jsonl(tmp_path / "in.jsonl", members(60), {10: b"[1, 2"})
+    rows = members(60)
+    src = write_jsonl(tmp_path / "in.jsonl", rows, {10: b"[1, 2"})
     code = main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1", "--strict"])
     assert code == 2
-    assert f"{src}:10: error: invalid JSON" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{src}:10: error: invalid JSON" in err
+    assert "the output is partial, and holds the other members of that line's chunk" in err
+    # as docs/batch.md says: the bad line's chunk (lines 1-25 here) is written, no later one
+    good = [r for i, r in enumerate(rows[:25], start=1) if i != 10]
+    assert read_jsonl(tmp_path / "out.jsonl") == json.loads(json.dumps(expected_lines(good)))
 
 
 def test_stdin(tmp_path, monkeypatch):
