@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from json.encoder import encode_basestring as _encode_str  # json's own (C) string writer
 from operator import is_, is_not, itemgetter, neg
 from typing import Any, overload
@@ -466,11 +466,17 @@ class Findings(Sequence[Finding]):
                 pieces[j + 1] = '"' + pieces[j + 1]
             else:
                 columns[j] = _column(column, writers)
-        streams: list[Iterable[str]] = [chain((lead + pieces[0],), repeat("," + pieces[0], n - 1))]
-        for column, piece in zip(columns, pieces[1:], strict=True):
-            streams.append(column)
-            streams.append(repeat(piece, n))
-        return "".join(chain.from_iterable(zip(*streams, strict=True)))
+        # The parts in one list, record after record, filled a column at a time by
+        # extended-slice assignments (each a C loop storing references): no tuple per
+        # record, as zipping the columns made, and join() is handed a list as it is.
+        width = len(pieces) + len(columns)
+        parts: list[Any] = [None] * (n * width)
+        parts[0::width] = ["," + pieces[0]] * n
+        parts[0] = lead + pieces[0]
+        for j, (column, piece) in enumerate(zip(columns, pieces[1:], strict=True)):
+            parts[2 * j + 1 :: width] = column  # a column of another length raises
+            parts[2 * j + 2 :: width] = [piece] * n
+        return "".join(parts)
 
     def _subject_texts(self) -> list[str]:
         """The JSON text of each of these findings as a subject of an aggregated finding
@@ -598,12 +604,14 @@ class Findings(Sequence[Finding]):
             order = sorted(at, key=ids.__getitem__)
         else:
             keys = list(map(itemgetter(key), map(_values, records)))
-            order = _key_order(
-                list(compress(at, map(is_not, keys, repeat(None)))), keys, ids, info.descending
-            )
             unknown = list(compress(at, map(is_, keys, repeat(None))))
-            unknown.sort(key=ids.__getitem__)
-            order.extend(unknown)
+            if unknown:
+                known = list(compress(at, map(is_not, keys, repeat(None))))
+                order = _key_order(known, keys, ids, info.descending)
+                unknown.sort(key=ids.__getitem__)
+                order.extend(unknown)
+            else:  # every key known: at is all of them, the lists are used as they are
+                order = _key_order(at, keys, ids, info.descending)
         ordered = list(map(records.__getitem__, order))
         subjects = Findings(ordered, self._outputs)
         named = []
@@ -624,7 +632,7 @@ class Findings(Sequence[Finding]):
         )
 
 
-def _key_order(at: list[int], keys: list[Any], ids: list[str], descending: bool) -> list[int]:
+def _key_order(at: Sequence[int], keys: list[Any], ids: list[str], descending: bool) -> list[int]:
     """The indexes ``at`` ordered by ``keys[i]`` (descending or not), ties by ``ids[i]``,
     then as they come: ``at`` sorted by id, then (stable) by key.
 
@@ -632,7 +640,8 @@ def _key_order(at: list[int], keys: list[Any], ids: list[str], descending: bool)
     pairs (a date by its ordinal, negated when descending): the sort then compares
     ints, and ids only between equal keys.
     """
-    known = list(map(keys.__getitem__, at))
+    whole = at == range(len(keys))  # all indexes in order (a range): no copies
+    known = keys if whole else list(map(keys.__getitem__, at))
     types = set(map(type, known))
     numbers: Iterable[int] | None = None
     if types == {_dt.date}:
@@ -642,8 +651,9 @@ def _key_order(at: list[int], keys: list[Any], ids: list[str], descending: bool)
     if numbers is not None:
         if descending:
             numbers = map(neg, numbers)
-        pairs = list(zip(numbers, map(ids.__getitem__, at), strict=True))
-        return list(map(at.__getitem__, sorted(range(len(pairs)), key=pairs.__getitem__)))
+        pairs = list(zip(numbers, ids if whole else map(ids.__getitem__, at), strict=True))
+        order = sorted(range(len(pairs)), key=pairs.__getitem__)
+        return order if whole else list(map(at.__getitem__, order))
     at = sorted(at, key=ids.__getitem__)
     at.sort(key=keys.__getitem__, reverse=descending)  # stable: ties stay by id
     return at

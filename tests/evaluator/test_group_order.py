@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netrules.findings import Findings, RuleOutput, _Group
+from netrules.findings import Findings, RuleOutput, _Group, _key_order
 
 
 def reference(records: list[tuple[Any, ...]], key: int | None, descending: bool) -> list[Any]:
@@ -68,3 +68,26 @@ def test_many_equal_dates_and_ids() -> None:
         got = ordered(records, 0, descending)
         assert got == reference(records, 0, descending)
         assert [r[3][1] for r in got] != [r[3][1] for r in records]  # it did reorder
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.one_of(
+        st.lists(DAYS, max_size=40),
+        st.lists(st.integers(-3, 3), max_size=40),
+        st.lists(st.text("ab"), max_size=40),
+    ),
+    ids=st.lists(st.sampled_from(["a", "b", "é", "Ł", "a0"]), min_size=40, max_size=40),
+    descending=st.booleans(),
+)
+def test_whole_range_ordered_as_a_list_of_indexes(
+    keys: list[Any], ids: list[str], descending: bool
+) -> None:
+    # Every key known: _build_group hands _key_order the range itself, which takes
+    # the lists as they are instead of copying them through the indexes.
+    ids = ids[: len(keys)]
+    whole = _key_order(range(len(keys)), keys, ids, descending)
+    assert whole == _key_order(list(range(len(keys))), keys, ids, descending)
+    expected = sorted(range(len(keys)), key=ids.__getitem__)
+    expected.sort(key=keys.__getitem__, reverse=descending)
+    assert whole == expected
