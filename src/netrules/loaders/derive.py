@@ -602,22 +602,41 @@ def _fact(
 # The work history.
 
 
-@attrs.frozen
+# _Job and _History are private records, built a few times per load and only read:
+# plain slotted classes, not attrs ones, because building an attrs class (its
+# generated __init__, __eq__, __repr__, ...) costs about 0.4 ms each at import,
+# and every export load imports this module (docs/performance.md).
+
+
 class _Job:
-    employer: Employer
-    cls: str | None
-    start_text: str
-    end_text: str
-    is_break: bool
+    __slots__ = ("cls", "employer", "end_text", "is_break", "start_text")
+
+    def __init__(
+        self, employer: Employer, cls: str | None, start_text: str, end_text: str, is_break: bool
+    ) -> None:
+        self.employer = employer
+        self.cls = cls
+        self.start_text = start_text
+        self.end_text = end_text
+        self.is_break = is_break
 
 
-@attrs.frozen
 class _History:
-    jobs: tuple[_Job, ...]  # every position that started by as_of
-    work: tuple[_Job, ...]  # without internships, breaks and student jobs
-    current: tuple[_Job, ...]
-    years: float | None  # years of work since the first non-internship position
-    evidence: tuple[str, ...]
+    __slots__ = ("current", "evidence", "jobs", "work", "years")
+
+    def __init__(
+        self,
+        jobs: tuple[_Job, ...],  # every position that started by as_of
+        work: tuple[_Job, ...],  # without internships, breaks and student jobs
+        current: tuple[_Job, ...],
+        years: float | None,  # years of work since the first non-internship position
+        evidence: tuple[str, ...],
+    ) -> None:
+        self.jobs = jobs
+        self.work = work
+        self.current = current
+        self.years = years
+        self.evidence = evidence
 
 
 def _history(member: Member, ev: ExportEvidence, day: Date) -> _History:
