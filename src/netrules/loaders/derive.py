@@ -136,9 +136,16 @@ class _LaterWords:
             self._pattern = _words(*self._alternatives)
         return self._pattern.search(text)
 
+    def sub(self, repl: str, text: str) -> str:
+        if self._needles and not any(n in text for n in self._needles):
+            return text
+        if self._pattern is None:
+            self._pattern = _words(*self._alternatives)
+        return self._pattern.sub(repl, text)
+
 
 # Title classes, most senior first (derivations.md §3.3, seven languages).
-_TRAPS = _words(
+_TRAPS = _LaterWords(
     r"product owner",
     r"process owner",
     r"(?:hr|talent|business|channel|people) partner",
@@ -148,11 +155,12 @@ _TRAPS = _words(
     r"senior (?:living|care)",
     r"student (?:success|affairs|recruitment|services)",
     r"chief of staff",
+    needles=("owner", "partner", "lead generation", "head", "senior", "student", "chief of staff"),
 )
-_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+_CLASSES: tuple[tuple[str, _LaterWords], ...] = (
     (
         "executive",
-        _words(
+        _LaterWords(
             r"chief \w+ officer",
             r"chief",
             r"c[etfoimp]o",
@@ -196,11 +204,61 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"dean",
             r"provost",
             r"rector",
+            needles=(
+                "chief",
+                "ceo",
+                "cto",
+                "cfo",
+                "coo",
+                "cio",
+                "cmo",
+                "cpo",
+                "chro",
+                "ciso",
+                "vice",
+                "vp",
+                "president",
+                "managing director",
+                "general manager",
+                "founder",
+                "owner",
+                "partner",
+                "chair",
+                "board member",
+                "gesch",
+                "vorstand",
+                "inhaber",
+                "grün",
+                "gruen",
+                "pdg",
+                "directeur g",
+                "directrice g",
+                "sident",
+                "fondat",
+                "associ",
+                "gérant",
+                "gerant",
+                "director general",
+                "consejero",
+                "fundador",
+                "propietari",
+                "propriet",
+                "sóci",
+                "soci",
+                "amministratore",
+                "titolare",
+                "algemeen",
+                "eigenaar",
+                "oprichter",
+                "dean",
+                "provost",
+                "rector",
+            ),
         ),
     ),
     (
         "director",
-        _words(
+        _LaterWords(
             r"director",
             r"directora",
             r"head of",
@@ -222,11 +280,31 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:associate |full )?professor",
             r"professeur",
             r"professor(?:in)?",
+            needles=(
+                "director",
+                "head",
+                "leiter",
+                "direktor",
+                "prokurist",
+                "directeur",
+                "directrice",
+                "responsable",
+                "chef de service",
+                "jef",
+                "diretor",
+                "direttore",
+                "direttrice",
+                "responsabile",
+                "capo",
+                "hoofd",
+                "professor",
+                "professeur",
+            ),
         ),
     ),
     (
         "senior",
-        _words(
+        _LaterWords(
             r"senior",
             r"s(?:é|ê)nior",
             r"sr\.?",
@@ -237,12 +315,33 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"teamleiter(?:in)?",
             r"teamleider",
             r"coordenador(?:a)?",
+            needles=(
+                "nior",
+                "sr",
+                "lead",
+                "principal",
+                "staff",
+                "expert",
+                "teamleiter",
+                "teamleider",
+                "coordenador",
+            ),
         ),
     ),
-    ("manager", _words(r"manager(?:in)?", r"gerente")),
+    (
+        "manager",
+        _LaterWords(
+            r"manager(?:in)?",
+            r"gerente",
+            needles=(
+                "manager",
+                "gerente",
+            ),
+        ),
+    ),
     (
         "mid",
-        _words(
+        _LaterWords(
             r"mid-?level",
             r"intermediate",
             r"ii",
@@ -252,11 +351,21 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"pleno",
             r"medior",
             r"assistant professor",
+            needles=(
+                "mid",
+                "intermediate",
+                "ii",
+                "confirm",
+                "semi",
+                "pleno",
+                "medior",
+                "assistant professor",
+            ),
         ),
     ),
     (
         "junior",
-        _words(
+        _LaterWords(
             r"junior",
             r"j(?:ú|u)nior",
             r"jr\.?",
@@ -278,7 +387,7 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "intern",
-        _words(
+        _LaterWords(
             r"intern",
             r"internship",
             r"co-?op",
@@ -314,10 +423,38 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"dottorand[oa]",
             r"stagiair(?:e)?",
             r"promovendus",
+            needles=(
+                "intern",
+                "co-op",
+                "coop",
+                "stud",
+                "tudiant",
+                "phd candidate",
+                "apprenti",
+                "apprendista",
+                "praktikant",
+                "auszubildende",
+                "azubi",
+                "doktorand",
+                "doctoran",
+                "doutorand",
+                "dottorand",
+                "mestrand",
+                "stagi",
+                "alternant",
+                "becari",
+                "pasante",
+                "practicante",
+                "aprendiz",
+                "tirocinante",
+                "promovendus",
+            ),
         ),
     ),
 )
-_SENIOR_TRAP = _words(r"chief of staff", r"(?:creative|art) director")
+_SENIOR_TRAP = _LaterWords(
+    r"chief of staff", r"(?:creative|art) director", needles=("chief of staff", "director")
+)
 _FOUNDERISH = _LaterWords(
     r"(?:co-?)?founder",
     r"owner",
