@@ -57,7 +57,7 @@ from .loaders.json_doc import (
     _check,
     parse_iso_date,
 )
-from .model import Employer, School
+from .model import Employer, School, filler
 from .runtime import NAMESPACE
 
 __all__ = ["BatchProgram", "compile_batch"]
@@ -812,46 +812,8 @@ def _build_finding(
 
 
 def _filler(cls: type) -> type:
-    """A class to build instances of the frozen slotted attrs class ``cls`` without its
-    ``__init__`` (the archive loader builds its connections the same way).
-
-    A subclass of ``cls`` adding no slot and none of the frozen class's guards
-    (``__setattr__`` and ``__delattr__`` are ``object``'s), so its fields are stored by
-    plain attribute assignments, which the interpreter turns into direct slot stores;
-    its ``__init__`` is ``object``'s.  The batch function makes an empty one, stores
-    every field, then sets ``obj.__class__ = cls`` (allowed: the two classes have the
-    same layout): the object is from then on exactly what ``cls(...)`` makes, its class,
-    fields, equality and hash (the tests compare them), frozen like any other.  A third
-    of the time of calling each slot's setter (``cls.__dict__[name].__set__``), which
-    is itself a quarter faster than attrs' ``__init__``.  Only for a class whose
-    ``__init__`` does nothing but store its arguments (checked here).
-    """
-    fields = attrs.fields(cls)
-    if (
-        any(
-            f.validator is not None
-            or f.converter is not None
-            or f.on_setattr is not None
-            or not f.init
-            or f.alias != f.name
-            for f in fields
-        )
-        or getattr(cls, "__attrs_post_init__", None) is not None
-    ):
-        raise TypeError(f"{cls.__name__}: its __init__ does more than set its fields")
-    if "__slots__" not in cls.__dict__ or cls.__dictoffset__:
-        raise TypeError(f"{cls.__name__}: not a slotted class")
-    return type(
-        f"_{cls.__name__}Filler",
-        (cls,),
-        {
-            "__slots__": (),
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-            "__init__": object.__init__,
-            "__doc__": f"A {cls.__name__} while the batch function fills it (see _filler).",
-        },
-    )
+    """:func:`netrules.model.filler` for the batch function's findings."""
+    return filler(cls, "the batch function")
 
 
 FINDING_FILLER = _filler(Finding)

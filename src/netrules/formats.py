@@ -370,48 +370,21 @@ def _json_utf8_parts(report: Any, ctx: Context | None, pretty: bool) -> list[byt
     return _printable_utf8(report_json_parts(report, extras, 2 if pretty else None, "\n"))
 
 
-# The UTF-8 forms of what json_printable escapes (terminal._UNSAFE_JSON): DEL; C2 80-9F
-# (C1 controls); E2 80 AA-AE and E2 81 A6-A9 (bidi).  Lone surrogates do not encode.
-_BIDI_UTF8 = frozenset(
-    {b"\x80\xaa", b"\x80\xab", b"\x80\xac", b"\x80\xad", b"\x80\xae"}
-    | {b"\x81\xa6", b"\x81\xa7", b"\x81\xa8", b"\x81\xa9"}
-)
-
-
 def _printable_utf8(parts: list[str]) -> list[bytes]:
     """``json_printable("".join(parts)).encode("utf-8")`` in parts: each part encoded
     once and the bytes kept when none holds anything to escape (found by
     ``bytes.find``, memchr, for the few lead bytes; a character's bytes never span two
     parts).  A large report's text joined would take two bytes a character for a few
     names beyond Latin-1; its UTF-8 takes one or two."""
+    from .terminal import json_printable, utf8_unsafe
+
     try:
         data = list(map(str.encode, parts))
     except UnicodeEncodeError:  # a lone surrogate, which json_printable escapes
         data = [b"\x7f"]
-    if _unsafe_utf8(data):
-        from .terminal import json_printable
-
+    if any(map(utf8_unsafe, data)):
         return [json_printable("".join(parts)).encode("utf-8")]
     return data
-
-
-def _unsafe_utf8(parts: list[bytes]) -> bool:
-    """Whether UTF-8 text holds a character ``json_printable`` escapes (as
-    ``terminal._json_unsafe`` finds it in the encoded text)."""
-    for data in parts:
-        if b"\x7f" in data:
-            return True
-        at = data.find(b"\xc2")
-        while at != -1:
-            if 0x80 <= data[at + 1] <= 0x9F:
-                return True
-            at = data.find(b"\xc2", at + 2)
-        at = data.find(b"\xe2")
-        while at != -1:
-            if data[at + 1 : at + 3] in _BIDI_UTF8:
-                return True
-            at = data.find(b"\xe2", at + 3)
-    return False
 
 
 def statistics(report: Any, ctx: Context | None = None, *, as_json: bool = False) -> str:

@@ -82,6 +82,12 @@ def _json_unsafe(text: str) -> bool:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
         return True
+    return utf8_unsafe(data)
+
+
+def utf8_unsafe(data: bytes) -> bool:
+    """Whether UTF-8 text holds a character of ``_UNSAFE_JSON`` (see ``_json_unsafe``);
+    also for a report written in encoded parts (a character never spans two)."""
     if b"\x7f" in data:
         return True
     at = data.find(b"\xc2")

@@ -360,17 +360,8 @@ def test_findings_are_built_without_init_field_for_field():
     for cls in (Checked, Later, NoSlots):
         with pytest.raises(TypeError):
             _filler(cls)
-    source = """
-param small_network = 300 "Below this a senior member's network is thin."
-rule "w1-thin-senior-network" {
-  title "A thin network for a senior member"
-  severity warning
-  when member.connection_count < small_network
-   and member.career_level in ["senior", "executive"]
-  message "{member.connection_count} connections for a {member.career_level} member"
-  evidence { connection_count: member.connection_count }
-}
-"""
+    from benchmarks.batch import W1_RULES as source  # the rule W1 times
+
     rules = netrules.load_rules(include_default=False, texts=[("w1.rules", source)])
     rows = [
         {"id": "a", "connection_count": 12, "career_level": "senior"},

@@ -39,6 +39,7 @@ from ..model import (
     Recommendation,
     School,
     Skipped,
+    filler,
 )
 from .dates import parse_date, parse_month
 
@@ -749,41 +750,9 @@ def url_key(url: str) -> str:
     return "https://www." + u.rstrip("/")
 
 
-def _filler(cls: type) -> Any:
-    """A class to build instances of the frozen slotted attrs class ``cls`` fast.
-
-    It is a subclass of ``cls`` adding no slot and none of the frozen class's
-    guards (``__setattr__`` and ``__delattr__`` are ``object``'s), so its fields are
-    stored by plain attribute assignments, which the interpreter turns into direct
-    slot stores; its ``__init__`` is ``object``'s, so ``filler()`` makes an empty
-    object without a call of attrs' ``__init__`` (and cheaper than
-    ``object.__new__(filler)``).  The hot loops make one, store every field,
-    then set ``obj.__class__ = cls`` (allowed: the two classes have the same layout),
-    and the object is from then on exactly what ``cls(...)`` makes: its class,
-    fields, equality and hash (tests compare them), frozen like any other.  A third
-    of the time of calling each slot's setter, which was a third faster than
-    attrs' ``__init__``.  Only for classes whose fields neither check nor convert
-    their values (checked here).
-    """
-    fields = attrs.fields(cls)
-    if any(
-        f.validator is not None or f.converter is not None or f.on_setattr is not None
-        for f in fields
-    ):
-        raise TypeError(f"{cls.__name__}: a field checks or converts its value")
-    if "__slots__" not in cls.__dict__ or cls.__dictoffset__:
-        raise TypeError(f"{cls.__name__}: not a slotted class")
-    return type(
-        f"_{cls.__name__}Filler",
-        (cls,),
-        {
-            "__slots__": (),
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-            "__init__": object.__init__,
-            "__doc__": f"{cls.__name__} while the loader fills it (see _filler).",
-        },
-    )
+def _filler(cls: type) -> type:
+    """:func:`netrules.model.filler` for the loader's hot loops."""
+    return filler(cls, "the archive loader")
 
 
 _CONNECTION_FILLER = _filler(Connection)
