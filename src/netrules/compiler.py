@@ -25,7 +25,7 @@ import attrs
 from . import nodes as n
 from .checker import Program, RuleInfo
 from .compiled import CompiledProgram
-from .findings import RuleOutput
+from .findings import RenderColumns, RuleOutput
 from .parse_cache import compile_cached
 from .printer import print_expr
 from .runtime import NAMESPACE
@@ -194,6 +194,8 @@ class Gen:
         self._uncertain: dict[int, bool] = {}
         # rule index -> (source of its render function M<i>, key index, label index)
         self.renders: dict[int, tuple[str, int | None, int | None]] = {}
+        # rule index -> the column form of M<i> (RuleOutput.columns), when it has one
+        self.columns: dict[int, RenderColumns] = {}
         # Per-item common sub-expressions (see _ItemShare): set while compiling a loop
         self.share: _ItemShare | None = None
         self.n_shared = 0
@@ -1037,20 +1039,25 @@ def _rule_body(
         else:
             sev = base
         parts = []
+        form: list[str | tuple[int, str | None]] = []  # the message's column form
         for part in r.message.parts if r.message else ():
             if isinstance(part, str):
                 parts.append(gen.const(part))
+                form.append(part)
             else:
                 expr, fmt = part
-                parts.append(_format_code(gen, f"v[{value(expr)}]", gen.typ(expr), fmt))
+                at = value(expr)
+                parts.append(_format_code(gen, f"v[{at}]", gen.typ(expr), fmt))
+                form.append((at, fmt))
         msg = _join(gen, parts)
-        ev = "{" + ", ".join(f"{gen.const(e.key)}: v[{value(e.value)}]" for e in r.evidence) + "}"
+        pairs = [(e.key, value(e.value)) for e in r.evidence]
+        ev = "{" + ", ".join(f"{gen.const(k)}: v[{at}]" for k, at in pairs) + "}"
         agg = r.aggregate
         key = label = None
         if agg is not None:  # the order key and the label are recorded with the values
             key = value(agg.order) if agg.order is not None else None
             label = value(agg.label) if agg.label is not None else None
-        out.extend((sev, msg, ev, key, label))
+        out.extend((sev, msg, ev, key, label, _render_columns(form, pairs)))
 
     firing: list[str] = []
     try:
@@ -1064,7 +1071,7 @@ def _rule_body(
                 firing = gen.firing.defs
         else:
             compile_values()
-        sev, msg, ev, key, label = out
+        sev, msg, ev, key, label, columns = out
     finally:
         local, gen.local = gen.local, None
         gen.firing = None
@@ -1080,9 +1087,32 @@ def _rule_body(
     # What fired, compactly: the Finding is built when read (findings.Findings)
     em.add(indent + 1, f"out_append(({ri_index}, {sev}, {subj}, {vals}))")
     gen.renders[ri_index] = (f"def M{ri_index}(v):\n    return {msg}, {ev}\n", key, label)
+    if columns is not None:
+        gen.columns[ri_index] = columns
+    else:
+        gen.columns.pop(ri_index, None)
     if nullable:
         em.add(indent, "elif w is None:")
         _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
+
+
+def _render_columns(
+    form: list[str | tuple[int, str | None]], pairs: list[tuple[str, int]]
+) -> RenderColumns | None:
+    """The column form of a render function ``M<i>`` (see :class:`RuleOutput`): the
+    message's constant parts (adjacent ones joined) and ``(value index, format spec)``
+    per placeholder, and ``(key, value index)`` per evidence entry.  None when the
+    evidence dict is not one entry per key, in order (a key written twice)."""
+    keys = [k for k, _at in pairs]
+    if len(set(keys)) != len(keys) or not all(k.__class__ is str for k in keys):
+        return None
+    message: list[str | tuple[int, str | None]] = []
+    for part in form:
+        if isinstance(part, str) and message and isinstance(message[-1], str):
+            message[-1] += part
+        elif part != "":
+            message.append(part)
+    return tuple(message), tuple(pairs)
 
 
 def _unalias(source: str, alias: re.Pattern[str] = _ALIAS) -> str:
@@ -1569,6 +1599,7 @@ def rule_outputs(gen: Gen, namespace: dict[str, Any]) -> tuple[RuleOutput | None
                 label,
                 bool(agg.descending) if agg is not None else False,
                 int(agg.show) if agg is not None else 0,
+                gen.columns.get(i),
             )
         )
     return tuple(out)

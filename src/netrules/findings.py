@@ -13,7 +13,7 @@ from typing import Any, overload
 import attrs
 
 from .collector import paused
-from .values import format_value, jsonable
+from .values import format_value, jsonable, message_value
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -146,6 +146,12 @@ def aggregate(
     )
 
 
+# The column form of a render function (RuleOutput.columns): the message's parts, each
+# a constant text or (value index, format spec) for a placeholder, and the evidence
+# dict's (key, value index) pairs, in order.
+RenderColumns = tuple[tuple[str | tuple[int, str | None], ...], tuple[tuple[str, int], ...]]
+
+
 @attrs.frozen(slots=True)
 class RuleOutput:
     """What a rule's findings share, and how to build one from what was recorded.
@@ -154,6 +160,12 @@ class RuleOutput:
     when a rule fires; ``render(values)`` turns the values into the message and the
     evidence dict; ``key`` and ``label`` index the aggregation's order key and the
     subject's label among the values (None: not recorded).
+
+    ``columns`` (from the compiler; None for a render function without one) says
+    what ``render`` does as data: the message is its constant parts with
+    ``message_value(values[i], spec)`` in place of each ``(i, spec)``, the evidence
+    ``{key: values[i]}`` for each ``(key, i)``.  The JSON writer makes the texts of
+    many records from it a column at a time, without calling ``render`` per record.
     """
 
     rule: str
@@ -166,6 +178,7 @@ class RuleOutput:
     label: int | None = None
     descending: bool = False
     show: int = 0
+    columns: RenderColumns | None = None
 
 
 class _Group:
@@ -423,60 +436,55 @@ class Findings(Sequence[Finding]):
         self, info: RuleOutput, start: int, stop: int, lead: str, writers: _Writers
     ) -> str | None:
         """``lead`` and the subjects' text of records ``start:stop`` (of ``info``'s
-        rule) a column at a time, or None when they take the general way."""
+        rule) a column at a time, or None when they take the general way.
+
+        With the render function's column form (``RuleOutput.columns``) the messages
+        are not made: their constant parts and the texts of their values are written
+        as parts of the text (json escapes character by character, so the escaped
+        parts are the escaped message), and the evidence columns are the records'
+        values; without it (or with a built finding among them), each record is
+        rendered and its message and evidence written a column at a time."""
         entries = self._entries[start:stop]
         n = len(entries)
-        rendered = list(map(info.render, map(_values, entries)))
         ids = list(map(_third, entries))
         built = self._built[start:stop]
-        if built.count(None) != n:  # a built finding is written from itself
-            for i, f in enumerate(built):
-                if f is not None:
-                    if f.subject.kind != info.kind:
-                        return None
-                    rendered[i], ids[i] = (f.message, f.evidence), f.subject.id
-        evidences = list(map(_second, rendered))
-        if set(map(type, evidences)) != {dict}:
-            return None
-        keysets = set(map(tuple, evidences))
-        if len(keysets) != 1:
-            return None
-        keys = keysets.pop()
-        pieces = _subject_pieces(info.kind, keys)
-        if pieces is None:
-            return None
-        columns: list[Any] = [ids, list(map(_first, rendered))]
-        columns += [list(map(itemgetter(key), evidences)) for key in keys]
-        for j, column in enumerate(columns):
-            plain = _plain(column)
-            if plain:
-                # Strings json writes as they are go in whole, between quotes put in
-                # the constant parts around them; the others through json's writer.
-                pieces[j] += '"'
-                pieces[j + 1] = '"' + pieces[j + 1]
-            elif plain is not None:  # strings, some with characters json escapes
-                columns[j] = map(_encode_str, column)
-            elif j == 0:  # ids that are not strings: written as their str()
-                columns[j] = map(_encode_str, map(str, column))
-            elif j == 1:  # a message that is not a string, as the dict has it
-                columns[j] = [dumps(m) for m in column]
-            elif set(map(type, column)) == {_dt.date}:  # ISO dates need no escape
-                columns[j] = map(_dt.date.isoformat, column)
-                pieces[j] += '"'
-                pieces[j + 1] = '"' + pieces[j + 1]
+        head = '{"subject":{"kind":' + dumps(info.kind) + ',"id":'
+        segments: list[Any] | None = None
+        form = info.columns
+        if form is not None and built.count(None) == n:
+            segments = _form_segments(form, entries, writers)
+        if segments is None:
+            rendered = list(map(info.render, map(_values, entries)))
+            if built.count(None) != n:  # a built finding is written from itself
+                for i, f in enumerate(built):
+                    if f is not None:
+                        if f.subject.kind != info.kind:
+                            return None
+                        rendered[i], ids[i] = (f.message, f.evidence), f.subject.id
+            evidences = list(map(_second, rendered))
+            if set(map(type, evidences)) != {dict}:
+                return None
+            keysets = set(map(tuple, evidences))
+            if len(keysets) != 1:
+                return None
+            keys = keysets.pop()
+            if not all(k.__class__ is str for k in keys):
+                return None
+            messages = list(map(_first, rendered))
+            plain = _plain(messages)
+            if plain is None:  # a message that is not a string, as the dict has it
+                segments = ['},"message":', [dumps(m) for m in messages]]
             else:
-                columns[j] = _column(column, writers)
-        # The parts in one list, record after record, filled a column at a time by
-        # extended-slice assignments (each a C loop storing references): no tuple per
-        # record, as zipping the columns made, and join() is handed a list as it is.
-        width = len(pieces) + len(columns)
-        parts: list[Any] = [None] * (n * width)
-        parts[0::width] = ["," + pieces[0]] * n
-        parts[0] = lead + pieces[0]
-        for j, (column, piece) in enumerate(zip(columns, pieces[1:], strict=True)):
-            parts[2 * j + 1 :: width] = column  # a column of another length raises
-            parts[2 * j + 2 :: width] = [piece] * n
-        return "".join(parts)
+                segments = ['},"message":', *_json_strings(messages, plain)]
+            segments += _evidence_segments(
+                keys, [list(map(itemgetter(key), evidences)) for key in keys], writers
+            )
+        plain = _plain(ids)
+        if plain is None:  # ids that are not strings: written as their str()
+            segments[:0] = [head, list(map(_encode_str, map(str, ids)))]
+        else:
+            segments[:0] = [head, *_json_strings(ids, plain)]
+        return _interleave(segments, n, lead)
 
     def _subject_texts(self) -> list[str]:
         """The JSON text of each of these findings as a subject of an aggregated finding
@@ -688,14 +696,25 @@ class _DateTexts(dict[Any, str]):
 
 
 class _Writers(dict[type, Callable[[Any], str]]):
-    """``_WRITERS`` for one report's writing, dates through its own :class:`_DateTexts`."""
+    """``_WRITERS`` for one report's writing, dates through its own :class:`_DateTexts`
+    (and ``iso``: date -> ISO text without quotes, for messages and date columns)."""
 
-    __slots__ = ("dates",)
+    __slots__ = ("dates", "iso")
 
     def __init__(self) -> None:
         super().__init__(_WRITERS)
         self.dates = _DateTexts({None: "null"})
         self[_dt.date] = self.dates.__getitem__
+        self.iso: dict[_dt.date, str] = {}
+
+    def iso_texts(self, days: Sequence[_dt.date]) -> list[str]:
+        """The ISO texts of these dates (all of exact type ``date``), each distinct
+        date formatted once per report (dates repeat: a date's text is a Python call)."""
+        iso = self.iso
+        missing = set(days).difference(iso)
+        if missing:
+            iso.update(zip(missing, map(_dt.date.isoformat, missing), strict=True))
+        return list(map(iso.__getitem__, days))
 
 
 def _writers() -> _Writers:
@@ -740,6 +759,128 @@ def _column(values: Sequence[Any], writers: _Writers) -> Iterable[str]:
     return [write(v.__class__, _slow_json)(v) for v in values]
 
 
+def _form_segments(
+    form: RenderColumns, records: Sequence[Any], writers: _Writers
+) -> list[Any] | None:
+    """The message and evidence of these records' subject texts (``_subject_dict``), from
+    ``render``'s column form: constant texts and columns of texts, in order (see
+    :func:`_interleave`); None when the records' values are not all of one length."""
+    message, pairs = form
+    try:
+        values = list(zip(*map(_values, records), strict=True))
+    except (ValueError, TypeError):
+        return None
+    used = [p[0] for p in message if not isinstance(p, str)] + [at for _key, at in pairs]
+    if not all(0 <= at < len(values) for at in used):
+        return None
+    segments: list[Any] = ['},"message":"']
+    for part in message:
+        if isinstance(part, str):
+            segments.append(_encode_str(part)[1:-1])
+        else:
+            at, spec = part
+            texts, plain = _message_texts(values[at], spec, writers)
+            if plain or _plain(texts):
+                segments.append(texts)
+            else:  # json's writer, without its quotes: escaping goes character by character
+                segments.append(list(map(str.__getitem__, map(_encode_str, texts), _INNERS)))
+    segments.append('"')
+    segments += _evidence_segments(
+        tuple(map(_first, pairs)), [values[at] for _key, at in pairs], writers
+    )
+    return segments
+
+
+def _evidence_segments(
+    keys: tuple[str, ...], columns: list[Sequence[Any]], writers: _Writers
+) -> list[Any]:
+    """``,"evidence":{...}}`` of subject texts: each key's column of values written as
+    json writes it (strings json leaves as they are between quotes in the constant
+    parts; ISO dates likewise; other values through ``_column``)."""
+    segments: list[Any] = [',"evidence":{']
+    for j, (key, column) in enumerate(zip(keys, columns, strict=True)):
+        segments.append(("," if j else "") + _encode_str(key) + ":")
+        plain = _plain(column)
+        if plain is not None:
+            segments += _json_strings(column, plain)
+        elif set(map(type, column)) == _DATE_ONLY:  # ISO dates need no escape
+            segments += ['"', writers.iso_texts(column), '"']
+        else:
+            segments.append(_column(column, writers))
+    segments.append("}}")
+    return segments
+
+
+def _json_strings(texts: Sequence[str], plain: bool) -> list[Any]:
+    """Segments writing these strings as json does: between quotes as they are when
+    none holds a character json escapes, else through json's string writer."""
+    if plain:
+        return ['"', texts, '"']
+    return [list(map(_encode_str, texts))]
+
+
+def _interleave(segments: list[Any], n: int, lead: str) -> str:
+    """The text of ``n`` records, ``lead`` first, records separated by commas, from
+    ``segments``: constant texts (``str``) and columns of ``n`` texts each, in order.
+
+    The parts go into one list, record after record, filled a column at a time by
+    extended-slice assignments (each a C loop storing references): no tuple per
+    record, and join() is handed a list as it is.  Adjacent constants are joined, a
+    record's last constant with the next record's first."""
+    pieces: list[str] = [""]
+    columns: list[Any] = []
+    for seg in segments:
+        if seg.__class__ is str:
+            pieces[-1] += seg
+        else:
+            columns.append(seg)
+            pieces.append("")
+    first, last = pieces[0], pieces[-1]
+    width = 2 * len(columns)
+    if not width:
+        return lead + ",".join([first] * n)
+    parts: list[Any] = [None] * (n * width + 1)
+    parts[0] = lead + first
+    for j, column in enumerate(columns):
+        parts[2 * j + 1 :: width] = column  # a column of another length raises
+        if j + 1 < len(columns):
+            parts[2 * j + 2 :: width] = [pieces[j + 1]] * n
+    parts[width::width] = [last + "," + first] * n
+    parts[-1] = last
+    return "".join(parts)
+
+
+def _message_texts(
+    values: Sequence[Any], spec: str | None, writers: _Writers
+) -> tuple[Sequence[str], bool]:
+    """``[message_value(v, spec) for v in values]``, made without a Python call per
+    value, and whether they are known to need no escape: strings are their own text,
+    dates their ISO form (the report's table); other values are formatted once per
+    distinct value (of :data:`_SAME_TEXT` types) or once per distinct object (any
+    other type: the same object reads the same)."""
+    types = set(map(type, values))
+    if types == _STR_ONLY:
+        return values, False
+    if types == _DATE_ONLY:
+        return writers.iso_texts(values), True
+    if types <= _SAME_TEXT and not (bool in types and int in types):
+        if str in types:
+            table = {v: message_value(v, spec) for v in set(values) if v.__class__ is not str}
+            return list(map(table.get, values, values)), False  # a string is its own text
+        table = {v: message_value(v, spec) for v in set(values)}
+        return list(map(table.__getitem__, values)), False
+    keys = list(map(id, values))  # the values are alive: their ids are distinct
+    table = {k: message_value(v, spec) for k, v in dict(zip(keys, values, strict=True)).items()}
+    return list(map(table.__getitem__, keys)), False
+
+
+# Types whose equal values read alike in a message and hash in C (one text per distinct
+# value serves a column): not bools with ints (True == 1), not floats (0.0 == -0.0).
+_SAME_TEXT = frozenset({str, int, bool, type(None), _dt.date})
+_STR_ONLY, _DATE_ONLY = frozenset({str}), frozenset({_dt.date})
+_INNERS = repeat(slice(1, -1))  # a JSON string's text without its quotes
+
+
 def _slow_json(value: Any) -> str:
     """Any other value (floats, containers, durations, ranges, subclasses...):
     ``dumps(jsonable(value))``, the text ``to_dicts()`` would give it."""
@@ -770,19 +911,6 @@ def _subject_form(kind: str, keys: tuple[Any, ...]) -> str | None:
         + evidence
         + "}"
     )
-
-
-def _subject_pieces(kind: str, keys: tuple[Any, ...]) -> list[str] | None:
-    """``_subject_form(kind, keys)`` cut at its ``%s`` (the constant parts, unescaped)."""
-    if not all(k.__class__ is str for k in keys):
-        return None
-    pieces = ['{"subject":{"kind":' + dumps(kind) + ',"id":', '},"message":']
-    if not keys:
-        return [*pieces, ',"evidence":{}}']
-    pieces.append(',"evidence":{' + _encode_str(keys[0]) + ":")
-    pieces.extend("," + _encode_str(k) + ":" for k in keys[1:])
-    pieces.append("}}")
-    return pieces
 
 
 def _finding_form(info: RuleOutput, severity: str, keys: tuple[Any, ...]) -> str | None:

@@ -340,6 +340,7 @@ def store(digest: bytes, ruleset: RuleSet) -> None:
                     o.label,
                     o.descending,
                     o.show,
+                    o.columns,
                 )
                 for o in compiled.outputs
             ),
