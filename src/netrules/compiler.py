@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeGuard
 
 import attrs
@@ -50,6 +50,13 @@ _NO_FACTS: frozenset[int] = frozenset()
 _ASSIGN = re.compile(r"\((_t\d+) := ")
 _SHARED = re.compile(r"\bq\d+\b")  # a per-item value computed once per item (_ItemShare)
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
+_FOLD_COLLECTIONS = frozenset(
+    ("R_connections", "R_invitations", "R_removals", "R_recommendations_given")
+)
+# A line of an item loop counting an aggregate for the prelude value it names (_fold_plan)
+_FOLD_TAG = re.compile(r"  # fold (h\d+)$")
+# The names the prelude defines and the helpers split off for depth, in generated code
+_PRELUDE_NAME = re.compile(r"\b(?:h\d+|D_[A-Za-z0-9_]+|_s\d+)\b")
 
 
 def _name(e: n.Expr) -> str:
@@ -223,6 +230,11 @@ class Gen:
         self.dead: set[int] = set()  # the tokens of facts forgotten
         self.firing: _Firing | None = None  # while compiling a looped rule's values
         self.n_firing = 0
+        # Counts over a whole collection that its item loop may make instead of a pass
+        # of their own (see _fold_plan): canonical code -> (collection, kind, node), and
+        # those hoisted into the prelude: name -> (collection, kind, node)
+        self.fold_forms: dict[str, tuple[str, str, n.Aggregate]] = {}
+        self.folds: dict[str, tuple[str, str, n.Aggregate]] = {}
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -354,6 +366,9 @@ class Gen:
         name = f"h{len(self.hoisted)}"
         self.prelude.append(f"{name} = {code}")
         self.hoisted[key] = name
+        form = self.fold_forms.get(key) if self.fold_forms else None
+        if form is not None:
+            self.folds[name] = form
         return name
 
     def guard(self, code: str, body: Callable[[str], str], known: bool = True) -> str:
@@ -609,10 +624,15 @@ class Gen:
         self.refs |= outer_refs
         gen = f"{value} for {var} in {coll}{cond}"
         f = e.func
+        # a count over a whole collection, computed once: its loop may count it (_fold_plan)
+        root = coll if guard is None and closed and coll in _FOLD_COLLECTIONS else None
         if f == "count" and guard is None and e.where is not None and self.nullable(e.where):
             # two readings: unknown `where` items left out (the value), or counted
             if closed and not self.inline and not self.fact_hits:
-                both = self.hoist(f"_count_both([{w} for {var} in {coll}])")
+                both_code = f"_count_both([{w} for {var} in {coll}])"
+                if root is not None and e.var:
+                    self.fold_forms[_canonical(both_code)] = (root, "both", e)
+                both = self.hoist(both_code)
                 code = f"{both}[1]" if self.optimistic else f"{both}[0]"
             elif self.optimistic:
                 code = f"len([1 for {var} in {coll} if {w} is not False])"
@@ -620,6 +640,8 @@ class Gen:
                 code = f"len([1 for {var} in {coll}{cond}])"
         elif f == "count":
             code = f"len({coll})" if not cond else f"len([1 for {var} in {coll}{cond}])"
+            if cond and root is not None and e.var:
+                self.fold_forms[_canonical(code)] = (root, "count", e)
         elif f == "any" and e.value is None:
             code = f"any(True for {var} in {coll}{cond})"
         elif f == "peak":
@@ -1348,10 +1370,15 @@ def _shared_loop(
 
 
 def _item_loop(
-    gen: Gen, body: _Emitter, coll: str, rules: list[tuple[int, RuleInfo]]
+    gen: Gen,
+    body: _Emitter,
+    coll: str,
+    rules: list[tuple[int, RuleInfo]],
+    folds: Sequence[tuple[str, str, n.Aggregate]] = (),
 ) -> list[tuple[int, RuleInfo]]:
     """One loop over a collection for all its per-item rules (and the grouping of its
-    group rules, which are returned); rules keep their order within an item."""
+    group rules, which are returned); rules keep their order within an item.  ``folds``:
+    the counts over the collection the loop may make too (tagged lines, see _fold_plan)."""
     groups: list[tuple[int, RuleInfo]] = []
 
     def emit(em: _Emitter) -> None:
@@ -1381,10 +1408,84 @@ def _item_loop(
                     gen.forget(token)
             else:
                 _rule_body(gen, em, i, ri, ctx, 2, "it.id", probe)
+        for name, kind, node in folds:
+            _fold_count(gen, em, name, kind, node)
         em.add(2, "pass")
 
     _shared_loop(gen, body, f"for it in {_ident('R_', coll)}:", frozenset({"it"}), emit)
     return list(groups)
+
+
+def _fold_count(gen: Gen, em: _Emitter, name: str, kind: str, node: n.Aggregate) -> None:
+    """The lines of an item loop counting the aggregate hoisted as ``name`` (its ``where``
+    compiled for the loop's item, so that it reads the values the rules share): ``name``
+    itself for a count ("count"), ``<name>t`` and ``<name>u`` for the items whose
+    ``where`` is true and unknown ("both", what _count_both returns)."""
+    assert node.where is not None and node.var
+    tag = f"  # fold {name}"
+    facts, gen.facts = gen.facts, {}  # none holds here
+    try:
+        w = gen.expr(node.where, _Ctx({node.var: "it"}))
+        nullable = gen.nullable(node.where)
+    finally:
+        gen.facts = facts
+    if kind == "count" or not nullable:
+        em.add(2, f"if {w}: {name if kind == 'count' else name + 't'} += 1{tag}")
+        return
+    em.add(2, f"w = {w}{tag}")
+    em.add(2, f"if w: {name}t += 1{tag}")  # a truth value: true, false or None
+    em.add(2, f"elif w is None: {name}u += 1{tag}")
+
+
+def _fold_plan(gen: Gen, early: list[str]) -> tuple[set[str], set[str]]:
+    """Which counts the item loops make (``early``: their lines), and the prelude values
+    computed after the loops because they read one of them: (folded, late).
+
+    A count is made by its loop when nothing that runs before the loops end reads it,
+    or a value made of it: the prelude (what stays there), the loops themselves, the
+    other counts' lines.  The member rules and the group loops run after the loops
+    (compile_program).  Generated code holds no text from rule files, so its
+    identifiers are exactly the names it reads.
+    """
+    split_refs = {name: set(_PRELUDE_NAME.findall(code)) for name, _args, code in gen.splits}
+
+    def refs(code: str) -> set[str]:
+        found = set(_PRELUDE_NAME.findall(code))
+        todo = [r for r in found if r in split_refs]
+        seen: set[str] = set()
+        while todo:
+            split = todo.pop()
+            if split not in seen:
+                seen.add(split)
+                found |= split_refs[split]
+                todo += [r for r in split_refs[split] if r in split_refs]
+        return found
+
+    deps = [(line.split(" = ", 1)[0], refs(line.split(" = ", 1)[1])) for line in gen.prelude]
+    tagged: list[tuple[str | None, set[str]]] = []
+    for line in early:
+        m = _FOLD_TAG.search(line)
+        owner = m.group(1) if m else None
+        tagged.append((owner, refs(line) - {owner} if owner else refs(line)))
+    folded = {owner for owner, _ in tagged if owner is not None}
+    while True:
+        roots: dict[str, set[str]] = {}  # a late value -> the counts it is made of
+        for name, reads in deps:
+            mine = {name} if name in folded else set()
+            for r in reads:
+                if r in roots:
+                    mine |= roots[r]
+            if mine:
+                roots[name] = mine
+        needed: set[str] = set()
+        for owner, reads in tagged:
+            if owner is None or owner in folded:
+                needed |= reads
+        bad = needed & roots.keys()
+        if not bad:
+            return folded, set(roots)
+        for name in bad:
+            folded -= roots[name]
 
 
 def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
@@ -1474,8 +1575,13 @@ def _group_loop(gen: Gen, body: _Emitter, i: int, ri: RuleInfo) -> None:
         _shared_loop(gen, body, f"for gk, gi in G{i}.items():", frozenset({"gk", "gi"}), emit)
 
 
-def compile_program(prog: Program) -> CompiledProgram:
-    """Generate and compile the evaluation function of a checked program."""
+def compile_program(prog: Program, *, fold: bool = True) -> CompiledProgram:
+    """Generate and compile the evaluation function of a checked program.
+
+    ``fold``: counts over a whole collection are made by that collection's item loop
+    where nothing before the loops reads them (see _fold_plan); False makes each in a
+    pass of its own, as before (the same values: tests compare the two).
+    """
     gen = Gen(prog)
     for name in _define_order(prog):  # dependencies first: compiling never recurses through them
         gen.define(name)
@@ -1487,11 +1593,17 @@ def compile_program(prog: Program) -> CompiledProgram:
         if ri.collection is not None:
             by_coll.setdefault(ri.collection, []).append((i, ri))
 
-    _member_rule_bodies(gen, body, member_rules, 1)
+    member = _Emitter()
+    _member_rule_bodies(gen, member, member_rules, 1)
 
     group_rules: list[tuple[int, RuleInfo]] = []
     for coll, rules in by_coll.items():
-        group_rules += _item_loop(gen, body, coll, rules)
+        folds = [(h, kind, node) for h, (c, kind, node) in gen.folds.items() if c == f"R_{coll}"]
+        if not fold:
+            folds = []
+        group_rules += _item_loop(gen, body, coll, rules, folds)
+    loops = body.lines
+    body.lines = []
     for i, ri in group_rules:
         _group_loop(gen, body, i, ri)
 
@@ -1532,8 +1644,40 @@ def compile_program(prog: Program) -> CompiledProgram:
     for name, args, code in gen.splits:  # defined first, called from the prelude or the loops
         em.add(1, f"def {name}({', '.join(args)}):")
         em.add(2, f"return {code}")
+    # Counts over a collection made by its item loop instead of a pass of their own;
+    # what reads them (values, member rules, group loops) runs after the loops.
+    folded, late = _fold_plan(gen, loops) if fold else (set(), set())
+    after: list[str] = []
     for line in gen.prelude:
-        em.add(1, line)
+        name = line.split(" = ", 1)[0]
+        kind = gen.folds[name][1] if name in folded else None
+        if kind == "count":
+            em.add(1, f"{name} = 0")
+        elif kind == "both":
+            em.add(1, f"{name}t = {name}u = 0")
+            after.append(f"{name} = ({name}t, {name}t + {name}u)")
+        elif name in late:
+            after.append(line)
+        else:
+            em.add(1, line)
+    if not folded:  # the member rules first, as they were
+        em.lines.extend(member.lines)
+    for line in loops:
+        m = _FOLD_TAG.search(line)
+        if m is None:
+            em.lines.append(line)
+        elif m.group(1) in folded:
+            em.lines.append(line[: m.start()])
+    if folded:
+        for line in after:
+            em.add(1, line)
+        # the member rules' records stay first: the records' order is the rules' order
+        # in which explain reads them (the report sorts them anyway)
+        em.add(1, "out_items = out")
+        em.add(1, "out = []")
+        em.add(1, "out_append = out.append")
+        em.lines.extend(member.lines)
+        em.add(1, "out.extend(out_items)")
     em.lines.extend(body.lines)
     em.add(1, "return out, skips, {" + ", ".join(summaries) + "}")
     # Constants the function reads become its locals: K[7] in a loop is a global look-up
