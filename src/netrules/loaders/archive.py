@@ -789,6 +789,40 @@ def _unique(ident: str, seen: set[str]) -> str:
     return f"{ident} #{n}"
 
 
+_CANONICAL_BYTES = b"https://www.linkedin.com/"
+_ASCII = bytes(range(128))
+
+
+def _all_canonical(cells: dict[str, Any]) -> bool:
+    """Whether every key of ``cells`` (none empty) is one URL in the form LinkedIn
+    writes, its own url_key: ``url_key``'s test for the canonical form (lower case,
+    nothing escaped, no final ``/``), and no ``,``.
+
+    Tested for all keys at once, by a few passes over their UTF-8 text joined by
+    newlines (where ``\\n``, ``,``, ``%`` and ``/`` are single bytes that no other
+    character's bytes hold), instead of a test per key.
+    """
+    if not cells:
+        return True
+    text = "\n".join(cells).encode("utf-8", "surrogatepass")
+    n = len(cells) - 1  # newlines: one between two keys, and none inside one
+    if not (
+        text.count(b"\n") == n
+        and text.startswith(_CANONICAL_BYTES)
+        and text.count(b"\n" + _CANONICAL_BYTES) == n
+        and b"%" not in text
+        and b"," not in text
+        and b"/\n" not in text
+        and text[-1] != 0x2F  # "/"
+        and text.lower() == text  # (bytes.lower lowers ASCII letters only)
+    ):
+        return False
+    # The other characters, alone: lower() keeps them all iff it keeps each (no
+    # character lowers to itself in one context and not in another).
+    rest = text.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    return rest.lower() == rest
+
+
 class _Peers:
     """The latest message date per participant, by profile URL and by name.
 
@@ -807,8 +841,19 @@ class _Peers:
         named: list[tuple[str, str, _dt.date]],
         bare_days: dict[str, _dt.date],
     ):
-        self.by_url: dict[str, _dt.date] = {}
-        by_url = self.by_url
+        if _all_canonical(url_days):  # (each cell one URL, its own key: the common case)
+            self.by_url: dict[str, _dt.date] = url_days
+        else:
+            self.by_url = self._by_url(url_days)
+        self._named = named
+        self._bare_days = bare_days
+        self._by_name: dict[str, _dt.date] | None = None
+        self._by_bare_name: dict[str, _dt.date] | None = None
+
+    @staticmethod
+    def _by_url(url_days: dict[str, _dt.date]) -> dict[str, _dt.date]:
+        """The latest day per url_key, from the latest day per URL cell."""
+        by_url: dict[str, _dt.date] = {}
         for cell, day in url_days.items():
             for url in cell.split(",") if "," in cell else (cell,):
                 if not (
@@ -823,10 +868,7 @@ class _Peers:
                 old = by_url.get(url)
                 if old is None or day > old:
                     by_url[url] = day
-        self._named = named
-        self._bare_days = bare_days
-        self._by_name: dict[str, _dt.date] | None = None
-        self._by_bare_name: dict[str, _dt.date] | None = None
+        return by_url
 
     @property
     def has_bare_names(self) -> bool:
