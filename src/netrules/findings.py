@@ -605,7 +605,9 @@ class Findings(Sequence[Finding]):
         records = group.records
         # Indexes of the records ordered from lists made by C-level map calls: no
         # Python call per record (see _key_order).
-        ids = list(map(str, map(_third, records)))
+        ids = list(map(_third, records))
+        if set(map(type, ids)) != _STR_ONLY:  # (str() of a str is a call per record)
+            ids = list(map(str, ids))
         at = range(len(records))
         key, label = info.key, info.label
         if key is None:
@@ -773,38 +775,77 @@ def _form_segments(
     used = [p[0] for p in message if not isinstance(p, str)] + [at for _key, at in pairs]
     if not all(0 <= at < len(values) for at in used):
         return None
+    # A value is often in the message and the evidence (a name, a date), or two values
+    # are the same texts (``c.name ?? "A connection"`` and ``c.name``): each column's
+    # dates are written and its strings checked once.
+    checked = _Checked(writers)
     segments: list[Any] = ['},"message":"']
     for part in message:
         if isinstance(part, str):
             segments.append(_encode_str(part)[1:-1])
         else:
             at, spec = part
-            texts, plain = _message_texts(values[at], spec, writers)
-            if plain or _plain(texts):
+            texts = _message_texts(values[at], spec, checked)
+            if checked.plain(texts):
                 segments.append(texts)
             else:  # json's writer, without its quotes: escaping goes character by character
                 segments.append(list(map(str.__getitem__, map(_encode_str, texts), _INNERS)))
     segments.append('"')
     segments += _evidence_segments(
-        tuple(map(_first, pairs)), [values[at] for _key, at in pairs], writers
+        tuple(map(_first, pairs)), [values[at] for _key, at in pairs], writers, checked
     )
     return segments
 
 
+class _Checked:
+    """What one chunk's columns were found to be (see :func:`_form_segments`): whether
+    a column of texts needs no escape (:func:`_plain`), and the ISO texts of a column
+    of dates, each found once per column (or per column of the same texts)."""
+
+    __slots__ = ("dates", "plains", "writers")
+
+    def __init__(self, writers: _Writers):
+        self.writers = writers
+        self.plains: list[tuple[Sequence[Any], bool | None]] = []
+        self.dates: list[tuple[Sequence[Any], list[str]]] = []
+
+    def plain(self, texts: Sequence[Any]) -> bool | None:
+        for seen, plain in self.plains:
+            if seen is texts or seen == texts:
+                return plain
+        plain = _plain(texts)
+        self.plains.append((texts, plain))
+        return plain
+
+    def iso_texts(self, days: Sequence[_dt.date]) -> list[str]:
+        for seen, texts in self.dates:
+            if seen is days:
+                return texts
+        texts = self.writers.iso_texts(days)
+        self.dates.append((days, texts))
+        self.plains.append((texts, True))  # ISO dates need no escape
+        return texts
+
+
 def _evidence_segments(
-    keys: tuple[str, ...], columns: list[Sequence[Any]], writers: _Writers
+    keys: tuple[str, ...],
+    columns: list[Sequence[Any]],
+    writers: _Writers,
+    checked: _Checked | None = None,
 ) -> list[Any]:
     """``,"evidence":{...}}`` of subject texts: each key's column of values written as
     json writes it (strings json leaves as they are between quotes in the constant
     parts; ISO dates likewise; other values through ``_column``)."""
+    if checked is None:
+        checked = _Checked(writers)
     segments: list[Any] = [',"evidence":{']
     for j, (key, column) in enumerate(zip(keys, columns, strict=True)):
         segments.append(("," if j else "") + _encode_str(key) + ":")
-        plain = _plain(column)
+        plain = checked.plain(column)
         if plain is not None:
             segments += _json_strings(column, plain)
         elif set(map(type, column)) == _DATE_ONLY:  # ISO dates need no escape
-            segments += ['"', writers.iso_texts(column), '"']
+            segments += ['"', checked.iso_texts(column), '"']
         else:
             segments.append(_column(column, writers))
     segments.append("}}")
@@ -850,28 +891,25 @@ def _interleave(segments: list[Any], n: int, lead: str) -> str:
     return "".join(parts)
 
 
-def _message_texts(
-    values: Sequence[Any], spec: str | None, writers: _Writers
-) -> tuple[Sequence[str], bool]:
+def _message_texts(values: Sequence[Any], spec: str | None, checked: _Checked) -> Sequence[str]:
     """``[message_value(v, spec) for v in values]``, made without a Python call per
-    value, and whether they are known to need no escape: strings are their own text,
-    dates their ISO form (the report's table); other values are formatted once per
-    distinct value (of :data:`_SAME_TEXT` types) or once per distinct object (any
-    other type: the same object reads the same)."""
+    value: strings are their own text, dates their ISO form (the report's table);
+    other values are formatted once per distinct value (of :data:`_SAME_TEXT` types)
+    or once per distinct object (any other type: the same object reads the same)."""
     types = set(map(type, values))
     if types == _STR_ONLY:
-        return values, False
+        return values
     if types == _DATE_ONLY:
-        return writers.iso_texts(values), True
+        return checked.iso_texts(values)
     if types <= _SAME_TEXT and not (bool in types and int in types):
         if str in types:
             table = {v: message_value(v, spec) for v in set(values) if v.__class__ is not str}
-            return list(map(table.get, values, values)), False  # a string is its own text
+            return list(map(table.get, values, values))  # a string is its own text
         table = {v: message_value(v, spec) for v in set(values)}
-        return list(map(table.__getitem__, values)), False
+        return list(map(table.__getitem__, values))
     keys = list(map(id, values))  # the values are alive: their ids are distinct
     table = {k: message_value(v, spec) for k, v in dict(zip(keys, values, strict=True)).items()}
-    return list(map(table.__getitem__, keys)), False
+    return list(map(table.__getitem__, keys))
 
 
 # Types whose equal values read alike in a message and hash in C (one text per distinct

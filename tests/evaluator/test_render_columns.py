@@ -403,3 +403,21 @@ def test_redacted_and_hidden_reports_of_the_pack(pack) -> None:
     red = Redactor(net)
     assert red.report(a).to_json() == red.report(b).to_json()
     assert list(red.report(a).findings) == list(red.report(b).findings)
+
+
+def test_columns_checked_once_read_alike() -> None:
+    """A column in the message and the evidence, or two columns of equal values (a
+    name and the same name with a default, ``1`` and ``True``, a string and a ``str``
+    subclass of it), each written as its own values say."""
+    message = ((0, None), " / ", (1, None), " / ", (2, None))
+    evidence = (("a", 0), ("b", 1), ("c", 2), ("a2", 0))
+    tables = [
+        [("Ana", "Ana", dt.date(2020, 1, 1)), ("Bo", "Bo", dt.date(2020, 1, 2))],
+        [('q"1', 'q"1', 1), ("x\n", "x\n", 2)],
+        [(1, True, 1), (0, False, 0)],
+        [("plain", Name("plain"), "plain"), ('e"sc', Name('e"sc'), 'e"sc')],
+        [(dt.date(2020, 1, 1), dt.date(2020, 1, 1), None), (None, None, dt.date(2021, 1, 1))],
+    ]
+    for rows in tables:
+        with_form, without = made_up(message, evidence, rows)
+        assert with_form._json() == without._json() == dumps(with_form.to_dicts())
