@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .config import Config
     from .findings import Report
+    from .formats import JsonText
     from .model import Network
     from .ruleset import RuleSet
 
@@ -739,16 +740,17 @@ def _fails(report: Report, fail_on: str) -> bool:
     return worst is not None and _RANK[worst] <= _RANK[fail_on]
 
 
-def _write(text: str | list[bytes], output: str | None) -> None:
-    """Write a report to standard output or to a file (UTF-8; bytes as they are)."""
+def _write(text: str | JsonText, output: str | None) -> None:
+    """Write a report to standard output or to a file (UTF-8; a JSON report's parts
+    encoded one after the other, see ``formats.JsonText``)."""
     if output is None:
-        sys.stdout.write(text if isinstance(text, str) else b"".join(text).decode("utf-8"))
+        sys.stdout.write(text if isinstance(text, str) else b"".join(text.utf8()).decode("utf-8"))
         sys.stdout.flush()
         return
     try:
-        if not isinstance(text, str):  # UTF-8 already, in parts (a JSON report, _render)
+        if not isinstance(text, str):  # a JSON report's text in parts (_render)
             with open(output, "wb") as fh:
-                fh.writelines(text)
+                text.write_to(fh)
             return
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -1052,15 +1054,15 @@ def _render(
     main_file: str | None,
     choice: str,
     pretty: bool = False,
-) -> str | list[bytes]:
-    """The report in ``fmt``: for a file, a JSON report as UTF-8 bytes in parts, encoded
-    once (``formats.render_utf8``); else text."""
+) -> str | JsonText:
+    """The report in ``fmt``: for a file, a JSON report's text in parts, encoded as it
+    is written (``formats.JsonText``); else text."""
     if fmt == "json" and main_file is not None:
         from .findings import Report
-        from .formats import _json_utf8_parts
+        from .formats import _json_text
 
         if isinstance(report, Report):
-            return _json_utf8_parts(report, ctx, pretty)
+            return _json_text(report, ctx, pretty)
     from .formats import render
 
     color = False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .config import FORMATS
 
@@ -363,11 +363,57 @@ def render_utf8(
 
 def _json_utf8_parts(report: Any, ctx: Context | None, pretty: bool) -> list[bytes]:
     """:func:`render_utf8` of a JSON report in parts, to be written one after the other
-    (the command line writes a report file so: no joined copy of it is made)."""
+    (no joined copy of it is made)."""
+    return _json_text(report, ctx, pretty).utf8()
+
+
+def _json_text(report: Any, ctx: Context | None, pretty: bool) -> JsonText:
+    """A JSON report's text in parts, encoded when written (see :class:`JsonText`)."""
     from .findings import report_json_parts
 
     extras = _report_extras(ctx or Context())
-    return _printable_utf8(report_json_parts(report, extras, 2 if pretty else None, "\n"))
+    return JsonText(report_json_parts(report, extras, 2 if pretty else None, "\n"))
+
+
+class JsonText:
+    """A JSON report's text in parts (:func:`~netrules.findings.report_json_parts`),
+    for a file: :meth:`write_to` encodes a part, writes it and lets it go before the
+    next, so that the report's UTF-8 is never held whole (each new megabyte of memory
+    costs its first touch: a part's bytes are made in the memory the last one had)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts
+
+    def utf8(self) -> list[bytes]:
+        """The parts' UTF-8, as :func:`render_utf8` gives it (``json_printable``'s text)."""
+        return _printable_utf8(self.parts)
+
+    def write_to(self, fh: BinaryIO) -> None:
+        """Write the report's UTF-8 (the bytes of :meth:`utf8`) to a binary file.
+
+        Each part's bytes are searched for what ``json_printable`` escapes before they
+        are written; when a part holds one (or a lone surrogate), what was written is
+        taken back and the whole text is written through ``json_printable``.  A file
+        that cannot be taken back (a pipe) has every part's bytes made first."""
+        from .terminal import json_printable, utf8_unsafe
+
+        if not fh.seekable():
+            fh.writelines(self.utf8())
+            return
+        start = fh.tell()
+        for part in self.parts:
+            try:
+                data = part.encode()
+            except UnicodeEncodeError:  # a lone surrogate, which json_printable escapes
+                data = b"\x7f"
+            if utf8_unsafe(data):
+                fh.seek(start)
+                fh.truncate()
+                fh.write(json_printable("".join(self.parts)).encode("utf-8"))
+                return
+            fh.write(data)
 
 
 def _printable_utf8(parts: list[str]) -> list[bytes]:
