@@ -235,6 +235,13 @@ class Gen:
         # those hoisted into the prelude: name -> (collection, kind, node)
         self.fold_forms: dict[str, tuple[str, str, n.Aggregate]] = {}
         self.folds: dict[str, tuple[str, str, n.Aggregate]] = {}
+        # A probe's code -> its parts: (code, None) for a closed part, (label constant,
+        # condition) for a part that reads the item (see _probe and _skip)
+        self.probe_parts: dict[str, list[tuple[str, str | None]]] = {}
+        # Skips counted per site in a loop (see _skip): (rule index, probe) -> site number
+        self.skip_sites: dict[tuple[int, str], int] = {}
+        self.site_probes: list[tuple[int, list[tuple[str, str | None]]]] = []
+        self.count_sites = True  # False: every skip counted into `skips` where it happens
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -1020,7 +1027,7 @@ def _rule_body(
         finally:
             gen.optimistic = False
         em.add(indent, f"if w is not None and ({alt}) != w:")
-        _skip(em, indent + 1, ri_index, gen.const(gen.uncertain_labels(r.when)))
+        _skip(gen, em, indent + 1, ri_index, gen.const(gen.uncertain_labels(r.when)))
         em.add(indent, "elif w is True:" if nullable else "elif w:")
     else:
         em.add(indent, "if w is True:" if nullable else "if w:")
@@ -1115,7 +1122,7 @@ def _rule_body(
         gen.columns.pop(ri_index, None)
     if nullable:
         em.add(indent, "elif w is None:")
-        _skip(em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
+        _skip(gen, em, indent + 1, ri_index, probe if isinstance(probe, str) else probe())
 
 
 def _render_columns(
@@ -1204,11 +1211,64 @@ def _format_code(gen: Gen, code: str, typ: str, fmt: str | None) -> str:
     return f"({fast} else _fmt({t}, {spec}))"
 
 
-def _skip(em: _Emitter, indent: int, ri_index: int, probe: str) -> None:
+_CONST = re.compile(r"K\[\d+\]\Z")
+MAX_SKIP_BITS = 6  # a loop's skip site counts in a list of at most 2 ** this
+
+
+def _skip(gen: Gen, em: _Emitter, indent: int, ri_index: int, probe: str) -> None:
     """Count one skipped subject under (rule index, missing fields): memory stays
-    proportional to the distinct reasons, not to the subjects skipped."""
-    em.add(indent, f"sk = ({ri_index}, {probe})")
-    em.add(indent, "skips[sk] = skips_get(sk, 0) + 1")
+    proportional to the distinct reasons, not to the subjects skipped.
+
+    In a loop (thousands of skips: `check-in-due` skips every connection whose
+    relationship is unknown) the count goes to a list per site, indexed by which of the
+    probe's item parts hold (a bit each), the indexes in the order first seen; the
+    tuples of missing fields are made and counted into ``skips`` once per index, after
+    the loops (_flush_skips): no tuple built and hashed twice per skipped subject.
+    """
+    parts = gen.probe_parts.get(probe)
+    if parts is None and (probe == "()" or _CONST.match(probe)):
+        parts = [] if probe == "()" else [(probe, None)]
+    conds = [c for _code, c in parts or () if c is not None]
+    if not gen.count_sites or gen.share is None or parts is None or len(conds) > MAX_SKIP_BITS:
+        em.add(indent, f"sk = ({ri_index}, {probe})")
+        em.add(indent, "skips[sk] = skips_get(sk, 0) + 1")
+        return
+    site = gen.skip_sites.get((ri_index, probe))
+    if site is None:
+        site = gen.skip_sites[(ri_index, probe)] = len(gen.site_probes)
+        gen.site_probes.append((ri_index, parts))
+    bits = " + ".join(f"({1 << k} if {c} else 0)" for k, c in enumerate(conds))
+    em.add(indent, f"j = {bits or '0'}")
+    em.add(indent, f"if SC{site}[j]:")
+    em.add(indent + 1, f"SC{site}[j] += 1")
+    em.add(indent, "else:")
+    em.add(indent + 1, f"SC{site}[j] = 1")
+    em.add(indent + 1, f"SO{site}.append(j)")
+
+
+def _skip_sites(gen: Gen, code: str) -> tuple[list[str], list[str]]:
+    """The lines making the skip sites ``code`` counts into, and the lines counting
+    them into ``skips`` at the end (each index's tuple of missing fields, made once)."""
+    setup: list[str] = []
+    flush: list[str] = []
+    for site, (ri_index, parts) in enumerate(gen.site_probes):
+        if f"SC{site}[" not in code:  # a site of a first compilation (_shared_loop)
+            continue
+        bits = sum(1 for _code, c in parts if c is not None)
+        setup += [f"SC{site} = [0] * {1 << bits}", f"SO{site} = []"]
+        tuple_parts, k = [], 0
+        for part, cond in parts:
+            if cond is None:
+                tuple_parts.append(part)
+            else:
+                tuple_parts.append(f"({part} if j & {1 << k} else ())")
+                k += 1
+        flush += [
+            f"for j in SO{site}:",
+            f"    sk = ({ri_index}, {' + '.join(tuple_parts) or '()'})",
+            f"    skips[sk] = skips_get(sk, 0) + SC{site}[j]",
+        ]
+    return setup, flush
 
 
 def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
@@ -1227,6 +1287,7 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
     if share is not None:
         share.quiet = True
     facts, gen.facts = gen.facts, {}  # the parts test each input themselves
+    structured: list[tuple[str, str | None]] = []  # see Gen.probe_parts
     try:
         run: list[str] = []  # consecutive parts that read no item: one hoisted value
         for leaf, label, inputs in leaves:
@@ -1236,22 +1297,29 @@ def _probe(gen: Gen, conds: list[Any], ctx: _Ctx, inline: bool = False) -> str:
                 known += f"{code} is not None and "
                 closed = closed and c_closed
             code, c_closed = gen.sub(leaf, ctx)
-            part = f"({gen.const((label,))} if {known}{code} is None else ())"
+            labels = gen.const((label,))
+            part = f"({labels} if {known}{code} is None else ())"
             if closed and c_closed and not inline:
                 run.append(part)
                 continue
             if run:
                 parts.append(gen.hoist(" + ".join(run)))
+                structured.append((parts[-1], None))
                 run = []
             parts.append(part)
+            structured.append((labels, f"{known}{code} is None"))
         if run:
             parts.append(gen.hoist(" + ".join(run)))
+            structured.append((parts[-1], None))
     finally:
         gen.inline = False
         gen.facts = facts
         if share is not None:
             share.quiet = quiet
-    return " + ".join(parts) if parts else "()"
+    out = " + ".join(parts) if parts else "()"
+    if not inline:
+        gen.probe_parts[out] = structured
+    return out
 
 
 _NODE_FIELDS: dict[type, tuple[str, ...] | None] = {}
@@ -1397,7 +1465,7 @@ def _item_loop(
                 if gen.nullable(fe.where):
                     em.add(2, f"w = {w}")
                     em.add(2, "if w is None:")
-                    _skip(em, 3, i, probe)
+                    _skip(gen, em, 3, i, probe)
                     em.add(2, "elif w:")
                 else:
                     em.add(2, f"if {w}:")
@@ -1496,7 +1564,7 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
         if gen.nullable(fe.where):
             em.add(2, f"w = {w}")
             em.add(2, "if w is None:")
-            _skip(em, 3, i, _probe(gen, [fe.where], ctx))
+            _skip(gen, em, 3, i, _probe(gen, [fe.where], ctx))
             em.add(2, "elif w:")
         else:
             em.add(2, f"if {w}:")
@@ -1509,7 +1577,7 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
         em.add(3, f"k = {key}")
         if gen.nullable(fe.group_key):
             em.add(3, "if k is None:")
-            _skip(em, 4, i, _probe(gen, [fe.group_key], ctx))
+            _skip(gen, em, 4, i, _probe(gen, [fe.group_key], ctx))
             em.add(3, "else:")
         else:  # known where the item gets this far (`where known(x) group by x`)
             em.add(3, "if True:")
@@ -1575,14 +1643,19 @@ def _group_loop(gen: Gen, body: _Emitter, i: int, ri: RuleInfo) -> None:
         _shared_loop(gen, body, f"for gk, gi in G{i}.items():", frozenset({"gk", "gi"}), emit)
 
 
-def compile_program(prog: Program, *, fold: bool = True) -> CompiledProgram:
+def compile_program(
+    prog: Program, *, fold: bool = True, skip_sites: bool = True
+) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program.
 
     ``fold``: counts over a whole collection are made by that collection's item loop
     where nothing before the loops reads them (see _fold_plan); False makes each in a
-    pass of its own, as before (the same values: tests compare the two).
+    pass of its own, as before.  ``skip_sites``: a loop's skips are counted per site
+    and put into the skip counts once at the end (see _skip); False counts each where
+    it happens, as before.  The same values either way: tests compare them.
     """
     gen = Gen(prog)
+    gen.count_sites = skip_sites
     for name in _define_order(prog):  # dependencies first: compiling never recurses through them
         gen.define(name)
     em = _Emitter()
@@ -1641,6 +1714,9 @@ def compile_program(prog: Program, *, fold: bool = True) -> CompiledProgram:
         fe = ri.node.for_each
         if fe is not None and fe.group_key is not None and _text_key(gen, fe.group_key):
             em.add(1, f"N{i} = {{}}")
+    sites, flush = _skip_sites(gen, "\n".join((*loops, *member.lines, *body.lines)))
+    for line in sites:
+        em.add(1, line)
     for name, args, code in gen.splits:  # defined first, called from the prelude or the loops
         em.add(1, f"def {name}({', '.join(args)}):")
         em.add(2, f"return {code}")
@@ -1679,6 +1755,8 @@ def compile_program(prog: Program, *, fold: bool = True) -> CompiledProgram:
         em.lines.extend(member.lines)
         em.add(1, "out.extend(out_items)")
     em.lines.extend(body.lines)
+    for line in flush:
+        em.add(1, line)
     em.add(1, "return out, skips, {" + ", ".join(summaries) + "}")
     # Constants the function reads become its locals: K[7] in a loop is a global look-up
     # and a subscript each time, K_7 one local read (the render functions keep K[7]).

@@ -128,37 +128,44 @@ def _signed_inf(positive: bool) -> float:
     return _INF if positive else -_INF
 
 
-def _bounded(r: Any) -> Any:
-    if type(r) is int and not -_HUGE < r < _HUGE:
-        return _signed_inf(r > 0)
-    return r
+# _add, _sub and _mul keep an int result past _HUGE an infinity, in place (no call of
+# a helper of their own: the buying-burst rule makes two of them per group)
 
 
 def _add(a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
     try:
-        return _bounded(a + b)
+        r = a + b
     except OverflowError:  # a huge int meets a float: the int decides the sign
         return _signed_inf((a if type(a) is int else b) > 0)
+    if type(r) is int and not -_HUGE < r < _HUGE:
+        return _signed_inf(r > 0)
+    return r
 
 
 def _sub(a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
     try:
-        return _bounded(a - b)
+        r = a - b
     except OverflowError:
         return _signed_inf(a > 0 if type(a) is int and abs(a) >= _HUGE else b < 0)
+    if type(r) is int and not -_HUGE < r < _HUGE:
+        return _signed_inf(r > 0)
+    return r
 
 
 def _mul(a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
     try:
-        return _bounded(a * b)
+        r = a * b
     except OverflowError:
         return _signed_inf((a > 0) == (b > 0))
+    if type(r) is int and not -_HUGE < r < _HUGE:
+        return _signed_inf(r > 0)
+    return r
 
 
 def _div(a: Any, b: Any) -> Any:
