@@ -228,3 +228,97 @@ def test_check_on_a_json_document_imports_no_shutil(tmp_path: Path) -> None:
     )
     child(code, tmp_path / "cache")  # the first run fills the compiled rule-set cache
     assert child(code, tmp_path / "cache").stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- the collector and malloc
+
+COUNTS_COLLECTIONS = (
+    "import gc, sys\n"
+    "from netrules import cli\n"
+    "gc.callbacks.append(lambda phase, info: phase == 'start' and sys.stderr.write('gc\\n'))\n"
+)
+
+
+def test_a_check_through_run_makes_no_collection(tmp_path: Path) -> None:
+    """run() keeps the collector paused for the whole check, start-up included (a check
+    of the demo network through main() with the collector on does collect)."""
+    child("import netrules; netrules.load_rules()", tmp_path / "cache")
+    argv = ["netrules", "check", "--demo", "--format", "json"]
+    through_main = child(
+        COUNTS_COLLECTIONS + f"cli.main({argv[1:]!r})\n", tmp_path / "cache", check=False
+    )
+    assert through_main.returncode == 0 and "gc" in through_main.stderr.split()
+    done = child(
+        COUNTS_COLLECTIONS + f"sys.argv = {argv!r}\ncli.run()\n", tmp_path / "cache", check=False
+    )
+    assert done.returncode == 0 and "gc" not in done.stderr.split()
+    assert json.loads(done.stdout) == json.loads(through_main.stdout)
+
+
+def _glibc() -> bool:
+    try:
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def test_freed_memory_is_kept_with_glibc_only(tmp_path: Path) -> None:
+    """After _keep_freed_memory(), a large block freed and made again comes back from the
+    heap, not as pages new to the process (counted as page faults, not timed)."""
+    code = (
+        "import resource\n"
+        "from netrules import cli\n"
+        "kept = cli._keep_freed_memory()\n"
+        "def faults(): return resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+        "block = bytearray(16 << 20); del block\n"
+        "before = faults()\n"
+        "block = bytearray(16 << 20); del block\n"
+        "print(kept, faults() - before)\n"
+    )
+    if os.name != "posix":
+        pytest.skip("resource is POSIX only")
+    kept, faults = child(code, tmp_path / "cache").stdout.split()
+    assert kept == str(_glibc())
+    if _glibc():
+        assert int(faults) < 100  # 16 MiB is 4,096 pages
+
+
+def test_only_a_check_through_run_changes_malloc(tmp_path: Path) -> None:
+    """main() called as a function (a library's caller) and the other commands leave the
+    allocator as it is (no ctypes imported); a check through run() sets it up."""
+    code = (
+        "import sys\n"
+        "from netrules import cli\n"
+        "cli.main(['check', '--demo', '--format', 'json', '-o', sys.argv[1]])\n"
+        "print('ctypes' in sys.modules)\n"
+    )
+    child("import netrules; netrules.load_rules()", tmp_path / "cache")
+    out = str(tmp_path / "r.json")
+    env = dict(os.environ, NETRULES_CACHE_DIR=str(tmp_path / "cache"))
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run(
+        [sys.executable, "-c", code, out], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "False"
+    records = (
+        "import sys\n"
+        "from netrules import cli\n"
+        "keep = cli._keep_freed_memory\n"
+        "def recorded():\n"
+        "    sys.stderr.write(f'kept {keep()}\\n')\n"
+        "    return True\n"
+        "cli._keep_freed_memory = recorded\n"
+    )
+    for argv, expected in (
+        (["check", "--demo", "--format", "json"], f"kept {_glibc()}"),
+        (["rules"], ""),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", records + "cli.run()\n", *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0
+        assert done.stderr.strip() == expected
