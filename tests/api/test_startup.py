@@ -283,21 +283,27 @@ def test_freed_memory_is_kept_with_glibc_only(tmp_path: Path) -> None:
         assert int(faults) < 100  # 16 MiB is 4,096 pages
 
 
-def test_only_a_check_through_run_changes_malloc(tmp_path: Path) -> None:
-    """main() called as a function (a library's caller) and the other commands leave the
-    allocator as it is (no ctypes imported); a check through run() sets it up."""
-    code = (
-        "import sys\n"
-        "from netrules import cli\n"
-        "cli.main(['check', '--demo', '--format', 'json', '-o', sys.argv[1]])\n"
-        "print('ctypes' in sys.modules)\n"
-    )
+def test_only_a_check_of_a_large_input_through_run_changes_malloc(tmp_path: Path) -> None:
+    """main() called as a function (a library's caller), the other commands and a check of
+    a small input leave the allocator as it is (no ctypes imported); a check through run()
+    of an input of _KEEP_FREED_FROM bytes or more sets it up."""
     child("import netrules; netrules.load_rules()", tmp_path / "cache")
-    out = str(tmp_path / "r.json")
     env = dict(os.environ, NETRULES_CACHE_DIR=str(tmp_path / "cache"))
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    demo = str(cli._demo_path())
+    in_process = (
+        "import sys\n"
+        "from netrules import cli\n"
+        "cli._KEEP_FREED_FROM = 0\n"
+        f"cli.main(['check', {demo!r}, '--format', 'json', '-o', sys.argv[1]])\n"
+        "print('ctypes' in sys.modules)\n"
+    )
     done = subprocess.run(
-        [sys.executable, "-c", code, out], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", in_process, str(tmp_path / "r.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     assert done.stdout.strip() == "False"
     records = (
@@ -308,17 +314,36 @@ def test_only_a_check_through_run_changes_malloc(tmp_path: Path) -> None:
         "    sys.stderr.write(f'kept {keep()}\\n')\n"
         "    return True\n"
         "cli._keep_freed_memory = recorded\n"
+        "cli._KEEP_FREED_FROM = int(sys.argv.pop(1))\n"
+        "cli.run()\n"
     )
-    for argv, expected in (
-        (["check", "--demo", "--format", "json"], f"kept {_glibc()}"),
-        (["rules"], ""),
+    size = os.path.getsize(demo)
+    for threshold, argv, expected in (
+        (size, ["check", demo, "--format", "json"], f"kept {_glibc()}"),
+        (size + 1, ["check", demo, "--format", "json"], ""),
+        (0, ["check", "--demo", "--format", "json"], ""),
+        (0, ["rules"], ""),
     ):
         done = subprocess.run(
-            [sys.executable, "-c", records + "cli.run()\n", *argv],
+            [sys.executable, "-c", records, str(threshold), *argv],
             capture_output=True,
             text=True,
             env=env,
             check=False,
         )
         assert done.returncode == 0
-        assert done.stderr.strip() == expected
+        assert done.stderr.strip() == expected, argv
+
+
+def test_a_large_input_is_a_folder_or_a_large_file(tmp_path: Path) -> None:
+    small = tmp_path / "small.json"
+    small.write_bytes(b" " * (cli._KEEP_FREED_FROM - 1))
+    large = tmp_path / "large.json"
+    large.write_bytes(b" " * cli._KEEP_FREED_FROM)
+    assert not cli._large_input(str(small))
+    assert cli._large_input(str(large))
+    assert cli._large_input(str(tmp_path))
+    assert not cli._large_input(str(tmp_path / "missing.zip"))
+    assert not cli._large_input("a\0b")
+    assert not cli._large_input("-")
+    assert not cli._large_input(None)
