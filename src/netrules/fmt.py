@@ -748,16 +748,17 @@ class _Layout:
     def row(self, node: Any) -> Any:
         """A record of plain values in a list: one line, however long (a table row)."""
         kids = node.children
+        # A comment inside: lay it out like any record.  Asked before any token is
+        # rendered, since rendering a token takes its comments (they are placed once).
+        if any(id(t) in self.leading or id(t) in self.trailing for t in _leaves(node)):
+            return self.node(node)
         items = [k for k in kids[1:-1] if not _is(k, ",")]
         inner: list[Any] = [" "]
         for i, item in enumerate(items):
             if i:
                 inner += [", "]
             inner.append(self.node(item))
-        parts = [*self.token(kids[0]), *inner, " ", *self.token(kids[-1])]
-        if _flat_width(parts) == _INF:  # a comment inside: lay it out like any record
-            return self.node(node)
-        return parts
+        return [*self.token(kids[0]), *inner, " ", *self.token(kids[-1])]
 
     def n_json_object(self, node: Any) -> Any:
         return self.listing(node, LINE)

@@ -81,6 +81,27 @@ def test_empty_and_comment_only_files() -> None:
     assert format_text("# only\n\n\n# comments\n") == "# only\n\n# comments\n"
 
 
+@pytest.mark.parametrize(
+    "inside",
+    [
+        '{  # note\n id: "c1" }',  # after the record's opening brace (found by hypothesis)
+        '{ id: "c1",  # note\n connected_on: "2024-01-01" }',  # after a comma
+        '{ id: "c1"  # note\n }',  # before the closing brace
+        '{\n# note\n id: "c1" }',  # on a line of its own
+    ],
+)
+def test_a_comment_inside_a_table_row_is_kept_once(inside: str) -> None:
+    """A record that would be a one-line table row but holds a comment is laid out as a
+    record, and the comment survives once (it was lost when the row was tried first)."""
+    src = f'rule "r" {{\n  message "x"\n  example passes {{ connections: [{inside}] }}\n}}\n'
+    out = format_text(src)
+    assert out.count("# note\n") == 1, out
+    assert format_text(out) == out
+    a, _ = parse_file(src)
+    b, _ = parse_file(out)
+    assert strip_spans(a) == strip_spans(b)
+
+
 def test_long_conditions_break_before_the_operator() -> None:
     """A long ``or`` chain is broken before each ``or``, indented under its clause."""
     cond = " or ".join(f"member.connection_count == {i}000" for i in range(6))
