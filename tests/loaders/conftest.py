@@ -25,24 +25,31 @@ def make_archive(tmp_path: Path) -> Callable[..., Path]:
 def both_readers(read: Callable[[], Any]) -> Any:
     """``read()`` with small files read whole (the default), checked against the same
     read with every file read line by line (the careful reader): the same network,
-    or the same error (message, file and row)."""
+    or the same error (message, file and row).  Files read whole are read once more
+    with every one of them through the split reader (lines without a quote split at
+    the delimiter), and once with none of them (the csv module alone)."""
     from netrules.errors import InputError
     from netrules.loaders import archive
 
-    def outcome() -> tuple[str, Any]:
+    def outcome(**settings: float) -> tuple[str, Any]:
+        saved = {name: getattr(archive, name) for name in settings}
+        for name, value in settings.items():
+            setattr(archive, name, value)
         try:
             return "network", read()
         except InputError as exc:
             return "error", (str(exc), exc.file, exc.location)
+        finally:
+            for name, value in saved.items():
+                setattr(archive, name, value)
 
     whole = outcome()
-    saved = archive.WHOLE_FILE_BYTES
-    archive.WHOLE_FILE_BYTES = -1
-    try:
-        careful = outcome()
-    finally:
-        archive.WHOLE_FILE_BYTES = saved
+    careful = outcome(WHOLE_FILE_BYTES=-1)
     assert whole == careful, "reading files whole changed what the loader gives"
+    split = outcome(SPLIT_QUOTES_PER_LINE=float("inf"))
+    assert split == careful, "the split reader changed what the loader gives"
+    csv_alone = outcome(SPLIT_QUOTES_PER_LINE=-1.0)
+    assert csv_alone == careful, "the csv module alone changed what the loader gives"
     if whole[0] == "error":
         read()  # raises the error itself, for the test
     return whole[1]

@@ -20,7 +20,8 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
@@ -437,10 +438,16 @@ WHOLE_FILE_BYTES = 16 * 1024 * 1024
 # What str.splitlines splits at besides the CSV line ends (\r, \n): a text holding one
 # of them is read line by line instead, as the csv module expects.
 _OTHER_LINE_ENDS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (the first five are ASCII)
+# A file read whole is read by _SplitReader when it holds at most this many quote
+# characters per line (quotes are then rare, as in Connections.csv: its plain lines are
+# split at a third of the csv module's cost); one with quotes on most lines (every
+# message and invitation) by the csv module alone, which is then a little faster.
+SPLIT_QUOTES_PER_LINE = 1.0
 
 
-def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str] | None:
-    """The lines of a clean, small CSV file read at once (ends kept), and its delimiter.
+def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None:
+    """The lines of a clean, small CSV file read at once (ends kept), its delimiter, and
+    whether it is best read by :class:`_SplitReader` (few quotes).
 
     None when the file needs the careful reader (:func:`_text_stream` and
     :func:`_lines`): not UTF-8/UTF-16, damaged, a line near the line limit, or a
@@ -472,7 +479,7 @@ def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str] | None:
     # bounded readline: such a file takes the careful reader too)
     if lines and max(map(len, lines)) >= MAX_LINE_CHARS - 1:
         return None
-    return lines, delimiter
+    return lines, delimiter, text.count('"') <= len(lines) * SPLIT_QUOTES_PER_LINE
 
 
 def _lines(stream: io.TextIOWrapper) -> Iterator[str]:
@@ -485,6 +492,59 @@ def _lines(stream: io.TextIOWrapper) -> Iterator[str]:
         if len(line) == MAX_LINE_CHARS and line[-1] not in "\r\n":
             raise _LineTooLong(f"a line longer than {MAX_LINE_CHARS:,} characters")
         yield line
+
+
+class _SplitReader:
+    """What ``csv.reader(lines, delimiter=delimiter, strict=True)`` gives for the lines of
+    a file read whole (:func:`_whole_lines`), rows and ``line_num`` alike, at less cost.
+
+    A line holding no quote character is split at the delimiter: all the csv module
+    would do with it, since such a line has no line break inside (``splitlines`` made
+    it) and, shorter than the field size limit, no field too large.  A record starting
+    on any other line is read by the csv module itself: the line alone when the record
+    ends on it, else again from that line on, with as many lines as the record takes
+    (a quoted field with line breaks).  Errors are the csv module's, raised at the same
+    line.  tests/loaders/test_archive_split.py compares it with the csv module.
+    """
+
+    __slots__ = ("_rows", "line_num")
+
+    def __init__(self, lines: list[str], delimiter: str):
+        self.line_num = 0  # (as the csv reader's: the lines read so far)
+        self._rows = self._read(lines, delimiter)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self._rows
+
+    def __next__(self) -> list[str]:
+        return next(self._rows)
+
+    def _read(self, lines: list[str], delimiter: str) -> Iterator[list[str]]:
+        limit = csv.field_size_limit()
+        # One csv reader for the quoted lines, fed a line at a time: it asks for the
+        # next line only when the record goes on (IndexError from the empty feed).
+        feed: list[str] = []
+        one = csv.reader(iter(feed.pop, None), delimiter=delimiter, strict=True)
+        lines_left = iter(lines)
+        n = 0
+        for line in lines_left:
+            n += 1
+            self.line_num = n
+            if '"' not in line and len(line) <= limit:
+                line = line.rstrip("\r\n")  # (only the line end can hold either)
+                yield line.split(delimiter) if line else []
+                continue
+            feed.append(line)
+            try:
+                row = next(one)
+            except IndexError:  # a quoted field goes on past this line: read it whole
+                more = csv.reader(chain((line,), lines_left), delimiter=delimiter, strict=True)
+                try:
+                    row = next(more)
+                finally:
+                    n += more.line_num - 1
+                    self.line_num = n
+            yield row
 
 
 class _Table:
@@ -519,20 +579,25 @@ class _Table:
             # A small clean file is read whole (it can be read again from the start);
             # any other the careful way, from the start, as it always was.
             whole = _whole_lines(name, raw) if reopen is not None else None
-            lines: Iterable[str]
+            # strict: a quote that is opened and never closed is an error, not
+            # a field that swallows every later row.
             if whole is not None:
                 raw.close()
-                lines, self._delimiter = whole
+                lines, self._delimiter, split = whole
+                self.reader = (
+                    _SplitReader(lines, self._delimiter)
+                    if split
+                    else csv.reader(lines, delimiter=self._delimiter, strict=True)
+                )
             else:
                 if reopen is not None:
                     raw.close()
                     raw = reopen()
                 with self.read_errors():
                     self.stream, self._delimiter = _text_stream(name, raw)
-                lines = _lines(self.stream)
-            # strict: a quote that is opened and never closed is an error, not
-            # a field that swallows every later row.
-            self.reader = csv.reader(lines, delimiter=self._delimiter, strict=True)
+                self.reader = csv.reader(
+                    _lines(self.stream), delimiter=self._delimiter, strict=True
+                )
             self._find_header(spec)
         except BaseException:
             raw.close()
