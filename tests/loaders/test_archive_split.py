@@ -251,3 +251,50 @@ def test_archives_read_the_same_by_every_reader(
         path = write_archive(Path(tmp), files)
         with contextlib.suppress(InputError):  # (both_readers compared the errors)
             both_readers(lambda: load_archive(path, infer=False))
+
+
+def whole_at_once(data: bytes) -> list[str] | None:
+    """The lines of a file decoded at once (what archive._whole_lines gives, read in
+    pieces), or None where it hands the file to the careful reader."""
+    if data[:4] == b"PK\x03\x04":
+        return None
+    try:
+        text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if any(c in text for c in archive._OTHER_LINE_ENDS):
+        return None
+    lines = text.splitlines(keepends=True)
+    if lines and max(map(len, lines)) >= archive.MAX_LINE_CHARS - 1:
+        return None
+    return lines
+
+
+TEXT = st.text(alphabet='a,"\r\n\x0c\ufeffé€\U0001f600\u2028', max_size=30)
+
+
+@settings(max_examples=300)
+@given(
+    data=st.one_of(
+        TEXT.map(str.encode),
+        TEXT.map(lambda t: b"\xef\xbb\xbf" + t.encode()),
+        TEXT.map(lambda t: "\ufeff".encode("utf-16-le") + t.encode("utf-16-le")),
+        st.binary(max_size=30),
+        st.lists(st.sampled_from([b"a", b"\n", b"\r", b"\xc3", b"\xa9", b"\xef\xbb\xbf"])).map(
+            b"".join
+        ),
+    ),
+    piece=st.sampled_from([1, 2, 3, 5, 8, 64 * 1024]),
+)
+def test_files_read_in_pieces_give_the_lines_of_the_whole_text(data: bytes, piece: int) -> None:
+    """Whatever the size of the pieces (cut after a line feed, so never inside a
+    character, a line or a CR LF pair), the lines are those of the text decoded at once,
+    and a file the careful reader must read (bad bytes, another line break) is found."""
+    saved = archive.PIECE_BYTES
+    archive.PIECE_BYTES = piece
+    try:
+        got = archive._whole_lines("x.csv", io.BufferedReader(io.BytesIO(data)))
+    finally:
+        archive.PIECE_BYTES = saved
+    expected = whole_at_once(data)
+    assert (got[0] if got is not None else None) == expected

@@ -443,6 +443,12 @@ _OTHER_LINE_ENDS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (the first five are
 # split at a third of the csv module's cost); one with quotes on most lines (every
 # message and invitation) by the csv module alone, which is then a little faster.
 SPLIT_QUOTES_PER_LINE = 1.0
+# A file read whole is decoded and split into lines in pieces of about this many bytes,
+# each ending on a line feed: the text of a piece takes again the memory the last one
+# freed, where the text of the whole file (twice its size when one character is past
+# U+00FF) was fresh memory from the system for every file, a page fault per 4 KiB (on
+# the first load of an export; docs/performance.md).
+PIECE_BYTES = 64 * 1024
 
 
 def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None:
@@ -454,7 +460,13 @@ def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None
     character that ``splitlines`` would split at and the csv module would not.  The
     careful reader then reads it again from the start and reports any fault exactly
     where, and when, it always did.
+
+    A UTF-8 file is decoded in pieces of about PIECE_BYTES, each ending on a line feed
+    (never inside a character, a line or a CR LF pair), so its lines are those of the
+    whole text, and a bad byte is found in the piece that holds it.
     """
+    lines: list[str] = []
+    few_quotes = True
     try:
         head = raw.peek(512)[:512]  # type: ignore[attr-defined]
         if head[:4] == b"PK\x03\x04":
@@ -462,24 +474,40 @@ def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None
         data = raw.read(WHOLE_FILE_BYTES + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         return None
-    if len(data) > WHOLE_FILE_BYTES:
+    size = len(data)
+    if size > WHOLE_FILE_BYTES:
         return None
+    utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff")
+    codec = "utf-16" if utf16 else "utf-8"
+    view = memoryview(data)
+    # (a BOM dropped as the utf-8-sig codec would: only at the start of the file)
+    start = 3 if not utf16 and data[:3] == b"\xef\xbb\xbf" else 0
     try:
-        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            text, delimiter = data.decode("utf-16"), "\t"
-        else:
-            text = data.decode("utf-8-sig")
-            delimiter = _delimiter(head)
+        while start < size:
+            end = (  # (UTF-16 whole: a byte 0x0a may be half of a character)
+                size
+                if utf16
+                else data.rfind(b"\n", start, start + PIECE_BYTES) + 1
+                or data.find(b"\n", start + PIECE_BYTES) + 1
+                or size
+            )
+            text = str(view[start:end], codec)
+            start = end
+            if any(c in text for c in _OTHER_LINE_ENDS[: 5 if text.isascii() else None]):
+                return None
+            part = text.splitlines(keepends=True)
+            # (a line of MAX_LINE_CHARS - 1 characters and "\r\n" is split in two by
+            # the bounded readline: such a file takes the careful reader too)
+            if part and max(map(len, part)) >= MAX_LINE_CHARS - 1:
+                return None
+            if not lines:  # (the first piece tells)
+                few_quotes = text.count('"') <= len(part) * SPLIT_QUOTES_PER_LINE
+            lines += part
     except UnicodeDecodeError:
         return None
-    if any(c in text for c in _OTHER_LINE_ENDS[: 5 if text.isascii() else None]):
-        return None
-    lines = text.splitlines(keepends=True)
-    # (a line of MAX_LINE_CHARS - 1 characters and "\r\n" is split in two by the
-    # bounded readline: such a file takes the careful reader too)
-    if lines and max(map(len, lines)) >= MAX_LINE_CHARS - 1:
-        return None
-    return lines, delimiter, text.count('"') <= len(lines) * SPLIT_QUOTES_PER_LINE
+    finally:
+        view.release()
+    return lines, "\t" if utf16 else _delimiter(head), few_quotes
 
 
 def _lines(stream: io.TextIOWrapper) -> Iterator[str]:

@@ -76,6 +76,8 @@ _month_cache: dict[tuple[str, bool], _dt.date | None] = {}
 # few thousand times ("14:45:00 UTC") across distinct timestamps.
 _year_first_times: dict[str, bool] = {}
 _us_times: dict[str, bool] = {}
+# (year, month) of the "Dec 2024" of "16 Dec 2024": an export has a few hundred of them.
+_month_years: dict[str, tuple[int, int]] = {}
 
 
 def _year(text: str) -> int:
@@ -100,26 +102,35 @@ def _parse_day(text: str) -> _dt.date | None:
     # has thousands of distinct days).  ASCII only, so isdigit means [0-9].
     if len(text) == 10:
         sep = text[4]
-        if (
-            (sep == "-" or sep == "/")
-            and text[7] == sep
-            and text.isascii()
-            and text[:4].isdigit()
-            and text[5:7].isdigit()
-            and text[8:].isdigit()
-        ):
-            return _make(int(text[:4]), int(text[5:7]), int(text[8:]))
+        if (sep == "-" or sep == "/") and text[7] == sep and text.isascii():
+            digits = text.replace(sep, "")  # (8 characters: no other separator)
+            if len(digits) == 8 and digits.isdigit():
+                try:
+                    return _dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+                except ValueError:
+                    return None
     elif (
         len(text) == 11
         and text[2] == " "
         and text[6] == " "
         and text.isascii()
         and text[:2].isdigit()
-        and text[7:].isdigit()
     ):
-        # (no other pattern can match: a month name that is not one is None)
-        month = _MONTHS.get(text[3:6].lower())
-        return _make(int(text[7:]), month, int(text[:2])) if month else None
+        # (the month and year, "Dec 2024", read once per distinct one)
+        month_year = _month_years.get(text[3:])
+        if month_year is None:
+            if not text[7:].isdigit():
+                return _by_pattern(text)
+            month = _MONTHS.get(text[3:6].lower())
+            if not month:
+                return None  # (no other pattern can match: a month name that is not one)
+            if len(_month_years) >= _CACHE_LIMIT:
+                _month_years.clear()
+            month_year = _month_years[text[3:]] = (int(text[7:]), month)
+        try:
+            return _dt.date(month_year[0], month_year[1], int(text[:2]))
+        except ValueError:
+            return None
     return _by_pattern(text)
 
 
@@ -161,6 +172,7 @@ def parse_date(text: str) -> _dt.date | None:
     d = _cache.get(text, _MISS)
     if d is not _MISS:
         return d  # type: ignore[return-value]
+    key = text
     text = text.strip()
     if text[4:5] in ("-", "/") and text[:4].isdigit():
         head, tail, time, times = text[:10], text[10:], _YEAR_FIRST_TIME, _year_first_times
@@ -170,12 +182,22 @@ def parse_date(text: str) -> _dt.date | None:
             head, sep, rest = text.partition(" ")
         tail, time, times = sep + rest, _US_TIME, _us_times
     else:
-        return _day(text)
+        if text is not key:
+            return _day(text)
+        # (_day without its look-up, which just missed)
+        d = _parse_day(text)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[text] = d
+        return d
     if not tail:
         return _day(head)
     d = _cache.get(head, _MISS)  # (_day's look-up, written out: once per message)
     if d is _MISS:
-        d = _day(head)
+        d = _parse_day(head)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[head] = d
     if d is None:
         return None
     good = times.get(tail)
