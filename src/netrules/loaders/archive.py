@@ -916,6 +916,38 @@ def _all_canonical(cells: dict[str, Any]) -> bool:
     return rest.lower() == rest
 
 
+_HEAD = itemgetter(slice(None, 10))  # the day of "2025-01-01 14:45:00 UTC"
+_TAIL = itemgetter(slice(10, None))  # its time of day
+# Every distinct day and every distinct time of day, each followed by a newline: the
+# form of messages.csv's DATE, "2025-01-01 14:45:00 UTC" (one that parse_date reads).
+_ISO_DAYS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*")
+_UTC_TIMES = re.compile(r"(?: (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] UTC\n)*")
+
+
+def _stamp_days(texts: Sequence[str]) -> list[_dt.date | None]:
+    """``[parse_date(text) for text in texts]``, read together.
+
+    When every text is a timestamp of the form messages.csv has,
+    ``2025-01-01 14:45:00 UTC``, its day is ``date.fromisoformat`` of its first ten
+    characters (the day the parser reads there), each distinct day read once, and its
+    time of day was checked by the patterns above, over all the distinct ones at once
+    (test_archive_stamps.py: the same as ``parse_date``).  Otherwise, or where such a
+    day does not exist, each text is read by ``parse_date``.
+    """
+    heads = list(map(_HEAD, texts))
+    distinct = set(heads)
+    if _ISO_DAYS.fullmatch("\n".join(distinct) + "\n") and _UTC_TIMES.fullmatch(
+        "\n".join(set(map(_TAIL, texts))) + "\n"
+    ):
+        try:
+            days = dict(zip(distinct, map(_dt.date.fromisoformat, distinct), strict=True))
+        except ValueError:  # (2025-02-30: parse_date gives None, the caller an error)
+            pass
+        else:
+            return list(map(days.__getitem__, heads))
+    return list(map(parse_date, texts))
+
+
 class _Peers:
     """The latest message date per participant, by profile URL and by name.
 
@@ -1454,12 +1486,20 @@ class _Loader:
         # every row with a filled cell is a connection or a blank member
         return tuple(out), len(out) + len(blank), connected if has_urls else None
 
-    def messages(self) -> _Peers | None:
+    def messages(self, *, keep: bool = True) -> _Peers | None:
         """The latest message date per participant, or None without messages.csv.
 
         The loop only keeps the latest day per raw cell (a URL list, a name
         list); cells repeat, so splitting and normalising happen once per
         distinct cell afterwards.
+
+        With ``keep``, a row of the header's width that is not a draft and has a
+        date (almost every row) is only kept by the loop: the kept dates are read
+        together afterwards (:func:`_stamp_days`) and then the latest day per cell
+        taken.  Every other row is read in the loop as it always was.  Where a kept
+        date is unreadable, or the loop meets an error after keeping rows, the file is
+        read again without ``keep`` (every row in the loop), so that the error is the
+        one the row loop meets first, at its row.
         """
         table = self.table("messages", _MESSAGES)
         if table is None:
@@ -1475,53 +1515,92 @@ class _Loader:
         width = table.width
         pad = width + 1
         exact = width if all(i < width for i in c.values()) else -1
+        kept: list[tuple[str, ...]] = []  # the cells of the rows read after the loop
+        keep_row = kept.append
+        keep_width = exact if keep else -1
         blank = table.blank
-        with table.read_errors():
-            for row in table.reader:  # table.rows() written out, as in connections
-                n = len(row)
-                if not n:
-                    continue
-                first = row[0]
-                if (not first or first.isspace()) and not "".join(row).strip():
-                    blank.append(table.row_number)
-                    continue
-                if n != exact:
-                    if n < pad:
-                        row.extend([""] * (pad - n))
-                    else:
-                        table.fit(row)
-                sender, sender_url, to, to_urls, text, draft = cells(row)
-                if draft and draft != "No" and draft.strip().lower() == "yes":
-                    drafts.append(table.row_number)
-                    continue
-                if not text:
-                    undated.append(table.row_number)
-                    continue
-                day = parse_date(text)
-                if day is None:
-                    raise table.bad_date(text, "date")
-                # (_bump written out: four calls per row were a fifth of this loop)
-                if sender_url:
-                    old = url_get(sender_url)
-                    if old is None or day > old:
-                        url_days[sender_url] = day
-                elif sender:
-                    old = bare_get(sender)
-                    if old is None or day > old:
-                        bare_days[sender] = day
-                if to_urls:
-                    old = url_get(to_urls)
-                    if old is None or day > old:
-                        url_days[to_urls] = day
-                elif to:
-                    old = bare_get(to)
-                    if old is None or day > old:
-                        bare_days[to] = day
-                if sender or to:
-                    named.append((sender, to, day))
+        try:
+            with table.read_errors():
+                for row in table.reader:  # table.rows() written out, as in connections
+                    if len(row) == keep_width:
+                        found = cells(row)
+                        draft = found[5]
+                        if (draft == "No" or not draft) and found[4]:
+                            keep_row(found)
+                            continue
+                    n = len(row)
+                    if not n:
+                        continue
+                    first = row[0]
+                    if (not first or first.isspace()) and not "".join(row).strip():
+                        blank.append(table.row_number)
+                        continue
+                    if n != exact:
+                        if n < pad:
+                            row.extend([""] * (pad - n))
+                        else:
+                            table.fit(row)
+                    sender, sender_url, to, to_urls, text, draft = cells(row)
+                    if draft and draft != "No" and draft.strip().lower() == "yes":
+                        drafts.append(table.row_number)
+                        continue
+                    if not text:
+                        undated.append(table.row_number)
+                        continue
+                    day = parse_date(text)
+                    if day is None:
+                        raise table.bad_date(text, "date")
+                    # (_bump written out: four calls per row were a fifth of this loop)
+                    if sender_url:
+                        old = url_get(sender_url)
+                        if old is None or day > old:
+                            url_days[sender_url] = day
+                    elif sender:
+                        old = bare_get(sender)
+                        if old is None or day > old:
+                            bare_days[sender] = day
+                    if to_urls:
+                        old = url_get(to_urls)
+                        if old is None or day > old:
+                            url_days[to_urls] = day
+                    elif to:
+                        old = bare_get(to)
+                        if old is None or day > old:
+                            bare_days[to] = day
+                    if sender or to:
+                        named.append((sender, to, day))
+        except InputError:
+            if kept:  # (a kept row before the error may hold an unreadable date)
+                return self._messages_again(table)
+            raise
+        if kept:
+            senders, sender_urls, tos, to_urls_, texts, _drafts = zip(*kept, strict=True)
+            kept.clear()
+            stamped = _stamp_days(texts)
+            if None in stamped:
+                return self._messages_again(table)
+            days = cast("list[_dt.date]", stamped)
+            for urls, names in ((sender_urls, senders), (to_urls_, tos)):
+                for url, name, day in zip(urls, names, days, strict=True):  # (as in the loop)
+                    if url:
+                        old = url_get(url)
+                        if old is None or day > old:
+                            url_days[url] = day
+                    elif name:
+                        old = bare_get(name)
+                        if old is None or day > old:
+                            bare_days[name] = day
+            # (by_name reads a row with neither name as nothing: no need to drop it)
+            named.extend(zip(senders, tos, days, strict=True))
         self.skip(table, "draft messages (never sent): not an interaction", drafts)
         self.skip(table, "messages without a date: no interaction date to record", undated)
         return _Peers(url_days, named, bare_days)
+
+    def _messages_again(self, table: _Table) -> _Peers | None:
+        """messages.csv read again from the start, every row by the row loop."""
+        table.close()
+        self.opened.remove(table)  # (its blank and wide rows are found again)
+        return self.messages(keep=False)
 
     def invitation_rows(self) -> list[tuple[str, str, str, _dt.date | None, str]]:
         """Invitations.csv as (direction, person, url_key, sent_on, message) rows."""
