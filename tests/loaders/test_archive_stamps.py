@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from archive_builder import INVITATIONS as INVITATIONS_HEADERS
 from archive_builder import MESSAGES, connections, table, write_archive
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,27 @@ _other_stamp = st.sampled_from(
         "16 Dec 2024",
     ]
 )
+# The US form of Invitations.csv, also with days and times that do not exist.
+_us_stamp = st.from_regex(
+    r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}, ([0-9]|1[0-3]):[0-6][0-9] [AP]M", fullmatch=True
+)
+_other_us_stamp = st.sampled_from(
+    [
+        "12/15/24 7:47 AM",
+        "12/15/2024, 7:47 AM",
+        "12/09/22, 07:18 PM",
+        "12/15/24, 19:47",
+        "12/15/24, 7:47 am",
+        "12/15/24,  7:47 AM",
+        "12/15/24, 7:47 AM PST",
+        "12/15/24",
+        "2/30/24, 7:47 AM",
+        "12/15/24, 7:47 AM ",
+        "1/2/3, 7:47 AM",
+    ]
+)
 _stamp = st.one_of(_iso_stamp, _iso_stamp, _other_stamp)
+_us_stamps = st.one_of(_us_stamp, _us_stamp, _other_us_stamp, _other_stamp)
 _valid_stamp = st.builds(
     lambda day, seconds: (
         f"{day.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d} UTC"
@@ -59,6 +80,14 @@ _valid_stamp = st.builds(
 @example(["2025-02-29 14:45:00 UTC"])
 @example(["2025-01-01 24:00:00 UTC"])
 def test_stamp_days_is_parse_date(texts: list[str]) -> None:
+    assert _stamp_days(texts) == [parse_date(text) for text in texts]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_us_stamps, max_size=8))
+@example(["1/1/25, 11:38 AM", "12/31/24, 12:00 PM", "1/1/25, 1:05 AM"])
+@example(["2/29/23, 11:38 AM"])
+def test_stamp_days_is_parse_date_for_the_us_form(texts: list[str]) -> None:
     assert _stamp_days(texts) == [parse_date(text) for text in texts]
 
 
@@ -155,3 +184,65 @@ def test_an_unreadable_kept_date_is_reported_at_its_row(tmp_path: Path) -> None:
     assert str(info.value) == (
         'messages.csv:row 3: unparseable date "2024-02-30 09:00:00 UTC" in "DATE"'
     )
+
+
+def test_stamp_days_reads_each_us_day_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Invitations.csv's form: parse_date reads each distinct day alone, once."""
+    read: list[str] = []
+    monkeypatch.setattr(archive, "parse_date", lambda text: read.append(text) or parse_date(text))
+    texts = ["1/1/25, 11:38 AM", "12/31/24, 12:00 PM", "1/1/25, 1:05 AM"]
+    assert _stamp_days(texts) == [dt.date(2025, 1, 1), dt.date(2024, 12, 31), dt.date(2025, 1, 1)]
+    assert sorted(read) == ["1/1/25", "12/31/24"]
+
+
+# -- Invitations.csv: dates kept for _stamp_days ------------------------------------
+
+INVITATIONS = INVITATIONS_HEADERS["2024-url"]
+
+_invitation = st.builds(
+    lambda direction, person, sent, message: [
+        "Mia Member" if direction.strip().lower() == "outgoing" else person[0],
+        person[0] if direction.strip().lower() == "outgoing" else "Mia Member",
+        sent,
+        message,
+        direction,
+        ME if direction.strip().lower() == "outgoing" else person[1],
+        person[1] if direction.strip().lower() == "outgoing" else ME,
+    ],
+    st.sampled_from(["OUTGOING", "INCOMING", "OUTGOING", " outgoing", "Incoming", "SIDEWAYS"]),
+    st.sampled_from(PEOPLE),
+    st.one_of(_us_stamp, _us_stamp, _other_us_stamp, st.sampled_from(["", "  ", "16 Dec 2024"])),
+    st.sampled_from(["", "Hi"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_invitation, _invitation, st.just(["", "", "", "", "", "", ""])), max_size=7
+    ),
+    st.booleans(),
+)
+def test_invitations_read_with_kept_dates_as_row_by_row(
+    rows: list[list[str]], broken: bool
+) -> None:
+    """Dates kept for reading together give the network, skipped rows and first error
+    of reading every date in the loop (``keep=False``)."""
+    text = table(INVITATIONS, rows)
+    if broken:
+        text += 'Mia,"unclosed\n'
+    files = {
+        "Connections.csv": connections(
+            [["Jane", "Doe", "https://www.linkedin.com/in/jane-doe", "", "", "", "01 Jan 2020"]]
+        ),
+        "Invitations.csv": text,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_archive(Path(tmp), files)
+        kept = _outcome(path)
+        general = archive._Loader.invitation_rows
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                archive._Loader, "invitation_rows", lambda self: general(self, keep=False)
+            )
+            assert _outcome(path) == kept

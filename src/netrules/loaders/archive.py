@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 from urllib.parse import unquote
@@ -918,10 +918,15 @@ def _all_canonical(cells: dict[str, Any]) -> bool:
 
 _HEAD = itemgetter(slice(None, 10))  # the day of "2025-01-01 14:45:00 UTC"
 _TAIL = itemgetter(slice(10, None))  # its time of day
-# Every distinct day and every distinct time of day, each followed by a newline: the
-# form of messages.csv's DATE, "2025-01-01 14:45:00 UTC" (one that parse_date reads).
+_BEFORE_COMMA = methodcaller("partition", ",")  # "1/1/25" "," " 11:38 AM"
+_FIRST, _THIRD = itemgetter(0), itemgetter(2)
+# Every distinct day and every distinct time of day, each followed by a newline, in the
+# two forms LinkedIn writes: messages.csv's "2025-01-01 14:45:00 UTC" and the US form of
+# Invitations.csv, "1/1/25, 11:38 AM" (forms parse_date reads).
 _ISO_DAYS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*")
 _UTC_TIMES = re.compile(r"(?: (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] UTC\n)*")
+_US_DAYS = re.compile(r"(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}\n)*")
+_US_TIMES = re.compile(r"(?: (?:[1-9]|1[0-2]):[0-5][0-9] [AP]M\n)*")
 
 
 def _stamp_days(texts: Sequence[str]) -> list[_dt.date | None]:
@@ -930,21 +935,36 @@ def _stamp_days(texts: Sequence[str]) -> list[_dt.date | None]:
     When every text is a timestamp of the form messages.csv has,
     ``2025-01-01 14:45:00 UTC``, its day is ``date.fromisoformat`` of its first ten
     characters (the day the parser reads there), each distinct day read once, and its
-    time of day was checked by the patterns above, over all the distinct ones at once
-    (test_archive_stamps.py: the same as ``parse_date``).  Otherwise, or where such a
-    day does not exist, each text is read by ``parse_date``.
+    time of day was checked by the patterns above, over all the distinct ones at once.
+    When every text has the form of Invitations.csv, ``1/1/25, 11:38 AM``, the day
+    before the comma is read by ``parse_date`` once per distinct day, the times checked
+    at once.  (test_archive_stamps.py: the same as ``parse_date``.)  Otherwise, or where
+    such a day does not exist, each text is read by ``parse_date``.
     """
-    heads = list(map(_HEAD, texts))
-    distinct = set(heads)
-    if _ISO_DAYS.fullmatch("\n".join(distinct) + "\n") and _UTC_TIMES.fullmatch(
-        "\n".join(set(map(_TAIL, texts))) + "\n"
-    ):
-        try:
-            days = dict(zip(distinct, map(_dt.date.fromisoformat, distinct), strict=True))
-        except ValueError:  # (2025-02-30: parse_date gives None, the caller an error)
-            pass
-        else:
-            return list(map(days.__getitem__, heads))
+    if not texts:
+        return []
+    if texts[0][4:5] == "-":
+        heads = list(map(_HEAD, texts))
+        distinct = set(heads)
+        if _ISO_DAYS.fullmatch("\n".join(distinct) + "\n") and _UTC_TIMES.fullmatch(
+            "\n".join(set(map(_TAIL, texts))) + "\n"
+        ):
+            try:
+                days = dict(zip(distinct, map(_dt.date.fromisoformat, distinct), strict=True))
+            except ValueError:  # (2025-02-30: parse_date gives None, the caller an error)
+                pass
+            else:
+                return list(map(days.__getitem__, heads))
+    elif "/" in texts[0][:6]:
+        parts = list(map(_BEFORE_COMMA, texts))
+        heads = list(map(_FIRST, parts))
+        distinct = set(heads)
+        if _US_DAYS.fullmatch("\n".join(distinct) + "\n") and _US_TIMES.fullmatch(
+            "\n".join(set(map(_THIRD, parts))) + "\n"
+        ):
+            us_days = dict(zip(distinct, map(parse_date, distinct), strict=True))
+            if None not in us_days.values():
+                return list(map(us_days.__getitem__, heads))
     return list(map(parse_date, texts))
 
 
@@ -1602,8 +1622,17 @@ class _Loader:
         self.opened.remove(table)  # (its blank and wide rows are found again)
         return self.messages(keep=False)
 
-    def invitation_rows(self) -> list[tuple[str, str, str, _dt.date | None, str]]:
-        """Invitations.csv as (direction, person, url_key, sent_on, message) rows."""
+    def invitation_rows(
+        self, *, keep: bool = True
+    ) -> list[tuple[str, str, str, _dt.date | None, str]]:
+        """Invitations.csv as (direction, person, url_key, sent_on, message) rows.
+
+        With ``keep``, the loop keeps each row's Sent At as it is, and the dates are
+        read together afterwards (:func:`_stamp_days`).  Where a date cannot be read,
+        or the loop meets an error after keeping dates, the file is read again without
+        ``keep`` (every row read in the loop), so that the error is the one the row loop
+        meets first, at its row.
+        """
         table = self.table("invitations", _INVITATIONS)
         if table is None:
             return []
@@ -1613,41 +1642,74 @@ class _Loader:
                 for f in ("direction", "from", "from_url", "to", "to_url", "sent", "message")
             )
         )
-        out: list[tuple[str, str, str, _dt.date | None, str]] = []
+        out: list[tuple[str, str, str, Any, str]] = []
         append = out.append
         odd: list[int] = []
         canonical = _CANONICAL
-        for row in table.rows():
-            direction, inviter, inviter_url, invitee, invitee_url, sent, message = cells(row)
-            direction = direction.strip().lower()
-            if direction == "outgoing":  # the person is the other side
-                person, url = invitee, invitee_url
-            elif direction == "incoming":
-                person, url = inviter, inviter_url
-            else:
-                odd.append(table.row_number)
-                continue
-            url = url.strip()
-            if not url:
-                ukey = ""
-            elif (  # url_key's test for the canonical form, written out (as in connections)
-                url.startswith(canonical)
-                and "%" not in url
-                and url.lower() == url
-                and url[-1] != "/"
-            ):
-                ukey = url
-            else:
-                ukey = url_key(url)
-            sent = sent.strip()
-            day = None
-            if sent:  # table.date, written out
-                day = parse_date(sent)
-                if day is None:
-                    raise table.bad_date(sent, "sent")
-            append((direction, person.strip(), ukey, day, message.strip()))
+        try:
+            for row in table.rows():
+                direction, inviter, inviter_url, invitee, invitee_url, sent, message = cells(row)
+                if direction == "OUTGOING":  # (as LinkedIn writes them: no call)
+                    direction, person, url = "outgoing", invitee, invitee_url
+                elif direction == "INCOMING":
+                    direction, person, url = "incoming", inviter, inviter_url
+                else:
+                    direction = direction.strip().lower()
+                    if direction == "outgoing":  # the person is the other side
+                        person, url = invitee, invitee_url
+                    elif direction == "incoming":
+                        person, url = inviter, inviter_url
+                    else:
+                        odd.append(table.row_number)
+                        continue
+                url = url.strip()
+                if not url:
+                    ukey = ""
+                elif (  # url_key's test for the canonical form, written out (as in connections)
+                    url.startswith(canonical)
+                    and "%" not in url
+                    and url.lower() == url
+                    and url[-1] != "/"
+                ):
+                    ukey = url
+                else:
+                    ukey = url_key(url)
+                sent = sent.strip()
+                if keep:  # (the date read after the loop)
+                    append((direction, person.strip(), ukey, sent, message.strip()))
+                    continue
+                day = None
+                if sent:  # table.date, written out
+                    day = parse_date(sent)
+                    if day is None:
+                        raise table.bad_date(sent, "sent")
+                append((direction, person.strip(), ukey, day, message.strip()))
+        except InputError:
+            if keep and any(sent for _d, _p, _u, sent, _m in out):
+                return self._invitation_rows_again(table)  # (a date before it may be bad)
+            raise
+        if keep and out:
+            directions, people, ukeys, texts, messages = zip(*out, strict=True)
+            filled = [text for text in texts if text]
+            stamped = _stamp_days(filled)
+            if None in stamped:
+                return self._invitation_rows_again(table)
+            if len(filled) == len(texts):
+                days: Sequence[_dt.date | None] = stamped
+            else:  # (no date, no day)
+                next_day = iter(stamped).__next__
+                days = [next_day() if text else None for text in texts]
+            out = list(zip(directions, people, ukeys, days, messages, strict=True))
         self.skip(table, "Direction is neither OUTGOING nor INCOMING", odd)
         return out
+
+    def _invitation_rows_again(
+        self, table: _Table
+    ) -> list[tuple[str, str, str, _dt.date | None, str]]:
+        """Invitations.csv read again from the start, every date read in the loop."""
+        table.close()
+        self.opened.remove(table)  # (its blank and wide rows are found again)
+        return self.invitation_rows(keep=False)
 
     def invitations(
         self,
