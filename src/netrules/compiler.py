@@ -242,6 +242,7 @@ class Gen:
         self.skip_sites: dict[tuple[int, str], int] = {}
         self.site_probes: list[tuple[int, list[tuple[str, str | None]]]] = []
         self.count_sites = True  # False: every skip counted into `skips` where it happens
+        self.single_use = True  # False: every shared local kept (_inline_single_use)
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -1431,10 +1432,55 @@ def _shared_loop(
         emit(inner)
     finally:
         gen.share = None
+    defs, lines = share.defs, inner.lines
+    if gen.single_use:
+        defs, lines = _inline_single_use(defs, lines)
     body.add(1, head)
-    for line in (*first, *share.defs):
+    for line in (*first, *defs):
         body.add(2, line)
-    body.lines.extend(inner.lines)
+    body.lines.extend(lines)
+
+
+def _constant(value: str, _match: re.Match[str]) -> str:
+    return value
+
+
+def _inline_single_use(defs: list[str], lines: list[str]) -> tuple[list[str], list[str]]:
+    """A shared local read once (a step of a longer shared value, ``q5`` in ``q6 =
+    q5.strip()``) is written where it is read instead: a store and a load less per
+    iteration, and, read in a rule's code, computed only where that code runs.  Every
+    value is total and has no effect, so computing it later, or not at all, changes
+    nothing but the cost.  Not into a comprehension (it would run per item of it), nor
+    deeper than Python's parser takes."""
+    names = [d.split(" = ", 1)[0] for d in defs]
+    codes = [d.split(" = ", 1)[1] for d in defs]
+    text = "\n".join((*codes, *lines))
+    uses: dict[str, int] = {}
+    for m in _SHARED.finditer(text):
+        uses[m.group()] = uses.get(m.group(), 0) + 1
+    lines = list(lines)
+    keep = [True] * len(defs)
+    for i, name in enumerate(names):
+        if uses.get(name) != 1:
+            continue
+        word = re.compile(rf"\b{name}\b")
+        value = f"({codes[i]})" if not codes[i].startswith("(") else codes[i]
+        put = functools.partial(_constant, value)
+        for j in range(i + 1, len(codes)):
+            if word.search(codes[j]):
+                new = word.sub(put, codes[j])
+                if _bracket_depth(new) <= MAX_CODE_DEPTH:
+                    codes[j], keep[i] = new, False
+                break
+        else:
+            for j, line in enumerate(lines):
+                if word.search(line):
+                    new = word.sub(put, line)
+                    if " for " not in line and _bracket_depth(new) <= MAX_CODE_DEPTH:
+                        lines[j], keep[i] = new, False
+                    break
+    out = [f"{name} = {code}" for name, code, k in zip(names, codes, keep, strict=True) if k]
+    return out, lines
 
 
 def _item_loop(
@@ -1644,7 +1690,7 @@ def _group_loop(gen: Gen, body: _Emitter, i: int, ri: RuleInfo) -> None:
 
 
 def compile_program(
-    prog: Program, *, fold: bool = True, skip_sites: bool = True
+    prog: Program, *, fold: bool = True, skip_sites: bool = True, single_use: bool = True
 ) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program.
 
@@ -1652,10 +1698,13 @@ def compile_program(
     where nothing before the loops reads them (see _fold_plan); False makes each in a
     pass of its own, as before.  ``skip_sites``: a loop's skips are counted per site
     and put into the skip counts once at the end (see _skip); False counts each where
-    it happens, as before.  The same values either way: tests compare them.
+    it happens, as before.  ``single_use``: a loop's shared local read once is written
+    where it is read (see _inline_single_use).  The same values either way: tests
+    compare them.
     """
     gen = Gen(prog)
     gen.count_sites = skip_sites
+    gen.single_use = single_use
     for name in _define_order(prog):  # dependencies first: compiling never recurses through them
         gen.define(name)
     em = _Emitter()
