@@ -12,8 +12,10 @@ Paths in the file are relative to the file's folder.  Precedence (documented in
 docs/configuration.md): command line > configuration > rule files > defaults.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typing.NamedTuple turns every annotation
+# written as text into a ForwardRef, which compile()s it (30 of them for the two classes
+# below: a third of its import once the compiler is warm, paid by every check); the few names
+# imported only for type checking are quoted instead.
 import datetime as _dt
 import functools
 import os
@@ -157,7 +159,7 @@ def _has_tool_table(path: str) -> bool:
     return re.search(r"^\s*\[+\s*tool\s*\.\s*netrules\s*[.\]]", text, re.MULTILINE) is not None
 
 
-def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
+def find_config(start: str | os.PathLike[str] | None = None) -> "Path | None":
     """The nearest configuration from ``start`` (default: cwd) up to the file-system root.
 
     In each folder ``netrules.toml`` wins over ``.netrules.toml``, which wins over a
@@ -368,7 +370,7 @@ class _Reader:
         "infer",
     )
 
-    def __init__(self, path: str, positions: dict[str, tuple[int, int]], base: Path):
+    def __init__(self, path: str, positions: dict[str, tuple[int, int]], base: "Path"):
         self.path = path
         self.positions = positions
         self.base = base

@@ -347,3 +347,14 @@ def test_a_large_input_is_a_folder_or_a_large_file(tmp_path: Path) -> None:
     assert not cli._large_input("a\0b")
     assert not cli._large_input("-")
     assert not cli._large_input(None)
+
+
+def test_the_configuration_tuples_are_made_without_compiling_annotations() -> None:
+    """Config and Acknowledgement carry their field types as objects: typing.NamedTuple
+    compiles every annotation given as text (a ForwardRef), a cost of every check."""
+    from netrules.config import Acknowledgement, Config
+
+    for cls in (Config, Acknowledgement):
+        assert cls.__annotations__
+        assert not any(isinstance(a, str) for a in cls.__annotations__.values())
+    assert Config()._replace(format="json").format == "json"
