@@ -298,3 +298,37 @@ def test_files_read_in_pieces_give_the_lines_of_the_whole_text(data: bytes, piec
         archive.PIECE_BYTES = saved
     expected = whole_at_once(data)
     assert (got[0] if got is not None else None) == expected
+
+
+COLUMNS = CONNECTIONS.split(",")
+CELL = st.sampled_from(
+    ["", " ", "Ann ", "Lee", "x@y.z", "Acme", "16 Dec 2024", "http://X.com/in/a"]
+)
+
+
+@settings(max_examples=60)
+@given(rows=st.lists(st.lists(CELL, max_size=9), max_size=6), order=st.permutations(range(7)))
+def test_rows_in_linkedins_column_order_read_as_in_any_order(
+    rows: list[list[str]], order: list[int]
+) -> None:
+    """Connections.csv with its seven columns in LinkedIn's order (a row of exactly that
+    width is unpacked as it is) gives what the same rows give with the columns in any
+    other order (read through the column map): blank, short and long rows, bad dates."""
+
+    def reordered(row: list[str]) -> list[str]:
+        if not row:
+            return row  # (an empty line stays one)
+        cells = row[:7] + [""] * (7 - len(row))
+        return [cells[i] for i in order] + row[7:]
+
+    def outcome(header: list[str], body: list[list[str]]) -> tuple[Any, ...]:
+        files = {"Connections.csv": table(",".join(header), body)}
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                net = load_archive(write_archive(Path(tmp), files), infer=False)
+            except InputError as exc:
+                return ("error", str(exc), exc.location)
+        return ("network", net.connections, net.member, net.skipped)
+
+    expected = outcome([COLUMNS[i] for i in order], [reordered(r) for r in rows])
+    assert outcome(COLUMNS, rows) == expected

@@ -1414,18 +1414,25 @@ class _Loader:
         # With every column present (the URL column is the only optional one), a row
         # of exactly the header's width needs no padding: the common row.
         exact = width if c["url"] < width else -1
+        # With the seven columns in the order LinkedIn writes them and no other, such a
+        # row is unpacked as it is (without the itemgetter's seven index look-ups).
+        columns = ("first", "last", "url", "email", "company", "position", "date")
+        in_order = 7 if width == 7 and [c[f] for f in columns] == list(range(7)) else -1
         with table.read_errors():
             for row in table.reader:  # table.rows() inlined: this loop is the hot one
                 n = len(row)
-                if n == exact:
-                    pass
-                elif n < pad:
-                    if not n:
-                        continue
-                    row.extend([""] * (pad - n))
+                if n == in_order:
+                    first, last, url, email, company, position, text = row
                 else:
-                    table.fit(row)
-                first, last, url, email, company, position, text = cells(row)
+                    if n == exact:
+                        pass
+                    elif n < pad:
+                        if not n:
+                            continue
+                        row.extend([""] * (pad - n))
+                    else:
+                        table.fit(row)
+                    first, last, url, email, company, position, text = cells(row)
                 # Names often end in spaces; the other cells LinkedIn writes
                 # trimmed, and dates and URLs are trimmed where parsed.
                 first = first.strip()
