@@ -880,20 +880,7 @@ def _split_prelude(gen: Gen, row_names: set[str]) -> tuple[list[str], list[str]]
     function split off for depth.  Generated code holds no text from rule files,
     so its identifiers are exactly the names it reads.
     """
-    split_refs = {name: set(_IDENTS.findall(code)) for name, _args, code in gen.splits}
-
-    def refs(code: str) -> set[str]:
-        found = set(_IDENTS.findall(code))
-        todo = [r for r in found if r in split_refs]
-        seen: set[str] = set()
-        while todo:
-            s = todo.pop()
-            if s in seen:
-                continue
-            seen.add(s)
-            found |= split_refs[s]
-            todo.extend(r for r in split_refs[s] if r in split_refs)
-        return found
+    refs = gen.names_read(_IDENTS)
 
     once: list[str] = []
     per_row: list[str] = []

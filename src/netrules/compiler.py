@@ -505,6 +505,26 @@ class Gen:
         self.splits.append((name, args, code))
         return f"{name}({', '.join(args)})"
 
+    def names_read(self, pattern: re.Pattern[str]) -> Callable[[str], set[str]]:
+        """A function giving the names (those ``pattern`` finds) a piece of generated
+        code reads, through the helper functions split off for depth too (a split's
+        call reads what its body reads, transitively)."""
+        split_refs = {name: set(pattern.findall(code)) for name, _args, code in self.splits}
+
+        def refs(code: str) -> set[str]:
+            found = set(pattern.findall(code))
+            todo = [r for r in found if r in split_refs]
+            seen: set[str] = set()
+            while todo:
+                split = todo.pop()
+                if split not in seen:
+                    seen.add(split)
+                    found |= split_refs[split]
+                    todo += [r for r in split_refs[split] if r in split_refs]
+            return found
+
+        return refs
+
     def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         """A child: hoisted when closed, so the parent can be hoisted too."""
         hit = None if self.optimistic else self.by_node.get(id(e))
@@ -1561,20 +1581,7 @@ def _fold_plan(gen: Gen, early: list[str]) -> tuple[set[str], set[str]]:
     (compile_program).  Generated code holds no text from rule files, so its
     identifiers are exactly the names it reads.
     """
-    split_refs = {name: set(_PRELUDE_NAME.findall(code)) for name, _args, code in gen.splits}
-
-    def refs(code: str) -> set[str]:
-        found = set(_PRELUDE_NAME.findall(code))
-        todo = [r for r in found if r in split_refs]
-        seen: set[str] = set()
-        while todo:
-            split = todo.pop()
-            if split not in seen:
-                seen.add(split)
-                found |= split_refs[split]
-                todo += [r for r in split_refs[split] if r in split_refs]
-        return found
-
+    refs = gen.names_read(_PRELUDE_NAME)
     deps = [(line.split(" = ", 1)[0], refs(line.split(" = ", 1)[1])) for line in gen.prelude]
     tagged: list[tuple[str | None, set[str]]] = []
     for line in early:
