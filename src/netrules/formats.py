@@ -357,14 +357,8 @@ def render_utf8(
         from .findings import Report
 
         if isinstance(report, Report):
-            return b"".join(_json_utf8_parts(report, ctx, pretty))
+            return b"".join(_json_text(report, ctx, pretty).utf8())
     return render(fmt, report, ctx, color=color, width=width, pretty=pretty).encode("utf-8")
-
-
-def _json_utf8_parts(report: Any, ctx: Context | None, pretty: bool) -> list[bytes]:
-    """:func:`render_utf8` of a JSON report in parts, to be written one after the other
-    (no joined copy of it is made)."""
-    return _json_text(report, ctx, pretty).utf8()
 
 
 def _json_text(report: Any, ctx: Context | None, pretty: bool) -> JsonText:
