@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 from urllib.parse import unquote
@@ -498,7 +498,8 @@ def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None
             part = text.splitlines(keepends=True)
             # (a line of MAX_LINE_CHARS - 1 characters and "\r\n" is split in two by
             # the bounded readline: such a file takes the careful reader too)
-            if part and max(map(len, part)) >= MAX_LINE_CHARS - 1:
+            # (no line of a piece is longer than the piece: most pieces need no look)
+            if len(text) >= MAX_LINE_CHARS - 1 and max(map(len, part)) >= MAX_LINE_CHARS - 1:
                 return None
             if not lines:  # (the first piece tells)
                 few_quotes = text.count('"') <= len(part) * SPLIT_QUOTES_PER_LINE
@@ -880,6 +881,27 @@ def _unique(ident: str, seen: set[str]) -> str:
         n += 1
     following[ident] = n + 1
     return f"{ident} #{n}"
+
+
+_ID = attrgetter("id")
+
+
+def _unique_ids(connections: list[Connection]) -> tuple[Connection, ...]:
+    """The connections, each with a unique id: the second and later of one id
+    renamed by :func:`_unique` in their order (as if each were tested as it was built).
+
+    Made unique after the loop that builds them, where one set of all ids (usually
+    as large as the list) settles it, instead of a test and an insertion per row.
+    """
+    if len(set(map(_ID, connections))) < len(connections):
+        seen = _Ids()
+        for i, conn in enumerate(connections):
+            ident = conn.id
+            if ident in seen:
+                ident = _unique(ident, seen)
+                connections[i] = attrs.evolve(conn, id=ident)
+            seen.add(ident)
+    return tuple(connections)
 
 
 _CANONICAL_BYTES = b"https://www.linkedin.com/"
@@ -1404,8 +1426,6 @@ class _Loader:
         out: list[Connection] = []
         append = out.append
         filler = _CONNECTION_FILLER
-        seen: set[str] = _Ids()
-        seen_add = seen.add
         dates_get = dates.get
         canonical = _CANONICAL
         blank: list[int] = []
@@ -1450,10 +1470,6 @@ class _Loader:
                         dates[text] = day
                 name = f"{first} {last}" if first and last else (first or last or None)
                 url = url.strip()
-                ident = url or _label(name, day)
-                if ident in seen:
-                    ident = _unique(ident, seen)
-                seen_add(ident)
                 last_on = None
                 if need_keys and (url or name):
                     # url_key's test for the canonical form, written out (hot)
@@ -1488,9 +1504,10 @@ class _Loader:
                     relationship, last_on = derive(
                         company, position, day, url, name, email, last_on
                     )
-                # Connection(ident, name, ...) without attrs' __init__ (see _filler)
+                # Connection(id, name, ...) without attrs' __init__ (see _filler)
                 conn = filler()
-                conn.id = ident
+                # (made unique after the loop: see _unique_ids)
+                conn.id = url or _label(name, day)
                 conn.name = name
                 conn.company = company
                 conn.position = position
@@ -1511,7 +1528,7 @@ class _Loader:
         # (the dates met are those of the connections: their newest, without a pass)
         self.newest_connection = max(dates.values(), default=None)
         # every row with a filled cell is a connection or a blank member
-        return tuple(out), len(out) + len(blank), connected if has_urls else None
+        return _unique_ids(out), len(out) + len(blank), connected if has_urls else None
 
     def messages(self, *, keep: bool = True) -> _Peers | None:
         """The latest message date per participant, or None without messages.csv.

@@ -1,0 +1,112 @@
+"""The connections loop of the archive loader (archive._Loader.connections): what its
+shortcuts give is what the per-row way gives.
+
+- Ids are made unique after the loop (``_unique_ids``): one set of every id settles
+  that none repeats; otherwise the repeats are renamed in file order, as the per-row
+  test did (``_unique`` as each connection was built).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from archive_builder import CONNECTIONS_NO_URL, connections, write_archive
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netrules.errors import InputError
+from netrules.loaders import archive
+from netrules.loaders.archive import load_archive
+from netrules.model import Connection
+
+
+def per_row_ids(idents: list[str]) -> list[str]:
+    """The ids as the loop made them before: each tested against those before it."""
+    seen = archive._Ids()
+    out = []
+    for ident in idents:
+        if ident in seen:
+            ident = archive._unique(ident, seen)
+        seen.add(ident)
+        out.append(ident)
+    return out
+
+
+IDENT = st.sampled_from(["a", "b", "a #2", "a #3", "a #2 #2", "b #2", "c"])
+
+
+@settings(max_examples=300)
+@given(idents=st.lists(IDENT, max_size=12))
+def test_ids_made_unique_after_the_loop_are_the_per_row_ones(idents: list[str]) -> None:
+    """Repeats, and ids that look like a renamed repeat ("a #2" before or after a second
+    "a"): the same ids in the same order; a renamed connection equals the one the
+    constructor makes, and is frozen."""
+    built = [Connection(ident, name=f"n{i}", company="Acme") for i, ident in enumerate(idents)]
+    got = archive._unique_ids(list(built))
+    assert [c.id for c in got] == per_row_ids(idents)
+    for i, (old, new) in enumerate(zip(built, got, strict=True)):
+        assert new == Connection(new.id, name=f"n{i}", company="Acme")
+        assert type(new) is Connection
+        if new.id == old.id:
+            assert new is old
+    if got:
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            got[0].id = "x"  # type: ignore[misc]
+
+
+def test_ids_are_unique_across_urls_and_labels() -> None:
+    """A URL used twice, a name and date used three times, and a row whose label is the
+    renamed form of an earlier one: every id unique, renamed in file order."""
+    rows = [
+        ["Jane", "Doe", "https://www.linkedin.com/in/jd", "", "", "", "16 Dec 2024"],
+        ["Jane", "Doe", "", "", "", "", "16 Dec 2024"],
+        ["Jane", "Doe", "https://www.linkedin.com/in/jd", "", "", "", "16 Dec 2024"],
+        ["Jane", "Doe", "", "", "", "", "16 Dec 2024"],
+        ["Jane", "Doe (2024-12-16) #2", "", "", "", "", ""],
+        ["", "", "", "x@y.z", "", "", ""],
+        ["", "", "", "x@y.z", "", "", "16 Dec 2024"],
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        net = load_archive(write_archive(Path(tmp), {"Connections.csv": connections(rows)}))
+    assert [c.id for c in net.connections] == [
+        "https://www.linkedin.com/in/jd",
+        "Jane Doe (2024-12-16)",
+        "https://www.linkedin.com/in/jd #2",
+        "Jane Doe (2024-12-16) #2",
+        "Jane Doe (2024-12-16) #2 #2",
+        "(no name)",
+        "(no name) (2024-12-16)",
+    ]
+    assert len({c.id for c in net.connections}) == len(net.connections)
+
+
+CELL = st.sampled_from(["", " ", "Ann", "Ann ", "Lee", "16 Dec 2024", "17 Dec 2024", "zz"])
+
+
+@settings(max_examples=100)
+@given(rows=st.lists(st.lists(CELL, min_size=6, max_size=6), max_size=8))
+def test_ids_of_loaded_rows_are_the_per_row_ones(rows: list[list[str]]) -> None:
+    """Rows without a URL (ids from name and date), blank members, bad dates: the ids
+    of the loaded connections are those the per-row test gave, or the same error."""
+
+    def label(row: list[str]) -> str | None:
+        first, last = row[0].strip(), row[1].strip()
+        if not (first or last or any(row[2:5])):
+            return None  # a blank member or a blank row: no connection
+        name = f"{first} {last}" if first and last else (first or last or None)
+        day = {"16 Dec 2024": "2024-12-16", "17 Dec 2024": "2024-12-17"}.get(row[5].strip())
+        return archive._label(name, None) if day is None else f"{name or '(no name)'} ({day})"
+
+    files = {"Connections.csv": connections(rows, header=CONNECTIONS_NO_URL)}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            net: Any = load_archive(write_archive(Path(tmp), files))
+        except InputError as exc:
+            assert "unparseable date" in str(exc)
+            return
+    labels = [x for x in map(label, rows) if x is not None]
+    assert [c.id for c in net.connections] == per_row_ids(labels)
