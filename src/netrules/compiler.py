@@ -243,6 +243,15 @@ class Gen:
         self.site_probes: list[tuple[int, list[tuple[str, str | None]]]] = []
         self.count_sites = True  # False: every skip counted into `skips` where it happens
         self.single_use = True  # False: every shared local kept (_inline_single_use)
+        # A loop's condition reading closed values that may be unknown gets a second
+        # version for when they are all known (see closed_known); False: one version
+        self.specialise = True
+        # while compiling such a condition: the closed names it reads that may be
+        # unknown (outermost only: a hoisted value's own inputs are not its reads)
+        self.closed_reads: list[str] | None = None
+        # while compiling such a condition: node id -> the shared local its code
+        # without facts is ("": none), for the version with facts (see _plain)
+        self.plain_memo: dict[int, str] | None = None
 
     # ---- helpers ----
     def const(self, value: Any) -> str:
@@ -401,16 +410,7 @@ class Gen:
 
     # ---- expressions: return (code, closed) ----
     def expr(self, e: Any, ctx: _Ctx) -> str:
-        hit = None if self.optimistic else self.by_node.get(id(e))
-        if hit is not None:
-            self._hoisted_fact(e, hit)
-            return hit
-        code, closed = self._expr(e, ctx)
-        if closed and not _trivial(e) and not self.last_taint:
-            name = self._hoist_node(e, code)
-            self._hoisted_fact(e, name)
-            return name
-        return code
+        return self.sub(e, ctx)[0]
 
     def _hoisted_fact(self, e: Any, name: str) -> None:
         """A node read from its hoisted name: narrowed when a fact says that name is known."""
@@ -455,12 +455,19 @@ class Gen:
                 code = self.firing.use(self, code)
                 shared = False
             if shared and not self.fact_hits and share is not None:
-                code = share.use(self, code)
-                shared = False
+                local = share.use(self, code)
+                if self.plain_memo is not None:
+                    self.plain_memo[id(e)] = local if local != code else ""
+                code, shared = local, False
             if (self.facts or self.fact_hits or self.fresh) and self.typed_nullable(e):
                 self._never_unknown(e, code)
             if shared:  # relies on facts: the value it stands for may still be shared
-                code = self._plain(e, ctx, code)
+                memo = self.plain_memo
+                hit = memo.get(id(e)) if memo is not None else None
+                if hit is None:
+                    code = self._plain(e, ctx, code)
+                elif hit:
+                    code = hit
         finally:
             self.last_taint = bool(self.fact_hits)
             if outer_hits:
@@ -528,15 +535,78 @@ class Gen:
     def sub(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
         """A child: hoisted when closed, so the parent can be hoisted too."""
         hit = None if self.optimistic else self.by_node.get(id(e))
+        reads = self.closed_reads
         if hit is not None:
             self._hoisted_fact(e, hit)
+            if reads is not None:
+                self._closed_read(e, hit, reads)
             return hit, True
+        mark = len(reads) if reads is not None else 0
         code, closed = self._expr(e, ctx)
         if closed and not _trivial(e) and not self.last_taint:
             name = self._hoist_node(e, code)
             self._hoisted_fact(e, name)
+            if reads is not None:
+                del reads[mark:]  # what the hoisted value reads is not read here
+                self._closed_read(e, name, reads)
             return name, True
+        if closed and reads is not None and _trivial(e):
+            self._closed_read(e, code, reads)
         return code, closed
+
+    def _closed_read(self, e: Any, name: str, reads: list[str]) -> None:
+        """Note a closed value read by the condition being compiled (closed_known)."""
+        if id(e) not in self.narrowed and self.typed_nullable(e) and _IDENT.match(name):
+            reads.append(name)
+
+    def closed_known(self, e: Any, ctx: _Ctx) -> tuple[str, bool]:
+        """A condition in a loop, and whether it may be unknown.
+
+        Closed values it reads that may be unknown (``last_left_job < as_of -
+        outdated_after``, ``member.exchanges_recorded``) are tested for unknown per
+        item by its three-valued code.  They are nearly always known, so the condition
+        gets a second version, compiled with the fact that they are (as after
+        ``known(x)``: see assume), chosen per item by one hoisted truth value:
+        ``((fast) if h9 else (slow))``, where ``h9`` is ``(h1 is not None and ...)``.
+        Where they are known both versions give the same value.
+        """
+        outer, self.closed_reads = self.closed_reads, []
+        memo, self.plain_memo = self.plain_memo, {}
+        try:
+            slow = self.expr(e, ctx)
+            reads = list(dict.fromkeys(self.closed_reads))
+            plain, self.plain_memo = self.plain_memo, memo
+        finally:
+            self.closed_reads = outer
+            self.plain_memo = memo
+        nullable = self.nullable(e)
+        share = self.share
+        # (a loop's first pass only counts its shared values: one version will do)
+        if not reads or not self.specialise or share is None or share.wanted is None:
+            return slow, nullable
+        narrowed = dict(self.narrowed)
+        state = (self.fact_hits, self.last_taint, self.fresh)
+        self.n_facts += 1
+        token = self.n_facts
+        for name in reads:
+            self.facts.setdefault(name, token)
+        # the shared locals of the code without facts are known: not compiled again
+        memo, self.plain_memo = self.plain_memo, plain
+        try:
+            fast = self.expr(e, ctx)
+        finally:
+            self.plain_memo = memo
+            self.forget(token)
+            self.narrowed.clear()
+            self.narrowed.update(narrowed)
+            self.fact_hits, self.last_taint, self.fresh = state
+        if _canonical(fast) == _canonical(slow):
+            return slow, nullable
+        test = self.hoist("(" + " and ".join(f"{name} is not None" for name in reads) + ")")
+        code = f"({fast} if {test} else {slow})"
+        if _bracket_depth(code) > MAX_CODE_DEPTH:
+            return slow, nullable
+        return code, nullable
 
     def e_Literal(self, e: n.Literal, ctx: _Ctx) -> tuple[str, bool]:
         v = e.value
@@ -1036,8 +1106,12 @@ def _rule_body(
     a function making it, called once the condition's parts are hoisted and named).
     """
     r = ri.node
-    when = gen.expr(r.when, ctx) if r.when is not None else "True"
-    nullable = r.when is not None and gen.nullable(r.when)
+    if r.when is None:
+        when, nullable = "True", False
+    elif gen.uncertain(r.when):
+        when, nullable = gen.expr(r.when, ctx), gen.nullable(r.when)
+    else:
+        when, nullable = gen.closed_known(r.when, ctx)
     em.add(indent, f"w = {when}")
     if r.when is not None and gen.uncertain(r.when):
         # A count whose `where` is unknown for some items is only known to lie between
@@ -1527,8 +1601,8 @@ def _item_loop(
                 continue
             probe = _probe(gen, [fe.where, ri.node.when], ctx)
             if fe.where is not None:
-                w = gen.expr(fe.where, ctx)
-                if gen.nullable(fe.where):
+                w, nullable = gen.closed_known(fe.where, ctx)
+                if nullable:
                     em.add(2, f"w = {w}")
                     em.add(2, "if w is None:")
                     _skip(gen, em, 3, i, probe)
@@ -1559,8 +1633,7 @@ def _fold_count(gen: Gen, em: _Emitter, name: str, kind: str, node: n.Aggregate)
     tag = f"  # fold {name}"
     facts, gen.facts = gen.facts, {}  # none holds here
     try:
-        w = gen.expr(node.where, _Ctx({node.var: "it"}))
-        nullable = gen.nullable(node.where)
+        w, nullable = gen.closed_known(node.where, _Ctx({node.var: "it"}))
     finally:
         gen.facts = facts
     if kind == "count" or not nullable:
@@ -1613,8 +1686,8 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
     """A group rule's part of the item loop: the item joins the group of its key."""
     em.add(0, f"    # group rule {i}")
     if fe.where is not None:
-        w = gen.expr(fe.where, ctx)
-        if gen.nullable(fe.where):
+        w, nullable = gen.closed_known(fe.where, ctx)
+        if nullable:
             em.add(2, f"w = {w}")
             em.add(2, "if w is None:")
             _skip(gen, em, 3, i, _probe(gen, [fe.where], ctx))
@@ -1697,7 +1770,12 @@ def _group_loop(gen: Gen, body: _Emitter, i: int, ri: RuleInfo) -> None:
 
 
 def compile_program(
-    prog: Program, *, fold: bool = True, skip_sites: bool = True, single_use: bool = True
+    prog: Program,
+    *,
+    fold: bool = True,
+    skip_sites: bool = True,
+    single_use: bool = True,
+    specialise: bool = True,
 ) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program.
 
@@ -1706,10 +1784,12 @@ def compile_program(
     pass of its own, as before.  ``skip_sites``: a loop's skips are counted per site
     and put into the skip counts once at the end (see _skip); False counts each where
     it happens, as before.  ``single_use``: a loop's shared local read once is written
-    where it is read (see _inline_single_use).  The same values either way: tests
-    compare them.
+    where it is read (see _inline_single_use).  ``specialise``: a loop's condition
+    reading closed values that may be unknown has a second version for when they are
+    known (see Gen.closed_known).  The same values either way: tests compare them.
     """
     gen = Gen(prog)
+    gen.specialise = specialise
     gen.count_sites = skip_sites
     gen.single_use = single_use
     for name in _define_order(prog):  # dependencies first: compiling never recurses through them
