@@ -206,7 +206,7 @@ class Findings(Sequence[Finding]):
     and ``len()`` read the records only; :meth:`to_dicts` serialises from them.
     """
 
-    __slots__ = ("_built", "_entries", "_json_once", "_outputs", "_summaries")
+    __slots__ = ("_built", "_entries", "_json_once", "_one_rule", "_outputs", "_summaries")
     _json_once: list[str] | None
 
     def __init__(
@@ -221,6 +221,8 @@ class Findings(Sequence[Finding]):
         self._built: list[Finding | None] = [None] * len(entries)
         # the JSON text already computed, handed to the next _json_parts() (_peek_parts)
         self._json_once = None
+        # the rule index of every entry, when known (the subjects of an aggregated finding)
+        self._one_rule: int | None = None
 
     # ---- the sequence ----
     def __len__(self) -> int:
@@ -414,7 +416,9 @@ class Findings(Sequence[Finding]):
         """
         entries = self._entries
         info = None
-        if entries and entries[0].__class__ is tuple:
+        if self._one_rule is not None:  # records of one rule (_build_group)
+            info = self._outputs[self._one_rule]
+        elif entries and entries[0].__class__ is tuple:
             try:
                 if len(set(map(_first, entries))) == 1:
                     info = self._outputs[entries[0][0]]
@@ -614,16 +618,18 @@ class Findings(Sequence[Finding]):
             order = sorted(at, key=ids.__getitem__)
         else:
             keys = list(map(itemgetter(key), map(_values, records)))
-            unknown = list(compress(at, map(is_, keys, repeat(None))))
-            if unknown:
+            types = set(map(type, keys))
+            if _NONE_TYPE in types:
+                unknown = list(compress(at, map(is_, keys, repeat(None))))
                 known = list(compress(at, map(is_not, keys, repeat(None))))
                 order = _key_order(known, keys, ids, info.descending)
                 unknown.sort(key=ids.__getitem__)
                 order.extend(unknown)
             else:  # every key known: at is all of them, the lists are used as they are
-                order = _key_order(at, keys, ids, info.descending)
+                order = _key_order(at, keys, ids, info.descending, types)
         ordered = list(map(records.__getitem__, order))
         subjects = Findings(ordered, self._outputs)
+        subjects._one_rule = group.index  # (no pass over the records to find it)
         named = []
         for i, r in enumerate(ordered[: info.show]):
             raw = r[3][label] if label is not None else None
@@ -642,17 +648,25 @@ class Findings(Sequence[Finding]):
         )
 
 
-def _key_order(at: Sequence[int], keys: list[Any], ids: list[str], descending: bool) -> list[int]:
+def _key_order(
+    at: Sequence[int],
+    keys: list[Any],
+    ids: list[str],
+    descending: bool,
+    types: set[type] | None = None,
+) -> list[int]:
     """The indexes ``at`` ordered by ``keys[i]`` (descending or not), ties by ``ids[i]``,
     then as they come: ``at`` sorted by id, then (stable) by key.
 
     Keys that are all dates or all ints are sorted in one pass as ``(number, id)``
     pairs (a date by its ordinal, negated when descending): the sort then compares
-    ints, and ids only between equal keys.
+    ints, and ids only between equal keys.  ``types``: the keys' types, when the caller
+    found them (``at`` is then all indexes).
     """
     whole = at == range(len(keys))  # all indexes in order (a range): no copies
     known = keys if whole else list(map(keys.__getitem__, at))
-    types = set(map(type, known))
+    if types is None or not whole:
+        types = set(map(type, known))
     numbers: Iterable[int] | None = None
     if types == {_dt.date}:
         numbers = map(_dt.date.toordinal, known)
@@ -726,6 +740,11 @@ def _writers() -> _Writers:
 _first, _second, _third, _values = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _CHUNK = 512  # records per chunk of Findings._subject_parts
 _DATE_OR_NONE = frozenset({_dt.date, type(None)})
+_NONE_TYPE = type(None)
+_STR_OR_NONE = frozenset({str, _NONE_TYPE})
+# (a string is never equal to None: these give a string itself, or its written text)
+_NONE_EMPTY: dict[Any, str] = {None: ""}
+_NONE_NULL: dict[Any, str] = {None: "null"}
 # What json's string writer escapes (with ensure_ascii=False): quotes, backslashes and
 # C0 controls; in UTF-8 these bytes stand for nothing else.
 _JSON_ESCAPED = bytes(range(0x20)) + b'"\\'
@@ -744,19 +763,28 @@ def _plain(texts: Sequence[Any]) -> bool | None:
     return len(data.translate(None, _JSON_ESCAPED)) == len(data)
 
 
-def _column(values: Sequence[Any], writers: _Writers) -> Iterable[str]:
+def _column(
+    values: Sequence[Any], writers: _Writers, types: set[type] | None = None
+) -> Iterable[str]:
     """The JSON texts of one column of values: through one writer (a C function or
     method) when they are all of one type that has one, dates and unknowns through
-    the report's date texts, else value by value."""
-    types = set(map(type, values))
+    the report's date texts, else value by value.  ``types``: the values' types, when
+    the caller found them."""
+    if types is None:
+        types = set(map(type, values))
     if types <= _DATE_OR_NONE:
         dates = writers.dates
         dates.fill(values)
         return map(dates.__getitem__, values)
     if len(types) == 1:
-        writer = writers.get(types.pop())
+        writer = writers.get(next(iter(types)))
         if writer is not None:
             return map(writer, values)
+    if types == _STR_OR_NONE:  # texts and unknowns (a note or none): C-level maps
+        # json's writer for each string ("" for an unknown), then "null" for each unknown
+        texts: Iterable[str] = map(_NONE_EMPTY.get, values, values)
+        written = map(_encode_str, texts)
+        return list(map(_NONE_NULL.get, values, written))
     write = writers.get
     return [write(v.__class__, _slow_json)(v) for v in values]
 
@@ -802,12 +830,23 @@ class _Checked:
     a column of texts needs no escape (:func:`_plain`), and the ISO texts of a column
     of dates, each found once per column (or per column of the same texts)."""
 
-    __slots__ = ("dates", "plains", "writers")
+    __slots__ = ("dates", "kinds", "plains", "writers")
 
     def __init__(self, writers: _Writers):
         self.writers = writers
         self.plains: list[tuple[Sequence[Any], bool | None]] = []
         self.dates: list[tuple[Sequence[Any], list[str]]] = []
+        self.kinds: list[tuple[Sequence[Any], set[type]]] = []
+
+    def types(self, values: Sequence[Any]) -> set[type]:
+        """``set(map(type, values))``, found once per column (a column of the message is
+        often one of the evidence too)."""
+        for seen, types in self.kinds:
+            if seen is values:
+                return types
+        types = set(map(type, values))
+        self.kinds.append((values, types))
+        return types
 
     def plain(self, texts: Sequence[Any]) -> bool | None:
         for seen, plain in self.plains:
@@ -844,10 +883,10 @@ def _evidence_segments(
         plain = checked.plain(column)
         if plain is not None:
             segments += _json_strings(column, plain)
-        elif set(map(type, column)) == _DATE_ONLY:  # ISO dates need no escape
+        elif checked.types(column) == _DATE_ONLY:  # ISO dates need no escape
             segments += ['"', checked.iso_texts(column), '"']
         else:
-            segments.append(_column(column, writers))
+            segments.append(_column(column, writers, checked.types(column)))
     segments.append("}}")
     return segments
 
@@ -896,7 +935,7 @@ def _message_texts(values: Sequence[Any], spec: str | None, checked: _Checked) -
     value: strings are their own text, dates their ISO form (the report's table);
     other values are formatted once per distinct value (of :data:`_SAME_TEXT` types)
     or once per distinct object (any other type: the same object reads the same)."""
-    types = set(map(type, values))
+    types = checked.types(values)
     if types == _STR_ONLY:
         return values
     if types == _DATE_ONLY:

@@ -91,3 +91,45 @@ def test_whole_range_ordered_as_a_list_of_indexes(
     expected = sorted(range(len(keys)), key=ids.__getitem__)
     expected.sort(key=keys.__getitem__, reverse=descending)
     assert whole == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.one_of(
+        st.lists(DAYS, max_size=30),
+        st.lists(st.integers(-3, 3), max_size=30),
+        st.lists(st.one_of(st.integers(0, 3), st.floats(0, 3, allow_nan=False)), max_size=30),
+        st.lists(st.text("ab"), max_size=30),
+    ),
+    descending=st.booleans(),
+)
+def test_types_found_by_the_caller_give_the_same_order(keys: list[Any], descending: bool) -> None:
+    # _build_group finds the keys' types once (for unknown keys too) and hands them on.
+    ids = [f"id{i % 4}" for i in range(len(keys))]
+    at = range(len(keys))
+    assert _key_order(at, keys, ids, descending, set(map(type, keys))) == _key_order(
+        at, keys, ids, descending
+    )
+
+
+def test_subjects_know_their_rule() -> None:
+    """An aggregated finding's subjects are records of its rule: written without a pass
+    over them to find it, and the same text as when it is looked for."""
+    records = [(0, "info", f"id{i}", (dt.date(2020, 1, 1 + i % 5), i)) for i in range(9)]
+    subjects = ordered_findings(records)
+    assert subjects._one_rule == 0
+    text = ",".join(subjects._subject_parts())
+    subjects._one_rule = None
+    assert ",".join(subjects._subject_parts()) == text
+    assert subjects[2:5]._one_rule is None  # a slice looks for itself
+
+
+def ordered_findings(records: list[tuple[Any, ...]]) -> Findings:
+    def render(v: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
+        return f"message {v[1]}", {"n": v[1]}
+
+    output = RuleOutput("r", "c", "k", (), None, render, key=0, label=1)
+    findings = Findings([_Group(0, "info", records)], [output], {0: lambda n, names: names})
+    subjects = findings[0].subjects
+    assert isinstance(subjects, Findings)
+    return subjects

@@ -421,3 +421,31 @@ def test_columns_checked_once_read_alike() -> None:
     for rows in tables:
         with_form, without = made_up(message, evidence, rows)
         assert with_form._json() == without._json() == dumps(with_form.to_dicts())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from('ab"\\\n\x00\x1fé Ł\u2028\ud800null'), max_size=8),
+        ),
+        min_size=1,
+    )
+)
+def test_a_column_of_texts_and_unknowns_as_json_writes_it(values) -> None:
+    """A column of strings and unknowns (a note or none) is written by C-level maps: each
+    value's text is the one json writes for it."""
+    from netrules.findings import _column, _writers
+
+    assert list(_column(values, _writers())) == [dumps(v) for v in values]
+    with_form, without = made_up(((0, None),), (("note", 0),), [(v,) for v in values])
+    assert with_form._json() == without._json() == dumps(with_form.to_dicts())
+
+
+def test_a_column_of_one_type_in_several_places() -> None:
+    """The types of a column are found once per chunk and shared by every place it is
+    written (message and two evidence keys): they are read, never changed."""
+    for rows in ([(5,), (7,), (1000,)], [(True,), (False,)], [(None,), (None,)]):
+        with_form, without = made_up(((0, None), " / ", (0, "2")), (("a", 0), ("b", 0)), rows)
+        assert with_form._json() == without._json() == dumps(with_form.to_dicts())
