@@ -61,9 +61,14 @@ def _profile_re() -> re.Pattern[str]:
 
 
 HIDDEN_EMAIL = "[e-mail hidden]"
-_TOKEN = re.compile(r"\w+|\W")  # a run of letters and digits, or one other character
-_TOKEN_NO_SPACE = re.compile(r"\w+|[^\w\s]")
-_WORD = re.compile(r"\w")
+
+
+@functools.cache
+def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A token (a run of letters and digits, or one other character), a token that is
+    not a space, a letter or digit: compiled when a Redactor is first made (a check
+    without ``--redact`` imports this module for ``hide_emails`` only)."""
+    return re.compile(r"\w+|\W"), re.compile(r"\w+|[^\w\s]"), re.compile(r"\w")
 
 
 def _opaque(value: Any) -> bool:
@@ -316,17 +321,19 @@ class Redactor:
         # Whole-word matches, longest first, found through an index by first token: one
         # regular expression of 30,000 alternatives tries every one at every position.
         self._by_token: dict[str, list[str]] = {}
+        token, token_no_space, self._word = _word_patterns()
         for key in sorted((k for k in self._replace if k.strip()), key=len, reverse=True):
-            first = _TOKEN.match(key)
+            first = token.match(key)
             if first is not None:
                 self._by_token.setdefault(first.group(0), []).append(key)
         # Spaces are tokens only when some key starts with one (half the tokens of a text).
-        self._tokens = _TOKEN if any(k[:1].isspace() for k in self._replace) else _TOKEN_NO_SPACE
+        self._tokens = token if any(k[:1].isspace() for k in self._replace) else token_no_space
 
     def _names(self, text: str) -> str:
         """Every known string that stands as whole words in ``text``, replaced (longest first)."""
         out: list[str] = []
         done = 0  # text[:done] is written out or replaced
+        word = self._word
         for token in self._tokens.finditer(text):
             start = token.start()
             if start < done:
@@ -334,11 +341,11 @@ class Redactor:
             keys = self._by_token.get(token.group(0))
             if not keys:
                 continue
-            if start and not _WORD.match(token.group(0)) and _WORD.match(text, start - 1):
+            if start and not word.match(token.group(0)) and word.match(text, start - 1):
                 continue  # a key starting with a sign must not follow a letter
             for key in keys:
                 end = start + len(key)
-                if text.startswith(key, start) and not _WORD.match(text, end):
+                if text.startswith(key, start) and not word.match(text, end):
                     out.append(text[done:start])
                     out.append(self._replace[key])
                     done = end
