@@ -1552,6 +1552,10 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import InputError, NetrulesError, RuleError
 
     words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["check"]:  # the archive read on a thread meanwhile (netrules/prefetch.py)
+        from .prefetch import start_for_check
+
+        start_for_check(words[1:], _keep_freed_memory if _parked is not None else None)
     # fmt needs none of the engine: a parser of the authoring commands only starts it fast
     if words[:1] == ["fmt"]:
         parser, subparsers = _authoring_parser()
@@ -1622,6 +1626,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception:
         return _internal_error()
+    finally:  # a prefetch no loader took ends with the command (before run()'s exit)
+        prefetch = sys.modules.get("netrules.prefetch")
+        if prefetch is not None:
+            prefetch.discard_pending()
 
 
 INTERNAL_ERROR = 3

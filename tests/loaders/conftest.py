@@ -50,9 +50,22 @@ def both_readers(read: Callable[[], Any]) -> Any:
     assert split == careful, "the split reader changed what the loader gives"
     csv_alone = outcome(SPLIT_QUOTES_PER_LINE=-1.0)
     assert csv_alone == careful, "the csv module alone changed what the loader gives"
+    prefetched = every_member_prefetched(outcome)
+    assert prefetched == careful, "members read by the prefetch thread changed what it gives"
     if whole[0] == "error":
         read()  # raises the error itself, for the test
     return whole[1]
+
+
+def every_member_prefetched(read: Callable[[], Any]) -> Any:
+    """``read()`` with every CSV member of a zip, however small, read and unpacked by
+    the prefetch thread (netrules/prefetch.py) and taken from it by the loader."""
+    from netrules import prefetch
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prefetch, "PREFETCH_FROM", 0)
+        patch.setattr(prefetch, "ENABLED", True)
+        return read()
 
 
 @pytest.fixture

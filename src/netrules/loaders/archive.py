@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 import attrs
 
+from .. import prefetch as _prefetch
 from ..collector import paused
 from ..errors import InputError
 from ..model import (
@@ -256,6 +257,17 @@ class _ZipSource(_Source):
             raise InputError(
                 "not a zip archive, or a damaged one (an incomplete download?)", file=self.label
             ) from None
+        # The large members are read and unpacked on a second thread (the command
+        # line's, started before its imports, or one started here), the loader taking
+        # their bytes in open(): netrules/prefetch.py.
+        self.prefetch = _prefetch.attach(
+            self.zip.fp.fileno(),  # type: ignore[union-attr]
+            any(
+                _prefetch.PREFETCH_FROM <= i.file_size <= WHOLE_FILE_BYTES
+                and i.filename.lower().endswith(".csv")
+                for i in self.zip.filelist
+            ),
+        )
 
     def names(self) -> list[str]:
         # An entry without a name, or whose name is only a folder, holds no file.
@@ -276,7 +288,7 @@ class _ZipSource(_Source):
                 file=name,
             )
         try:
-            return self.zip.open(info)  # type: ignore[return-value]
+            member = self.zip.open(info)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InputError(
                 f"damaged entry in the zip archive {self.label} ({exc})", file=name
@@ -285,6 +297,22 @@ class _ZipSource(_Source):
             raise InputError(
                 f"cannot unpack this entry of {self.label} ({exc})", file=name
             ) from None
+        # zipfile has checked the member's local header (as ever): its bytes, when the
+        # thread read them from this very entry of this very file, are what it would read.
+        if self.prefetch is not None:
+            try:
+                data = self.prefetch.take(info, os.fstat(self.zip.fp.fileno()))  # type: ignore[union-attr]
+            except OSError:
+                data = None
+            if data is not None:
+                member.close()
+                return _Bytes(data, lambda unread: self._give_back(info, unread))
+        return member  # type: ignore[return-value]
+
+    def _give_back(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        # (a member the loader only peeked at, as _is_utf16 does: read again later)
+        if self.prefetch is not None:
+            self.prefetch.give_back(info, data)
 
     def entry_time(self) -> _dt.datetime | None:
         stamps = [
@@ -298,7 +326,33 @@ class _ZipSource(_Source):
             return None
 
     def close(self) -> None:
+        if self.prefetch is not None:
+            self.prefetch.close()  # (the thread ends before the archive is closed)
+            self.prefetch = None
         self.zip.close()
+
+
+class _Bytes(io.BytesIO):
+    """A member's bytes read by the prefetch thread, as a stream with ``peek`` (the
+    loader's reads then take the bytes object itself: BytesIO shares it).  Closed
+    unread, it gives them to ``unread``."""
+
+    def __init__(self, data: bytes, unread: Callable[[bytes], None] | None = None):
+        super().__init__(data)
+        self._data: bytes | None = data
+        self._unread = unread
+
+    def peek(self, size: int = 0) -> bytes:
+        if self._data is None:
+            raise ValueError("peek of a closed file")
+        at = self.tell()
+        return self._data[at : at + max(size, 1)]
+
+    def close(self) -> None:
+        data, self._data = self._data, None
+        if data is not None and self._unread is not None and not self.closed and not self.tell():
+            self._unread(data)
+        super().close()
 
 
 class _FolderSource(_Source):
