@@ -4,6 +4,8 @@ shortcuts give is what the per-row way gives.
 - Ids are made unique after the loop (``_unique_ids``): one set of every id settles
   that none repeats; otherwise the repeats are renamed in file order, as the per-row
   test did (``_unique`` as each connection was built).
+- The URL's canonical prefix is tested by two string comparisons
+  (``_CANONICAL <= url < _AFTER_CANONICAL``) instead of ``url.startswith(_CANONICAL)``.
 """
 
 from __future__ import annotations
@@ -110,3 +112,45 @@ def test_ids_of_loaded_rows_are_the_per_row_ones(rows: list[list[str]]) -> None:
             return
     labels = [x for x in map(label, rows) if x is not None]
     assert [c.id for c in net.connections] == per_row_ids(labels)
+
+
+P = archive._CANONICAL
+HEAD = st.sampled_from(["", P, P[:-1], P[:10], P[:-1] + "0", P[:-1] + ".", P[:-1] + "\x00", P + P])
+TAIL = st.text(alphabet="/0.aZé\x00~\U0001f600 ", max_size=5)
+
+
+@settings(max_examples=500)
+@given(head=HEAD, tail=TAIL)
+def test_the_prefix_by_comparisons_is_startswith(head: str, tail: str) -> None:
+    """Strings around the prefix (cut short, one character past its end, "0" just after
+    "/", characters below and above, not ASCII): sorted between the two bounds exactly
+    when they start with it."""
+    url = head + tail
+    assert (P <= url < archive._AFTER_CANONICAL) == url.startswith(P)
+
+
+def test_urls_near_the_prefix_match_messages_by_their_key() -> None:
+    """Connections whose URL looks like the canonical form but is not (one character
+    past the host, upper case, a final /): matched with messages.csv by url_key."""
+    from archive_builder import MESSAGES, table
+
+    urls = [
+        "https://www.linkedin.com0/in/a",
+        "https://www.linkedin.com/in/B",
+        "https://www.linkedin.com/in/c/",
+        "https://www.linkedin.com.x/in/d",
+        "https://www.linkedin.com/in/e",
+    ]
+    rows = [[f"N{i}", "L", url, "", "", "", "16 Dec 2024"] for i, url in enumerate(urls)]
+    header = MESSAGES["2025"]
+    me = "https://www.linkedin.com/in/me"
+    day = "2025-01-01 10:00:00 UTC"
+    messages = [
+        ["c1", "", "Me", me, f"N{i} L", url.upper(), day, "", "hi", "INBOX", ""]
+        for i, url in enumerate(urls)
+    ]
+    files = {"Connections.csv": connections(rows), "messages.csv": table(header, messages)}
+    with tempfile.TemporaryDirectory() as tmp:
+        net = load_archive(write_archive(Path(tmp), files))
+    assert [c.url for c in net.connections] == urls
+    assert all(c.last_interaction_on is not None for c in net.connections)

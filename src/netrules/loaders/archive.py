@@ -876,6 +876,10 @@ def person_key(name: str) -> str:
 
 
 _CANONICAL = "https://www.linkedin.com/"
+# The first string past every one that starts with _CANONICAL ("/" + 1 is "0"): a string
+# starts with _CANONICAL when it sorts from _CANONICAL up to before this one (two string
+# comparisons: less work than the argument parsing of a call of str.startswith).
+_AFTER_CANONICAL = _CANONICAL[:-1] + chr(ord(_CANONICAL[-1]) + 1)
 
 
 def url_key(url: str) -> str:
@@ -1481,7 +1485,7 @@ class _Loader:
         append = out.append
         filler = _CONNECTION_FILLER
         dates_get = dates.get
-        canonical = _CANONICAL
+        canonical, after = _CANONICAL, _AFTER_CANONICAL
         blank: list[int] = []
         width = table.width
         pad = width + 1
@@ -1530,7 +1534,7 @@ class _Loader:
                     if not url:
                         ukey = ""
                     elif (
-                        url.startswith(canonical)
+                        canonical <= url < after  # (url.startswith(canonical), faster)
                         and "%" not in url
                         and url.lower() == url
                         and url[-1] != "/"
