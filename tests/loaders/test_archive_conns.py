@@ -6,10 +6,15 @@ shortcuts give is what the per-row way gives.
   test did (``_unique`` as each connection was built).
 - The URL's canonical prefix is tested by two string comparisons
   (``_CANONICAL <= url < _AFTER_CANONICAL``) instead of ``url.startswith(_CANONICAL)``.
+- A file for the split reader without a carriage return is cut into lines at its line
+  feeds (``archive._cut``), which the lines lose; the split reader reads such lines as
+  the csv module reads the lines with their ends.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -154,3 +159,79 @@ def test_urls_near_the_prefix_match_messages_by_their_key() -> None:
         net = load_archive(write_archive(Path(tmp), files))
     assert [c.url for c in net.connections] == urls
     assert all(c.last_interaction_on is not None for c in net.connections)
+
+
+# What a cell may hold without a carriage return: delimiters, quotes, line feeds (in a
+# quoted cell), a BOM, NUL, spaces, letters.
+CUT_CHARS = 'a,"\t\n \x00\ufeffé-'
+
+
+def cut_outcome(text: str, delimiter: str) -> list[tuple[str, Any, int]]:
+    """What the csv module gives for the lines with their ends; and the split reader,
+    for the lines cut at their line feeds, must give the same."""
+    expected = outcome(csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True))
+    lines = archive._cut(text)
+    assert lines == text.splitlines()
+    final = text.endswith("\n")
+    assert outcome(archive._SplitReader(lines, delimiter, cut_final=final)) == expected
+    return expected
+
+
+def outcome(reader: Any) -> list[tuple[str, Any, int]]:
+    """Each row with the reader's line count after it; the error, if any, last."""
+    out: list[tuple[str, Any, int]] = []
+    try:
+        for row in reader:
+            out.append(("row", row, reader.line_num))
+    except csv.Error as exc:
+        out.append(("error", str(exc), reader.line_num))
+    return out
+
+
+@settings(max_examples=300)
+@given(
+    rows=st.lists(st.lists(st.text(alphabet=CUT_CHARS, max_size=6), max_size=5), max_size=8),
+    delimiter=st.sampled_from([",", "\t"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    final=st.booleans(),
+)
+def test_cut_lines_read_as_the_csv_module_reads(
+    rows: list[list[str]], delimiter: str, quoting: int, final: bool
+) -> None:
+    """CSV written by the csv module with line feeds (quoted line feeds, doubled quotes,
+    empty rows, rows of any length), with or without a final line feed."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\n").writerows(rows)
+    text = out.getvalue()
+    if not final:
+        text = text.removesuffix("\n")
+    cut_outcome(text, delimiter)
+
+
+@settings(max_examples=500)
+@given(text=st.text(alphabet=CUT_CHARS, max_size=40), delimiter=st.sampled_from([",", "\t"]))
+def test_cut_lines_of_any_text_read_the_same(text: str, delimiter: str) -> None:
+    """Broken CSV too (a quote left open at the end of the file, text after a closing
+    quote): the same rows, then the same error at the same line."""
+    cut_outcome(text, delimiter)
+
+
+@settings(max_examples=200)
+@given(text=st.text(alphabet='ab,"\n', max_size=60), limit=st.integers(1, 8))
+def test_cut_lines_keep_the_field_size_limit(text: str, limit: int) -> None:
+    saved = csv.field_size_limit(limit)
+    try:
+        cut_outcome(text, ",")
+    finally:
+        csv.field_size_limit(saved)
+
+
+def test_cut_lines_of_examples() -> None:
+    """A quoted line feed, an empty line, a quote left open on the last line."""
+    assert cut_outcome('a,b\n\nc,"d\ne",f\ng', ",") == [
+        ("row", ["a", "b"], 1),
+        ("row", [], 2),
+        ("row", ["c", "d\ne", "f"], 4),
+        ("row", ["g"], 5),
+    ]
+    assert cut_outcome('a\n"b', ",") == [("row", ["a"], 1), ("error", "unexpected end of data", 2)]

@@ -505,9 +505,12 @@ SPLIT_QUOTES_PER_LINE = 1.0
 PIECE_BYTES = 64 * 1024
 
 
-def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None:
-    """The lines of a clean, small CSV file read at once (ends kept), its delimiter, and
-    whether it is best read by :class:`_SplitReader` (few quotes).
+def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool, bool | None] | None:
+    """The lines of a clean, small CSV file read at once, its delimiter, whether it is
+    best read by :class:`_SplitReader` (few quotes), and None when the lines keep their
+    ends.  They do, except in a file for the split reader without a carriage return,
+    whose lines are cut at each line feed (:func:`_cut`, a simpler scan than
+    ``splitlines``) and lose it: then whether the last line had one (a final line feed).
 
     None when the file needs the careful reader (:func:`_text_stream` and
     :func:`_lines`): not UTF-8/UTF-16, damaged, a line near the line limit, or a
@@ -521,6 +524,7 @@ def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None
     """
     lines: list[str] = []
     few_quotes = True
+    ends = True
     try:
         head = raw.peek(512)[:512]  # type: ignore[attr-defined]
         if head[:4] == b"PK\x03\x04":
@@ -549,20 +553,42 @@ def _whole_lines(name: str, raw: BinaryIO) -> tuple[list[str], str, bool] | None
             start = end
             if any(c in text for c in _OTHER_LINE_ENDS[: 5 if text.isascii() else None]):
                 return None
-            part = text.splitlines(keepends=True)
+            if not lines:  # (the first piece tells)
+                part = text.splitlines(keepends=True)
+                few_quotes = text.count('"') <= len(part) * SPLIT_QUOTES_PER_LINE
+                ends = not few_quotes or utf16 or "\r" in text
+                if not ends:
+                    part = _cut(text)
+            elif not ends and "\r" in text:  # (a CR further on: the lines keep their ends)
+                lines = [line + "\n" for line in lines]  # (each one ended in a line feed)
+                ends = True
+                part = text.splitlines(keepends=True)
+            else:
+                part = text.splitlines(keepends=True) if ends else _cut(text)
             # (a line of MAX_LINE_CHARS - 1 characters and "\r\n" is split in two by
             # the bounded readline: such a file takes the careful reader too)
             # (no line of a piece is longer than the piece: most pieces need no look)
-            if len(text) >= MAX_LINE_CHARS - 1 and max(map(len, part)) >= MAX_LINE_CHARS - 1:
+            if (
+                len(text) >= MAX_LINE_CHARS - 1
+                and max(map(len, part)) + (not ends) >= MAX_LINE_CHARS - 1
+            ):
                 return None
-            if not lines:  # (the first piece tells)
-                few_quotes = text.count('"') <= len(part) * SPLIT_QUOTES_PER_LINE
             lines += part
     except UnicodeDecodeError:
         return None
     finally:
         view.release()
-    return lines, "\t" if utf16 else _delimiter(head), few_quotes
+    cut_final = None if ends else data.endswith(b"\n")
+    return lines, "\t" if utf16 else _delimiter(head), few_quotes, cut_final
+
+
+def _cut(text: str) -> list[str]:
+    """The lines of a text without a carriage return (nor another line break but the
+    line feed), without their line feeds: ``splitlines()`` at less cost."""
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()  # (after a final line feed: no line)
+    return lines
 
 
 def _lines(stream: io.TextIOWrapper) -> Iterator[str]:
@@ -592,9 +618,15 @@ class _SplitReader:
 
     __slots__ = ("_rows", "line_num")
 
-    def __init__(self, lines: list[str], delimiter: str):
+    def __init__(self, lines: list[str], delimiter: str, *, cut_final: bool | None = None):
+        """``cut_final`` None: the lines keep their ends; else they were cut at their
+        line feeds (:func:`_cut`), and it says whether the last one had one."""
         self.line_num = 0  # (as the csv reader's: the lines read so far)
-        self._rows = self._read(lines, delimiter)
+        self._rows = (
+            self._read(lines, delimiter)
+            if cut_final is None
+            else self._read_cut(lines, delimiter, cut_final)
+        )
 
     def __iter__(self) -> Iterator[list[str]]:
         return self._rows
@@ -628,6 +660,45 @@ class _SplitReader:
                     n += more.line_num - 1
                     self.line_num = n
             yield row
+
+    def _read_cut(self, lines: list[str], delimiter: str, final: bool) -> Iterator[list[str]]:
+        """:meth:`_read` of lines cut at their line feeds (:func:`_cut`): a line without a
+        quote is split as it is; the csv module is given the lines it reads with their
+        line feeds back (none for the last line when the file has no final one)."""
+        limit = csv.field_size_limit()
+        last = -1 if final else len(lines)  # (the line with no line feed to give back)
+        feed: list[str] = []
+        one = csv.reader(iter(feed.pop, None), delimiter=delimiter, strict=True)
+        lines_left = iter(lines)
+        n = 0
+        for line in lines_left:
+            n += 1
+            self.line_num = n
+            if '"' not in line and len(line) < limit:
+                yield line.split(delimiter) if line else []
+                continue
+            if n != last:
+                line += "\n"
+            feed.append(line)
+            try:
+                row = next(one)
+            except IndexError:  # a quoted field goes on past this line: read it whole
+                more = csv.reader(
+                    chain((line,), _ended(lines_left, n, last)), delimiter=delimiter, strict=True
+                )
+                try:
+                    row = next(more)
+                finally:
+                    n += more.line_num - 1
+                    self.line_num = n
+            yield row
+
+
+def _ended(lines: Iterator[str], n: int, last: int) -> Iterator[str]:
+    """The lines after line ``n``, each with its line feed back but line ``last``."""
+    for line in lines:
+        n += 1
+        yield line if n == last else line + "\n"
 
 
 class _Table:
@@ -666,9 +737,9 @@ class _Table:
             # a field that swallows every later row.
             if whole is not None:
                 raw.close()
-                lines, self._delimiter, split = whole
+                lines, self._delimiter, split, cut_final = whole
                 self.reader = (
-                    _SplitReader(lines, self._delimiter)
+                    _SplitReader(lines, self._delimiter, cut_final=cut_final)
                     if split
                     else csv.reader(lines, delimiter=self._delimiter, strict=True)
                 )
