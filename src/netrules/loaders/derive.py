@@ -1456,8 +1456,84 @@ class Deriver:
 
         Called once per row of Connections.csv: the common cases (no shared
         employer or school, no evidence of knowing the person) return after a
-        dict look-up or two.
+        dict look-up or two.  Without endorsements, recommendations or contacts
+        (no person to match) the steps that match one are skipped and a company's
+        windows are read with their margins already added (:meth:`_company_kind`);
+        the outcome is that of :meth:`_connection` (tests/loaders/test_derive_fast.py).
         """
+        if self.people:
+            return self._connection(company, position, connected_on, url, name, email, last_on)
+        kind = None
+        if company:
+            kind = self.company_kinds.get(company, _MISS)
+            if kind is _MISS:
+                kind = self.company_kinds[company] = self._company_kind(company)
+        if kind is None:  # (as in _connection)
+            rel = None
+            study = self.study
+            if (
+                position
+                and study is not None
+                and connected_on is not None
+                and study[0] <= connected_on <= study[1]
+            ):
+                rel = self._classmate_by_position(position, connected_on)
+            if rel is None:
+                if last_on is None:
+                    return None, None
+                self.talked = True
+                rel = _KNOWN
+            tally = self.tally
+            tally[rel] = tally.get(rel, 0) + 1
+            return rel[0], last_on
+        if kind[2] is None:  # (a window at the calendar's end: the step by step way)
+            return self._connection(company, position, connected_on, url, name, email, last_on)
+        found: tuple[str, str] | None = None
+        what = kind[0]
+        if what == "current":
+            found = _COLLEAGUE if last_on is not None else _COLLEAGUE_UNSURE
+        elif what == "past":
+            found = _FORMER_COLLEAGUE_UNSURE
+            if connected_on is not None:
+                for low, high in kind[2]:
+                    if (low is None or connected_on >= low) and (
+                        high is None or connected_on <= high
+                    ):
+                        found = _FORMER_COLLEAGUE
+                        break
+        elif connected_on is not None:  # a school
+            for low, high in kind[2]:
+                if (low is None or connected_on >= low) and (high is None or connected_on <= high):
+                    found = _CLASSMATE
+                    break
+        if last_on is not None:
+            self.talked = True
+            if found is None:
+                if position and self.study is not None and connected_on is not None:
+                    found = self._classmate_by_position(position, connected_on)
+                if found is None:
+                    found = _KNOWN
+        elif found is None:
+            if position and self.study is not None and connected_on is not None:
+                found = self._classmate_by_position(position, connected_on)
+            if found is None:
+                return None, None
+        tally = self.tally
+        tally[found] = tally.get(found, 0) + 1
+        return found[0], last_on
+
+    def _connection(
+        self,
+        company: str | None,
+        position: str | None,
+        connected_on: Date | None,
+        url: str | None,
+        name: str | None,
+        email: str | None,
+        last_on: Date | None,
+    ) -> tuple[str | None, Date | None]:
+        """:meth:`connection`, step by step, for every case (evidence of knowing
+        people included)."""
         entry = None
         if self.people:
             if self.by_url and url:
@@ -1529,17 +1605,21 @@ class Deriver:
                 last_on = day
         return (found[0] if found is not None else None), last_on
 
-    def _company_kind(self, company: str) -> tuple[str, list[Any]] | None:
-        """("current" | "past" | "school", windows) for a company name, or None."""
+    def _company_kind(self, company: str) -> tuple[str, list[Any], Any] | None:
+        """("current" | "past" | "school", windows, the windows with their margins
+        added) for a company name, or None.  The last is None where a margin would
+        pass the calendar's end (:meth:`_connection` then raises as it always did)."""
         key = company_key(company)
         if not key:
             return None
         if key in self.current:
-            return ("current", [])
+            return ("current", [], ())
         if key in self.past:
-            return ("past", self.past[key])
+            windows = self.past[key]
+            return ("past", windows, _margins(windows, _EARLY, _LATE))
         if key in self.schools:
-            return ("school", self.schools[key])
+            windows = self.schools[key]
+            return ("school", windows, _margins(windows, None, _HALF_YEAR))
         return None
 
     def _classmate_by_position(self, position: str, on: Date) -> tuple[str, str] | None:
@@ -1724,6 +1804,32 @@ _MISS = object()
 _EARLY = _dt.timedelta(days=90)
 _LATE = _dt.timedelta(days=365)
 _HALF_YEAR = _dt.timedelta(days=183)
+# The outcomes of Deriver.connection (relationship, confidence), made once.
+_KNOWN = ("known", "medium")
+_COLLEAGUE = ("colleague", "high")
+_COLLEAGUE_UNSURE = ("colleague", "medium")
+_FORMER_COLLEAGUE = ("former-colleague", "medium")
+_FORMER_COLLEAGUE_UNSURE = ("former-colleague", "low")
+_CLASSMATE = ("classmate", "low")
+
+
+def _margins(
+    windows: list[tuple[Date | None, Date | None]],
+    before: _dt.timedelta | None,
+    after: _dt.timedelta,
+) -> list[tuple[Date | None, Date | None]] | None:
+    """Each (start, end) as (start - before, end + after), None kept; None when one
+    would pass the calendar's end."""
+    try:
+        return [
+            (
+                start if start is None or before is None else start - before,
+                None if end is None else end + after,
+            )
+            for start, end in windows
+        ]
+    except OverflowError:
+        return None
 
 
 def _stated(network: Network, ev: ExportEvidence) -> list[Fact]:

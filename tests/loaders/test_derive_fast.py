@@ -1,0 +1,136 @@
+"""``Deriver.connection``'s shortcut without people to match is its step-by-step path.
+
+Without endorsements, recommendations or contacts, ``connection`` skips the steps that
+match a person and reads a company's windows with their margins already added; the
+step-by-step ``_connection`` is the reference.  Both are fed the same calls on two
+derivers made alike, and must give the same outcomes, the same tallies (in the same
+order, which the relationships fact's wording follows), the same ``talked`` and the
+same error (a margin past the calendar's end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from netrules.loaders.derive import Deriver, ExportEvidence
+from netrules.model import Employer, Member, School
+
+COMPANIES = ["Acme", "ACME Inc.", "Initech", "Initech GmbH", "TU Berlin", "Globex", "", "  "]
+EDGE_DAYS = [dt.date.min, dt.date(1, 3, 1), dt.date(9999, 12, 31), dt.date(9999, 6, 1)]
+
+days = st.one_of(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2025, 12, 31)),
+    st.sampled_from(EDGE_DAYS),
+)
+maybe_days = st.one_of(st.none(), days)
+positions = st.sampled_from([None, "", "Student", "Engineer", "PhD student", "Working student"])
+employers = st.builds(
+    Employer, st.sampled_from(COMPANIES[:6]), st.just("Engineer"), maybe_days, maybe_days
+)
+schools = st.builds(
+    School, st.sampled_from(["TU Berlin", "Initech", "MIT"]), st.just("BSc"), maybe_days, maybe_days
+)
+calls = st.tuples(
+    st.one_of(st.none(), st.sampled_from(COMPANIES)),
+    positions,
+    maybe_days,
+    st.sampled_from([None, "https://www.linkedin.com/in/ann"]),
+    st.sampled_from([None, "Ann A"]),
+    st.sampled_from([None, "ann@example.com"]),
+    maybe_days,
+)
+
+
+def _deriver(jobs: list[Employer], studies: list[School]) -> Deriver:
+    member = Member(0, "Me", None, None, employers=tuple(jobs), schools=tuple(studies))
+    return Deriver(member, ExportEvidence())
+
+
+def _outcomes(d: Deriver, rows: list[tuple[Any, ...]], fast: bool) -> list[Any]:
+    out: list[Any] = []
+    call = d.connection if fast else d._connection
+    for row in rows:
+        try:
+            out.append(call(*row))
+        except OverflowError:
+            out.append("OverflowError")
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(employers, max_size=4), st.lists(schools, max_size=3), st.lists(calls))
+def test_shortcut_is_the_step_by_step_path(
+    jobs: list[Employer], studies: list[School], rows: list[tuple[Any, ...]]
+) -> None:
+    try:
+        fast, slow = _deriver(jobs, studies), _deriver(jobs, studies)
+    except OverflowError:  # (a school ending in 9999: the study window's own margin)
+        assume(False)
+    assert not fast.people
+    assert _outcomes(fast, rows, True) == _outcomes(slow, rows, False)
+    assert list(fast.tally.items()) == list(slow.tally.items())
+    assert (fast.talked, fast.gained, fast.kinds_used) == (
+        slow.talked,
+        slow.gained,
+        slow.kinds_used,
+    )
+
+
+def test_the_shortcut_is_taken_and_reads_margins() -> None:
+    """A former employer's window with its margins, and a school's, read by the
+    shortcut (the reference would give the same; a wrong margin fails here)."""
+    d = _deriver(
+        [
+            Employer("Acme", "Engineer", dt.date(2022, 1, 1), None),
+            Employer("Initech", "Analyst", dt.date(2018, 1, 1), dt.date(2021, 12, 31)),
+        ],
+        [School("TU Berlin", "BSc", dt.date(2011, 10, 1), dt.date(2014, 9, 30))],
+    )
+    kinds = d._company_kind("Initech GmbH"), d._company_kind("TU Berlin")
+    assert kinds[0] is not None and kinds[0][2] == [(dt.date(2017, 10, 3), dt.date(2022, 12, 31))]
+    assert kinds[1] is not None and kinds[1][2] == [(dt.date(2011, 10, 1), dt.date(2015, 4, 1))]
+    at = dt.date(2017, 10, 3)
+    assert d.connection("Initech", None, at, None, None, None, None) == ("former-colleague", None)
+    assert d.connection("Initech", None, at - dt.timedelta(days=1), None, None, None, at) == (
+        "former-colleague",
+        at,
+    )
+    assert d.connection("TU Berlin", None, dt.date(2015, 4, 1), None, None, None, None) == (
+        "classmate",
+        None,
+    )
+    assert d.connection("TU Berlin", None, dt.date(2015, 4, 2), None, None, None, None) == (
+        None,
+        None,
+    )
+    assert d.connection("Acme", None, None, None, None, None, None) == ("colleague", None)
+    assert d.connection("Acme", None, None, None, None, None, at) == ("colleague", at)
+    assert list(d.tally.items()) == [
+        (("former-colleague", "medium"), 1),
+        (("former-colleague", "low"), 1),
+        (("classmate", "low"), 1),
+        (("colleague", "medium"), 1),
+        (("colleague", "high"), 1),
+    ]
+
+
+def test_a_margin_past_the_calendar_keeps_its_error() -> None:
+    """A window starting on 1 Jan 0001: the margin cannot be added, and the connection
+    raises as the step-by-step path always did (the shortcut leaves it to that path)."""
+    d = _deriver([Employer("Initech", "Analyst", dt.date.min, dt.date(2021, 12, 31))], [])
+    kind = d._company_kind("Initech")
+    assert kind is not None and kind[2] is None
+    assert d.connection("Initech", None, None, None, None, None, None) == (
+        "former-colleague",
+        None,
+    )
+    try:
+        d.connection("Initech", None, dt.date(2020, 1, 1), None, None, None, None)
+    except OverflowError:
+        pass
+    else:  # pragma: no cover - the reference raises
+        raise AssertionError("expected the reference path's OverflowError")
