@@ -16,10 +16,19 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from netrules.loaders.derive import Deriver, ExportEvidence
+from netrules.loaders.derive import DeriveOptions, Deriver, ExportEvidence
 from netrules.model import Employer, Member, School
 
-COMPANIES = ["Acme", "ACME Inc.", "Initech", "Initech GmbH", "TU Berlin", "Globex", "", "  "]
+COMPANIES = [
+    "Acme",
+    "ACME Inc.",
+    "Initech",
+    "Initech GmbH",
+    "TU Berlin",
+    "Globex",
+    "",
+    "  ",
+]
 EDGE_DAYS = [dt.date.min, dt.date(1, 3, 1), dt.date(9999, 12, 31), dt.date(9999, 6, 1)]
 
 days = st.one_of(
@@ -29,10 +38,18 @@ days = st.one_of(
 maybe_days = st.one_of(st.none(), days)
 positions = st.sampled_from([None, "", "Student", "Engineer", "PhD student", "Working student"])
 employers = st.builds(
-    Employer, st.sampled_from(COMPANIES[:6]), st.just("Engineer"), maybe_days, maybe_days
+    Employer,
+    st.sampled_from(COMPANIES[:6]),
+    st.just("Engineer"),
+    maybe_days,
+    maybe_days,
 )
 schools = st.builds(
-    School, st.sampled_from(["TU Berlin", "Initech", "MIT"]), st.just("BSc"), maybe_days, maybe_days
+    School,
+    st.sampled_from(["TU Berlin", "Initech", "MIT"]),
+    st.just("BSc"),
+    maybe_days,
+    maybe_days,
 )
 calls = st.tuples(
     st.one_of(st.none(), st.sampled_from(COMPANIES)),
@@ -94,7 +111,10 @@ def test_the_shortcut_is_taken_and_reads_margins() -> None:
     assert kinds[0] is not None and kinds[0][2] == [(dt.date(2017, 10, 3), dt.date(2022, 12, 31))]
     assert kinds[1] is not None and kinds[1][2] == [(dt.date(2011, 10, 1), dt.date(2015, 4, 1))]
     at = dt.date(2017, 10, 3)
-    assert d.connection("Initech", None, at, None, None, None, None) == ("former-colleague", None)
+    assert d.connection("Initech", None, at, None, None, None, None) == (
+        "former-colleague",
+        None,
+    )
     assert d.connection("Initech", None, at - dt.timedelta(days=1), None, None, None, at) == (
         "former-colleague",
         at,
@@ -107,7 +127,10 @@ def test_the_shortcut_is_taken_and_reads_margins() -> None:
         None,
         None,
     )
-    assert d.connection("Acme", None, None, None, None, None, None) == ("colleague", None)
+    assert d.connection("Acme", None, None, None, None, None, None) == (
+        "colleague",
+        None,
+    )
     assert d.connection("Acme", None, None, None, None, None, at) == ("colleague", at)
     assert list(d.tally.items()) == [
         (("former-colleague", "medium"), 1),
@@ -134,3 +157,49 @@ def test_a_margin_past_the_calendar_keeps_its_error() -> None:
         pass
     else:  # pragma: no cover - the reference raises
         raise AssertionError("expected the reference path's OverflowError")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(days, st.just(dt.date.max), st.just(dt.date(1, 1, 20))),
+    st.one_of(st.integers(-40, 40), st.sampled_from([10**6, -(10**6), 3_000_000])),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["incoming", "outgoing"]),
+            # a sent day a few days either side of the grace period's end, or any day
+            st.one_of(st.none(), st.integers(-45, 45), days),
+            st.sampled_from(["pending", "accepted", ""]),
+        )
+    ),
+)
+def test_invitation_status_is_the_grace_rule(
+    day: dt.date, grace: int, rows: list[tuple[str, int | dt.date | None, str]]
+) -> None:
+    """A pending invitation stays pending while ``(day - sent_on).days <= grace``, as
+    derivations.md states it; the deriver compares with the first such day instead
+    (or the rule itself where that day is not in the calendar)."""
+    options = DeriveOptions(invitation_grace_days=grace)
+    d = Deriver(Member(0, "Me", None, None), ExportEvidence(), options)
+    d.settle(day, None)
+    counts = {"pending": 0, "ignored": 0, "unanswered": 0}
+    for direction, when, status in rows:
+        sent = when
+        if isinstance(when, int):  # (days after the end of the grace period)
+            try:
+                sent = day - dt.timedelta(days=grace + when)
+            except OverflowError:
+                sent = None
+        assert sent is None or isinstance(sent, dt.date)
+        expected = status
+        if status == "pending":
+            if sent is None or (day - sent).days <= grace:
+                counts["pending"] += 1
+            else:
+                expected = "ignored" if direction == "incoming" else "unanswered"
+                counts[expected] += 1
+        assert d.invitation(direction, sent, status) == expected
+    assert (d.pending, d.ignored, d.unanswered) == (
+        counts["pending"],
+        counts["ignored"],
+        counts["unanswered"],
+    )

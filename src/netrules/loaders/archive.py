@@ -21,8 +21,8 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
-from operator import attrgetter, itemgetter, methodcaller
+from itertools import chain, compress
+from operator import attrgetter, itemgetter, methodcaller, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 from urllib.parse import unquote
@@ -1042,12 +1042,41 @@ def _all_canonical(cells: dict[str, Any]) -> bool:
     writes, its own url_key: ``url_key``'s test for the canonical form (lower case,
     nothing escaped, no final ``/``), and no ``,``.
 
-    Tested for all keys at once, by a few passes over their UTF-8 text joined by
-    newlines (where ``\\n``, ``,``, ``%`` and ``/`` are single bytes that no other
-    character's bytes hold), instead of a test per key.
+    Tested for all keys at once, by a few passes over their text joined by newlines,
+    instead of a test per key: the ASCII keys (most) as a str, whose ``lower`` and
+    searches then run byte by byte; the others as UTF-8 (:func:`_all_canonical_utf8`).
     """
     if not cells:
         return True
+    ascii_keys = list(map(str.isascii, cells))  # (a flag each str keeps: no pass)
+    if all(ascii_keys):
+        return _canonical_lines("\n".join(cells), len(cells))
+    plain = list(compress(cells, ascii_keys))
+    if plain and not _canonical_lines("\n".join(plain), len(plain)):
+        return False
+    return _all_canonical_utf8(list(compress(cells, map(not_, ascii_keys))))
+
+
+def _canonical_lines(text: str, count: int) -> bool:
+    """Whether ``text``, ``count`` ASCII keys joined by newlines, holds only URLs in
+    the form LinkedIn writes (see :func:`_all_canonical`)."""
+    n = count - 1  # newlines: one between two keys, and none inside one
+    return (
+        text.count("\n") == n
+        and text.startswith(_CANONICAL)
+        and text.count("\n" + _CANONICAL) == n
+        and "%" not in text
+        and "," not in text
+        and "/\n" not in text
+        and text[-1] != "/"
+        and text.lower() == text  # (an ASCII str is lowered byte by byte)
+    )
+
+
+def _all_canonical_utf8(cells: list[str]) -> bool:
+    """:func:`_all_canonical` for keys that are not all ASCII: a few passes over their
+    UTF-8 text joined by newlines (where ``\\n``, ``,``, ``%`` and ``/`` are single
+    bytes that no other character's bytes hold)."""
     text = "\n".join(cells).encode("utf-8", "surrogatepass")
     n = len(cells) - 1  # newlines: one between two keys, and none inside one
     if not (

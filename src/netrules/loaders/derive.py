@@ -1406,6 +1406,7 @@ class Deriver:
         self.as_of: Date | None = None
         self.as_of_fact: Fact | None = None
         self.day = _dt.date.today()
+        self._pending_since = self._since(self.day)
 
     def _know(
         self, name: str, url: str, mail: str, kind: str, day: Date | None, company: str
@@ -1680,14 +1681,28 @@ class Deriver:
                 ),
             )
         self.day = self.as_of or _dt.date.today()
+        self._pending_since = self._since(self.day)
         return self.day
+
+    def _since(self, day: Date) -> Date | None:
+        """The first sent day of an invitation still pending on ``day`` (within the
+        grace period); None where that day is not in the calendar."""
+        try:
+            return day - _dt.timedelta(days=self.options.invitation_grace_days)
+        except OverflowError:
+            return None
 
     def invitation(self, direction: str, sent_on: Date | None, status: str) -> str:
         """ "pending" becomes "ignored" (incoming) or "unanswered" (outgoing) after
         the grace period (derivations.md, invitation status)."""
         if status != "pending":
             return status
-        if sent_on is None or (self.day - sent_on).days <= self.options.invitation_grace_days:
+        since = self._pending_since  # ((day - sent_on).days <= grace, without the sum)
+        if sent_on is None or (
+            sent_on >= since
+            if since is not None
+            else (self.day - sent_on).days <= self.options.invitation_grace_days
+        ):
             self.pending += 1
             return status
         if direction == "incoming":
