@@ -210,6 +210,10 @@ class Gen:
         self.guarded: dict[str, tuple[str, str, str]] = {}
         # code of an and/or chain -> its sides (code, may be unknown), to extend it (_chain)
         self.chains: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+        self.fixed: set[tuple[str, str]] = set()  # chains whose sides keep their order
+        self.reorder = True  # False: a chain's sides always in the order written
+        # False: a group key copied into `k`, a folded count's `where` into `w` (as before)
+        self.lean = True
         # Narrowing (see assume): the code of values known to be known where the code
         # being compiled runs (`known(c.company) and trim(c.company) != ""`: c.company in
         # the right side) -> the token of the condition that says so
@@ -858,6 +862,18 @@ class Gen:
             self.forget(token)
         if token is not None:  # the chain may be never unknown though its sides are
             self.fresh = True
+        # A side may rely on a fact a side before it gives (`known(x) and f(x)`): then
+        # the sides keep their order (and so does a chain made of this one)
+        fixed = token is not None or (op, left) in self.fixed or (op, right) in self.fixed
+        key_parts = parts
+        if not fixed and self.reorder and self.share is not None:
+            # In a loop: sides that are never unknown, and cheap (no loop of their own),
+            # go first, as Python's own operator; each side that may be unknown needs a
+            # temporary and a test only when another side follows it.  Every side is
+            # total and has no effect: the order changes only the cost.
+            first = [p for p in parts if not p[1] and " for " not in p[0]]
+            if first and len(first) < len(parts):
+                parts = first + [p for p in parts if p[1] or " for " in p[0]]
         stop = "False" if op == "and" else "True"
         temps: list[str] = []
 
@@ -882,7 +898,9 @@ class Gen:
             return f"({stop} if ({t} := {code}) is {stop} else {rest(i + 1)})"
 
         out = rest(0)
-        self.chains[(op, out)] = parts
+        self.chains[(op, out)] = key_parts
+        if fixed:
+            self.fixed.add((op, out))
         return out, lc and rc
 
     def e_Not(self, e: n.Not, ctx: _Ctx) -> tuple[str, bool]:
@@ -1639,6 +1657,12 @@ def _fold_count(gen: Gen, em: _Emitter, name: str, kind: str, node: n.Aggregate)
     if kind == "count" or not nullable:
         em.add(2, f"if {w}: {name if kind == 'count' else name + 't'} += 1{tag}")
         return
+    guarded = gen.guarded.get(w) if gen.lean else None
+    if guarded is not None:  # `(None if (t := x) is None else f(t))`, f never unknown
+        t, src, body = guarded
+        em.add(2, f"if ({t} := {src}) is None: {name}u += 1{tag}")
+        em.add(2, f"elif {body}: {name}t += 1{tag}")
+        return
     em.add(2, f"w = {w}{tag}")
     em.add(2, f"if w: {name}t += 1{tag}")  # a truth value: true, false or None
     em.add(2, f"elif w is None: {name}u += 1{tag}")
@@ -1685,6 +1709,7 @@ def _fold_plan(gen: Gen, early: list[str]) -> tuple[set[str], set[str]]:
 def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
     """A group rule's part of the item loop: the item joins the group of its key."""
     em.add(0, f"    # group rule {i}")
+    ind = 3  # where an item of the group's `where` is
     if fe.where is not None:
         w, nullable = gen.closed_known(fe.where, ctx)
         if nullable:
@@ -1694,44 +1719,52 @@ def _grouping(gen: Gen, em: _Emitter, i: int, fe: n.ForEach, ctx: _Ctx) -> None:
             em.add(2, "elif w:")
         else:
             em.add(2, f"if {w}:")
+    elif gen.lean:
+        ind = 2  # every item: no test
     else:
         em.add(2, "if True:")
     assert fe.group_key is not None
     token = gen.assume(fe.where, True) if fe.where is not None else None
+    k = "k"
     try:
         key = gen.expr(fe.group_key, ctx)
-        em.add(3, f"k = {key}")
+        if gen.lean and _IDENT.match(key):  # a local (`q0`): read as it is, not copied
+            k = key
+        else:
+            em.add(ind, f"k = {key}")
         if gen.nullable(fe.group_key):
-            em.add(3, "if k is None:")
-            _skip(gen, em, 4, i, _probe(gen, [fe.group_key], ctx))
-            em.add(3, "else:")
-        else:  # known where the item gets this far (`where known(x) group by x`)
-            em.add(3, "if True:")
+            em.add(ind, f"if {k} is None:")
+            _skip(gen, em, ind + 1, i, _probe(gen, [fe.group_key], ctx))
+            em.add(ind, "else:")
+            ind += 1
+        elif not gen.lean:  # known where the item gets this far (`where known(x) group by x`)
+            em.add(ind, "if True:")
+            ind += 1
     finally:
         gen.forget(token)
     if not _text_key(gen, fe.group_key):  # a date or a number: the key itself
-        em.add(4, f"g = G{i}.get(k)")
-        em.add(4, "if g is None:")
-        em.add(5, f"G{i}[k] = [it]")
-        em.add(4, "else:")
-        em.add(5, "g.append(it)")
+        em.add(ind, f"g = G{i}.get({k})")
+        em.add(ind, "if g is None:")
+        em.add(ind + 1, f"G{i}[{k}] = [it]")
+        em.add(ind, "else:")
+        em.add(ind + 1, "g.append(it)")
         return
     # text keys group case-insensitively (as table keys match); the group keeps
     # the spelling seen first (N<i>), so a report names "Noah Quist", not "noah quist"
     if gen.typ(fe.group_key) == "string" and _stripped(gen, fe.group_key):
         # no space at either end already: neither after casefold (no character that is
         # not a space folds into one; tests/evaluator/test_eval_costs.py checks them all)
-        em.add(4, "f = k.casefold()")
+        em.add(ind, f"f = {k}.casefold()")
     elif gen.typ(fe.group_key) == "string":
-        em.add(4, "f = k.casefold().strip()")
+        em.add(ind, f"f = {k}.casefold().strip()")
     else:
-        em.add(4, "f = k.casefold().strip() if k.__class__ is _str else k")
-    em.add(4, f"g = G{i}.get(f)")
-    em.add(4, "if g is None:")
-    em.add(5, f"G{i}[f] = [it]")
-    em.add(5, f"N{i}[f] = k")
-    em.add(4, "else:")
-    em.add(5, "g.append(it)")
+        em.add(ind, f"f = {k}.casefold().strip() if {k}.__class__ is _str else {k}")
+    em.add(ind, f"g = G{i}.get(f)")
+    em.add(ind, "if g is None:")
+    em.add(ind + 1, f"G{i}[f] = [it]")
+    em.add(ind + 1, f"N{i}[f] = {k}")
+    em.add(ind, "else:")
+    em.add(ind + 1, "g.append(it)")
 
 
 def _stripped(gen: Gen, e: Any) -> bool:
@@ -1776,6 +1809,8 @@ def compile_program(
     skip_sites: bool = True,
     single_use: bool = True,
     specialise: bool = True,
+    reorder: bool = True,
+    lean: bool = True,
 ) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program.
 
@@ -1786,10 +1821,17 @@ def compile_program(
     it happens, as before.  ``single_use``: a loop's shared local read once is written
     where it is read (see _inline_single_use).  ``specialise``: a loop's condition
     reading closed values that may be unknown has a second version for when they are
-    known (see Gen.closed_known).  The same values either way: tests compare them.
+    known (see Gen.closed_known).  ``reorder``: in a loop, a three-valued ``and``/``or``
+    chain's cheap sides that are never unknown go first (see Gen._chain).  ``lean``:
+    an item loop reads a group key that is a local as it is (no ``k = q0``, no ``if
+    True:``) and counts a folded count whose ``where`` is one test for unknown without
+    storing it (see _grouping, _fold_count).  The same values either way: tests compare
+    them.
     """
     gen = Gen(prog)
     gen.specialise = specialise
+    gen.reorder = reorder
+    gen.lean = lean
     gen.count_sites = skip_sites
     gen.single_use = single_use
     for name in _define_order(prog):  # dependencies first: compiling never recurses through them

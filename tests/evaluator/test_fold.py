@@ -96,8 +96,11 @@ def test_counts_read_after_the_loops_are_made_by_the_loop() -> None:
     # left: early (a per-item rule reads it), acme (the count `nested` reads it)
     assert _passes(FOLDED._compiled.source) == (1, 1)
     loop = FOLDED._compiled.source.split("    for it in R_connections:")[1].split("\n    for ")[0]
-    assert len(re.findall(r"^        if w: h\d+t \+= 1$", loop, re.M)) == 2
-    assert len(re.findall(r"^        elif w is None: h\d+u \+= 1$", loop, re.M)) == 2
+    # a `where` that is one test for unknown is counted without `w` (test_lean_loops.py)
+    assert len(re.findall(r"^        if w: h\d+t \+= 1$", loop, re.M)) == 1
+    assert len(re.findall(r"^        elif w is None: h\d+u \+= 1$", loop, re.M)) == 1
+    assert len(re.findall(r"^        if .* is None: h\d+u \+= 1$", loop, re.M)) == 1
+    assert len(re.findall(r"^        elif .*: h\d+t \+= 1$", loop, re.M)) == 1
     assert len(re.findall(r"^        if .*: h\d+ \+= 1$", loop, re.M)) == 3
 
 

@@ -173,8 +173,9 @@ def test_the_narrowed_rules_are_narrowed() -> None:
     """The generated code reads the known values without testing them again."""
     source = NARROWED.source
     # group rule 2: `where known(c.company) and ...`: no skip, and its key no unknown test
-    where, key = re.search(r"# group rule 2\n\s+(if .*):\n\s+k = .*\n\s+(.*)\n", source).groups()
-    assert "None" not in where and key == "if True:", source
+    # (a key that is a local is read as it is: test_lean_loops.py)
+    where, key = re.search(r"# group rule 2\n\s+(if .*):\n\s+(.*)\n", source).groups()
+    assert "None" not in where and re.fullmatch(r"f = q\d+\.casefold\(\)", key), source
     # the message after `when known(c.name) and ...` reads the name as it is
     name = r"(?:q\d+|it\.name)"
     assert re.search(
