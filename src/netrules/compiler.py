@@ -49,6 +49,15 @@ _K_REF = re.compile(r"\bK\[(\d+)\]")
 _NO_FACTS: frozenset[int] = frozenset()
 _ASSIGN = re.compile(r"\((_t\d+) := ")
 _SHARED = re.compile(r"\bq\d+\b")  # a per-item value computed once per item (_ItemShare)
+# What a value's code is where a simple value X is known (see _ItemShare.known_alias):
+# `(K[7] if (_t1 := X) is None else _t1)` is X, `(None if (_t1 := X) is None else
+# _t1.strip())` is X.strip(); X a name, or a field of one, with method calls after it
+_SIMPLE = r"[A-Za-z_][\w.]*(?:\(\))?(?:\.\w+\(\))*"
+_KNOWN_COALESCE = re.compile(rf"\(K\[\d+\] if \((_t\d+) := ({_SIMPLE})\) is None else \1\)")
+_KNOWN_GUARD = re.compile(
+    rf"\(None if \((_t\d+) := ({_SIMPLE})\) is None else \1((?:\.\w+\(\))+)\)"
+)
+_CALLS = re.compile(r"(?:\.\w+\(\))+$")
 _ROOT_NAMES = ("member", "as_of", "connections", "invitations", "removals", "recommendations_given")
 _FOLD_COLLECTIONS = frozenset(
     ("R_connections", "R_invitations", "R_removals", "R_recommendations_given")
@@ -89,7 +98,7 @@ class _ItemShare:
     costs little more than before.
     """
 
-    __slots__ = ("counts", "defs", "full", "locals", "names", "quiet", "wanted")
+    __slots__ = ("counts", "defs", "full", "known", "locals", "names", "quiet", "wanted")
 
     def __init__(self, names: frozenset[str], wanted: set[str] | None = None):
         self.names = names  # the loop's own variables
@@ -99,6 +108,9 @@ class _ItemShare:
         self.full: dict[str, str] = {}  # local -> the code it stands for
         self.defs: list[str] = []  # the locals' assignments, in dependency order
         self.quiet = False  # True while compiling a skip's probe (runs rarely): not counted
+        # a local's code where the simple values it tests for unknown are known -> (the
+        # local, those values): see known_alias
+        self.known: dict[str, tuple[str, frozenset[str]]] = {}
 
     def key(self, gen: Gen, code: str) -> str:
         """``code`` as the first pass saw it: locals replaced by their code (with fresh
@@ -131,7 +143,25 @@ class _ItemShare:
             self.defs.append(f"{name} = {code}")
             self.locals[key] = name
             self.full[name] = full
+            if " is None else " in key:
+                text, needs = _where_known(key)
+                if needs:
+                    self.known.setdefault(text, (name, needs))
         return code if name is None else name
+
+    def known_alias(self, gen: Gen, code: str) -> str | None:
+        """A local standing for ``code``, which relies on facts, where they hold: one
+        whose code is ``code``'s once the simple values the facts say are known are
+        taken as known (``lower(trim(c.company))`` after ``known(c.company)`` is the
+        local of ``lower(trim(c.company ?? ""))``); else None."""
+        if not self.known or self.wanted is None:
+            return None
+        text, needs = _where_known(_canonical(self.key(gen, code)))
+        hit = self.known.get(text)
+        if hit is None:
+            return None
+        known = {self.full.get(c, c) for c in gen.facts}
+        return hit[0] if (needs | hit[1]) <= known else None
 
 
 class _Firing:
@@ -214,6 +244,9 @@ class Gen:
         self.reorder = True  # False: a chain's sides always in the order written
         # False: a group key copied into `k`, a folded count's `where` into `w` (as before)
         self.lean = True
+        # True: code relying on facts may read a local whose code, where the facts
+        # hold, is the same (see _ItemShare.known_alias)
+        self.alias_known = True
         # Narrowing (see assume): the code of values known to be known where the code
         # being compiled runs (`known(c.company) and trim(c.company) != ""`: c.company in
         # the right side) -> the token of the condition that says so
@@ -468,6 +501,8 @@ class Gen:
             if shared:  # relies on facts: the value it stands for may still be shared
                 memo = self.plain_memo
                 hit = memo.get(id(e)) if memo is not None else None
+                if hit is None and self.alias_known and share is not None:
+                    hit = share.known_alias(self, code)
                 if hit is None:
                     code = self._plain(e, ctx, code)
                 elif hit:
@@ -1024,6 +1059,27 @@ def _canonical(code: str) -> str:
     return _TEMP.sub(lambda m: seen.setdefault(m.group(), f"_t{len(seen)}"), code)
 
 
+def _where_known(code: str) -> tuple[str, frozenset[str]]:
+    """``code`` (canonical) where the simple values it tests for unknown are known, and
+    those values (without the method calls after them: `it.company` for
+    `it.company.strip()`)."""
+    needs: set[str] = set()
+
+    def coalesce(m: re.Match[str]) -> str:
+        needs.add(_CALLS.sub("", m.group(2)))
+        return m.group(2)
+
+    def guard(m: re.Match[str]) -> str:
+        needs.add(_CALLS.sub("", m.group(2)))
+        return m.group(2) + m.group(3)
+
+    before = None
+    while before != code:
+        before = code
+        code = _KNOWN_GUARD.sub(guard, _KNOWN_COALESCE.sub(coalesce, code))
+    return _canonical(code), frozenset(needs)
+
+
 def _trivial(e: Any) -> bool:
     return isinstance(e, (n.Literal, n.Name, n.RangeExpr))
 
@@ -1566,12 +1622,20 @@ def _inline_single_use(defs: list[str], lines: list[str]) -> tuple[list[str], li
     deeper than Python's parser takes."""
     names = [d.split(" = ", 1)[0] for d in defs]
     codes = [d.split(" = ", 1)[1] for d in defs]
-    text = "\n".join((*codes, *lines))
-    uses: dict[str, int] = {}
-    for m in _SHARED.finditer(text):
-        uses[m.group()] = uses.get(m.group(), 0) + 1
+    while True:
+        text = "\n".join((*codes, *lines))
+        uses: dict[str, int] = {}
+        for m in _SHARED.finditer(text):
+            uses[m.group()] = uses.get(m.group(), 0) + 1
+        # A local read nowhere (the code that read it came to read another local
+        # of the same value: see _ItemShare.known_alias) is not computed at all
+        dead = {name for name in names if not uses.get(name)}
+        if not dead:
+            break
+        kept = [i for i, name in enumerate(names) if name not in dead]
+        names, codes = [names[i] for i in kept], [codes[i] for i in kept]
     lines = list(lines)
-    keep = [True] * len(defs)
+    keep = [True] * len(names)
     for i, name in enumerate(names):
         if uses.get(name) != 1:
             continue
@@ -1811,6 +1875,7 @@ def compile_program(
     specialise: bool = True,
     reorder: bool = True,
     lean: bool = True,
+    alias_known: bool = True,
 ) -> CompiledProgram:
     """Generate and compile the evaluation function of a checked program.
 
@@ -1825,13 +1890,15 @@ def compile_program(
     chain's cheap sides that are never unknown go first (see Gen._chain).  ``lean``:
     an item loop reads a group key that is a local as it is (no ``k = q0``, no ``if
     True:``) and counts a folded count whose ``where`` is one test for unknown without
-    storing it (see _grouping, _fold_count).  The same values either way: tests compare
-    them.
+    storing it (see _grouping, _fold_count).  ``alias_known``: code relying on
+    ``known(x)`` reads the loop's local of the same value written with ``x ?? ...``
+    (see _ItemShare.known_alias).  The same values either way: tests compare them.
     """
     gen = Gen(prog)
     gen.specialise = specialise
     gen.reorder = reorder
     gen.lean = lean
+    gen.alias_known = alias_known
     gen.count_sites = skip_sites
     gen.single_use = single_use
     for name in _define_order(prog):  # dependencies first: compiling never recurses through them
