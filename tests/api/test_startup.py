@@ -296,7 +296,7 @@ def test_only_a_check_of_a_large_input_through_run_changes_malloc(tmp_path: Path
         "from netrules import cli\n"
         "cli._KEEP_FREED_FROM = 0\n"
         f"cli.main(['check', {demo!r}, '--format', 'json', '-o', sys.argv[1]])\n"
-        "print('ctypes' in sys.modules)\n"
+        "print('ctypes' in sys.modules or '_ctypes' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", in_process, str(tmp_path / "r.json")],
@@ -333,6 +333,25 @@ def test_only_a_check_of_a_large_input_through_run_changes_malloc(tmp_path: Path
         )
         assert done.returncode == 0
         assert done.stderr.strip() == expected, argv
+
+
+def test_mallopt_without_ctypes_is_ctypes_mallopt(tmp_path: Path) -> None:
+    """cli._mallopt(), made from _ctypes alone, is the function ctypes.CDLL(None).mallopt
+    is (a C function of int result: glibc's answers, as ints, for the same calls), in a
+    process that then has not imported ctypes (its forty types); the effect itself is
+    test_freed_memory_is_kept_with_glibc_only's."""
+    if not _glibc():
+        pytest.skip("mallopt is glibc's")
+    calls = "[(-3, 32 << 20), (-1, 256 << 20), (-3, 1 << 40), (-1, 1 << 20), (12345, 1)]"
+    show = (
+        f"print([m(p, v) for p, v in {calls}], m.restype._type_, m.argtypes,"
+        " 'ctypes' in sys.modules)\n"
+    )
+    ours = "import sys\nfrom netrules import cli\nm = cli._mallopt()\n" + show
+    theirs = "import sys, ctypes\nm = ctypes.CDLL(None).mallopt\n" + show
+    done = child(ours, tmp_path / "cache").stdout
+    assert done.strip() == "[1, 1, 1, 1, 1] i None False"
+    assert child(theirs, tmp_path / "cache").stdout == done.replace("False", "True")
 
 
 def test_a_large_input_is_a_folder_or_a_large_file(tmp_path: Path) -> None:
