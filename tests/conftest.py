@@ -56,14 +56,25 @@ def rule_errors():
     return errors
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_parse_cache(tmp_path_factory):
-    """Tests never read or write the user's parse cache (~/.cache/netrules): one per session."""
-    import os
+_OWN_CACHE: list[str] = []
 
-    if "NETRULES_CACHE_DIR" in os.environ:
-        yield
-        return
-    os.environ["NETRULES_CACHE_DIR"] = str(tmp_path_factory.mktemp("netrules-cache"))
-    yield
-    del os.environ["NETRULES_CACHE_DIR"]
+
+def pytest_configure(config):
+    """Tests never read or write the user's parse cache (~/.cache/netrules): one per
+    session, chosen before test modules are collected, since netrules.attrs_code finds
+    its folder when a module first imports netrules' attrs classes."""
+    import os
+    import tempfile
+
+    if "NETRULES_CACHE_DIR" not in os.environ:
+        _OWN_CACHE.append(tempfile.mkdtemp(prefix="netrules-cache-"))
+        os.environ["NETRULES_CACHE_DIR"] = _OWN_CACHE[0]
+
+
+def pytest_unconfigure(config):
+    import os
+    import shutil
+
+    if _OWN_CACHE:
+        os.environ.pop("NETRULES_CACHE_DIR", None)
+        shutil.rmtree(_OWN_CACHE.pop(), ignore_errors=True)

@@ -130,12 +130,12 @@ def hasher(data: bytes = b"") -> blake2b:
     return blake2b(data, digest_size=DIGEST_BYTES)
 
 
-def _tag(key: bytes, body: bytes) -> str:
+def _tag(key: bytes, body: bytes | memoryview) -> str:
     """An entry's tag: BLAKE2b of ``body`` keyed with the folder's key, in hex."""
     return blake2b(body, key=key, digest_size=DIGEST_BYTES).hexdigest()
 
 
-def _genuine(tag: bytes, key: bytes, body: bytes) -> bool:
+def _genuine(tag: bytes, key: bytes, body: bytes | memoryview) -> bool:
     """Whether ``tag`` is ``body``'s (compared in constant time)."""
     return _compare_digest(tag, _tag(key, body).encode())
 

@@ -12,6 +12,7 @@ from typing import Any, overload
 
 import attrs
 
+from . import attrs_code  # attrs compiles our classes' methods once per user
 from .collector import paused
 from .values import format_value, jsonable, message_value
 
@@ -1200,3 +1201,6 @@ def dumps(data: Any, indent: int | None = None) -> str:
     if indent is None:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+attrs_code.flush()  # the code of the classes above, if newly compiled

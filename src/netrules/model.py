@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from . import attrs_code  # attrs compiles our classes' methods once per user
+
 __all__ = [
     "CAREER_LEVELS",
     "CONFIDENCES",
@@ -294,3 +296,6 @@ def filler(cls: type, purpose: str) -> type:
             "__doc__": f"A {cls.__name__} while {purpose} fills it (see model.filler).",
         },
     )
+
+
+attrs_code.flush()  # the code of the classes above, if newly compiled

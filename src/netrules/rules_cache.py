@@ -50,6 +50,7 @@ _DIGEST = DIGEST_BYTES
 ENGINE_FILES = (
     "grammar.lark",
     "__init__.py",
+    "attrs_code.py",
     "cache_key.py",
     "checker.py",
     "compiled.py",

@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 
+from . import attrs_code  # attrs compiles our classes' methods once per user
+
 __all__ = [
     "Duration",
     "Range",
@@ -219,3 +221,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+attrs_code.flush()  # the code of the classes above, if newly compiled

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from .. import attrs_code  # attrs compiles our classes' methods once per user
 from ..model import CAREER_LEVELS, Connection, Employer, Fact, Member, Network
 from .archive import person_key, url_key
 
@@ -1932,3 +1933,6 @@ def derive(
     return d.finish(
         attrs.evolve(network, connections=tuple(connections), invitations=tuple(invitations))
     )
+
+
+attrs_code.flush()  # the code of the classes above, if newly compiled
