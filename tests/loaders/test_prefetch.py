@@ -264,6 +264,13 @@ def _name_in_header(raw: bytearray, info: zipfile.ZipInfo) -> None:
     raw[info.header_offset + 30] ^= 0x20  # Connections.csv -> connections.csv
 
 
+def _utf8_name_in_header(raw: bytearray, info: zipfile.ZipInfo) -> None:
+    """The local header flagged UTF-8 (the directory not), its name not UTF-8: zipfile's
+    open raised a bare UnicodeDecodeError (found by test_any_damage_gives_the_same_outcome)."""
+    raw[info.header_offset + 7] |= 0x08  # flag bit 11 (0x800): the name is UTF-8
+    raw[info.header_offset + 30] = 0x81
+
+
 def _header_offset(raw: bytearray, info: zipfile.ZipInfo) -> None:
     at = _central(raw, info)
     raw[at + 42 : at + 46] = (info.header_offset + 1).to_bytes(4, "little")
@@ -284,6 +291,7 @@ def _header_offset(raw: bytearray, info: zipfile.ZipInfo) -> None:
         _size(-5, field=20),  # compressed size too short
         _size(5, field=20),  # compressed size too long (the stream ends before: read)
         _name_in_header,
+        _utf8_name_in_header,
         _header_offset,
     ],
     ids=lambda f: getattr(f, "__qualname__", str(f)).split(".")[0],
@@ -297,6 +305,8 @@ def test_damaged_members_give_the_same_error(
     )
     _patch(path, "Connections.csv", edit)
     kind, _ = same_both_ways(path)
+    if edit is _utf8_name_in_header:
+        assert kind == "error"
     if kind == "error":
         assert "Connections.csv" not in taken
 

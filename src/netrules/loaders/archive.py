@@ -289,7 +289,8 @@ class _ZipSource(_Source):
             )
         try:
             member = self.zip.open(info)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        # (a local header flagged UTF-8 whose name is not: zipfile's UnicodeDecodeError)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as exc:
             raise InputError(
                 f"damaged entry in the zip archive {self.label} ({exc})", file=name
             ) from None
