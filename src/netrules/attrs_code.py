@@ -187,15 +187,18 @@ def code_for(script: str, filename: str) -> CodeType:
 
 def _compile_and_eval(
     script: str,
-    globs: dict[str, Any] | None,
+    globs: dict[str, Any] | None = None,
     locs: Any = None,
     filename: str = "",
-) -> None:
-    """attrs' ``_compile_and_eval``, with the code of netrules' classes memoized."""
-    if not filename.startswith(_OURS):
-        _original(script, globs, locs, filename)
-        return
+    *more: Any,
+    **named: Any,
+) -> Any:
+    """attrs' ``_compile_and_eval``, with the code of netrules' classes memoized; a call
+    of another form (a later attrs with more parameters) goes to attrs untouched."""
+    if more or named or type(filename) is not str or not filename.startswith(_OURS):
+        return _original(script, globs, locs, filename, *more, **named)
     eval(code_for(script, filename), globs, locs)
+    return None
 
 
 def flush() -> None:

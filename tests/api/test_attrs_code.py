@@ -12,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -90,6 +92,7 @@ if os.environ.get("NO_MEMO"):
     stub.flush = lambda: None
     sys.modules["netrules.attrs_code"] = stub
 import attrs
+import pytest
 out = {}
 for name in sys.argv[1:]:
     module = importlib.import_module(name)
@@ -241,3 +244,29 @@ def test_an_attrs_without_the_function_is_left_alone(tmp_path: Path) -> None:
     )
     assert done.stdout.strip() == "{'kept': 0, 'compiled': 0} True True"
     assert not list((tmp_path / "cache").glob("*.attrs"))
+
+
+def test_a_call_of_another_form_goes_to_attrs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later attrs calling with more arguments, or with a name that is not ours, gets
+    its own function, with every argument as given."""
+    calls: list[tuple[Any, ...]] = []
+
+    def original(*args: Any, **named: Any) -> str:
+        calls.append((args, named))
+        return "attrs"
+
+    monkeypatch.setattr(attrs_code, "_original", original)
+    monkeypatch.setattr(attrs_code, "_index", {})  # (the class X is kept nowhere)
+    monkeypatch.setattr(attrs_code, "_added", [])
+    ours = "<attrs generated methods netrules.model.X>"
+    assert attrs_code._compile_and_eval("x = 1", {}, None, ours, "more") == "attrs"
+    assert attrs_code._compile_and_eval("x = 1", {}, None, ours, flag=True) == "attrs"
+    assert attrs_code._compile_and_eval("x = 1", {}, None, "<attrs generated init x>") == "attrs"
+    assert calls == [
+        (("x = 1", {}, None, ours, "more"), {}),
+        (("x = 1", {}, None, ours), {"flag": True}),
+        (("x = 1", {}, None, "<attrs generated init x>"), {}),
+    ]
+    space: dict[str, Any] = {}
+    assert attrs_code._compile_and_eval("x = 1", space, None, ours) is None
+    assert space["x"] == 1 and len(calls) == 3

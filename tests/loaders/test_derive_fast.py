@@ -11,11 +11,14 @@ same error (a margin past the calendar's end).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
-from hypothesis import assume, given, settings
+from archive_builder import EDUCATION, connections, table, write_archive
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netrules.loaders.archive import load_archive
 from netrules.loaders.derive import DeriveOptions, Deriver, ExportEvidence
 from netrules.model import Employer, Member, School
 
@@ -71,10 +74,7 @@ def _outcomes(d: Deriver, rows: list[tuple[Any, ...]], fast: bool) -> list[Any]:
     out: list[Any] = []
     call = d.connection if fast else d._connection
     for row in rows:
-        try:
-            out.append(call(*row))
-        except OverflowError:
-            out.append("OverflowError")
+        out.append(call(*row))  # (never an OverflowError: margins stop at the calendar's ends)
     return out
 
 
@@ -83,10 +83,7 @@ def _outcomes(d: Deriver, rows: list[tuple[Any, ...]], fast: bool) -> list[Any]:
 def test_shortcut_is_the_step_by_step_path(
     jobs: list[Employer], studies: list[School], rows: list[tuple[Any, ...]]
 ) -> None:
-    try:
-        fast, slow = _deriver(jobs, studies), _deriver(jobs, studies)
-    except OverflowError:  # (a school ending in 9999: the study window's own margin)
-        assume(False)
+    fast, slow = _deriver(jobs, studies), _deriver(jobs, studies)
     assert not fast.people
     assert _outcomes(fast, rows, True) == _outcomes(slow, rows, False)
     assert list(fast.tally.items()) == list(slow.tally.items())
@@ -141,22 +138,40 @@ def test_the_shortcut_is_taken_and_reads_margins() -> None:
     ]
 
 
-def test_a_margin_past_the_calendar_keeps_its_error() -> None:
-    """A window starting on 1 Jan 0001: the margin cannot be added, and the connection
-    raises as the step-by-step path always did (the shortcut leaves it to that path)."""
-    d = _deriver([Employer("Initech", "Analyst", dt.date.min, dt.date(2021, 12, 31))], [])
-    kind = d._company_kind("Initech")
-    assert kind is not None and kind[2] is None
-    assert d.connection("Initech", None, None, None, None, None, None) == (
-        "former-colleague",
-        None,
+def test_windows_at_the_calendar_ends_are_open() -> None:
+    """A window starting on 1 Jan 0001 or a school ending in 9999: the margins are held
+    to the calendar's ends (the window is open on that side), where adding them raised
+    an OverflowError, a traceback for the user, before 1 December 2026."""
+    d = _deriver(
+        [Employer("Initech", "Analyst", dt.date.min, dt.date(2021, 12, 31))],
+        [School("TU Berlin", "BSc", dt.date(2011, 10, 1), dt.date(9999, 12, 31))],
     )
-    try:
-        d.connection("Initech", None, dt.date(2020, 1, 1), None, None, None, None)
-    except OverflowError:
-        pass
-    else:  # pragma: no cover - the reference raises
-        raise AssertionError("expected the reference path's OverflowError")
+    assert d.study == (dt.date(2011, 10, 1), dt.date.max)
+    kinds = d._company_kind("Initech"), d._company_kind("TU Berlin")
+    assert kinds[0] is not None and kinds[0][2] == [(dt.date.min, dt.date(2022, 12, 31))]
+    assert kinds[1] is not None and kinds[1][2] == [(dt.date(2011, 10, 1), dt.date.max)]
+    on = dt.date(2020, 1, 1)
+    for fast in (True, False):
+        call = d.connection if fast else d._connection
+        assert call("Initech", None, on, None, None, None, None) == ("former-colleague", None)
+        assert call("TU Berlin", None, dt.date.max, None, None, None, None) == ("classmate", None)
+        assert call("Other", "Student", on, None, None, None, None) == ("classmate", None)
+    assert d.tally[("former-colleague", "medium")] == 2
+
+
+def test_an_export_with_a_school_ending_in_9999_loads(tmp_path: Path) -> None:
+    """The loader's view of the same: Education.csv with an end year of 9999 gives its
+    classmates, not a traceback."""
+    rows = [["Bo", "Roe", "https://www.linkedin.com/in/bo", "", "Uni", "Student", "1 Jan 2020"]]
+    path = write_archive(
+        tmp_path,
+        {
+            "Connections.csv": connections(rows),
+            "Education.csv": table(EDUCATION, [["Uni", "2015", "9999", "", "BSc", ""]]),
+        },
+    )
+    (bo,) = load_archive(path).connections
+    assert bo.relationship == "classmate"
 
 
 @settings(max_examples=400, deadline=None)

@@ -1096,7 +1096,7 @@ def _career_level(
 
 def _job_seeking(member: Member, ev: ExportEvidence, day: Date, options: DeriveOptions) -> Fact:
     window = options.job_search_window_days
-    since = day - _dt.timedelta(days=window)
+    since = _minus(day, _dt.timedelta(days=window))
     strong: list[str] = []
     medium: list[str] = []
     weak: list[str] = []
@@ -1396,7 +1396,9 @@ class Deriver:
         # The span of every study period (+ half a year), for a quick first test.
         starts = [a or _dt.date.min for ws in self.schools.values() for a, _b in ws]
         ends = [
-            (b + _HALF_YEAR) if b else _dt.date.max for ws in self.schools.values() for _a, b in ws
+            _plus(b, _HALF_YEAR) if b else _dt.date.max
+            for ws in self.schools.values()
+            for _a, b in ws
         ]
         self.study = (min(starts), max(ends)) if starts else None
         self.tally: dict[tuple[str, str], int] = {}
@@ -1488,8 +1490,6 @@ class Deriver:
             tally = self.tally
             tally[rel] = tally.get(rel, 0) + 1
             return rel[0], last_on
-        if kind[2] is None:  # (a window at the calendar's end: the step by step way)
-            return self._connection(company, position, connected_on, url, name, email, last_on)
         found: tuple[str, str] | None = None
         what = kind[0]
         if what == "current":
@@ -1581,15 +1581,15 @@ class Deriver:
             found = ("former-colleague", "low")
             if connected_on is not None:
                 for start, end in kind[1]:
-                    if (start is None or connected_on >= start - _EARLY) and (
-                        end is None or connected_on <= end + _LATE
+                    if (start is None or connected_on >= _minus(start, _EARLY)) and (
+                        end is None or connected_on <= _plus(end, _LATE)
                     ):
                         found = ("former-colleague", "medium")
                         break
         elif kind is not None and connected_on is not None:  # a school
             for start, end in kind[1]:
                 if (start is None or connected_on >= start) and (
-                    end is None or connected_on <= end + _HALF_YEAR
+                    end is None or connected_on <= _plus(end, _HALF_YEAR)
                 ):
                     found = ("classmate", "low")
                     break
@@ -1609,8 +1609,7 @@ class Deriver:
 
     def _company_kind(self, company: str) -> tuple[str, list[Any], Any] | None:
         """("current" | "past" | "school", windows, the windows with their margins
-        added) for a company name, or None.  The last is None where a margin would
-        pass the calendar's end (:meth:`_connection` then raises as it always did)."""
+        added, held to the calendar's ends) for a company name, or None."""
         key = company_key(company)
         if not key:
             return None
@@ -1633,7 +1632,7 @@ class Deriver:
             return None
         for windows in self.schools.values():
             for start, end in windows:
-                if (start is None or on >= start) and (end is None or on <= end + _HALF_YEAR):
+                if (start is None or on >= start) and (end is None or on <= _plus(end, _HALF_YEAR)):
                     return ("classmate", "low")
         return None
 
@@ -1829,23 +1828,37 @@ _FORMER_COLLEAGUE_UNSURE = ("former-colleague", "low")
 _CLASSMATE = ("classmate", "low")
 
 
+def _plus(day: Date, delta: _dt.timedelta) -> Date:
+    """``day + delta``, or the calendar's last day where that would pass it (a school
+    "ending" in 9999 plus the half-year margin: the window is open, not an error)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return _dt.date.max
+
+
+def _minus(day: Date, delta: _dt.timedelta) -> Date:
+    """``day - delta``, or the calendar's first day where that would pass it."""
+    try:
+        return day - delta
+    except OverflowError:
+        return _dt.date.min
+
+
 def _margins(
     windows: list[tuple[Date | None, Date | None]],
     before: _dt.timedelta | None,
     after: _dt.timedelta,
-) -> list[tuple[Date | None, Date | None]] | None:
-    """Each (start, end) as (start - before, end + after), None kept; None when one
-    would pass the calendar's end."""
-    try:
-        return [
-            (
-                start if start is None or before is None else start - before,
-                None if end is None else end + after,
-            )
-            for start, end in windows
-        ]
-    except OverflowError:
-        return None
+) -> list[tuple[Date | None, Date | None]]:
+    """Each (start, end) as (start - before, end + after), None kept, held to the
+    calendar's ends."""
+    return [
+        (
+            start if start is None or before is None else _minus(start, before),
+            None if end is None else _plus(end, after),
+        )
+        for start, end in windows
+    ]
 
 
 def _stated(network: Network, ev: ExportEvidence) -> list[Fact]:
