@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from code_switches import same_as_reference as _same
 from hypothesis import HealthCheck, event, given, settings
 
 import netrules
 from netrules.compiler import compile_program
-from netrules.evaluator import run
-from netrules.strategies import AS_OF, networks, pack_low_params
+from netrules.strategies import networks, pack_low_params
 
 RULES = """
 param years = 2 years
@@ -46,19 +46,6 @@ LOCAL = netrules.load_rules(texts=[("closed.rules", RULES)], include_default=Fal
 LOCAL_OFF = compile_program(LOCAL.program, specialise=False)
 PACK = netrules.load_rules()
 PACK_OFF = compile_program(PACK.program, specialise=False)
-
-
-def _same(rules: netrules.RuleSet, reference: Any, network: Any, params: Any = None) -> None:
-    as_of = network.as_of or AS_OF
-    values = rules.resolve_params(params) if params else rules._params
-    tables = rules._tables
-    a_records, a_skips, _ = rules._compiled.function(network, as_of, values, tables)
-    b_records, b_skips, _ = reference.function(network, as_of, values, tables)
-    assert a_records == b_records
-    assert a_skips == b_skips
-    a = run(rules.program, rules._compiled, network, as_of, values, tables)
-    b = run(rules.program, reference, network, as_of, values, tables)
-    assert a.to_json() == b.to_json()
 
 
 def _line(source: str, start: str) -> str:

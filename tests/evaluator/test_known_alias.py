@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from code_switches import same_as_reference as _same
 from hypothesis import HealthCheck, given, settings
 
 import netrules
 from netrules.compiler import _inline_single_use, _where_known, compile_program
-from netrules.evaluator import run
-from netrules.strategies import AS_OF, networks, pack_low_params
+from netrules.strategies import networks, pack_low_params
 
 RULES = """
 param ours = ["acme", "globex"]
@@ -48,19 +48,6 @@ LOCAL = netrules.load_rules(texts=[("alias.rules", RULES)], include_default=Fals
 LOCAL_OFF = compile_program(LOCAL.program, alias_known=False)
 PACK = netrules.load_rules()
 PACK_OFF = compile_program(PACK.program, alias_known=False)
-
-
-def _same(rules: netrules.RuleSet, reference: Any, network: Any, params: Any = None) -> None:
-    as_of = network.as_of or AS_OF
-    values = rules.resolve_params(params) if params else rules._params
-    tables = rules._tables
-    a_records, a_skips, _ = rules._compiled.function(network, as_of, values, tables)
-    b_records, b_skips, _ = reference.function(network, as_of, values, tables)
-    assert a_records == b_records
-    assert a_skips == b_skips
-    a = run(rules.program, rules._compiled, network, as_of, values, tables)
-    b = run(rules.program, reference, network, as_of, values, tables)
-    assert a.to_json() == b.to_json()
 
 
 def _loop(source: str) -> list[str]:

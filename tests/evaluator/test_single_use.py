@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from code_switches import same_as_reference as _same
 from hypothesis import HealthCheck, given, settings
 
 import netrules
 from netrules.compiler import MAX_CODE_DEPTH, _inline_single_use, compile_program
-from netrules.evaluator import run
-from netrules.strategies import AS_OF, networks, pack_low_params
+from netrules.strategies import networks, pack_low_params
 
 
 def test_a_chain_of_steps_becomes_one_value() -> None:
@@ -64,19 +64,6 @@ LOCAL = netrules.load_rules(texts=[("single.rules", RULES)], include_default=Fal
 LOCAL_OFF = compile_program(LOCAL.program, single_use=False)
 PACK = netrules.load_rules()
 PACK_OFF = compile_program(PACK.program, single_use=False)
-
-
-def _same(rules: netrules.RuleSet, reference: Any, network: Any, params: Any = None) -> None:
-    as_of = network.as_of or AS_OF
-    values = rules.resolve_params(params) if params else rules._params
-    tables = rules._tables
-    a_records, a_skips, _ = rules._compiled.function(network, as_of, values, tables)
-    b_records, b_skips, _ = reference.function(network, as_of, values, tables)
-    assert a_records == b_records
-    assert a_skips == b_skips
-    a = run(rules.program, rules._compiled, network, as_of, values, tables)
-    b = run(rules.program, reference, network, as_of, values, tables)
-    assert a.to_json() == b.to_json()
 
 
 def test_the_programs_differ() -> None:
