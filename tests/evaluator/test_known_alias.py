@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from code_switches import loop_lines as _loop
 from code_switches import same_as_reference as _same
 from hypothesis import HealthCheck, given, settings
 
@@ -48,11 +49,6 @@ LOCAL = netrules.load_rules(texts=[("alias.rules", RULES)], include_default=Fals
 LOCAL_OFF = compile_program(LOCAL.program, alias_known=False)
 PACK = netrules.load_rules()
 PACK_OFF = compile_program(PACK.program, alias_known=False)
-
-
-def _loop(source: str) -> list[str]:
-    body = source.split("    for it in R_connections:\n", 1)[1].split("\n    for ", 1)[0]
-    return [line.strip() for line in body.splitlines()]
 
 
 def test_what_a_value_is_where_its_inputs_are_known() -> None:

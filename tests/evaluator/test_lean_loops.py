@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from code_switches import loop_lines as _loop
 from code_switches import same_as_reference as _same
 from hypothesis import HealthCheck, given, settings
 
@@ -42,11 +43,6 @@ LOCAL = netrules.load_rules(texts=[("lean.rules", RULES)], include_default=False
 LOCAL_OFF = compile_program(LOCAL.program, lean=False)
 PACK = netrules.load_rules()
 PACK_OFF = compile_program(PACK.program, lean=False)
-
-
-def _loop(source: str) -> list[str]:
-    body = source.split("    for it in R_connections:\n", 1)[1].split("\n    for ", 1)[0]
-    return [line.strip() for line in body.splitlines()]
 
 
 def test_a_local_key_is_read_as_it_is() -> None:

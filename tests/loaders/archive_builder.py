@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 # Connections.csv: 3 preamble lines (375 bytes) before the header, LF, no BOM.
 PREAMBLE = (
@@ -172,3 +173,14 @@ def write_archive(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return root
+
+
+def reader_outcome(reader: Any) -> list[tuple[str, Any, int]]:
+    """What a csv-like reader gives: each row with the reader's line count after it; the error, if any, last."""
+    out: list[tuple[str, Any, int]] = []
+    try:
+        for row in reader:
+            out.append(("row", row, reader.line_num))
+    except csv.Error as exc:
+        out.append(("error", str(exc), reader.line_num))
+    return out

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 import pytest
-from archive_builder import CONNECTIONS_NO_URL, connections, write_archive
+from archive_builder import CONNECTIONS_NO_URL, connections, reader_outcome, write_archive
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,23 +169,14 @@ CUT_CHARS = 'a,"\t\n \x00\ufeffé-'
 def cut_outcome(text: str, delimiter: str) -> list[tuple[str, Any, int]]:
     """What the csv module gives for the lines with their ends; and the split reader,
     for the lines cut at their line feeds, must give the same."""
-    expected = outcome(csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True))
+    expected = reader_outcome(
+        csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    )
     lines = archive._cut(text)
     assert lines == text.splitlines()
     final = text.endswith("\n")
-    assert outcome(archive._SplitReader(lines, delimiter, cut_final=final)) == expected
+    assert reader_outcome(archive._SplitReader(lines, delimiter, cut_final=final)) == expected
     return expected
-
-
-def outcome(reader: Any) -> list[tuple[str, Any, int]]:
-    """Each row with the reader's line count after it; the error, if any, last."""
-    out: list[tuple[str, Any, int]] = []
-    try:
-        for row in reader:
-            out.append(("row", row, reader.line_num))
-    except csv.Error as exc:
-        out.append(("error", str(exc), reader.line_num))
-    return out
 
 
 @settings(max_examples=300)
@@ -234,4 +225,7 @@ def test_cut_lines_of_examples() -> None:
         ("row", ["c", "d\ne", "f"], 4),
         ("row", ["g"], 5),
     ]
-    assert cut_outcome('a\n"b', ",") == [("row", ["a"], 1), ("error", "unexpected end of data", 2)]
+    assert cut_outcome('a\n"b', ",") == [
+        ("row", ["a"], 1),
+        ("error", "unexpected end of data", 2),
+    ]

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archive_builder import CONNECTIONS, MESSAGES, PREAMBLE, connections, table, write_archive
+from archive_builder import (
+    CONNECTIONS,
+    MESSAGES,
+    PREAMBLE,
+    connections,
+    reader_outcome,
+    table,
+    write_archive,
+)
 from conftest import both_readers
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,21 +42,10 @@ from netrules.loaders.archive import _SplitReader, load_archive
 CHARS = 'a,"\t\r\n \x00\ufeffé-'
 
 
-def outcome(reader: Any) -> list[tuple[str, Any, int]]:
-    """Each row with the reader's line count after it; the error, if any, last."""
-    out: list[tuple[str, Any, int]] = []
-    try:
-        for row in reader:
-            out.append(("row", row, reader.line_num))
-    except csv.Error as exc:
-        out.append(("error", str(exc), reader.line_num))
-    return out
-
-
 def same_as_csv(text: str, delimiter: str) -> list[tuple[str, Any, int]]:
     lines = text.splitlines(keepends=True)
-    expected = outcome(csv.reader(lines, delimiter=delimiter, strict=True))
-    assert outcome(_SplitReader(lines, delimiter)) == expected
+    expected = reader_outcome(csv.reader(lines, delimiter=delimiter, strict=True))
+    assert reader_outcome(_SplitReader(lines, delimiter)) == expected
     return expected
 
 
@@ -339,7 +336,7 @@ def test_rows_in_linkedins_column_order_read_as_in_any_order(
         cells = row[:7] + [""] * (7 - len(row))
         return [cells[i] for i in order] + row[7:]
 
-    def outcome(header: list[str], body: list[list[str]]) -> tuple[Any, ...]:
+    def reader_outcome(header: list[str], body: list[list[str]]) -> tuple[Any, ...]:
         files = {"Connections.csv": table(",".join(header), body)}
         with tempfile.TemporaryDirectory() as tmp:
             try:
@@ -348,5 +345,5 @@ def test_rows_in_linkedins_column_order_read_as_in_any_order(
                 return ("error", str(exc), exc.location)
         return ("network", net.connections, net.member, net.skipped)
 
-    expected = outcome([COLUMNS[i] for i in order], [reordered(r) for r in rows])
-    assert outcome(COLUMNS, rows) == expected
+    expected = reader_outcome([COLUMNS[i] for i in order], [reordered(r) for r in rows])
+    assert reader_outcome(COLUMNS, rows) == expected
